@@ -1,0 +1,73 @@
+"""Rank the possible causes by how well they fit the answers.
+
+Causes are explanations, not diagnoses (dossier Part A rule 14). Each cause has a prior score
+and rows in cause_rules.csv that raise or lower it; limits then keep the policy: cancer is never
+"likely" in a young person with one episode and never hidden where its risk features are
+present, and "no cause found" is always shown (about half of people examined have none [S9]).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .answers import Answers
+from .knowledge import Cause, Knowledge
+
+LIKELY_SCORE = 3
+POSSIBLE_SCORE = 1
+FIT_RANK = {"likely": 0, "possible": 1, "unlikely": 2}
+
+
+@dataclass(frozen=True)
+class CauseFit:
+    """How one cause fits: its fit word, score, and the fields behind it."""
+
+    cause: Cause
+    fit: str
+    score: int
+    fields: frozenset[str]
+
+
+def fit_of(cause: Cause, answers: Answers) -> CauseFit | None:
+    """The fit of one cause, or None when a rule excludes it outright."""
+    score = cause.prior
+    fields: set[str] = set()
+    at_least = at_most = False
+    for rule in cause.rules:
+        if not rule.condition.test(answers):
+            continue
+        effect = rule.effect
+        if effect == "exclude":
+            return None
+        fields |= rule.condition.because(answers)
+        if effect == "raise":
+            score += rule.weight
+        elif effect == "lower":
+            score -= rule.weight
+        elif effect == "at_least_possible":
+            at_least = True
+        else:
+            at_most = True
+    fit = "likely" if score >= LIKELY_SCORE else "possible" if score >= POSSIBLE_SCORE else "unlikely"
+    if at_most and fit == "likely":
+        fit = "possible"
+    if at_least and fit == "unlikely":
+        fit = "possible"
+    return CauseFit(cause, fit, score, frozenset(fields))
+
+
+def rank_causes(answers: Answers, knowledge: Knowledge, *, include_unlikely: bool = False) -> list[CauseFit]:
+    """Causes best fit first (likely, then possible; higher score first; then data order)."""
+    fits = [fit for cause in knowledge.causes if (fit := fit_of(cause, answers)) is not None]
+    shown = [fit for fit in fits if include_unlikely or fit.fit != "unlikely"]
+    order = {cause.id: index for index, cause in enumerate(knowledge.causes)}
+    return sorted(shown, key=lambda f: (FIT_RANK[f.fit], -f.score, order[f.cause.id]))
+
+
+def fit_words(answers: Answers, causes: tuple[Cause, ...]) -> dict[str, str]:
+    """Each cause's fit word (``"excluded"`` when ruled out), for comparing two sets of answers."""
+    words = {}
+    for cause in causes:
+        fit = fit_of(cause, answers)
+        words[cause.id] = "excluded" if fit is None else fit.fit
+    return words

@@ -1,0 +1,97 @@
+"""The command line (contract §5): ``spotting explain`` and ``spotting check-data``.
+
+Exit status: 0 on success; 2 for bad answers (message on stderr, nothing on stdout); 1 when
+the knowledge base is invalid. A person never sees a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from .answers import AnswerError
+from .explain import explain
+from .knowledge import DataError, check_data, load_knowledge
+from .render_text import to_text
+
+EXIT_OK, EXIT_DATA, EXIT_ANSWERS = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="spotting", description="Explain light bleeding after sex (education, not diagnosis)."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    explain_cmd = commands.add_parser("explain", help="explain a set of answers (JSON)")
+    explain_cmd.add_argument("file", nargs="?", default="-", help="answers JSON file, or - for standard input")
+    explain_cmd.add_argument("--format", choices=("json", "text"), default="json")
+    explain_cmd.add_argument("--data", default=None, help="knowledge base folder (default: the shipped data/)")
+    check_cmd = commands.add_parser("check-data", help="validate a knowledge base folder")
+    check_cmd.add_argument("dir", nargs="?", default=None, help="folder to check (default: the shipped data/)")
+    return parser
+
+
+def _read_answers(file: str, stdin: TextIO) -> object:
+    try:
+        text = stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+    except OSError as error:
+        raise AnswerError(None, f"cannot read answers from {file}: {error.strerror}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise AnswerError(
+            None, f"answers are not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+        ) from None
+
+
+def _explain(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    try:
+        knowledge = load_knowledge(args.data)
+        explanation = explain(_read_answers(args.file, stdin), knowledge)
+    except AnswerError as error:
+        print(f"spotting: bad answers: {error}", file=stderr)
+        return EXIT_ANSWERS
+    except DataError as error:
+        print(f"spotting: {error}", file=stderr)
+        return EXIT_DATA
+    if args.format == "json":
+        json.dump(explanation.to_dict(), stdout, indent=2, ensure_ascii=False)
+        stdout.write("\n")
+    else:
+        stdout.write(to_text(explanation, knowledge))
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    problems = check_data(args.dir)
+    if problems:
+        print(f"{len(problems)} problem(s) in the knowledge base:", file=stdout)
+        for problem in problems:
+            print(f"  {problem}", file=stdout)
+        print(f"spotting: {len(problems)} problem(s); first: {problems[0]}", file=stderr)
+        return EXIT_DATA
+    print("knowledge base OK", file=stdout)
+    return EXIT_OK
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Run the command line; returns the exit status."""
+    stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
+    args = _parser().parse_args(argv)
+    if args.command == "explain":
+        return _explain(args, stdin, stdout, stderr)
+    return _check(args, stdout, stderr)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

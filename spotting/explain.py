@@ -1,0 +1,118 @@
+"""``explain(answers)``: the one entry point that turns answers into a cited explanation.
+
+The output is contract §3. It is pure: after the knowledge base is loaded (once, cached) there
+is no I/O and no shared mutable state, so notebooks, the CLI and tests all get the same answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .answers import Answers, describe, validate_answers
+from .causes import CauseFit, rank_causes
+from .knowledge import Knowledge, Rule, load_knowledge
+from .triage import advice_for, baseline, overall, triggered
+from .urgency import Urgency
+from .what_if import Change, Trial, unanswered, would_change
+
+DISCLAIMER = (
+    "This tool is for learning, not diagnosis. It cannot examine you. "
+    "If you are worried, or something changes, get medical help — whatever it says here."
+)
+
+
+@dataclass(frozen=True)
+class FlagResult:
+    rule: Rule
+    because: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CauseResult:
+    fit: CauseFit
+    because: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """The explanation for one set of answers; ``to_dict()`` gives the contract JSON."""
+
+    answers: Answers
+    urgency: Urgency
+    advice: Rule
+    baseline: Rule
+    red_flags: tuple[FlagResult, ...]
+    causes: tuple[CauseResult, ...]
+    would_change: tuple[Change, ...]
+    unanswered: tuple[str, ...]
+    disclaimer: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Contract §3 JSON (plus a few added keys: review dates, figures, baseline)."""
+        return {
+            "urgency": self.urgency.id,
+            "advice": self.advice.message,
+            "red_flags": [
+                {
+                    "id": flag.rule.id,
+                    "urgency": flag.rule.urgency.id,
+                    "message": flag.rule.message,
+                    "because": list(flag.because),
+                    "sources": list(flag.rule.review.sources),
+                    "last_reviewed": flag.rule.review.last_reviewed.isoformat(),
+                    "next_review_due": flag.rule.review.next_review_due.isoformat(),
+                }
+                for flag in self.red_flags
+            ],
+            "causes": [
+                {
+                    "id": result.fit.cause.id,
+                    "name": result.fit.cause.name,
+                    "fit": result.fit.fit,
+                    "because": list(result.because),
+                    "summary": result.fit.cause.summary,
+                    "next_step": result.fit.cause.next_step,
+                    "sources": list(result.fit.cause.review.sources),
+                    "figure": result.fit.cause.figure,
+                    "last_reviewed": result.fit.cause.review.last_reviewed.isoformat(),
+                    "next_review_due": result.fit.cause.review.next_review_due.isoformat(),
+                }
+                for result in self.causes
+            ],
+            "would_change": [{"field": c.field, "value": c.value, "urgency": c.urgency.id} for c in self.would_change],
+            "unanswered": list(self.unanswered),
+            "disclaimer": self.disclaimer,
+            "baseline": {
+                "id": self.baseline.id,
+                "urgency": self.baseline.urgency.id,
+                "message": self.baseline.message,
+                "sources": list(self.baseline.review.sources),
+            },
+        }
+
+
+def explain(answers: Any, knowledge: Knowledge | None = None) -> Explanation:
+    """Explain a set of answers (contract §1); raises ``AnswerError`` if they do not fit."""
+    knowledge = knowledge or load_knowledge()
+    valid = validate_answers(answers, knowledge)
+    flags = triggered(valid, knowledge.red_flags)
+    base_rules = triggered(valid, knowledge.baselines)
+    base = baseline(valid, knowledge)
+    urgency = overall(base, flags)
+    every_fit = rank_causes(valid, knowledge, include_unlikely=True)
+    ranked = [fit for fit in every_fit if fit.fit != "unlikely"]
+    all_fits = {fit.cause.id: fit.fit for fit in every_fit}
+    trial = Trial(knowledge, valid, flags, base_rules)
+    questions = knowledge.questions
+    return Explanation(
+        answers=valid,
+        urgency=urgency,
+        advice=advice_for(urgency, valid, knowledge),
+        baseline=base,
+        red_flags=tuple(FlagResult(f, tuple(describe(valid, f.condition.because(valid), questions))) for f in flags),
+        causes=tuple(CauseResult(f, tuple(describe(valid, f.fields, questions))) for f in ranked),
+        would_change=tuple(would_change(trial, urgency)),
+        unanswered=tuple(unanswered(trial, urgency, all_fits)),
+        disclaimer=DISCLAIMER,
+    )

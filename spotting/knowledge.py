@@ -1,0 +1,542 @@
+"""Load the knowledge base in data/ once, validate all of it, and freeze it.
+
+Loading is all-or-nothing: every problem in every file is collected (file, row, column, what is
+wrong) and raised together as a ``DataError``; a half-loaded knowledge base never reaches the
+engine. Row numbers are the line numbers an editor shows (the header is line 1).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+
+from . import contract
+from .answers import AnswerError, check_answers
+from .conditions import ConditionError, Node, parse
+from .schemas import SCHEMAS
+from .urgency import Urgency
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+CONDITION_TABLES = ("red_flags.csv", "baseline.csv", "advice.csv", "cause_rules.csv")
+
+
+@dataclass(frozen=True)
+class DataProblem:
+    """One thing wrong in the knowledge base, located for the person who will fix it."""
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column}")
+        return f"{', '.join(where)}: {self.message}"
+
+
+class DataError(ValueError):
+    """The knowledge base is invalid; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[DataProblem]):
+        self.problems = problems
+        lines = "\n".join(f"  {problem}" for problem in problems)
+        super().__init__(f"the knowledge base has {len(problems)} problem(s):\n{lines}")
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    publisher: str
+    year: int | None
+    url: str
+    authority: str
+
+
+@dataclass(frozen=True)
+class Question:
+    field: str
+    group: str
+    order: int
+    priority: int
+    label: str
+    help: str
+    kind: str
+    minimum: int | None
+    maximum: int | None
+    choices: tuple[str, ...]
+    choice_labels: Mapping[str, str]
+    show_if: Node | None
+
+    @property
+    def name(self) -> str:  # FieldSpec protocol for the condition parser
+        return self.field
+
+    def value_label(self, value: Any) -> str:
+        """How an answer to this question reads to a person."""
+        if self.kind == "boolean":
+            return "yes" if value else "no"
+        if self.kind == "choice":
+            return self.choice_labels.get(value, str(value))
+        return str(value)
+
+
+@dataclass(frozen=True)
+class Review:
+    sources: tuple[str, ...]
+    last_reviewed: date
+    next_review_due: date
+    clinician_review: bool
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A red flag, baseline or advice row: when ``condition`` holds, ``urgency`` applies."""
+
+    id: str
+    urgency: Urgency
+    condition: Node
+    condition_text: str
+    message: str
+    review: Review
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class CauseRule:
+    condition: Node
+    condition_text: str
+    effect: str
+    weight: int
+    note: str
+
+
+@dataclass(frozen=True)
+class Cause:
+    id: str
+    name: str
+    summary: str
+    next_step: str
+    prior: int
+    figure: str
+    review: Review
+    rules: tuple[CauseRule, ...]
+
+
+@dataclass(frozen=True)
+class Level:
+    urgency: Urgency
+    heading: str
+    hidden_text: str
+    icon: str
+    action: str
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A teaching scenario: a short story with contract answers and the expected urgency."""
+
+    id: str
+    title: str
+    life_stage: str
+    story: str
+    answers: Mapping[str, Any]
+    expected_urgency: Urgency
+    likely_causes: tuple[str, ...]
+    teaching_point: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Knowledge:
+    """The validated, immutable knowledge base. Build it with ``load_knowledge``."""
+
+    directory: Path
+    sources: Mapping[str, Source]
+    groups: Mapping[str, str]
+    questions: Mapping[str, Question]
+    terms: Mapping[str, Node]
+    levels: Mapping[Urgency, Level]
+    red_flags: tuple[Rule, ...]
+    baselines: tuple[Rule, ...]
+    advice: tuple[Rule, ...]
+    causes: tuple[Cause, ...]
+    scenarios: tuple[Scenario, ...]
+    tables: Mapping[str, pd.DataFrame] = field(repr=False)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A copy of a raw table (e.g. ``"myths"``) for notebooks and reports."""
+        return self.tables[name].copy()
+
+
+def load_knowledge(directory: str | Path | None = None) -> Knowledge:
+    """Load and validate data/ (or ``directory``); cached, so repeated calls are free."""
+    return _load(Path(directory or DEFAULT_DATA_DIR).resolve())
+
+
+def check_data(directory: str | Path | None = None) -> list[DataProblem]:
+    """Every problem in a knowledge base; an empty list means it is valid."""
+    try:
+        _build(Path(directory or DEFAULT_DATA_DIR).resolve())
+    except DataError as error:
+        return error.problems
+    return []
+
+
+@cache
+def _load(directory: Path) -> Knowledge:
+    return _build(directory)
+
+
+def _build(directory: Path) -> Knowledge:
+    tables, problems = _read_tables(directory)
+    if problems:
+        raise DataError(problems)
+    builder = _Builder(directory, tables)
+    knowledge = builder.build()
+    if builder.problems:
+        raise DataError(builder.problems)
+    return knowledge
+
+
+def _read_tables(directory: Path) -> tuple[dict[str, pd.DataFrame], list[DataProblem]]:
+    tables: dict[str, pd.DataFrame] = {}
+    problems: list[DataProblem] = []
+    if not directory.is_dir():
+        return tables, [DataProblem(str(directory), None, None, "is not a folder")]
+    for name, schema in SCHEMAS.items():
+        path = directory / name
+        if not path.is_file():
+            problems.append(DataProblem(name, None, None, "file is missing"))
+            continue
+        try:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
+        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
+            problems.append(DataProblem(name, _line_from(str(error)), None, _short(error)))
+            continue
+        frame.columns = [str(column).strip() for column in frame.columns]
+        try:
+            schema.validate(frame, lazy=True)
+        except pa.errors.SchemaErrors as errors:
+            problems.extend(_schema_problems(name, errors.failure_cases))
+            continue
+        tables[name] = frame
+    return tables, problems
+
+
+def _line_from(message: str) -> int | None:
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+def _short(error: Exception) -> str:
+    return str(error).strip().splitlines()[-1]
+
+
+def _schema_problems(name: str, cases: pd.DataFrame) -> list[DataProblem]:
+    problems = []
+    for case in cases.itertuples(index=False):
+        check = str(case.check)
+        column = None if pd.isna(case.column) else str(case.column)
+        if check == "column_in_dataframe":
+            problems.append(DataProblem(name, 1, str(case.failure_case), "required column is missing"))
+            continue
+        row = None if pd.isna(case.index) else int(case.index) + 2
+        if check == "field_uniqueness":
+            message = f"{case.failure_case!r} appears more than once; ids must be unique"
+        else:
+            message = f"{case.failure_case!r} {check}" if case.failure_case is not None else check
+        problems.append(DataProblem(name, row, column, message))
+    return sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
+
+
+class _Builder:
+    """Turns validated tables into frozen objects, collecting cross-table problems."""
+
+    def __init__(self, directory: Path, tables: dict[str, pd.DataFrame]):
+        self.directory = directory
+        self.tables = tables
+        self.problems: list[DataProblem] = []
+
+    def problem(self, file: str, row: int | None, column: str | None, message: str) -> None:
+        self.problems.append(DataProblem(file, row, column, message))
+
+    def rows(self, name: str) -> list[tuple[int, dict[str, str]]]:
+        frame = self.tables[name]
+        return [(index + 2, record) for index, record in enumerate(frame.to_dict("records"))]
+
+    def build(self) -> Knowledge:
+        sources = self._sources()
+        groups = {
+            row["id"]: row["title"] for _, row in sorted(self.rows("groups.csv"), key=lambda r: int(r[1]["order"]))
+        }
+        questions = self._questions(groups)
+        terms = self._terms(questions)
+        levels = self._levels()
+        red_flags = self._rules("red_flags.csv", questions, terms, sources)
+        baselines = self._rules("baseline.csv", questions, terms, sources)
+        advice = self._rules("advice.csv", questions, terms, sources)
+        causes = self._causes(questions, terms, sources)
+        self._check_cover(baselines, advice)
+        scenarios = self._scenarios(questions, sources, {cause.id for cause in causes})
+        for name in ("myths.csv", "statistics.csv"):
+            for row_number, row in self.rows(name):
+                self._check_sources(name, row_number, row["sources"], sources)
+            if name == "myths.csv":
+                for row_number, row in self.rows(name):
+                    self._review(name, row_number, {**row, "clinician_review": "no"}, sources)
+        frozen_tables = MappingProxyType({name.removesuffix(".csv"): frame for name, frame in self.tables.items()})
+        return Knowledge(
+            directory=self.directory,
+            sources=MappingProxyType(sources),
+            groups=MappingProxyType(groups),
+            questions=MappingProxyType(questions),
+            terms=MappingProxyType(terms),
+            levels=MappingProxyType(levels),
+            red_flags=tuple(sorted(red_flags, key=lambda r: -r.urgency)),
+            baselines=tuple(baselines),
+            advice=tuple(sorted(advice, key=lambda r: (-r.urgency, r.order))),
+            causes=tuple(causes),
+            scenarios=tuple(scenarios),
+            tables=frozen_tables,
+        )
+
+    def _sources(self) -> dict[str, Source]:
+        return {
+            row["id"]: Source(
+                id=row["id"],
+                title=row["title"],
+                publisher=row["publisher"],
+                year=int(row["year"]) if row["year"] else None,
+                url=row["url"].split(" ; ")[0],
+                authority=row["authority"],
+            )
+            for _, row in self.rows("sources.csv")
+        }
+
+    def _questions(self, groups: Mapping[str, str]) -> dict[str, Question]:
+        choices: dict[str, list[tuple[int, str, str]]] = {}
+        for _, row in self.rows("choices.csv"):
+            choices.setdefault(row["field"], []).append((int(row["order"]), row["value"], row["label"]))
+        raw = sorted(self.rows("questions.csv"), key=lambda r: int(r[1]["order"]))
+        questions: dict[str, Question] = {}
+        for row_number, row in raw:
+            name = row["field"]
+            if row["group"] not in groups:
+                self.problem("questions.csv", row_number, "group", f"unknown group {row['group']!r}")
+            options = sorted(choices.get(name, []))
+            if row["kind"] == "choice" and not options:
+                self.problem(
+                    "questions.csv", row_number, "kind", f"choice question {name!r} has no rows in choices.csv"
+                )
+            if row["kind"] != "choice" and options:
+                self.problem("choices.csv", None, "field", f"{name!r} is not a choice question")
+            if row["kind"] == "integer" and not (row["minimum"] and row["maximum"]):
+                self.problem("questions.csv", row_number, "minimum", "integer questions need a minimum and a maximum")
+            questions[name] = Question(
+                field=name,
+                group=row["group"],
+                order=int(row["order"]),
+                priority=int(row["priority"]),
+                label=row["label"],
+                help=row["help"],
+                kind=row["kind"],
+                minimum=int(row["minimum"]) if row["minimum"] else None,
+                maximum=int(row["maximum"]) if row["maximum"] else None,
+                choices=tuple(value for _, value, _ in options),
+                choice_labels=MappingProxyType({value: label for _, value, label in options}),
+                show_if=None,
+            )
+        for field_name in choices:
+            if field_name not in questions:
+                self.problem("choices.csv", None, "field", f"unknown question {field_name!r}")
+        self._check_contract(questions, {r["field"]: n for n, r in raw})
+        # show_if may refer to any question, so parse it once all questions exist.
+        for row_number, row in raw:
+            if row["show_if"].strip():
+                node = self._parse("questions.csv", row_number, "show_if", row["show_if"], questions, {})
+                questions[row["field"]] = replace(questions[row["field"]], show_if=node)
+        return questions
+
+    def _check_contract(self, questions: Mapping[str, Question], rows: Mapping[str, int]) -> None:
+        for name, allowed in contract.ANSWER_FIELDS.items():
+            question = questions.get(name)
+            if question is None:
+                self.problem("questions.csv", None, "field", f"contract field {name!r} is missing")
+                continue
+            row = rows.get(name)
+            if allowed == "boolean":
+                expected_kind = "boolean"
+            elif isinstance(allowed[0], int):
+                expected_kind = "integer"
+                if (question.minimum, question.maximum) != allowed:
+                    self.problem(
+                        "questions.csv", row, "minimum", f"contract range for {name} is {allowed[0]}-{allowed[1]}"
+                    )
+            else:
+                expected_kind = "choice"
+                missing = [value for value in allowed if value not in question.choices]
+                if missing:
+                    self.problem(
+                        "choices.csv", None, "value", f"{name} is missing contract values {', '.join(missing)}"
+                    )
+            if question.kind != expected_kind:
+                self.problem("questions.csv", row, "kind", f"contract says {name} is {expected_kind}")
+
+    def _parse(
+        self, file: str, row: int, column: str, text: str, questions: Mapping[str, Question], terms: Mapping[str, Node]
+    ) -> Node | None:
+        try:
+            return parse(text, questions, terms)
+        except ConditionError as error:
+            self.problem(file, row, column, str(error))
+            return None
+
+    def _terms(self, questions: Mapping[str, Question]) -> dict[str, Node]:
+        terms: dict[str, Node] = {}
+        for row_number, row in self.rows("terms.csv"):
+            node = self._parse("terms.csv", row_number, "condition", row["condition"], questions, terms)
+            if node is not None:
+                terms[row["name"]] = node
+        return terms
+
+    def _levels(self) -> dict[Urgency, Level]:
+        levels = {}
+        for row_number, row in self.rows("urgency_levels.csv"):
+            urgency = Urgency.from_id(row["id"])
+            if int(row["rank"]) != int(urgency):
+                self.problem("urgency_levels.csv", row_number, "rank", f"rank of {urgency.id} must be {int(urgency)}")
+            levels[urgency] = Level(urgency, row["heading"], row["hidden_text"], row["icon"], row["action"])
+        for urgency in Urgency:
+            if urgency not in levels:
+                self.problem("urgency_levels.csv", None, "id", f"level {urgency.id} is missing")
+        return levels
+
+    def _check_sources(self, file: str, row: int, cell: str, sources: Mapping[str, Source]) -> tuple[str, ...]:
+        ids = tuple(part for part in cell.split(";") if part)
+        for source_id in ids:
+            if source_id not in sources:
+                self.problem(file, row, "sources", f"source {source_id} is not in sources.csv")
+        return ids
+
+    def _review(self, file: str, row_number: int, row: Mapping[str, str], sources: Mapping[str, Source]) -> Review:
+        ids = self._check_sources(file, row_number, row["sources"], sources)
+        last = date.fromisoformat(row["last_reviewed"])
+        due = date.fromisoformat(row["next_review_due"])
+        if due <= last:
+            self.problem(file, row_number, "next_review_due", "must be after last_reviewed")
+        return Review(ids, last, due, row["clinician_review"] == "yes")
+
+    def _rules(
+        self, file: str, questions: Mapping[str, Question], terms: Mapping[str, Node], sources: Mapping[str, Source]
+    ) -> list[Rule]:
+        rules = []
+        for row_number, row in self.rows(file):
+            node = self._parse(file, row_number, "condition", row["condition"], questions, terms)
+            review = self._review(file, row_number, row, sources)
+            if node is None:
+                continue
+            rules.append(
+                Rule(
+                    id=row["id"],
+                    urgency=Urgency.from_id(row["urgency"]),
+                    condition=node,
+                    condition_text=row["condition"],
+                    message=row.get("message") or row.get("text", ""),
+                    review=review,
+                    order=int(row.get("order") or 0),
+                )
+            )
+        return rules
+
+    def _causes(
+        self, questions: Mapping[str, Question], terms: Mapping[str, Node], sources: Mapping[str, Source]
+    ) -> list[Cause]:
+        rules: dict[str, list[CauseRule]] = {}
+        for row_number, row in self.rows("cause_rules.csv"):
+            node = self._parse("cause_rules.csv", row_number, "condition", row["condition"], questions, terms)
+            weight = int(row["weight"])
+            if row["effect"] in ("raise", "lower") and weight < 1:
+                self.problem(
+                    "cause_rules.csv", row_number, "weight", "raise and lower rules need a weight of 1 or more"
+                )
+            if node is not None:
+                rules.setdefault(row["cause_id"], []).append(
+                    CauseRule(node, row["condition"], row["effect"], weight, row["note"])
+                )
+        causes = []
+        for row_number, row in self.rows("causes.csv"):
+            review = self._review("causes.csv", row_number, row, sources)
+            causes.append(
+                Cause(
+                    id=row["id"],
+                    name=row["name"],
+                    summary=row["summary"],
+                    next_step=row["next_step"],
+                    prior=int(row["prior"]),
+                    figure=row["figure"],
+                    review=review,
+                    rules=tuple(rules.pop(row["id"], [])),
+                )
+            )
+        for cause_id in rules:
+            self.problem("cause_rules.csv", None, "cause_id", f"unknown cause {cause_id!r}")
+        present = {cause.id for cause in causes}
+        for cause_id in contract.CAUSE_IDS:
+            if cause_id not in present:
+                self.problem("causes.csv", None, "id", f"contract cause id {cause_id!r} is missing")
+        return causes
+
+    def _scenarios(
+        self, questions: Mapping[str, Question], sources: Mapping[str, Source], cause_ids: set[str]
+    ) -> list[Scenario]:
+        scenarios = []
+        for row_number, row in self.rows("scenarios.csv"):
+            ids = self._check_sources("scenarios.csv", row_number, row["sources"], sources)
+            try:
+                answers = check_answers(json.loads(row["answers"]), questions)
+            except json.JSONDecodeError as error:
+                self.problem("scenarios.csv", row_number, "answers", f"not valid JSON: {error.msg}")
+                continue
+            except AnswerError as error:
+                self.problem("scenarios.csv", row_number, "answers", str(error))
+                continue
+            likely = tuple(part for part in row["likely_causes"].split(";") if part)
+            for cause_id in likely:
+                if cause_id not in cause_ids:
+                    self.problem("scenarios.csv", row_number, "likely_causes", f"unknown cause {cause_id!r}")
+            scenarios.append(
+                Scenario(
+                    id=row["id"],
+                    title=row["title"],
+                    life_stage=row["life_stage"],
+                    story=row["story"],
+                    answers=answers,
+                    expected_urgency=Urgency.from_id(row["expected_urgency"]),
+                    likely_causes=likely,
+                    teaching_point=row["teaching_point"],
+                    sources=ids,
+                )
+            )
+        return scenarios
+
+    def _check_cover(self, baselines: list[Rule], advice: list[Rule]) -> None:
+        if not any(r.urgency is Urgency.ROUTINE and r.condition_text.strip() == "always" for r in baselines):
+            self.problem("baseline.csv", None, "condition", "needs a routine row with condition 'always'")
+        for urgency in Urgency:
+            if not any(r.urgency is urgency and r.condition_text.strip() == "always" for r in advice):
+                self.problem("advice.csv", None, "condition", f"level {urgency.id} needs a row with condition 'always'")

@@ -1,0 +1,55 @@
+"""Plain-text rendering of an explanation, for the command line and printable summaries.
+
+The most urgent advice comes first, always; then why, then possible causes, then what would
+change the advice, and the disclaimer once at the end.
+"""
+
+from __future__ import annotations
+
+from .answers import UNANSWERED
+from .explain import Explanation
+from .knowledge import Knowledge
+
+
+def said(because: str, explanation: Explanation, knowledge: Knowledge) -> str:
+    """Turn ``field=value`` into words, e.g. ``"Are you pregnant?: Yes"``."""
+    field = because.split("=", 1)[0]
+    question = knowledge.questions[field]
+    value = explanation.answers.get(field, UNANSWERED)
+    answer = "not answered" if value is UNANSWERED else question.value_label(value)
+    return f"{question.label.rstrip('?')}: {answer}"
+
+
+def to_text(explanation: Explanation, knowledge: Knowledge) -> str:
+    """A readable summary, most urgent advice first."""
+    level = knowledge.levels[explanation.urgency]
+    lines = [f"{level.hidden_text} {level.heading.upper()} [{explanation.urgency.id}]", explanation.advice.message, ""]
+    if explanation.red_flags:
+        lines.append("Why:")
+        for flag in explanation.red_flags:
+            reasons = "; ".join(said(b, explanation, knowledge) for b in flag.because)
+            lines.append(f"  [{flag.rule.urgency.id}] {flag.rule.message}")
+            lines.append(f"      because you said: {reasons} (sources: {', '.join(flag.rule.review.sources)})")
+        lines.append("")
+    else:
+        lines += [explanation.baseline.message, ""]
+    lines.append("Possible explanations (not a diagnosis):")
+    for result in explanation.causes:
+        cause = result.fit.cause
+        lines.append(f"  - {cause.name} ({result.fit.fit})")
+        if result.because:
+            reasons = "; ".join(said(b, explanation, knowledge) for b in result.because)
+            lines.append(f"      because you said: {reasons}")
+        lines.append(f"      {cause.next_step}")
+    if explanation.would_change:
+        lines += ["", "What would change this advice:"]
+        for change in explanation.would_change:
+            question = knowledge.questions[change.field]
+            lines.append(
+                f"  - {question.label.rstrip('?')}: {question.value_label(change.value)} -> {change.urgency.id}"
+            )
+    if explanation.unanswered:
+        lines += ["", "Questions that would sharpen this:"]
+        lines += [f"  - {knowledge.questions[field].label}" for field in explanation.unanswered]
+    lines += ["", explanation.disclaimer]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,52 @@
+"""Triage: which red flags fire, the baseline level, and the overall urgency.
+
+Follows the triage policy in ../shared/clinical-dossier.md Part A (the conservative NHS line).
+The policy itself is data (red_flags.csv, baseline.csv, advice.csv); this module only combines
+it: the urgency is the most urgent of the baseline and every triggered red flag, so adding a
+warning sign can only keep or raise it, and a missing answer never satisfies a condition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .answers import Answers
+from .knowledge import Knowledge, Rule
+from .urgency import Urgency
+
+
+def triggered(answers: Answers, rules: Iterable[Rule]) -> list[Rule]:
+    """The rules whose condition holds, in their given order (red flags: most urgent first)."""
+    return [rule for rule in rules if rule.condition.test(answers)]
+
+
+def baseline(answers: Answers, knowledge: Knowledge) -> Rule:
+    """The lowest-level matching baseline row: self-care only when a benign explanation fits.
+
+    The loader guarantees an ``always`` routine row, so there is always a match.
+    """
+    return min(triggered(answers, knowledge.baselines), key=lambda rule: rule.urgency)
+
+
+def overall(baseline_rule: Rule, flags: Iterable[Rule]) -> Urgency:
+    """The most urgent of the baseline and the triggered red flags."""
+    return max([baseline_rule.urgency, *(flag.urgency for flag in flags)])
+
+
+def urgency_of(answers: Answers, knowledge: Knowledge) -> Urgency:
+    """The overall urgency for a set of answers (no explanation, for what-if questions)."""
+    level = baseline(answers, knowledge).urgency
+    for flag in knowledge.red_flags:  # sorted most urgent first
+        if flag.urgency <= level:
+            break
+        if flag.condition.test(answers):
+            return flag.urgency
+    return level
+
+
+def advice_for(urgency: Urgency, answers: Answers, knowledge: Knowledge) -> Rule:
+    """The first advice row for ``urgency`` whose condition holds (each level has an ``always``)."""
+    for rule in knowledge.advice:
+        if rule.urgency is urgency and rule.condition.test(answers):
+            return rule
+    raise LookupError(f"no advice for {urgency.id}")  # the loader makes this unreachable

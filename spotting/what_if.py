@@ -1,0 +1,189 @@
+"""What would change the advice: single answers that raise the urgency, and the unanswered
+questions that would sharpen it.
+
+Both come from trying each possible answer to each question. To stay well under a millisecond,
+the rules are indexed by the fields they read, so one trial re-tests only the rules that could
+change; everything else keeps its current result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from .answers import Answers
+from .causes import fit_of
+from .conditions import Compare, Node
+from .knowledge import Cause, Knowledge, Question, Rule
+from .urgency import Urgency
+
+
+@dataclass(frozen=True)
+class Change:
+    """One answer that would make the urgency higher (contract ``would_change`` item)."""
+
+    field: str
+    value: Any
+    urgency: Urgency
+
+
+@dataclass(frozen=True)
+class _Index:
+    flags: Mapping[str, tuple[Rule, ...]]
+    baselines: Mapping[str, tuple[Rule, ...]]
+    causes: Mapping[str, tuple[Cause, ...]]
+    rule_fields: Mapping[int, frozenset[str]]
+    candidates: Mapping[str, tuple[Any, ...]]
+
+
+@cache
+def _index(knowledge: Knowledge) -> _Index:
+    rule_fields = {id(rule): rule.condition.fields() for rule in (*knowledge.red_flags, *knowledge.baselines)}
+
+    def by_field(rules: Iterable[Rule]) -> dict[str, tuple[Rule, ...]]:
+        return {f: tuple(r for r in rules if f in rule_fields[id(r)]) for f in knowledge.questions}
+
+    causes = {
+        f: tuple(c for c in knowledge.causes if any(f in rule.condition.fields() for rule in c.rules))
+        for f in knowledge.questions
+    }
+    conditions = [rule.condition for rule in (*knowledge.red_flags, *knowledge.baselines)]
+    conditions += [rule.condition for cause in knowledge.causes for rule in cause.rules]
+    candidates = {name: _candidates(q, conditions) for name, q in knowledge.questions.items()}
+    return _Index(
+        flags=by_field(knowledge.red_flags),
+        baselines=by_field(knowledge.baselines),
+        causes=causes,
+        rule_fields=rule_fields,
+        candidates=candidates,
+    )
+
+
+def _candidates(question: Question, conditions: list[Node]) -> tuple[Any, ...]:
+    """The answers worth trying: every choice, or the numbers either side of each threshold."""
+    if question.kind == "boolean":
+        return (True, False)
+    if question.kind == "choice":
+        return question.choices
+    assert question.minimum is not None and question.maximum is not None
+    values = {question.minimum, question.maximum}
+    for condition in conditions:
+        for node in _walk(condition):
+            if isinstance(node, Compare) and node.field == question.field:
+                values |= {node.value - 1, node.value, node.value + 1}
+    return tuple(sorted(v for v in values if question.minimum <= v <= question.maximum))
+
+
+def _walk(node: Node) -> Iterable[Node]:
+    yield node
+    for child in ("inner", "parts"):
+        value = getattr(node, child, None)
+        if isinstance(value, Node):
+            yield from _walk(value)
+        elif isinstance(value, tuple):
+            for part in value:
+                yield from _walk(part)
+
+
+def visible(question: Question, answers: Answers) -> bool:
+    """Whether the question is asked, given the other answers (progressive questions)."""
+    return question.show_if is None or question.show_if.test(answers)
+
+
+class Trial:
+    """Urgency under one changed answer, re-testing only the rules that read that field."""
+
+    def __init__(self, knowledge: Knowledge, answers: Answers, flags: list[Rule], base: list[Rule]):
+        self.knowledge = knowledge
+        self.index = _index(knowledge)
+        self.answers = answers
+        self.flags = flags
+        self.base = base
+
+    def urgency(self, field: str, value: Any) -> Urgency:
+        trial = dict(self.answers)
+        trial[field] = value
+        fields = self.index.rule_fields
+        level = min(
+            [r.urgency for r in self.base if field not in fields[id(r)]]
+            + [r.urgency for r in self.index.baselines[field] if r.condition.test(trial)]
+        )
+        for flag in self.flags:
+            if field not in fields[id(flag)] and flag.urgency > level:
+                level = flag.urgency
+        for flag in self.index.flags[field]:
+            if flag.urgency > level and flag.condition.test(trial):
+                level = flag.urgency
+        return level
+
+    def causes_change(self, field: str, value: Any, fits: Mapping[str, str]) -> bool:
+        trial = dict(self.answers)
+        trial[field] = value
+        for cause in self.index.causes[field]:
+            fit = fit_of(cause, trial)
+            if ("excluded" if fit is None else fit.fit) != fits.get(cause.id, "excluded"):
+                return True
+        return False
+
+
+def would_change(trial: Trial, current: Urgency) -> list[Change]:
+    """Single answers, not given or given differently, that would raise the urgency.
+
+    Most urgent first, then in question order. For a number, the value nearest the current
+    answer (or the lowest, when unanswered) is given for each level it reaches.
+    """
+    if current is Urgency.EMERGENCY:
+        return []
+    changes: list[Change] = []
+    for name, question in trial.knowledge.questions.items():
+        if not visible(question, trial.answers):
+            continue
+        given = trial.answers.get(name, _NOTHING)
+        best: dict[Urgency, Any] = {}
+        for value in trial.index.candidates[name]:
+            if value == given and type(value) is type(given):
+                continue
+            level = trial.urgency(name, value)
+            if level <= current:
+                continue
+            if question.kind != "integer" or level not in best or _nearer(value, best[level], given):
+                best[level] = value
+                if question.kind != "integer":
+                    changes.append(Change(name, value, level))
+        if question.kind == "integer":
+            changes.extend(Change(name, value, level) for level, value in best.items())
+    order = {name: q.order for name, q in trial.knowledge.questions.items()}
+    return sorted(changes, key=lambda c: (-c.urgency, order[c.field]))
+
+
+def _nearer(value: int, best: int, given: Any) -> bool:
+    if given is _NOTHING:
+        return value < best
+    return abs(value - given) < abs(best - given)
+
+
+def unanswered(trial: Trial, current: Urgency, fits: Mapping[str, str]) -> list[str]:
+    """Unanswered, currently asked questions whose answer would change the advice or ranking.
+
+    Most decision-relevant first: the widest spread of urgency its answers could give, then
+    the question's priority (data/questions.csv), then whether it changes the causes only.
+    """
+    scored: list[tuple[int, int, int, str]] = []
+    for name, question in trial.knowledge.questions.items():
+        if name in trial.answers or not visible(question, trial.answers):
+            continue
+        levels = [trial.urgency(name, value) for value in trial.index.candidates[name]]
+        spread = max([*levels, current]) - min([*levels, current])
+        if spread == 0 and not any(trial.causes_change(name, value, fits) for value in trial.index.candidates[name]):
+            continue
+        scored.append((-spread, question.priority, question.order, name))
+    return [name for *_, name in sorted(scored)]
+
+
+class _Nothing:
+    pass
+
+
+_NOTHING: Any = _Nothing()
