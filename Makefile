@@ -1,0 +1,47 @@
+# Two commands for a newcomer (see README.md):
+#   make dashboard   set up .venv if needed and serve the explorer on http://127.0.0.1:8866
+#   make test        set up .venv (and Debian's chromium) if needed and run every test
+# Everything is installed from constraints.txt, so a fresh machine gets the same versions.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: dashboard test setup browser lint bench check-data clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[test]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# Browser tests drive Debian's chromium; a browser download from elsewhere is not possible here.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Browser tests need Debian's chromium: run 'sudo apt-get install -y chromium'" >&2; exit 1; fi; }
+
+dashboard: $(STAMP)
+	$(BIN)/voila notebooks/explorer.ipynb
+
+test: $(STAMP) browser
+	$(BIN)/ruff check spotting tests bench
+	$(BIN)/python -m spotting check-data
+	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:randomly notebooks/
+
+lint: $(STAMP)
+	$(BIN)/ruff check spotting tests bench
+
+bench: $(STAMP) browser
+	$(BIN)/python -m spotting.bench
+	$(BIN)/python bench/dashboard.py
+
+check-data: $(STAMP)
+	$(BIN)/python -m spotting check-data
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-artifacts
