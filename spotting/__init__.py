@@ -3,6 +3,7 @@
 The public API is what ``__all__`` lists; everything else is private and may change.
 """
 
+from . import contract
 from .answers import AnswerError, validate_answers
 from .explain import DISCLAIMER, Explanation, explain
 from .knowledge import DataError, DataProblem, Knowledge, check_data, load_knowledge
@@ -18,6 +19,7 @@ __all__ = [
     "Knowledge",
     "Urgency",
     "check_data",
+    "contract",
     "explain",
     "load_knowledge",
     "validate_answers",

@@ -28,18 +28,21 @@ class CauseFit:
     fields: frozenset[str]
 
 
-def fit_of(cause: Cause, answers: Answers) -> CauseFit | None:
-    """The fit of one cause, or None when a rule excludes it outright."""
+def matches(cause: Cause, answers: Answers) -> list[bool]:
+    """Which of the cause's rules hold for these answers (kept for cheap what-if trials)."""
+    return [rule.condition.test(answers) for rule in cause.rules]
+
+
+def fit_word(cause: Cause, matched: list[bool]) -> tuple[str | None, int]:
+    """The fit (None when excluded) and score, from which of the cause's rules matched."""
     score = cause.prior
-    fields: set[str] = set()
     at_least = at_most = False
-    for rule in cause.rules:
-        if not rule.condition.test(answers):
+    for rule, hit in zip(cause.rules, matched, strict=True):
+        if not hit:
             continue
         effect = rule.effect
         if effect == "exclude":
-            return None
-        fields |= rule.condition.because(answers)
+            return None, score
         if effect == "raise":
             score += rule.weight
         elif effect == "lower":
@@ -53,6 +56,19 @@ def fit_of(cause: Cause, answers: Answers) -> CauseFit | None:
         fit = "possible"
     if at_least and fit == "unlikely":
         fit = "possible"
+    return fit, score
+
+
+def fit_of(cause: Cause, answers: Answers) -> CauseFit | None:
+    """The fit of one cause, or None when a rule excludes it outright."""
+    matched = matches(cause, answers)
+    fit, score = fit_word(cause, matched)
+    if fit is None:
+        return None
+    fields: set[str] = set()
+    for rule, hit in zip(cause.rules, matched, strict=True):
+        if hit:
+            fields |= rule.condition.because(answers)
     return CauseFit(cause, fit, score, frozenset(fields))
 
 
@@ -62,12 +78,3 @@ def rank_causes(answers: Answers, knowledge: Knowledge, *, include_unlikely: boo
     shown = [fit for fit in fits if include_unlikely or fit.fit != "unlikely"]
     order = {cause.id: index for index, cause in enumerate(knowledge.causes)}
     return sorted(shown, key=lambda f: (FIT_RANK[f.fit], -f.score, order[f.cause.id]))
-
-
-def fit_words(answers: Answers, causes: tuple[Cause, ...]) -> dict[str, str]:
-    """Each cause's fit word (``"excluded"`` when ruled out), for comparing two sets of answers."""
-    words = {}
-    for cause in causes:
-        fit = fit_of(cause, answers)
-        words[cause.id] = "excluded" if fit is None else fit.fit
-    return words

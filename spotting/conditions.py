@@ -23,6 +23,7 @@ when age is unanswered or at most 55. ``@name`` refers to a named term (data/ter
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -48,14 +49,32 @@ class FieldSpec(Protocol):
     maximum: int | None
 
 
+_ABSENT = object()  # never equal to, or a member of, any allowed value
+
+
 class Node:
-    """A parsed condition. Subclasses are small frozen dataclasses."""
+    """A parsed condition. Subclasses are small frozen dataclasses.
 
-    def test(self, answers: Answers) -> bool:  # pragma: no cover - abstract
+    Each node compiles itself once into a closure (``test``) and caches the fields it reads:
+    explain() runs thousands of these per call when it tries "what if" answers, so the
+    per-test cost matters more than the one-off cost of building the tree.
+    """
+
+    test: Callable[[Answers], bool]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "test", self._compile())
+        object.__setattr__(self, "_fields", self._collect_fields())
+
+    def _compile(self) -> Callable[[Answers], bool]:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def fields(self) -> frozenset[str]:  # pragma: no cover - abstract
+    def _collect_fields(self) -> frozenset[str]:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def fields(self) -> frozenset[str]:
+        """The answer fields this condition reads."""
+        return self._fields  # type: ignore[attr-defined, no-any-return]
 
     def because(self, answers: Answers) -> set[str]:
         """The fields whose answers (or absence) made this condition true."""
@@ -67,10 +86,10 @@ class Node:
 
 @dataclass(frozen=True)
 class Always(Node):
-    def test(self, answers: Answers) -> bool:
-        return True
+    def _compile(self) -> Callable[[Answers], bool]:
+        return lambda answers: True
 
-    def fields(self) -> frozenset[str]:
+    def _collect_fields(self) -> frozenset[str]:
         return frozenset()
 
     def words(self, label: Callable[[str, str], str]) -> str:
@@ -81,10 +100,11 @@ class Always(Node):
 class Missing(Node):
     field: str
 
-    def test(self, answers: Answers) -> bool:
-        return self.field not in answers
+    def _compile(self) -> Callable[[Answers], bool]:
+        field = self.field
+        return lambda answers: field not in answers
 
-    def fields(self) -> frozenset[str]:
+    def _collect_fields(self) -> frozenset[str]:
         return frozenset((self.field,))
 
     def words(self, label: Callable[[str, str], str]) -> str:
@@ -97,24 +117,15 @@ class Compare(Node):
     op: str
     value: Any
 
-    def test(self, answers: Answers) -> bool:
-        if self.field not in answers:
-            return False
-        given = answers[self.field]
-        op = self.op
-        if op == "=":
-            return bool(given == self.value)
-        if op == "!=":
-            return bool(given != self.value)
-        if op == "<":
-            return bool(given < self.value)
-        if op == "<=":
-            return bool(given <= self.value)
-        if op == ">":
-            return bool(given > self.value)
-        return bool(given >= self.value)
+    def _compile(self) -> Callable[[Answers], bool]:
+        field, value = self.field, self.value
+        if self.op == "=":
+            # An absent answer is never equal to an allowed value: unknown is not no.
+            return lambda answers: answers.get(field, _ABSENT) == value
+        compare = _OPERATORS[self.op]
+        return lambda answers: field in answers and compare(answers[field], value)
 
-    def fields(self) -> frozenset[str]:
+    def _collect_fields(self) -> frozenset[str]:
         return frozenset((self.field,))
 
     def words(self, label: Callable[[str, str], str]) -> str:
@@ -129,10 +140,11 @@ class In(Node):
     field: str
     values: frozenset[Any]
 
-    def test(self, answers: Answers) -> bool:
-        return self.field in answers and answers[self.field] in self.values
+    def _compile(self) -> Callable[[Answers], bool]:
+        field, values = self.field, self.values
+        return lambda answers: answers.get(field, _ABSENT) in values
 
-    def fields(self) -> frozenset[str]:
+    def _collect_fields(self) -> frozenset[str]:
         return frozenset((self.field,))
 
     def words(self, label: Callable[[str, str], str]) -> str:
@@ -144,10 +156,11 @@ class In(Node):
 class Not(Node):
     inner: Node
 
-    def test(self, answers: Answers) -> bool:
-        return not self.inner.test(answers)
+    def _compile(self) -> Callable[[Answers], bool]:
+        inner = self.inner.test
+        return lambda answers: not inner(answers)
 
-    def fields(self) -> frozenset[str]:
+    def _collect_fields(self) -> frozenset[str]:
         return self.inner.fields()
 
     def words(self, label: Callable[[str, str], str]) -> str:
@@ -158,10 +171,18 @@ class Not(Node):
 class All(Node):
     parts: tuple[Node, ...]
 
-    def test(self, answers: Answers) -> bool:
-        return all(part.test(answers) for part in self.parts)
+    def _compile(self) -> Callable[[Answers], bool]:
+        tests = tuple(part.test for part in self.parts)
 
-    def fields(self) -> frozenset[str]:
+        def test(answers: Answers) -> bool:
+            for part in tests:  # noqa: SIM110 - a plain loop skips a generator per call (hot path)
+                if not part(answers):
+                    return False
+            return True
+
+        return test
+
+    def _collect_fields(self) -> frozenset[str]:
         return frozenset().union(*(part.fields() for part in self.parts))
 
     def because(self, answers: Answers) -> set[str]:
@@ -175,10 +196,18 @@ class All(Node):
 class Any_(Node):
     parts: tuple[Node, ...]
 
-    def test(self, answers: Answers) -> bool:
-        return any(part.test(answers) for part in self.parts)
+    def _compile(self) -> Callable[[Answers], bool]:
+        tests = tuple(part.test for part in self.parts)
 
-    def fields(self) -> frozenset[str]:
+        def test(answers: Answers) -> bool:
+            for part in tests:  # noqa: SIM110 - a plain loop skips a generator per call (hot path)
+                if part(answers):
+                    return True
+            return False
+
+        return test
+
+    def _collect_fields(self) -> frozenset[str]:
         return frozenset().union(*(part.fields() for part in self.parts))
 
     def because(self, answers: Answers) -> set[str]:
@@ -196,10 +225,10 @@ class Term(Node):
     name: str
     inner: Node
 
-    def test(self, answers: Answers) -> bool:
-        return self.inner.test(answers)
+    def _compile(self) -> Callable[[Answers], bool]:
+        return self.inner.test
 
-    def fields(self) -> frozenset[str]:
+    def _collect_fields(self) -> frozenset[str]:
         return self.inner.fields()
 
     def because(self, answers: Answers) -> set[str]:
@@ -207,6 +236,15 @@ class Term(Node):
 
     def words(self, label: Callable[[str, str], str]) -> str:
         return self.name.replace("_", " ")
+
+
+_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
 
 
 def _group(node: Node, label: Callable[[str, str], str]) -> str:

@@ -100,9 +100,7 @@ def explain(answers: Any, knowledge: Knowledge | None = None) -> Explanation:
     base_rules = triggered(valid, knowledge.baselines)
     base = baseline(valid, knowledge)
     urgency = overall(base, flags)
-    every_fit = rank_causes(valid, knowledge, include_unlikely=True)
-    ranked = [fit for fit in every_fit if fit.fit != "unlikely"]
-    all_fits = {fit.cause.id: fit.fit for fit in every_fit}
+    ranked = rank_causes(valid, knowledge)
     trial = Trial(knowledge, valid, flags, base_rules)
     questions = knowledge.questions
     return Explanation(
@@ -113,6 +111,6 @@ def explain(answers: Any, knowledge: Knowledge | None = None) -> Explanation:
         red_flags=tuple(FlagResult(f, tuple(describe(valid, f.condition.because(valid), questions))) for f in flags),
         causes=tuple(CauseResult(f, tuple(describe(valid, f.fields, questions))) for f in ranked),
         would_change=tuple(would_change(trial, urgency)),
-        unanswered=tuple(unanswered(trial, urgency, all_fits)),
+        unanswered=tuple(unanswered(trial, urgency)),
         disclaimer=DISCLAIMER,
     )

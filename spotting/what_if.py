@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 
 from .answers import Answers
-from .causes import fit_of
+from .causes import fit_word, matches
 from .conditions import Compare, Node
 from .knowledge import Cause, Knowledge, Question, Rule
 from .urgency import Urgency
@@ -33,7 +33,7 @@ class Change:
 class _Index:
     flags: Mapping[str, tuple[Rule, ...]]
     baselines: Mapping[str, tuple[Rule, ...]]
-    causes: Mapping[str, tuple[Cause, ...]]
+    causes: Mapping[str, tuple[tuple[Cause, tuple[int, ...]], ...]]
     rule_fields: Mapping[int, frozenset[str]]
     candidates: Mapping[str, tuple[Any, ...]]
 
@@ -45,8 +45,13 @@ def _index(knowledge: Knowledge) -> _Index:
     def by_field(rules: Iterable[Rule]) -> dict[str, tuple[Rule, ...]]:
         return {f: tuple(r for r in rules if f in rule_fields[id(r)]) for f in knowledge.questions}
 
+    # For each field: the causes with rules that read it, and which of their rules those are.
     causes = {
-        f: tuple(c for c in knowledge.causes if any(f in rule.condition.fields() for rule in c.rules))
+        f: tuple(
+            (cause, positions)
+            for cause in knowledge.causes
+            if (positions := tuple(i for i, rule in enumerate(cause.rules) if f in rule.condition.fields()))
+        )
         for f in knowledge.questions
     }
     conditions = [rule.condition for rule in (*knowledge.red_flags, *knowledge.baselines)]
@@ -101,6 +106,7 @@ class Trial:
         self.answers = answers
         self.flags = flags
         self.base = base
+        self._cause_matches: dict[str, list[bool]] = {}
 
     def urgency(self, field: str, value: Any) -> Urgency:
         trial = dict(self.answers)
@@ -118,14 +124,23 @@ class Trial:
                 level = flag.urgency
         return level
 
-    def causes_change(self, field: str, value: Any, fits: Mapping[str, str]) -> bool:
+    def causes_change(self, field: str, value: Any) -> bool:
+        """Whether answering ``field`` with ``value`` would move any cause to another fit."""
         trial = dict(self.answers)
         trial[field] = value
-        for cause in self.index.causes[field]:
-            fit = fit_of(cause, trial)
-            if ("excluded" if fit is None else fit.fit) != fits.get(cause.id, "excluded"):
+        for cause, positions in self.index.causes[field]:
+            now = self._matched(cause)
+            matched = list(now)
+            for position in positions:
+                matched[position] = cause.rules[position].condition.test(trial)
+            if matched != now and fit_word(cause, matched)[0] != fit_word(cause, now)[0]:
                 return True
         return False
+
+    def _matched(self, cause: Cause) -> list[bool]:
+        if cause.id not in self._cause_matches:
+            self._cause_matches[cause.id] = matches(cause, self.answers)
+        return self._cause_matches[cause.id]
 
 
 def would_change(trial: Trial, current: Urgency) -> list[Change]:
@@ -164,7 +179,7 @@ def _nearer(value: int, best: int, given: Any) -> bool:
     return abs(value - given) < abs(best - given)
 
 
-def unanswered(trial: Trial, current: Urgency, fits: Mapping[str, str]) -> list[str]:
+def unanswered(trial: Trial, current: Urgency) -> list[str]:
     """Unanswered, currently asked questions whose answer would change the advice or ranking.
 
     Most decision-relevant first: the widest spread of urgency its answers could give, then
@@ -176,7 +191,7 @@ def unanswered(trial: Trial, current: Urgency, fits: Mapping[str, str]) -> list[
             continue
         levels = [trial.urgency(name, value) for value in trial.index.candidates[name]]
         spread = max([*levels, current]) - min([*levels, current])
-        if spread == 0 and not any(trial.causes_change(name, value, fits) for value in trial.index.candidates[name]):
+        if spread == 0 and not any(trial.causes_change(name, value) for value in trial.index.candidates[name]):
             continue
         scored.append((-spread, question.priority, question.order, name))
     return [name for *_, name in sorted(scored)]

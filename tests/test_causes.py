@@ -1,0 +1,46 @@
+"""Cause ranking follows the data and keeps the policy limits (dossier Part A rule 14)."""
+
+from __future__ import annotations
+
+from spotting import Knowledge
+from spotting.causes import rank_causes
+
+
+def fits(answers: dict, knowledge: Knowledge) -> dict[str, str]:
+    return {fit.cause.id: fit.fit for fit in rank_causes(answers, knowledge)}
+
+
+def test_no_cause_found_is_always_shown(knowledge: Knowledge) -> None:
+    assert fits({}, knowledge)["no_cause_found"] in ("likely", "possible")
+    assert "no_cause_found" in fits({"period_due": True, "age": 25}, knowledge)
+
+
+def test_a_clear_explanation_ranks_first(knowledge: Knowledge) -> None:
+    ranked = rank_causes({"period_due": True, "pregnant": "no"}, knowledge)
+    assert ranked[0].cause.id == "period_timing" and ranked[0].fit == "likely"
+
+
+def test_cancer_is_never_likely_in_a_young_person_with_one_episode(knowledge: Knowledge) -> None:
+    answers = {"age": 22, "how_often": "once", "screening": "not_yet_eligible"}
+    assert fits(answers, knowledge).get("cervical_precancer_or_cancer") != "likely"
+
+
+def test_cancer_is_never_hidden_when_risk_features_are_present(knowledge: Knowledge) -> None:
+    for answers in (
+        {"age": 45, "screening": "overdue"},
+        {"age": 30, "how_often": "every_time"},
+        {"age": 30, "bleeding_between_periods": True},
+        {"age": 60, "menopause": "postmenopause"},
+    ):
+        assert fits(answers, knowledge).get("cervical_precancer_or_cancer") == "possible", answers
+
+
+def test_pregnancy_causes_are_excluded_when_not_pregnant(knowledge: Knowledge) -> None:
+    shown = fits({"pregnant": "no", "age": 30}, knowledge)
+    assert not {"miscarriage", "ectopic_pregnancy", "placenta_praevia"} & set(shown)
+
+
+def test_ranking_is_likely_then_possible(knowledge: Knowledge) -> None:
+    ranked = rank_causes({"age": 19, "first_time_sex": True, "sti_risk": True}, knowledge)
+    words = [fit.fit for fit in ranked]
+    assert words == sorted(words, key=["likely", "possible"].index)

@@ -1,0 +1,38 @@
+"""The clinical case suite (tests/clinical_cases.json), written from the dossier.
+
+Each case gives answers, the expected urgency, and causes that must be likely, shown (likely or
+possible) or not likely. A rule change that alters any of these fails here by case id.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from spotting import URGENCY_IDS, Knowledge, explain
+
+CASES: list[dict[str, Any]] = json.loads((Path(__file__).parent / "clinical_cases.json").read_text())
+
+
+def test_the_suite_covers_every_level_and_every_part_a_rule() -> None:
+    levels = {case["urgency"] for case in CASES}
+    assert levels == set(URGENCY_IDS)
+    rules = {rule for case in CASES for rule in case["rule"].split(";")}
+    assert {f"A{n}" for n in range(1, 15)} <= rules
+    assert len(CASES) >= 40
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+def test_case(knowledge: Knowledge, case: dict[str, Any]) -> None:
+    explanation = explain(case["answers"], knowledge)
+    fits = {result.fit.cause.id: result.fit.fit for result in explanation.causes}
+    assert explanation.urgency.id == case["urgency"], [flag.rule.id for flag in explanation.red_flags]
+    for cause in case["likely"]:
+        assert fits.get(cause) == "likely", f"{cause} should be likely, is {fits.get(cause, 'not shown')}"
+    for cause in case["shown"]:
+        assert fits.get(cause) in ("likely", "possible"), f"{cause} should be shown"
+    for cause in case["not_likely"]:
+        assert fits.get(cause) != "likely", f"{cause} must not be likely"

@@ -1,0 +1,79 @@
+"""The condition language: parsing, validation against the questions table, and unknown-is-not-no."""
+
+from __future__ import annotations
+
+import pytest
+
+from spotting import Knowledge
+from spotting.conditions import ConditionError, parse
+
+
+def check(knowledge: Knowledge, text: str, answers: dict) -> bool:
+    return parse(text, knowledge.questions, knowledge.terms).test(answers)
+
+
+def test_equality_in_and_numbers(knowledge: Knowledge) -> None:
+    assert check(knowledge, "pregnant=yes", {"pregnant": "yes"})
+    assert check(knowledge, "amount in {light,heavy}", {"amount": "heavy"})
+    assert not check(knowledge, "amount in {light,heavy}", {"amount": "spotting"})
+    assert check(knowledge, "age>=55", {"age": 55})
+    assert not check(knowledge, "age>55", {"age": 55})
+    assert check(knowledge, "age<16 & not_consensual=true", {"age": 15, "not_consensual": True})
+
+
+def test_precedence_and_grouping(knowledge: Knowledge) -> None:
+    text = "fever=true | dizzy_or_faint=true & amount=heavy"  # & binds tighter than |
+    assert check(knowledge, text, {"fever": True})
+    assert not check(knowledge, text, {"dizzy_or_faint": True})
+    assert check(
+        knowledge, "(fever=true | dizzy_or_faint=true) & amount=heavy", {"dizzy_or_faint": True, "amount": "heavy"}
+    )
+
+
+def test_unknown_is_not_no(knowledge: Knowledge) -> None:
+    # Every comparison on a missing answer is false, even !=.
+    assert not check(knowledge, "pregnant=no", {})
+    assert not check(knowledge, "pregnant!=yes", {})
+    assert check(knowledge, "pregnant=?", {})
+    assert not check(knowledge, "pregnant=?", {"pregnant": "no"})
+    assert check(knowledge, "!(age>55)", {})  # negation: "not known to be over 55"
+
+
+def test_terms_are_expanded(knowledge: Knowledge) -> None:
+    assert check(knowledge, "@pregnancy_possible", {"pregnant": "unsure"})
+    assert check(knowledge, "@pregnancy_possible", {"age": 30})
+    assert not check(knowledge, "@pregnancy_possible", {"age": 30, "menopause": "postmenopause"})
+
+
+def test_because_names_only_the_true_branch(knowledge: Knowledge) -> None:
+    node = parse("fever=true | dizzy_or_faint=true", knowledge.questions, knowledge.terms)
+    assert node.because({"fever": True, "dizzy_or_faint": False}) == {"fever"}
+
+
+@pytest.mark.parametrize(
+    ("text", "complaint"),
+    [
+        ("pregant=yes", "unknown field 'pregant'"),
+        ("pregnant=maybe", "pregnant takes one of no, unsure, yes"),
+        ("fever=yes", "fever takes true or false"),
+        ("age>old", "age takes a whole number"),
+        ("age>500", "out of range"),
+        ("pregnant>yes", "needs a number field"),
+        ("fever!=?", "only 'fever=?'"),
+        ("@nonsense", "unknown term @nonsense"),
+        ("fever=true &", "ends too soon"),
+        ("fever=true)", "unexpected ')'"),
+        ("", "empty"),
+        ("fever=true; import os", "cannot read"),
+    ],
+)
+def test_bad_conditions_are_rejected_with_a_clear_reason(knowledge: Knowledge, text: str, complaint: str) -> None:
+    with pytest.raises(ConditionError, match=None) as error:
+        parse(text, knowledge.questions, knowledge.terms)
+    assert complaint in str(error.value)
+
+
+def test_words_read_like_a_sentence(knowledge: Knowledge) -> None:
+    node = parse("pregnant=yes & tummy_pain=severe", knowledge.questions, knowledge.terms)
+    words = node.words(lambda field, value: f"{field} is {value}" if value else field)
+    assert words == "pregnant is yes and tummy_pain is severe"

@@ -1,0 +1,173 @@
+"""Loading and validating data/: every problem names file, row and column; nothing half-loads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from spotting import DataError, Knowledge, check_data, contract, load_knowledge
+from spotting.knowledge import DataProblem
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture text {old!r} not found in {path.name}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def line_of(path: Path, starts_with: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.startswith(starts_with):
+            return number
+    raise AssertionError(f"no line starting {starts_with!r}")
+
+
+def only_problem(directory: Path) -> DataProblem:
+    problems = check_data(directory)
+    assert len(problems) == 1, problems
+    return problems[0]
+
+
+def test_shipped_data_is_valid() -> None:
+    assert check_data() == []
+
+
+def test_load_is_cached_and_complete(knowledge: Knowledge) -> None:
+    assert load_knowledge() is knowledge
+    assert {cause.id for cause in knowledge.causes} >= set(contract.CAUSE_IDS)
+    assert set(knowledge.questions) >= set(contract.ANSWER_FIELDS)
+
+
+def test_every_cited_source_exists_and_every_clinical_row_is_cited(knowledge: Knowledge) -> None:
+    rows = [*knowledge.red_flags, *knowledge.baselines, *knowledge.advice]
+    for item in [*(r.review for r in rows), *(c.review for c in knowledge.causes)]:
+        assert item.sources and set(item.sources) <= set(knowledge.sources)
+        assert item.next_review_due > item.last_reviewed
+
+
+def test_a_bad_value_names_file_row_and_column(data_copy: Path) -> None:
+    path = data_copy / "red_flags.csv"
+    row = line_of(path, "heavy_bleeding,")
+    edit(path, "heavy_bleeding,emergency,", "heavy_bleeding,emergncy,")
+    problem = only_problem(data_copy)
+    assert (problem.file, problem.row, problem.column) == ("red_flags.csv", row, "urgency")
+    assert "emergncy" in problem.message and "emergency" in problem.message
+
+
+def test_an_unknown_field_in_a_condition_is_located(data_copy: Path) -> None:
+    path = data_copy / "red_flags.csv"
+    row = line_of(path, "fever,")
+    edit(path, "fever,urgent,fever=true,", "fever,urgent,fevr=true,")
+    problem = only_problem(data_copy)
+    assert (problem.file, problem.row, problem.column) == ("red_flags.csv", row, "condition")
+    assert "fevr" in problem.message
+
+
+def test_a_value_outside_the_allowed_set_in_a_condition_is_located(data_copy: Path) -> None:
+    path = data_copy / "baseline.csv"
+    row = line_of(path, "period_timing,")
+    edit(path, "period_due=true", "period_due=yes")
+    problem = only_problem(data_copy)
+    assert (problem.file, problem.row, problem.column) == ("baseline.csv", row, "condition")
+
+
+def test_an_unknown_source_is_located(data_copy: Path) -> None:
+    path = data_copy / "causes.csv"
+    edit(path, ",S9", ",S999")
+    problems = check_data(data_copy)
+    assert problems and all(p.file == "causes.csv" and p.column == "sources" for p in problems)
+    assert all("S999" in p.message for p in problems) and all(p.row and p.row > 1 for p in problems)
+
+
+def test_duplicate_ids_are_rejected(data_copy: Path) -> None:
+    path = data_copy / "red_flags.csv"
+    edit(path, "dizzy_or_faint,emergency,", "heavy_bleeding,emergency,")
+    problems = check_data(data_copy)
+    # Both copies are reported, so the editor sees which rows clash.
+    assert {(p.file, p.row, p.column) for p in problems} == {
+        ("red_flags.csv", line_of(path, "heavy_bleeding,emergency,amount"), "id"),
+        ("red_flags.csv", line_of(path, "heavy_bleeding,emergency,dizzy"), "id"),
+    }
+    assert all("more than once" in p.message for p in problems)
+
+
+def test_an_impossible_date_is_located(data_copy: Path) -> None:
+    path = data_copy / "causes.csv"
+    row = line_of(path, "friction_injury,")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[row - 1] = lines[row - 1].replace("2026-11-21", "2026-02-30", 1)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problem = only_problem(data_copy)
+    assert (problem.file, problem.row, problem.column) == ("causes.csv", row, "last_reviewed")
+
+
+def test_review_due_before_last_review_is_located(data_copy: Path) -> None:
+    path = data_copy / "red_flags.csv"
+    row = line_of(path, "heavy_bleeding,")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[row - 1] = lines[row - 1].replace("2027-11-21", "2025-01-01")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problem = only_problem(data_copy)
+    assert (problem.file, problem.row, problem.column) == ("red_flags.csv", row, "next_review_due")
+
+
+def test_a_missing_column_is_named(data_copy: Path) -> None:
+    edit(data_copy / "sources.csv", "id,title,", "id,titel,")
+    problem = only_problem(data_copy)
+    assert (problem.file, problem.row, problem.column) == ("sources.csv", 1, "title")
+
+
+def test_a_row_with_too_many_cells_names_its_line(data_copy: Path) -> None:
+    path = data_copy / "groups.csv"
+    edit(path, "pregnancy,Pregnancy,4", "pregnancy,Pregnancy,4,extra")
+    problem = only_problem(data_copy)
+    assert problem.file == "groups.csv" and problem.row == line_of(path, "pregnancy,")
+
+
+def test_a_missing_contract_cause_is_reported(data_copy: Path) -> None:
+    path = data_copy / "causes.csv"
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("iud,")]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rules = data_copy / "cause_rules.csv"
+    kept = [line for line in rules.read_text(encoding="utf-8").splitlines() if not line.startswith("iud,")]
+    rules.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    problem = only_problem(data_copy)
+    assert (problem.file, problem.column) == ("causes.csv", "id") and "'iud'" in problem.message
+
+
+def test_a_missing_contract_value_is_reported(data_copy: Path) -> None:
+    path = data_copy / "choices.csv"
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("screening,never")]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = check_data(data_copy)
+    assert any(p.file == "choices.csv" and "never" in p.message for p in problems)
+
+
+def test_a_scenario_with_invalid_answers_is_located(data_copy: Path) -> None:
+    path = data_copy / "scenarios.csv"
+    text = path.read_text(encoding="utf-8")
+    assert '""age"": ' in text
+    path.write_text(text.replace('""age"": ', '""agee"": ', 1), encoding="utf-8")
+    problem = only_problem(data_copy)
+    assert (problem.file, problem.column) == ("scenarios.csv", "answers") and "agee" in problem.message
+    assert problem.row is not None and problem.row >= 2
+
+
+def test_a_missing_file_is_reported(data_copy: Path) -> None:
+    (data_copy / "terms.csv").unlink()
+    assert only_problem(data_copy) == DataProblem("terms.csv", None, None, "file is missing")
+
+
+def test_nothing_is_half_loaded(data_copy: Path) -> None:
+    edit(data_copy / "red_flags.csv", "heavy_bleeding,emergency,", "heavy_bleeding,emergncy,")
+    with pytest.raises(DataError) as error:
+        load_knowledge(data_copy)
+    assert "red_flags.csv, row" in str(error.value)
+
+
+def test_every_problem_is_reported_at_once(data_copy: Path) -> None:
+    edit(data_copy / "red_flags.csv", "heavy_bleeding,emergency,", "heavy_bleeding,emergncy,")
+    edit(data_copy / "causes.csv", "2026-11-21", "2026-13-01")
+    files = {problem.file for problem in check_data(data_copy)}
+    assert files == {"red_flags.csv", "causes.csv"}

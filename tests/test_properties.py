@@ -1,0 +1,110 @@
+"""Safety properties over all valid answers (dossier Part A rules 12 and 13)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import answers, every_value
+
+from spotting import URGENCY_IDS, Knowledge, Urgency, explain
+from spotting.triage import urgency_of
+
+# Warning signs, each with the values that count as "worse". For tummy pain and recurrence the
+# sign is only added on top of a less worrying answer (changing "severe" to "mild" is not adding).
+WARNING_SIGNS: dict[str, tuple[Any, tuple[Any, ...]]] = {
+    "amount": ("heavy", ("spotting", "light")),
+    "dizzy_or_faint": (True, (False,)),
+    "tummy_pain": ("severe", ("none", "mild")),
+    "fever": (True, (False,)),
+    "shoulder_tip_pain": (True, (False,)),
+    "not_consensual": (True, (False,)),
+    "bleeding_between_periods": (True, (False,)),
+    "how_often": ("every_time", ("once", "sometimes")),
+    "bleeding_wont_stop": (True, (False,)),
+}
+MORE_WARNING_SIGNS = {
+    **WARNING_SIGNS,
+    "tummy_pain_mild": ("mild", ("none",)),
+    "how_often_sometimes": ("sometimes", ("once",)),
+    "discharge_changed": (True, (False,)),
+    "itching_or_soreness": (True, (False,)),
+    "sti_risk": (True, (False,)),
+    "blood_thinners_or_bleeding_disorder": (True, (False,)),
+    "fluid_leak": (True, (False,)),
+    "contractions": (True, (False,)),
+    "low_lying_placenta": (True, (False,)),
+    "cervix_weak_or_short": (True, (False,)),
+    "pain_during_sex": (True, (False,)),
+}
+
+
+def _field(key: str) -> str:
+    return key.removesuffix("_mild").removesuffix("_sometimes")
+
+
+@settings(max_examples=300, deadline=None)
+@given(answers())
+def test_explain_never_raises_and_keeps_the_contract(knowledge: Knowledge, raw: dict[str, Any]) -> None:
+    result = explain(raw, knowledge).to_dict()
+    json.dumps(result)  # JSON-serialisable
+    assert result["urgency"] in URGENCY_IDS
+    levels = [Urgency.from_id(flag["urgency"]) for flag in result["red_flags"]]
+    assert levels == sorted(levels, reverse=True), "red flags are most urgent first"
+    assert all(level <= Urgency.from_id(result["urgency"]) for level in levels)
+    assert {cause["fit"] for cause in result["causes"]} <= {"likely", "possible"}
+    assert "no_cause_found" in [cause["id"] for cause in result["causes"]]
+    for item in result["red_flags"] + result["causes"]:
+        assert item["sources"] and set(item["sources"]) <= set(knowledge.sources)
+    assert result["disclaimer"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(answers(), st.sampled_from(sorted(MORE_WARNING_SIGNS)))
+def test_adding_a_warning_sign_never_lowers_urgency(knowledge: Knowledge, raw: dict[str, Any], key: str) -> None:
+    field = _field(key)
+    worse, milder = MORE_WARNING_SIGNS[key]
+    if field in raw and raw[field] not in milder:
+        return  # already as bad or worse: nothing is being added
+    before = urgency_of(raw, knowledge)
+    after = urgency_of({**raw, field: worse}, knowledge)
+    assert after >= before, f"{field}={worse!r} lowered {before.id} to {after.id}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(answers(), st.data())
+def test_unanswered_is_never_less_cautious_than_the_least_worrying_answer(
+    knowledge: Knowledge, raw: dict[str, Any], data: st.DataObject
+) -> None:
+    field = data.draw(st.sampled_from(sorted(knowledge.questions)))
+    without = {key: value for key, value in raw.items() if key != field}
+    least = min(urgency_of({**without, field: value}, knowledge) for value in every_value(knowledge.questions[field]))
+    assert urgency_of(without, knowledge) >= least
+
+
+@settings(max_examples=200, deadline=None)
+@given(answers())
+def test_would_change_items_really_raise_the_urgency(knowledge: Knowledge, raw: dict[str, Any]) -> None:
+    explanation = explain(raw, knowledge)
+    for change in explanation.would_change:
+        assert change.urgency > explanation.urgency
+        assert urgency_of({**raw, change.field: change.value}, knowledge) == change.urgency
+
+
+@settings(max_examples=200, deadline=None)
+@given(answers())
+def test_unanswered_lists_only_questions_not_yet_answered(knowledge: Knowledge, raw: dict[str, Any]) -> None:
+    explanation = explain(raw, knowledge)
+    assert not set(explanation.unanswered) & set(raw)
+    assert len(set(explanation.unanswered)) == len(explanation.unanswered)
+
+
+@settings(max_examples=100, deadline=None)
+@given(answers())
+def test_explain_is_pure(knowledge: Knowledge, raw: dict[str, Any]) -> None:
+    copy = dict(raw)
+    first = explain(raw, knowledge).to_dict()
+    assert raw == copy, "explain must not change its input"
+    assert explain(raw, knowledge).to_dict() == first
