@@ -54,19 +54,24 @@ def main(argv: list[str] | None = None) -> None:
     samples = [random_answers(knowledge, rng) for _ in range(args.samples)]
     for answers in samples[:200]:  # warm-up
         explain(answers, knowledge)
-    timings = []
+    timings, cpu = [], []
     begin = time.perf_counter()
     for answers in samples:
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.thread_time()
         explain(answers, knowledge)
+        cpu.append(time.thread_time() - start_cpu)
         timings.append(time.perf_counter() - start)
     total = time.perf_counter() - begin
     timings.sort()
+    cpu.sort()
     print(f"knowledge load (read + validate + build, median of 5): {statistics.median(loads) * 1000:.1f} ms")
     print(f"explain() over {len(samples)} random valid answer sets:")
-    print(f"  p50  {percentile(timings, 0.50) * 1e3:.3f} ms")
-    print(f"  p99  {percentile(timings, 0.99) * 1e3:.3f} ms")
-    print(f"  max  {timings[-1] * 1e3:.3f} ms")
+    # CPU time per call is what the code costs; wall time also counts other processes on the machine.
+    for name, values in (("wall", timings), ("cpu ", cpu)):
+        print(
+            f"  {name}: p50 {percentile(values, 0.50) * 1e3:.3f} ms, p99 {percentile(values, 0.99) * 1e3:.3f} ms,"
+            f" max {values[-1] * 1e3:.3f} ms"
+        )
     print(f"  {len(samples) / total:,.0f} explanations per second")
 
 

@@ -98,30 +98,45 @@ def visible(question: Question, answers: Answers) -> bool:
 
 
 class Trial:
-    """Urgency under one changed answer, re-testing only the rules that read that field."""
+    """Urgency under one changed answer, re-testing only the rules that read that field.
+
+    Results are memoised: would_change and unanswered ask about the same answers.
+    """
 
     def __init__(self, knowledge: Knowledge, answers: Answers, flags: list[Rule], base: list[Rule]):
         self.knowledge = knowledge
         self.index = _index(knowledge)
-        self.answers = answers
+        self.answers = dict(answers)
         self.flags = flags
         self.base = base
         self._cause_matches: dict[str, list[bool]] = {}
+        self._fixed: dict[str, tuple[Urgency, Urgency]] = {}
+        self._memo: dict[tuple[str, Any], Urgency] = {}
+
+    def _unchanged(self, field: str) -> tuple[Urgency, Urgency]:
+        """The lowest matching baseline and highest flag among rules that do not read ``field``."""
+        if field not in self._fixed:
+            fields = self.index.rule_fields
+            base = min((r.urgency for r in self.base if field not in fields[id(r)]), default=Urgency.EMERGENCY)
+            flag = max((r.urgency for r in self.flags if field not in fields[id(r)]), default=Urgency.SELF_CARE)
+            self._fixed[field] = (base, flag)
+        return self._fixed[field]
 
     def urgency(self, field: str, value: Any) -> Urgency:
+        key = (field, value)
+        if key in self._memo:
+            return self._memo[key]
         trial = dict(self.answers)
         trial[field] = value
-        fields = self.index.rule_fields
-        level = min(
-            [r.urgency for r in self.base if field not in fields[id(r)]]
-            + [r.urgency for r in self.index.baselines[field] if r.condition.test(trial)]
-        )
-        for flag in self.flags:
-            if field not in fields[id(flag)] and flag.urgency > level:
-                level = flag.urgency
+        base, level = self._unchanged(field)
+        for rule in self.index.baselines[field]:
+            if rule.urgency < base and rule.condition.test(trial):
+                base = rule.urgency
+        level = max(level, base)
         for flag in self.index.flags[field]:
             if flag.urgency > level and flag.condition.test(trial):
                 level = flag.urgency
+        self._memo[key] = level
         return level
 
     def causes_change(self, field: str, value: Any) -> bool:
