@@ -249,7 +249,9 @@ _OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
 
 def _group(node: Node, label: Callable[[str, str], str]) -> str:
     text = node.words(label)
-    return f"({text})" if isinstance(node, (All, Any_)) else text
+    # An "in" with several values reads as "a or b": bracket it inside "and", like any "or".
+    several = isinstance(node, In) and len(node.values) > 1
+    return f"({text})" if isinstance(node, (All, Any_)) or several else text
 
 
 def _literal(value: Any) -> str:

@@ -77,3 +77,9 @@ def test_words_read_like_a_sentence(knowledge: Knowledge) -> None:
     node = parse("pregnant=yes & tummy_pain=severe", knowledge.questions, knowledge.terms)
     words = node.words(lambda field, value: f"{field} is {value}" if value else field)
     assert words == "pregnant is yes and tummy_pain is severe"
+
+
+def test_words_bracket_a_choice_inside_and(knowledge: Knowledge) -> None:
+    node = parse("shoulder_tip_pain=true & pregnant in {yes,unsure}", knowledge.questions, knowledge.terms)
+    words = node.words(lambda field, value: f"{field}: {value}")
+    assert words == "shoulder_tip_pain: true and (pregnant: unsure or pregnant: yes)"
