@@ -1,0 +1,171 @@
+"""The knowledge base as small frozen value classes: what data/ means once it is loaded.
+
+``knowledge.py`` builds these from the CSV tables; everything downstream (engine, renderers,
+notebooks) reads them and never the raw files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .conditions import Node
+from .urgency import Urgency
+
+
+@dataclass(frozen=True)
+class DataProblem:
+    """One thing wrong in the knowledge base, located for the person who will fix it."""
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column}")
+        return f"{', '.join(where)}: {self.message}"
+
+
+class DataError(ValueError):
+    """The knowledge base is invalid; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[DataProblem]):
+        self.problems = problems
+        lines = "\n".join(f"  {problem}" for problem in problems)
+        super().__init__(f"the knowledge base has {len(problems)} problem(s):\n{lines}")
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    publisher: str
+    year: int | None
+    url: str
+    authority: str
+
+
+@dataclass(frozen=True)
+class Question:
+    field: str
+    group: str
+    order: int
+    priority: int
+    label: str
+    help: str
+    kind: str
+    minimum: int | None
+    maximum: int | None
+    choices: tuple[str, ...]
+    choice_labels: Mapping[str, str]
+    show_if: Node | None
+
+    @property
+    def name(self) -> str:  # FieldSpec protocol for the condition parser
+        return self.field
+
+    def value_label(self, value: Any) -> str:
+        """How an answer to this question reads to a person."""
+        if self.kind == "boolean":
+            return "yes" if value else "no"
+        if self.kind == "choice":
+            return self.choice_labels.get(value, str(value))
+        return str(value)
+
+
+@dataclass(frozen=True)
+class Review:
+    sources: tuple[str, ...]
+    last_reviewed: date
+    next_review_due: date
+    clinician_review: bool
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A red flag, baseline or advice row: when ``condition`` holds, ``urgency`` applies."""
+
+    id: str
+    urgency: Urgency
+    condition: Node
+    condition_text: str
+    message: str
+    review: Review
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class CauseRule:
+    condition: Node
+    condition_text: str
+    effect: str
+    weight: int
+    note: str
+
+
+@dataclass(frozen=True)
+class Cause:
+    id: str
+    name: str
+    summary: str
+    next_step: str
+    prior: int
+    figure: str
+    review: Review
+    rules: tuple[CauseRule, ...]
+
+
+@dataclass(frozen=True)
+class Level:
+    urgency: Urgency
+    heading: str
+    hidden_text: str
+    icon: str
+    action: str
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A teaching scenario: a short story with contract answers and the expected urgency."""
+
+    id: str
+    title: str
+    life_stage: str
+    story: str
+    answers: Mapping[str, Any]
+    expected_urgency: Urgency
+    likely_causes: tuple[str, ...]
+    teaching_point: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Knowledge:
+    """The validated, immutable knowledge base. Build it with ``load_knowledge``."""
+
+    directory: Path
+    sources: Mapping[str, Source]
+    groups: Mapping[str, str]
+    questions: Mapping[str, Question]
+    terms: Mapping[str, Node]
+    levels: Mapping[Urgency, Level]
+    red_flags: tuple[Rule, ...]
+    baselines: tuple[Rule, ...]
+    advice: tuple[Rule, ...]
+    causes: tuple[Cause, ...]
+    scenarios: tuple[Scenario, ...]
+    tables: Mapping[str, pd.DataFrame] = field(repr=False)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A copy of a raw table (e.g. ``"myths"``) for notebooks and reports."""
+        return self.tables[name].copy()
