@@ -1,0 +1,293 @@
+"""Benchmark the explorer against a bare Voila notebook (one Checkbox, one HTML widget).
+
+Not a test: it prints numbers. Run ``.venv/bin/python bench/dashboard.py`` (or ``make bench``).
+
+For each notebook it measures, in headless Chromium (/usr/bin/chromium):
+* navigation -> first result visible (the care card; the bare notebook's HTML widget), with
+  a cold kernel per page load and with Voila's preheated kernel pool;
+* toggle -> updated result, timed inside the page from the change event to the DOM update
+  (plus one animation frame), median and p95 over at least 30 toggles;
+* kernel memory: RSS (and USS) of the kernel process behind one page.
+
+Both notebooks are served the same way, each by its own ``python -m voila`` on a free loopback
+port with a private HOME/runtime/tmp, so neither run sees the other's kernels or files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from spotting import load_knowledge
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+POOL_FILL_SECONDS = 12.0
+
+BARE_SOURCE = """import ipywidgets as widgets
+
+box = widgets.Checkbox(description="Toggle me")
+out = widgets.HTML("<p class='bare-result' data-state='off'>off</p>")
+
+
+def show(change):
+    state = "on" if change["new"] else "off"
+    out.value = f"<p class='bare-result' data-state='{state}'>{state}</p>"
+
+
+box.observe(show, names="value")
+widgets.VBox([box, out])
+"""
+
+# Time from a change event to the DOM update, measured inside the page so Playwright's own
+# round trips are not counted. One requestAnimationFrame approximates "painted".
+EXPLORER_TOGGLE_JS = """
+async ([label, index]) => {
+  const select = [...document.querySelectorAll("select")].find(s => s.labels[0]?.textContent.trim() === label);
+  const region = document.querySelector(".sp-results");
+  const before = region.querySelector("[data-section=care]").dataset.urgency;
+  return await new Promise(resolve => {
+    const start = performance.now();
+    const observer = new MutationObserver(() => {
+      const card = region.querySelector("[data-section=care]");
+      if (card && card.dataset.urgency !== before) {
+        observer.disconnect();
+        requestAnimationFrame(() => resolve(performance.now() - start));
+      }
+    });
+    observer.observe(region, { childList: true, subtree: true, attributes: true });
+    select.selectedIndex = index;
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+}
+"""
+
+BARE_TOGGLE_JS = """
+async () => {
+  const box = document.querySelector("input[type=checkbox]");
+  const before = document.querySelector(".bare-result").dataset.state;
+  const root = document.querySelector(".bare-result").closest(".widget-html");
+  return await new Promise(resolve => {
+    const start = performance.now();
+    const observer = new MutationObserver(() => {
+      const now = document.querySelector(".bare-result");
+      if (now && now.dataset.state !== before) {
+        observer.disconnect();
+        requestAnimationFrame(() => resolve(performance.now() - start));
+      }
+    });
+    observer.observe(root, { childList: true, subtree: true, attributes: true, characterData: true });
+    box.click();
+  });
+}
+"""
+
+
+@dataclass
+class Result:
+    name: str
+    cold_ms: list[float] = field(default_factory=list)
+    preheated_ms: list[float] = field(default_factory=list)
+    toggle_ms: list[float] = field(default_factory=list)
+    rss_mb: float = 0.0
+    uss_mb: float = 0.0
+
+
+@dataclass(frozen=True)
+class Target:
+    """A notebook to measure: where it is, what shows it is ready, and how to toggle it."""
+
+    name: str
+    notebook: Path
+    cwd: Path
+    ready_selector: str
+
+    toggle_label: str = ""
+
+    def toggle(self, page: Page, step: int) -> float:
+        if self.name == "bare":
+            return float(page.evaluate(BARE_TOGGLE_JS))
+        # Option 1 is Yes (an emergency), option 0 is Not answered: the care card changes each time.
+        return float(page.evaluate(EXPLORER_TOGGLE_JS, [self.toggle_label, 1 if step % 2 == 0 else 0]))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def voila(target: Target, preheat: bool, scratch: Path) -> Iterator[tuple[str, psutil.Process]]:
+    """Serve ``target`` with the production settings that matter here, preheated or not."""
+    port = free_port()
+    sandbox = Path(tempfile.mkdtemp(prefix=f"{target.name}-", dir=scratch))
+    env = dict(os.environ)
+    for name in ("home", "runtime", "ipython", "tmp"):
+        (sandbox / name).mkdir()
+    env.update(
+        HOME=str(sandbox / "home"),
+        JUPYTER_RUNTIME_DIR=str(sandbox / "runtime"),
+        IPYTHONDIR=str(sandbox / "ipython"),
+        TMPDIR=str(sandbox / "tmp"),
+    )
+    command = [
+        sys.executable, "-m", "voila", str(target.notebook), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+        "--VoilaConfiguration.strip_sources=True", "--VoilaConfiguration.show_tracebacks=False",
+        f"--VoilaConfiguration.preheat_kernel={preheat}", "--VoilaConfiguration.default_pool_size=2",
+        "--VoilaKernelManager.fill_delay=0",
+        "--MappingKernelManager.cull_interval=60", "--MappingKernelManager.cull_idle_timeout=900",
+    ]  # fmt: skip
+    log = (sandbox / "voila.log").open("wb")
+    process = subprocess.Popen(command, cwd=target.cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}voila/static/voila.js", timeout=2).close()
+                break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError(f"Voila did not start; see {sandbox / 'voila.log'}") from None
+                time.sleep(0.2)
+        if preheat:
+            time.sleep(POOL_FILL_SECONDS)  # let the pool start its kernels and run the notebook
+        yield url, psutil.Process(process.pid)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def first_visible(browser: Browser, url: str, selector: str) -> tuple[float, Page]:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    start = time.perf_counter()
+    page.goto(url)
+    page.locator(selector).first.wait_for(state="visible", timeout=120_000)
+    return (time.perf_counter() - start) * 1000, page
+
+
+def kernel_memory(server: psutil.Process) -> tuple[float, float]:
+    kernels = [p for p in server.children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
+    if len(kernels) != 1:
+        raise RuntimeError(f"expected one kernel, found {len(kernels)}")
+    info = kernels[0].memory_full_info()
+    return info.rss / 2**20, info.uss / 2**20
+
+
+def measure(browser: Browser, target: Target, loads: int, toggles: int, scratch: Path) -> Result:
+    result = Result(target.name)
+    with voila(target, preheat=False, scratch=scratch) as (url, server):
+        for index in range(loads):
+            elapsed, page = first_visible(browser, url, target.ready_selector)
+            result.cold_ms.append(elapsed)
+            if index == 0:
+                for _ in range(3):  # warm up the websocket and the JIT before timing
+                    target.toggle(page, 0)
+                    target.toggle(page, 1)
+                result.toggle_ms = [target.toggle(page, step) for step in range(toggles)]
+                result.rss_mb, result.uss_mb = kernel_memory(server)
+            page.close()
+    with voila(target, preheat=True, scratch=scratch) as (url, _server):
+        for _ in range(loads):
+            elapsed, page = first_visible(browser, url, target.ready_selector)
+            result.preheated_ms.append(elapsed)
+            page.close()
+            time.sleep(POOL_FILL_SECONDS)  # the pool refills before the next visitor
+    return result
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20, method="inclusive")[18]
+
+
+def report(explorer: Result, bare: Result, toggles: int) -> None:
+    median = statistics.median
+    rows = [
+        ("first result visible, cold (median ms)", median(explorer.cold_ms), median(bare.cold_ms)),
+        ("first result visible, preheated (median ms)", median(explorer.preheated_ms), median(bare.preheated_ms)),
+        ("toggle -> updated result (median ms)", median(explorer.toggle_ms), median(bare.toggle_ms)),
+        ("toggle -> updated result (p95 ms)", p95(explorer.toggle_ms), p95(bare.toggle_ms)),
+        ("kernel memory RSS (MB)", explorer.rss_mb, bare.rss_mb),
+        ("kernel memory USS (MB)", explorer.uss_mb, bare.uss_mb),
+    ]
+    print(f"python {platform.python_version()}, {os.cpu_count()} cores, {toggles} toggles per notebook")
+    print(f"{'measure':46} {'explorer':>10} {'bare':>10} {'ratio':>7}")
+    for name, mine, theirs in rows:
+        print(f"{name:46} {mine:10.1f} {theirs:10.1f} {mine / theirs:7.2f}")
+    print("raw (ms):")
+    print(json.dumps({r.name: {"cold": r.cold_ms, "preheated": r.preheated_ms} for r in (explorer, bare)}, indent=1))
+    print("targets: toggle p95 <= 100 ms and <= 1.5x bare; first care card <= 1.3x bare")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--loads", type=int, default=5, help="page loads per mode (default 5)")
+    parser.add_argument("--toggles", type=int, default=40, help="toggles per notebook (at least 30)")
+    args = parser.parse_args()
+    if args.toggles < 30:
+        parser.error("--toggles must be at least 30")
+    if not Path(CHROMIUM).exists():
+        sys.exit(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    with tempfile.TemporaryDirectory(prefix="spotting-bench-") as scratch_dir:
+        scratch = Path(scratch_dir)
+        bare_dir = scratch / "bare"
+        bare_dir.mkdir()
+        bare_notebook = bare_dir / "bare.ipynb"
+        bare_notebook.write_text(
+            json.dumps(
+                {
+                    "cells": [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+                               "source": BARE_SOURCE, "id": "bare"}],
+                    "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+                    "nbformat": 4,
+                    "nbformat_minor": 5,
+                }
+            )
+        )  # fmt: skip
+        dizzy = load_knowledge().questions["dizzy_or_faint"].label
+        explorer = Target(
+            "explorer", ROOT / "notebooks" / "explorer.ipynb", ROOT, ".sp-results [data-section=care]", dizzy
+        )
+        bare = Target("bare", bare_notebook, bare_dir, ".bare-result")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                results = [measure(browser, target, args.loads, args.toggles, scratch) for target in (explorer, bare)]
+            finally:
+                browser.close()
+    report(results[0], results[1], args.toggles)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,270 @@
+"""HTML rendering of an explanation: NHS-style care card first, then the reasons behind it.
+
+The order is the safety order: what to do (the care card) always comes before why. Urgency is
+shown in words (the heading is the action, with visually hidden urgency text for screen readers),
+by an icon and by border thickness, so it never depends on colour alone (WCAG 1.4.1).
+
+Everything here ends up in ``innerHTML`` in the browser, so every string from data/ and every
+answer is escaped with ``html.escape``; links are only made for http(s) URLs. This module is
+plain string building — no ipywidgets — so it is tested without a browser or a kernel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from html import escape
+
+from .explain import Explanation
+from .knowledge import Knowledge, Review
+from .render_text import said
+from .urgency import Urgency
+
+CARE_CARD_BORDER_PX: dict[Urgency, int] = {
+    Urgency.SELF_CARE: 2,
+    Urgency.ROUTINE: 4,
+    Urgency.SOON: 6,
+    Urgency.URGENT: 8,
+    Urgency.EMERGENCY: 10,
+}
+"""Thicker border as urgency rises (NHS care cards), so urgency is visible without colour."""
+
+FIT_HEADINGS: dict[str, str] = {"likely": "More likely", "possible": "Possible"}
+
+STYLE = """
+.sp-app { max-width: 72rem; color: #212b32; font-size: 1rem; line-height: 1.5; overflow: visible; }
+.sp-app .widget-box, .sp-app .jupyter-widgets { overflow: visible; }
+/* Voila's output area clips overflow, which would stop the advice sticking to the screen. */
+.jp-OutputArea:has(.sp-app), .jp-OutputArea-child:has(.sp-app), .jp-OutputArea-output:has(.sp-app) {
+  overflow: visible !important; }
+.sp-visually-hidden { position: absolute !important; width: 1px !important; height: 1px !important;
+  margin: 0 !important; padding: 0 !important; overflow: hidden !important; clip: rect(0 0 0 0) !important;
+  clip-path: inset(50%) !important; border: 0 !important; white-space: nowrap !important; }
+.sp-columns { display: flex; flex-flow: row wrap; gap: 1.5rem; align-items: flex-start; }
+.sp-questions { flex: 1 1 18rem; min-width: 0; max-width: 100%; }
+.sp-results-column { flex: 1 1 20rem; min-width: 0; max-width: 100%; }
+@media (min-width: 48rem) {
+  .sp-results-column { position: sticky; top: 0; max-height: 100vh; overflow-y: auto; }
+  .sp-banner { display: none !important; }
+}
+.sp-banner { position: sticky !important; top: 0; z-index: 10; width: 100% !important; box-sizing: border-box;
+  margin: 0 !important; background: #ffffff; padding: 0.25rem 0; box-shadow: 0 2px 4px rgba(33, 43, 50, 0.3); }
+.sp-banner p { margin: 0; padding: 0.5rem 0.75rem; border: 2px solid #005eb8; font-weight: 700; }
+.sp-banner .sp-banner--emergency, .sp-banner .sp-banner--urgent { border: 6px solid #d5281b; }
+.sp-banner .sp-banner--soon { border-width: 4px; }
+.sp-banner .sp-banner--self_care { border-color: #4c6272; }
+.sp-banner a { color: #003087; }
+.sp-question { display: flex !important; flex-flow: column nowrap !important; align-items: stretch !important;
+  width: 100% !important; max-width: 100%; margin: 0 0 0.75rem 0 !important; height: auto !important; }
+.sp-question .widget-label, .sp-question label { white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; width: auto !important; max-width: 100%; font-size: 1rem;
+  line-height: 1.4; height: auto !important; color: #212b32; margin: 0 0 0.25rem 0 !important; text-align: left; }
+.sp-question select { flex: 0 0 auto !important; width: 100% !important; max-width: 100%; height: auto !important;
+  min-height: 2.75rem; font-size: 1rem;
+  color: #212b32; border: 2px solid #4c6272; }
+.sp-question select:focus, .sp-app button:focus, .sp-app a:focus { outline: 3px solid #ffeb3b !important;
+  box-shadow: 0 0 0 6px #212b32 !important; }
+.sp-help { color: #4c6272; font-size: 0.95rem; margin: -0.5rem 0 0.75rem 0; }
+.sp-help p { margin: 0; }
+.sp-group-heading h2 { font-size: 1.25rem; margin: 1.25rem 0 0.5rem 0; }
+.sp-app button { min-height: 2.75rem; min-width: 2.75rem; font-size: 1rem; }
+.sp-actions { display: flex; flex-flow: row wrap; gap: 0.5rem; margin: 1rem 0; }
+.sp-care { border: 2px solid #005eb8; border-left-style: solid; margin: 0 0 1.5rem 0; background: #ffffff; }
+.sp-care__heading { margin: 0; padding: 0.75rem 1rem; font-size: 1.3rem; line-height: 1.3; }
+.sp-care__content { padding: 0.5rem 1rem 1rem 1rem; }
+.sp-care__content p { margin: 0.5rem 0; }
+.sp-icon { display: inline-block; min-width: 2rem; margin-right: 0.5rem; padding: 0 0.3rem; text-align: center;
+  border: 2px solid currentColor; border-radius: 0.25rem; font-weight: 700; }
+.sp-care--emergency, .sp-care--urgent { border-color: #d5281b; }
+.sp-care--emergency .sp-care__heading, .sp-care--urgent .sp-care__heading { background: #d5281b; color: #ffffff; }
+.sp-care--emergency { background: #fff5f5; }
+.sp-care--soon .sp-care__heading, .sp-care--routine .sp-care__heading { background: #005eb8; color: #ffffff; }
+.sp-care--self_care { border-color: #4c6272; }
+.sp-care--self_care .sp-care__heading { background: #f0f4f5; color: #212b32; }
+.sp-section h2 { font-size: 1.2rem; margin: 1.25rem 0 0.5rem 0; }
+.sp-section h3 { font-size: 1.05rem; margin: 1rem 0 0.25rem 0; }
+.sp-section ul { padding-left: 1.25rem; }
+.sp-item { margin: 0 0 1rem 0; }
+.sp-item p { margin: 0.25rem 0; }
+.sp-because { font-style: italic; }
+.sp-sources, .sp-review { font-size: 0.9rem; color: #4c6272; }
+.sp-app a { color: #003087; text-decoration: underline; }
+.sp-problem { border: 4px solid #212b32; padding: 0.75rem 1rem; margin: 0 0 1rem 0; }
+"""
+"""CSS for the explorer. Colours are NHS palette values chosen for at least 4.5:1 contrast."""
+
+
+def long_date(value: date) -> str:
+    """``21 November 2026``: unambiguous to readers in any country (no 11/21 vs 21/11)."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def source_links(ids: Iterable[str], knowledge: Knowledge) -> str:
+    """Sources as links (only http/https, opening in a new tab so the explorer keeps its state)."""
+    items = []
+    for source_id in ids:
+        source = knowledge.sources.get(source_id)
+        if source is None:
+            items.append(escape(source_id))
+            continue
+        title = escape(source.title)
+        publisher = escape(source.publisher)
+        if source.url.startswith(("https://", "http://")):
+            link = (
+                f'<a href="{escape(source.url, quote=True)}" target="_blank" rel="noopener noreferrer">{title}'
+                '<span class="sp-visually-hidden"> (opens in a new tab)</span></a>'
+            )
+        else:
+            link = title
+        items.append(f"{link} ({publisher})" if publisher else link)
+    return "; ".join(items)
+
+
+def review_block(review: Review, knowledge: Knowledge) -> str:
+    """Sources plus "last reviewed" and "next review due", shown beside clinical content."""
+    sources = source_links(review.sources, knowledge)
+    return (
+        f'<p class="sp-sources">Sources: {sources}</p>'
+        f'<p class="sp-review">Last reviewed {long_date(review.last_reviewed)}. '
+        f"Next review due {long_date(review.next_review_due)}.</p>"
+    )
+
+
+def said_list(because: Iterable[str], explanation: Explanation, knowledge: Knowledge) -> str:
+    """Say "because you said …" in the questions' own words (the answer labels from data/)."""
+    return "; ".join(escape(said(item, explanation, knowledge)) for item in because)
+
+
+def render_care_card(explanation: Explanation, knowledge: Knowledge) -> str:
+    """The care card for the overall urgency: the action as heading, hidden urgency words first."""
+    level = knowledge.levels[explanation.urgency]
+    urgency_id = explanation.urgency.id
+    border = CARE_CARD_BORDER_PX[explanation.urgency]
+    body = [f"<p><strong>{escape(explanation.advice.message)}</strong></p>"]
+    if not explanation.red_flags:
+        body.append(f"<p>{escape(explanation.baseline.message)}</p>")
+    body.append(review_block(explanation.advice.review, knowledge))
+    return (
+        f'<section class="sp-care sp-care--{urgency_id}" data-section="care" data-urgency="{urgency_id}" '
+        f'style="border-width: {border}px" aria-labelledby="sp-care-heading">'
+        f'<h2 class="sp-care__heading" id="sp-care-heading">'
+        f'<span class="sp-visually-hidden">{escape(level.hidden_text)} </span>'
+        f'<span class="sp-icon" aria-hidden="true">{escape(level.icon)}</span>{escape(level.heading)}</h2>'
+        f'<div class="sp-care__content">{"".join(body)}</div></section>'
+    )
+
+
+def render_red_flags(explanation: Explanation, knowledge: Knowledge) -> str:
+    """The warning signs behind the care card, most urgent first, each with "because you said"."""
+    if not explanation.red_flags:
+        return ""
+    items = []
+    for flag in explanation.red_flags:
+        heading = knowledge.levels[flag.rule.urgency].heading
+        items.append(
+            f'<li class="sp-item" data-flag="{escape(flag.rule.id, quote=True)}">'
+            f"<p><strong>{escape(flag.rule.message)}</strong> ({escape(heading)})</p>"
+            f'<p class="sp-because">Because you said: {said_list(flag.because, explanation, knowledge)}</p>'
+            f"{review_block(flag.rule.review, knowledge)}</li>"
+        )
+    return (
+        '<section class="sp-section" data-section="red-flags" aria-labelledby="sp-flags-heading">'
+        f'<h2 id="sp-flags-heading">Why this advice</h2><ul>{"".join(items)}</ul></section>'
+    )
+
+
+def render_causes(explanation: Explanation, knowledge: Knowledge) -> str:
+    """Possible explanations grouped by fit, each with why, what it is, what helps, and sources."""
+    parts = []
+    for fit, title in FIT_HEADINGS.items():
+        results = [result for result in explanation.causes if result.fit.fit == fit]
+        if not results:
+            continue
+        items = []
+        for result in results:
+            cause = result.fit.cause
+            because = (
+                f'<p class="sp-because">Because you said: {said_list(result.because, explanation, knowledge)}</p>'
+                if result.because
+                else ""
+            )
+            figure = f"<p>How common: {escape(cause.figure)}</p>" if cause.figure else ""
+            items.append(
+                f'<li class="sp-item" data-cause="{escape(cause.id, quote=True)}" data-fit="{escape(fit, quote=True)}">'
+                f"<h4>{escape(cause.name)}</h4>{because}"
+                f"<p><strong>What it is:</strong> {escape(cause.summary)}</p>"
+                f"<p><strong>What helps:</strong> {escape(cause.next_step)}</p>{figure}"
+                f"{review_block(cause.review, knowledge)}</li>"
+            )
+        parts.append(f"<h3>{escape(title)}</h3><ul>{''.join(items)}</ul>")
+    if not parts:
+        return ""
+    return (
+        '<section class="sp-section" data-section="causes" aria-labelledby="sp-causes-heading">'
+        '<h2 id="sp-causes-heading">Possible explanations (not a diagnosis)</h2>'
+        f"{''.join(parts)}</section>"
+    )
+
+
+def render_would_change(explanation: Explanation, knowledge: Knowledge) -> str:
+    """Single answers that would make the advice more urgent: the safety net, made concrete."""
+    if not explanation.would_change:
+        return ""
+    items = []
+    for change in explanation.would_change:
+        question = knowledge.questions[change.field]
+        answer = f"{question.label.rstrip('?')}: {question.value_label(change.value)}"
+        heading = knowledge.levels[change.urgency].heading
+        items.append(
+            f'<li data-field="{escape(change.field, quote=True)}">If you answered “{escape(answer)}”, '
+            f"the advice would be: <strong>{escape(heading)}</strong></li>"
+        )
+    return (
+        '<section class="sp-section" data-section="would-change" aria-labelledby="sp-change-heading">'
+        '<h2 id="sp-change-heading">What would change this advice</h2>'
+        f"<ul>{''.join(items)}</ul></section>"
+    )
+
+
+def render_unanswered(explanation: Explanation, knowledge: Knowledge) -> str:
+    """The unanswered questions that would sharpen the advice, most decision-relevant first."""
+    if not explanation.unanswered:
+        return ""
+    items = "".join(
+        f'<li data-field="{escape(field, quote=True)}">{escape(knowledge.questions[field].label)}</li>'
+        for field in explanation.unanswered
+    )
+    return (
+        '<section class="sp-section" data-section="unanswered" aria-labelledby="sp-unanswered-heading">'
+        '<h2 id="sp-unanswered-heading">Questions that would sharpen this</h2>'
+        f"<ul>{items}</ul></section>"
+    )
+
+
+def render_results(explanation: Explanation, knowledge: Knowledge) -> str:
+    """The whole results column; the care card is always the first element."""
+    return "".join(
+        (
+            render_care_card(explanation, knowledge),
+            render_red_flags(explanation, knowledge),
+            render_causes(explanation, knowledge),
+            render_would_change(explanation, knowledge),
+            render_unanswered(explanation, knowledge),
+        )
+    )
+
+
+def render_banner(explanation: Explanation, knowledge: Knowledge) -> str:
+    """A one-line copy of the care card heading that stays on screen on narrow (phone) layouts."""
+    level = knowledge.levels[explanation.urgency]
+    return (
+        f'<p class="sp-banner--{explanation.urgency.id}" data-urgency="{explanation.urgency.id}">'
+        f'<span class="sp-visually-hidden">{escape(level.hidden_text)} </span>'
+        f'<span class="sp-icon" aria-hidden="true">{escape(level.icon)}</span>{escape(level.heading)} '
+        '<a href="#sp-care-heading">See why</a></p>'
+    )
+
+
+def render_problem(message: str) -> str:
+    """A kind message in place of the results, when the answers cannot be used."""
+    return f'<section class="sp-problem" data-section="problem"><h2>Sorry</h2><p>{escape(message)}</p></section>'

@@ -1,0 +1,101 @@
+"""The "take this to your appointment" summary: a one-page HTML summary to print or download.
+
+It holds the person's answers, so it is made in memory in their own session and handed to their
+browser (see ``spotting.widgets.SummaryDownload``); it is never written to disk, logged or sent
+anywhere else. It is a standalone document (inline CSS, no scripts, no external requests) so it
+opens and prints the same anywhere, offline.
+
+The questions to ask are built from the explanation (its causes and open questions), not written
+here, so this module decides nothing clinical.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+
+from .explain import Explanation
+from .knowledge import Knowledge
+from .render_html import long_date
+
+TITLE = "Bleeding after sex: notes for my appointment"
+FILENAME = "spotting-summary.html"
+PRIVATE_NOTE = "This page holds private information about you. Keep it safe, and delete or shred it when done."
+MAX_SOURCES = 6
+
+_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Arial, sans-serif; color: #212b32; max-width: 42rem;
+  margin: 1.5rem auto; padding: 0 1rem; line-height: 1.4; font-size: 11pt; }
+h1 { font-size: 1.4rem; margin: 0 0 0.5rem 0; }
+h2 { font-size: 1.1rem; margin: 1rem 0 0.25rem 0; border-bottom: 1px solid #4c6272; }
+.advice { border: 4px solid #212b32; padding: 0.5rem 0.75rem; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; vertical-align: top; padding: 0.15rem 0.5rem 0.15rem 0; border-bottom: 1px solid #d8dde0; }
+ul { margin: 0.25rem 0; padding-left: 1.25rem; }
+.small { font-size: 9pt; color: #4c6272; }
+li { overflow-wrap: anywhere; }
+@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } }
+"""
+
+
+def _answer_rows(explanation: Explanation, knowledge: Knowledge) -> str:
+    rows = []
+    for field, question in knowledge.questions.items():
+        if field not in explanation.answers:
+            continue
+        answer = question.value_label(explanation.answers[field])
+        answer = answer[:1].upper() + answer[1:]
+        rows.append(f'<tr><th scope="row">{escape(question.label)}</th><td>{escape(answer)}</td></tr>')
+    if not rows:
+        return "<p>No questions were answered.</p>"
+    return f"<table><tbody>{''.join(rows)}</tbody></table>"
+
+
+def questions_to_ask(explanation: Explanation, knowledge: Knowledge) -> list[str]:
+    """Questions for the appointment. Unanswered questions are not listed: some are sensitive
+    (for example whether sex was consensual) and a printed page can be seen by others."""
+    questions = []
+    if explanation.causes:
+        questions.append("Which of the possible explanations above could fit me, and how can we check?")
+    questions.append("Do I need an examination or any tests?")
+    questions.append("What should I look out for, and when should I come back or get help quickly?")
+    return questions
+
+
+def summary_html(explanation: Explanation, knowledge: Knowledge, today: date | None = None) -> str:
+    """The whole summary document; every string from data/ and every answer is escaped."""
+    level = knowledge.levels[explanation.urgency]
+    made_on = long_date(today or date.today())
+    flags = "".join(f"<li>{escape(flag.rule.message)}</li>" for flag in explanation.red_flags)
+    causes = "".join(
+        f"<li>{escape(result.fit.cause.name)} ({escape(result.fit.fit)})</li>" for result in explanation.causes
+    )
+    asks = "".join(f"<li>{escape(question)}</li>" for question in questions_to_ask(explanation, knowledge))
+    # The advice's sources first, then the warning signs', capped so the summary stays about a page.
+    source_ids: list[str] = list(explanation.advice.review.sources)
+    for flag in explanation.red_flags:
+        source_ids += flag.rule.review.sources
+    sources = "".join(
+        f"<li>{escape(knowledge.sources[sid].title)}: {escape(knowledge.sources[sid].url)}</li>"
+        for sid in [sid for sid in dict.fromkeys(source_ids) if sid in knowledge.sources][:MAX_SOURCES]
+    )
+    parts = [
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(TITLE)}</title>',
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{_CSS}</style></head><body>',
+        f"<h1>{escape(TITLE)}</h1>",
+        f'<p class="small">Made on {escape(made_on)} with the spotting explorer. {escape(explanation.disclaimer)}</p>',
+        f'<p class="small">{escape(PRIVATE_NOTE)}</p>',
+        '<h2>What the tool advised</h2><div class="advice">',
+        f"<p><strong>{escape(level.hidden_text)} {escape(level.heading)}</strong></p>",
+        f"<p>{escape(explanation.advice.message)}</p></div>",
+        f"<h2>What I told the tool</h2>{_answer_rows(explanation, knowledge)}",
+    ]
+    if flags:
+        parts.append(f"<h2>Warning signs it found</h2><ul>{flags}</ul>")
+    if causes:
+        parts.append(f"<h2>Possible explanations to ask about (not a diagnosis)</h2><ul>{causes}</ul>")
+    parts.append(f"<h2>Questions to ask</h2><ul>{asks}</ul>")
+    if sources:
+        parts.append(f'<h2>Where this comes from</h2><ul class="small">{sources}</ul>')
+    parts.append("</body></html>")
+    return "".join(parts)

@@ -1,0 +1,398 @@
+"""The explorer served by Voila, driven in Chromium: what a person sees, hears and can reach.
+
+Labels come from data/ through the knowledge fixture, so a wording change in the questions table
+does not break these tests. Every state is checked with axe-core (no serious or critical
+violations) and saved as a screenshot in test-artifacts/ to look at.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Locator, Page, expect
+
+from spotting import DISCLAIMER, Knowledge
+from spotting.ui import NOT_ANSWERED_LABEL
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+
+FIRST_LOAD_MS = 90_000
+UPDATE_MS = 15_000
+WIDE = {"width": 1280, "height": 900}
+NARROW = {"width": 320, "height": 800}
+
+
+def open_explorer(page: Page, url: str) -> None:
+    page.goto(url)
+    expect(care_card(page)).to_be_visible(timeout=FIRST_LOAD_MS)
+
+
+def care_card(page: Page) -> Locator:
+    return page.locator(".sp-results > [data-section=care]")
+
+
+def question(page: Page, knowledge: Knowledge, field: str) -> Locator:
+    return page.get_by_label(knowledge.questions[field].label, exact=True)
+
+
+def choose(page: Page, knowledge: Knowledge, field: str, option: str) -> None:
+    question(page, knowledge, field).select_option(label=option)
+
+
+def expect_urgency(page: Page, urgency: str) -> None:
+    expect(care_card(page)).to_have_attribute("data-urgency", urgency, timeout=UPDATE_MS)
+
+
+def heading_of(knowledge: Knowledge, urgency: str) -> str:
+    return next(level.heading for level in knowledge.levels.values() if level.urgency.id == urgency)
+
+
+def assert_accessible(page: Page, state: str) -> None:
+    """axe-core on the whole rendered page: no serious or critical violations."""
+    results = Axe().run(page)
+    bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    details = "\n".join(
+        f"  {v['id']} ({v['impact']}): {v['help']} at {[node['target'] for node in v['nodes']][:5]}" for v in bad
+    )
+    assert not bad, f"axe found serious/critical violations in state {state!r}:\n{details}"
+
+
+def snapshot(page: Page, artifacts: Path, name: str) -> None:
+    page.screenshot(path=str(artifacts / f"{name}.png"))
+
+
+def test_first_load_shows_the_baseline_care_card_and_the_disclaimer(
+    page: Page, explorer_url: str, knowledge: Knowledge, artifacts: Path
+) -> None:
+    page.set_viewport_size(WIDE)
+    open_explorer(page, explorer_url)
+    expect_urgency(page, "routine")
+    expect(care_card(page).get_by_role("heading", level=2)).to_contain_text(heading_of(knowledge, "routine"))
+    expect(page.get_by_text(DISCLAIMER, exact=True)).to_have_count(1)
+    expect(page.get_by_role("status")).to_have_count(1)
+    for control in knowledge.questions:
+        if knowledge.questions[control].show_if is None:
+            expect(question(page, knowledge, control)).to_have_value(NOT_ANSWERED_LABEL)
+    snapshot(page, artifacts, "01-first-load")
+    assert_accessible(page, "first load")
+
+
+def test_pregnant_yes_shows_the_urgent_card_above_the_explanations(
+    page: Page, explorer_url: str, knowledge: Knowledge, artifacts: Path
+) -> None:
+    page.set_viewport_size(WIDE)
+    open_explorer(page, explorer_url)
+    choose(page, knowledge, "pregnant", knowledge.questions["pregnant"].choice_labels["yes"])
+    expect_urgency(page, "urgent")
+    expect(care_card(page)).to_contain_text(heading_of(knowledge, "urgent"))
+    sections = page.locator(".sp-results > section").evaluate_all("nodes => nodes.map(n => n.dataset.section)")
+    assert sections[0] == "care" and "causes" in sections
+    card_box = care_card(page).bounding_box()
+    causes_box = page.locator(".sp-results > [data-section=causes]").bounding_box()
+    assert card_box and causes_box and card_box["y"] + card_box["height"] <= causes_box["y"]
+    snapshot(page, artifacts, "02-pregnant-urgent")
+    assert_accessible(page, "pregnant = yes")
+    last = max(knowledge.questions.values(), key=lambda q: q.order)
+    question(page, knowledge, last.field).scroll_into_view_if_needed()
+    expect(care_card(page)).to_be_in_viewport()  # the advice stays on screen while answering
+    snapshot(page, artifacts, "02b-pregnant-urgent-scrolled")
+
+
+def test_dizzy_or_faint_puts_the_emergency_card_first(
+    page: Page, explorer_url: str, knowledge: Knowledge, artifacts: Path
+) -> None:
+    page.set_viewport_size(WIDE)
+    open_explorer(page, explorer_url)
+    choose(page, knowledge, "pregnant", knowledge.questions["pregnant"].choice_labels["yes"])
+    expect_urgency(page, "urgent")
+    choose(page, knowledge, "dizzy_or_faint", "Yes")
+    expect_urgency(page, "emergency")
+    expect(care_card(page)).to_contain_text(heading_of(knowledge, "emergency"))
+    first = page.locator(".sp-results > section").first
+    expect(first).to_have_attribute("data-section", "care")
+    expect(page.locator("[data-section=red-flags] li").first).to_have_attribute("data-flag", "dizzy_or_faint")
+    snapshot(page, artifacts, "03-emergency")
+    assert_accessible(page, "pregnant + dizzy or faint")
+
+
+def test_pregnancy_questions_appear_and_disappear(
+    page: Page, explorer_url: str, knowledge: Knowledge, artifacts: Path
+) -> None:
+    page.set_viewport_size(WIDE)
+    open_explorer(page, explorer_url)
+    labels = knowledge.questions["pregnant"].choice_labels
+    weeks = question(page, knowledge, "weeks_pregnant")
+    fluid = question(page, knowledge, "fluid_leak")
+    expect(weeks).to_be_hidden()
+    choose(page, knowledge, "pregnant", labels["yes"])
+    expect(weeks).to_be_visible(timeout=UPDATE_MS)
+    expect(fluid).to_be_visible()
+    snapshot(page, artifacts, "04-pregnancy-questions-shown")
+    assert_accessible(page, "pregnancy questions shown")
+    choose(page, knowledge, "pregnant", labels["unsure"])
+    expect(weeks).to_be_hidden(timeout=UPDATE_MS)
+    expect(fluid).to_be_visible()
+    choose(page, knowledge, "pregnant", labels["no"])
+    expect(fluid).to_be_hidden(timeout=UPDATE_MS)
+    expect_urgency(page, "routine")
+
+
+def _focused_name(page: Page) -> str:
+    return str(
+        page.evaluate(
+            """() => {
+              const el = document.activeElement;
+              if (!el || el === document.body) return "";
+              if (el.labels && el.labels.length) return el.labels[0].textContent.trim();
+              return (el.getAttribute("aria-label") || el.textContent || el.tagName).trim();
+            }"""
+        )
+    )
+
+
+def tab_to(page: Page, name: str, limit: int = 250) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if _focused_name(page) == name:
+            return
+    pytest.fail(f"Tab never reached {name!r}")
+
+
+def test_keyboard_only_reaches_every_control_and_changes_answers(
+    page: Page, explorer_url: str, knowledge: Knowledge, artifacts: Path
+) -> None:
+    page.set_viewport_size(WIDE)
+    open_explorer(page, explorer_url)
+    shown = {q.label for q in knowledge.questions.values() if q.show_if is None or q.show_if.test({})}
+    hidden = {q.label for q in knowledge.questions.values()} - shown
+    wanted = shown | {"Start again", "Take this to your appointment"}
+    reached: set[str] = set()
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        reached.add(_focused_name(page))
+        if wanted <= reached:
+            break
+    assert wanted <= reached, f"Tab never reached: {sorted(wanted - reached)}"
+    assert not hidden & reached, f"hidden questions took focus: {sorted(hidden & reached)}"
+
+    page.locator("body").click(position={"x": 5, "y": 5})
+    tab_to(page, knowledge.questions["pregnant"].label)
+    option_labels = [NOT_ANSWERED_LABEL, *knowledge.questions["pregnant"].choice_labels.values()]
+    for _ in range(option_labels.index(knowledge.questions["pregnant"].choice_labels["yes"])):
+        page.keyboard.press("ArrowDown")
+    expect_urgency(page, "urgent")
+    tab_to(page, knowledge.questions["dizzy_or_faint"].label)
+    page.keyboard.press("ArrowDown")  # Not answered -> Yes
+    expect_urgency(page, "emergency")
+    snapshot(page, artifacts, "05-keyboard-emergency")
+    assert_accessible(page, "after keyboard changes")
+    tab_to(page, "Start again")
+    page.keyboard.press("Space")
+    expect_urgency(page, "routine")
+    expect(question(page, knowledge, "pregnant")).to_have_value(NOT_ANSWERED_LABEL)
+
+
+def test_start_again_resets_every_answer(page: Page, explorer_url: str, knowledge: Knowledge, artifacts: Path) -> None:
+    page.set_viewport_size(WIDE)
+    open_explorer(page, explorer_url)
+    choose(page, knowledge, "pregnant", knowledge.questions["pregnant"].choice_labels["yes"])
+    choose(page, knowledge, "weeks_pregnant", "30")
+    choose(page, knowledge, "fever", "Yes")
+    expect_urgency(page, "urgent")
+    page.get_by_role("button", name="Start again").click()
+    expect_urgency(page, "routine")
+    expect(question(page, knowledge, "pregnant")).to_have_value(NOT_ANSWERED_LABEL)
+    expect(question(page, knowledge, "fever")).to_have_value(NOT_ANSWERED_LABEL)
+    expect(question(page, knowledge, "weeks_pregnant")).to_be_hidden()
+    snapshot(page, artifacts, "06-after-reset")
+    assert_accessible(page, "after reset")
+
+
+def test_results_region_is_stable_between_updates(page: Page, explorer_url: str, knowledge: Knowledge) -> None:
+    open_explorer(page, explorer_url)
+    status = page.get_by_role("status")
+    expect(status).to_have_attribute("aria-live", "polite")
+    status.evaluate("node => { node.dataset.marker = 'same-node'; }")
+    choose(page, knowledge, "pregnant", knowledge.questions["pregnant"].choice_labels["yes"])
+    expect_urgency(page, "urgent")
+    expect(page.get_by_role("status")).to_have_attribute("data-marker", "same-node")
+
+
+def test_works_at_320_pixels_wide(page: Page, explorer_url: str, knowledge: Knowledge, artifacts: Path) -> None:
+    page.set_viewport_size(NARROW)
+    open_explorer(page, explorer_url)
+    choose(page, knowledge, "pregnant", knowledge.questions["pregnant"].choice_labels["yes"])
+    expect_urgency(page, "urgent")
+    banner = page.locator(".sp-banner [data-urgency]")
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text(heading_of(knowledge, "urgent"))
+    overflow = page.evaluate(
+        "() => [...document.querySelectorAll('.sp-app *')].filter(n => n.getBoundingClientRect().right > 321)"
+        ".map(n => n.className || n.tagName).slice(0, 5)"
+    )
+    assert overflow == [], f"wider than 320 px: {overflow}"
+    snapshot(page, artifacts, "07-narrow-320px")
+    assert_accessible(page, "320 px wide")
+    last = max(knowledge.questions.values(), key=lambda q: q.order)
+    question(page, knowledge, last.field).scroll_into_view_if_needed()
+    expect(banner).to_be_in_viewport()  # the advice stays on screen while answering
+    snapshot(page, artifacts, "07b-narrow-320px-scrolled")
+
+
+def test_summary_is_made_in_the_browser_for_download(
+    page: Page, explorer_url: str, knowledge: Knowledge, artifacts: Path
+) -> None:
+    open_explorer(page, explorer_url)
+    choose(page, knowledge, "pregnant", knowledge.questions["pregnant"].choice_labels["yes"])
+    expect_urgency(page, "urgent")
+    page.get_by_role("button", name="Take this to your appointment").click()
+    link = page.get_by_role("link", name=re.compile("Download the summary"))
+    expect(link).to_be_visible(timeout=UPDATE_MS)
+    expect(link).to_have_attribute("href", re.compile(r"^blob:"))
+    expect(page.get_by_role("button", name="Print the summary")).to_be_visible()
+    with page.expect_download() as download_info:
+        link.click()
+    download = download_info.value
+    assert download.suggested_filename == "spotting-summary.html"
+    text = Path(download.path()).read_text(encoding="utf-8")
+    assert knowledge.questions["pregnant"].label in text
+    assert heading_of(knowledge, "urgent") in text
+    snapshot(page, artifacts, "08-summary-offered")
+    assert_accessible(page, "summary offered")
+
+
+def test_a_forged_value_from_the_browser_gets_a_kind_message(
+    page: Page, voila_server: Any, knowledge: Knowledge, artifacts: Path
+) -> None:
+    """Widget state is client input: a select forced to "no selection" must not break the app."""
+    open_explorer(page, voila_server.url)
+    label = knowledge.questions["pregnant"].label
+    page.evaluate(
+        """label => {
+          const select = [...document.querySelectorAll("select")].find(s => s.labels[0].textContent.trim() === label);
+          select.selectedIndex = -1;
+          select.dispatchEvent(new Event("change", { bubbles: true }));
+        }""",
+        label,
+    )
+    problem = page.locator(".sp-results > [data-section=problem]")
+    expect(problem).to_contain_text(label, timeout=UPDATE_MS)
+    expect(problem).not_to_contain_text("Traceback")
+    snapshot(page, artifacts, "09-forged-value")
+    assert_accessible(page, "forged value")
+    choose(page, knowledge, "pregnant", knowledge.questions["pregnant"].choice_labels["yes"])
+    expect_urgency(page, "urgent")  # the app keeps working
+    assert "an answer from the browser was rejected (field pregnant)" in voila_server.output()
+
+
+def test_the_first_visitor_after_a_quiet_spell_gets_a_working_page(
+    page: Page, knowledge: Knowledge, tmp_path_factory: pytest.TempPathFactory, voila_factory: Any
+) -> None:
+    """voila.json's settings with culling sped up: a kernel must not be culled as it is handed out.
+
+    Voila 0.5.13 with preheat_kernel on hands out a pooled kernel whose idle clock started when
+    the pool was filled; after a quiet spell longer than cull_idle_timeout the culler shuts it
+    down before the page connects, and the visitor gets a dead page. voila.json keeps preheat off.
+    """
+    quiet_seconds = 8
+    culling = {
+        "MappingKernelManager.cull_interval": "1",
+        "MappingKernelManager.cull_idle_timeout": str(quiet_seconds // 2),
+    }
+    server = voila_factory(tmp_path_factory.mktemp("quiet-sandbox"), culling)
+    try:
+        page.wait_for_timeout(quiet_seconds * 1000)
+        open_explorer(page, server.url)
+        choose(page, knowledge, "pregnant", knowledge.questions["pregnant"].choice_labels["yes"])
+        expect_urgency(page, "urgent")
+    finally:
+        server.stop()
+
+
+# -- privacy ------------------------------------------------------------------------------------
+
+PRIVATE_PATTERNS = [
+    rb"age\W{0,8}73\b",
+    rb"menopause\W{0,8}postmenopause",
+    rb"contraception\W{0,8}copper_iud",
+    rb"how_often\W{0,8}every_time",
+    rb"Copper coil \(IUD\)",
+    rb"It happens every time",
+    rb"no period for 12 months or more",
+]
+SKIP_DIRS = {"test-artifacts", ".pytest_cache", ".ruff_cache", ".hypothesis", ".venv"}
+
+
+def _scan(root: Path) -> dict[Path, tuple[float, frozenset[str]]]:
+    """Every file under ``root``: its mtime and which private patterns it already contains."""
+    found = {}
+    for path in root.rglob("*"):
+        if any(part in SKIP_DIRS for part in path.relative_to(root).parts):
+            continue
+        try:
+            if path.is_file():
+                found[path] = (path.stat().st_mtime, frozenset(_leaks(path.read_bytes())))
+        except OSError:
+            continue  # removed while we looked (e.g. a kernel's connection file)
+    return found
+
+
+def _new_leaks(before: dict[Path, tuple[float, frozenset[str]]], after: dict[Path, tuple[float, frozenset[str]]]):
+    """Patterns that appeared in files created or changed during the run.
+
+    The repository is shared with people editing data/ and code at the same time, so a file
+    that already held a pattern (e.g. data/red_flags.csv names ``menopause=postmenopause``) only
+    counts if the run added a new one.
+    """
+    leaks = {}
+    for path, (mtime, patterns) in after.items():
+        old_mtime, old_patterns = before.get(path, (None, frozenset()))
+        if mtime != old_mtime and patterns - old_patterns:
+            leaks[str(path)] = sorted(patterns - old_patterns)
+    return leaks
+
+
+def _leaks(data: bytes) -> list[str]:
+    return [pattern.decode() for pattern in PRIVATE_PATTERNS if re.search(pattern, data, re.IGNORECASE)]
+
+
+def test_nothing_entered_is_logged_or_written(
+    page: Page, knowledge: Knowledge, tmp_path_factory: pytest.TempPathFactory, voila_factory: Any
+) -> None:
+    sandbox = tmp_path_factory.mktemp("privacy-sandbox")
+    repo_before = _scan(ROOT)
+    server = voila_factory(sandbox)
+    try:
+        open_explorer(page, server.url)
+        menopause = knowledge.questions["menopause"].choice_labels["postmenopause"]
+        choose(page, knowledge, "age", "73")
+        choose(page, knowledge, "menopause", menopause)
+        choose(page, knowledge, "contraception", knowledge.questions["contraception"].choice_labels["copper_iud"])
+        choose(page, knowledge, "how_often", knowledge.questions["how_often"].choice_labels["every_time"])
+        for _ in range(3):  # toggle a few times, as a person would
+            choose(page, knowledge, "how_often", knowledge.questions["how_often"].choice_labels["once"])
+            choose(page, knowledge, "how_often", knowledge.questions["how_often"].choice_labels["every_time"])
+        page.get_by_role("button", name="Take this to your appointment").click()
+        link = page.get_by_role("link", name=re.compile("Download the summary"))
+        expect(link).to_be_visible(timeout=UPDATE_MS)
+        with page.expect_download() as download_info:
+            link.click()
+        # Positive control: the values really reached the kernel (they are in the summary it made).
+        summary = Path(download_info.value.path()).read_bytes()
+        assert _leaks(summary), "the test answers never reached the explorer"
+        page.close()
+    finally:
+        server.stop()
+    output = server.log.read_bytes()
+    assert server.log.stat().st_size > 0
+    assert not _leaks(output), f"the server output contains answers: {_leaks(output)}"
+    written = {path: (0.0, frozenset(_leaks(path.read_bytes()))) for path in sandbox.rglob("*") if path.is_file()}
+    assert any(path.name == "history.sqlite" for path in written), "the kernels did not use the sandbox"
+    leaking = _new_leaks({}, written) | _new_leaks(repo_before, _scan(ROOT))
+    assert not leaking, f"files written during the run contain answers: {leaking}"

@@ -1,0 +1,151 @@
+"""render_html: the care card comes first, urgency never rests on colour, and data is escaped."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from spotting import Knowledge, Urgency, explain, load_knowledge
+from spotting.render_html import (
+    CARE_CARD_BORDER_PX,
+    long_date,
+    render_banner,
+    render_care_card,
+    render_problem,
+    render_results,
+    source_links,
+)
+
+HOSTILE = '<script>alert("x")</script> & <b onmouseover=1>'
+
+
+def sections(html: str) -> list[str]:
+    return re.findall(r'<section [^>]*data-section="([^"]+)"', html)
+
+
+def test_the_care_card_is_always_the_first_thing(knowledge: Knowledge) -> None:
+    for answers in ({}, {"pregnant": "yes"}, {"pregnant": "yes", "dizzy_or_faint": True}, {"how_often": "every_time"}):
+        html = render_results(explain(answers, knowledge), knowledge)
+        assert sections(html)[0] == "care", answers
+
+
+def test_the_care_card_says_the_action_with_hidden_urgency_words_and_an_icon(knowledge: Knowledge) -> None:
+    explanation = explain({"pregnant": "yes"}, knowledge)
+    level = knowledge.levels[Urgency.URGENT]
+    card = render_care_card(explanation, knowledge)
+    assert f'<span class="sp-visually-hidden">{level.hidden_text} </span>' in card
+    assert f'<span class="sp-icon" aria-hidden="true">{level.icon}</span>{level.heading}</h2>' in card
+    assert 'data-urgency="urgent"' in card
+
+
+@pytest.mark.parametrize("urgency", list(Urgency))
+def test_every_level_has_its_own_heading_and_border(knowledge: Knowledge, urgency: Urgency) -> None:
+    explanation = dataclasses.replace(explain({}, knowledge), urgency=urgency)
+    card = render_care_card(explanation, knowledge)
+    assert knowledge.levels[urgency].heading.replace("&", "&amp;") in card
+    assert f"border-width: {CARE_CARD_BORDER_PX[urgency]}px" in card
+
+
+def test_the_border_gets_thicker_as_urgency_rises() -> None:
+    widths = [CARE_CARD_BORDER_PX[level] for level in sorted(Urgency)]
+    assert widths == sorted(set(widths))
+
+
+def test_red_flags_say_what_you_said_in_the_questions_own_words(knowledge: Knowledge) -> None:
+    html = render_results(explain({"pregnant": "yes", "dizzy_or_faint": True}, knowledge), knowledge)
+    assert sections(html)[:2] == ["care", "red-flags"]
+    label = knowledge.questions["dizzy_or_faint"].label.rstrip("?")
+    assert f"Because you said: {label}: yes" in html.replace("&#x27;", "'")
+    flags = re.findall(r'data-flag="([^"]+)"', html)
+    assert flags[0] == "dizzy_or_faint"
+
+
+def test_causes_have_why_what_it_is_what_helps_sources_and_review_dates(knowledge: Knowledge) -> None:
+    explanation = explain({"pregnant": "yes"}, knowledge)
+    html = render_results(explanation, knowledge)
+    first = explanation.causes[0]
+    item = html[html.index(f'data-cause="{first.fit.cause.id}"') :]
+    item = item[: item.index("</li>")]
+    assert "What it is:" in item and "What helps:" in item and "Because you said:" in item
+    assert f"Last reviewed {long_date(first.fit.cause.review.last_reviewed)}" in item
+    assert f"Next review due {long_date(first.fit.cause.review.next_review_due)}" in item
+    source = knowledge.sources[first.fit.cause.review.sources[0]]
+    assert 'href="' + source.url.replace("&", "&amp;") in item
+
+
+def test_unlikely_causes_are_left_out_and_fits_are_grouped(knowledge: Knowledge) -> None:
+    explanation = explain({"pregnant": "yes"}, knowledge)
+    html = render_results(explanation, knowledge)
+    fits = re.findall(r'data-fit="([^"]+)"', html)
+    assert fits and set(fits) <= {"likely", "possible"}
+    assert fits == sorted(fits, key=["likely", "possible"].index)
+
+
+def test_what_would_change_and_open_questions_follow_the_causes(knowledge: Knowledge) -> None:
+    html = render_results(explain({}, knowledge), knowledge)
+    order = sections(html)
+    assert order.index("causes") < order.index("would-change") < order.index("unanswered")
+    emergency = render_results(explain({"dizzy_or_faint": True}, knowledge), knowledge)
+    assert "would-change" not in sections(emergency)  # nothing is more urgent than an emergency
+
+
+def test_the_banner_repeats_the_care_card_heading(knowledge: Knowledge) -> None:
+    banner = render_banner(explain({"pregnant": "yes"}, knowledge), knowledge)
+    assert knowledge.levels[Urgency.URGENT].heading in banner
+    assert 'href="#sp-care-heading"' in banner
+
+
+def test_problem_messages_are_escaped() -> None:
+    assert "<script>" not in render_problem(HOSTILE)
+
+
+def test_the_disclaimer_is_not_repeated_in_the_results(knowledge: Knowledge) -> None:
+    explanation = explain({}, knowledge)
+    assert explanation.disclaimer not in render_results(explanation, knowledge)
+
+
+@pytest.fixture
+def hostile_knowledge(data_copy: Path) -> Knowledge:
+    """The shipped data with markup planted in the texts we render, and a URL that breaks out of href."""
+
+    def poison(name: str, column: str, value: str, rows: slice = slice(None)) -> None:
+        path = data_copy / name
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame.loc[frame.index[rows], column] = value
+        frame.to_csv(path, index=False)
+
+    poison("causes.csv", "name", HOSTILE)
+    poison("causes.csv", "summary", HOSTILE)
+    poison("red_flags.csv", "message", HOSTILE)
+    poison("urgency_levels.csv", "heading", HOSTILE)
+    poison("sources.csv", "title", HOSTILE)
+    poison("sources.csv", "url", 'https://example.org/?q="><script>alert(1)</script>')
+    poison("questions.csv", "label", HOSTILE, slice(0, 3))
+    return load_knowledge(data_copy)
+
+
+def test_every_string_from_data_is_escaped(hostile_knowledge: Knowledge) -> None:
+    explanation = explain({"pregnant": "yes", "dizzy_or_faint": True, "age": 30}, hostile_knowledge)
+    html = render_results(explanation, hostile_knowledge) + render_banner(explanation, hostile_knowledge)
+    assert "<script" not in html and "<b " not in html and "onmouseover=1>" not in html
+    assert "&lt;script&gt;" in html
+    assert 'href="https://example.org/?q=&quot;&gt;&lt;script&gt;' in html
+
+
+def test_only_web_links_become_links(knowledge: Knowledge) -> None:
+    source_id = next(iter(knowledge.sources))
+    fake = dataclasses.replace(knowledge.sources[source_id], url="javascript:alert(1)")
+    patched = dataclasses.replace(knowledge, sources={source_id: fake})
+    html = source_links([source_id], patched)
+    assert "<a " not in html and "javascript" not in html
+
+
+def test_render_html_does_not_need_ipywidgets() -> None:
+    code = "import sys, spotting.render_html, spotting.summary; assert 'ipywidgets' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
