@@ -1,0 +1,279 @@
+"""Teaching charts built only from sourced figures in data/statistics.csv.
+
+Why hand-made HTML rather than a plotting library: every label stays real text (readable by
+screen readers, at 200% zoom and 320 px wide, and on paper), nothing depends on colour, and no
+figure can appear that is not a row of statistics.csv. Bars and icons are decoration
+(``aria-hidden``); the numbers are always written out beside them, with the source underneath.
+
+The cancer-risk chart shows only the two age bands the source gives (dossier Part B §3, [S6]):
+the bands in between were not retrieved, and the chart says so instead of drawing a trend.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+from .knowledge import Knowledge, load_knowledge
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One sourced figure (a row of statistics.csv)."""
+
+    id: str
+    label: str
+    value: float
+    denominator: int | None
+    unit: str
+    note: str
+    sources: tuple[str, ...]
+
+    @property
+    def proportion(self) -> float:
+        """The figure as a fraction of 1, whatever unit the row was written in."""
+        if self.unit == "percent":
+            return self.value / 100
+        if not self.denominator:
+            raise ValueError(f"statistic {self.id} has unit {self.unit} but no denominator")
+        return self.value / self.denominator
+
+    @property
+    def words(self) -> str:
+        """The figure in words, as written in the data: "1 in 44,000", "40.3 in 100"."""
+        value = f"{self.value:g}"
+        if self.unit == "percent":
+            return f"{value} in 100"
+        return f"{value} in {self.denominator:,}"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A titled chart: its HTML, a plain-text alternative, and the sources it rests on."""
+
+    id: str
+    title: str
+    html: str
+    text: str
+    sources: tuple[str, ...]
+
+
+CHART_CSS = """
+.spotting-chart { margin: 1em 0 1.5em; padding: 0.6em 1em; border: 2px solid #4c6272; background: #fff;
+  max-width: 60rem; color: #212b32; }
+.spotting-chart figcaption h3 { margin: 0.2em 0 0.4em; }
+.spotting-chart .row { margin: 0.6em 0 0.9em; }
+.spotting-chart .value { font-weight: bold; }
+.spotting-chart .track { width: 100%; height: 1.4em; border: 1px solid #768692; background: #f0f4f5;
+  box-sizing: border-box; margin-top: 0.2em; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+.spotting-chart .bar { height: 100%; background: #005eb8; border-right: 3px solid #212b32; box-sizing: border-box;
+  -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+.spotting-chart .gap { border: 2px dashed #768692; padding: 0.3em 0.6em; font-style: italic; }
+.spotting-chart .axis { position: relative; height: 2.8em; font-size: 0.75em; border-top: 1px solid #212b32; }
+.spotting-chart .axis span { position: absolute; top: 0.2em; line-height: 1.2; }
+.spotting-chart .icons { display: flex; flex-wrap: wrap; gap: 2px; margin-top: 0.2em; }
+.spotting-chart .source, .spotting-chart .chart-note { font-size: 0.85em; color: #3d4a55; }
+.spotting-chart ul.chart-notes { padding-left: 1.2em; }
+.spotting-chart a { color: #004b93; text-decoration: underline; }
+.spotting-chart .in-words { border-left: 4px solid #005eb8; padding-left: 0.6em; }
+"""
+
+_PERSON = (
+    '<svg class="person {kind}" viewBox="0 0 20 32" width="20" height="32" aria-hidden="true" focusable="false">'
+    '<circle cx="10" cy="7" r="5.5" fill="{fill}" stroke="#212b32" stroke-width="2"/>'
+    '<path d="M3 30 V21 a7 7 0 0 1 14 0 V30 Z" fill="{fill}" stroke="#212b32" stroke-width="2"/></svg>'
+)
+
+
+def figures(knowledge: Knowledge, chart: str) -> list[Figure]:
+    """The rows of statistics.csv for one chart, in file order; an empty chart is an error."""
+    table = knowledge.table("statistics")
+    rows = table[table["chart"] == chart].to_dict("records")
+    if not rows:
+        raise ValueError(f"statistics.csv has no rows for chart {chart!r}")
+    return [
+        Figure(
+            id=row["id"],
+            label=row["label"],
+            value=float(row["value"]),
+            denominator=int(row["denominator"]) if row["denominator"] else None,
+            unit=row["unit"],
+            note=row["note"],
+            sources=tuple(part for part in row["sources"].split(";") if part),
+        )
+        for row in rows
+    ]
+
+
+def _source_line(ids: Sequence[str], knowledge: Knowledge) -> str:
+    parts = []
+    for source_id in dict.fromkeys(ids):
+        source = knowledge.sources[source_id]
+        year = f", {source.year}" if source.year else ""
+        parts.append(
+            f'<a href="{escape(source.url, quote=True)}">{escape(source.title)}</a> '
+            f"({escape(source.publisher)}{year}) [{escape(source_id)}]"
+        )
+    return '<p class="source">Source: ' + "; ".join(parts) + "</p>"
+
+
+def _notes(items: Sequence[Figure]) -> str:
+    """The rows' notes once each: a note that another note already says is left out, and when
+    several remain each is tied to its row's label, so no note floats free of its figure."""
+    notes: dict[str, str] = {}
+    for item in items:
+        if item.note and item.note not in notes:
+            notes[item.note] = item.label.split(":")[0]
+    kept = [n for n in notes if not any(n.rstrip(".") in other and n != other for other in notes)]
+    if len(kept) == 1:
+        return f'<p class="chart-note">{escape(kept[0])}</p>'
+    lines = "".join(f"<li>{escape(notes[n])}: {escape(n)}</li>" for n in kept)
+    return f'<ul class="chart-note chart-notes">{lines}</ul>' if lines else ""
+
+
+def _figure_html(chart_id: str, title: str, body: str, text: str, items: Sequence[Figure], knowledge: Knowledge) -> str:
+    sources = [s for item in items for s in item.sources]
+    return (
+        f'<figure class="spotting-chart" id="chart-{chart_id}" aria-labelledby="chart-{chart_id}-title">'
+        f'<figcaption><h3 id="chart-{chart_id}-title">{escape(title)}</h3></figcaption>'
+        f"{body}"
+        f'<p class="in-words"><strong>In words:</strong> {escape(text)}</p>'
+        f"{_notes(items)}{_source_line(sources, knowledge)}</figure>"
+    )
+
+
+def _row(label: str, value: str, bar: str) -> str:
+    """Label and value on one line, the bar under it: every bar starts at the same place."""
+    shown = "" if value in label else f' (<span class="value">{escape(value)}</span>)'
+    return f'<div class="row"><span class="label">{escape(label)}</span>{shown}{bar}</div>'
+
+
+def _bar(fraction: float) -> str:
+    width = max(0.0, min(1.0, fraction)) * 100
+    return f'<div class="track" aria-hidden="true"><div class="bar" style="width: {width:.1f}%"></div></div>'
+
+
+LOG_FLOOR_EXPONENT = -5  # 1 in 100,000: below the smallest figure the source gives
+LOG_CEILING_EXPONENT = -2  # 1 in 100
+
+
+def log_position(proportion: float) -> float:
+    """Where a chance sits on the log axis, 0 (1 in 100,000) to 1 (1 in 100)."""
+    span = LOG_CEILING_EXPONENT - LOG_FLOOR_EXPONENT
+    return (math.log10(proportion) - LOG_FLOOR_EXPONENT) / span
+
+
+def _tick(exponent: int) -> str:
+    """An axis label; the end ones are pinned inside the chart so they are never cut off."""
+    position = log_position(10.0**exponent) * 100
+    anchor = (
+        "left: 0"
+        if position <= 0
+        else "right: 0; text-align: right"
+        if position >= 100
+        else (f"left: {position:.1f}%; transform: translateX(-50%); text-align: center")
+    )
+    return f'<span style="{anchor}">1 in<br>{10**-exponent:,}</span>'
+
+
+def cancer_risk_chart(knowledge: Knowledge | None = None) -> Chart:
+    """Chance that bleeding after sex is cervical cancer, at the two age bands the source gives.
+
+    Log-scale bars, because 1 in 44,000 and 1 in 2,400 differ 18-fold and a linear bar would
+    make the smaller one invisible. A dashed row between them says the middle ages are missing,
+    so nobody reads a trend line into the gap.
+    """
+    knowledge = knowledge or load_knowledge()
+    items = sorted(figures(knowledge, "cancer_risk_by_age"), key=lambda f: f.proportion)
+    rows = []
+    for index, item in enumerate(items):
+        if index:
+            rows.append(
+                '<p class="gap">Ages in between: not shown. The study has figures for these ages, but we could '
+                "not get them, so we do not guess.</p>"
+            )
+        rows.append(_row(item.label, item.words, _bar(log_position(item.proportion))))
+    ticks = "".join(_tick(e) for e in range(LOG_FLOOR_EXPONENT, LOG_CEILING_EXPONENT + 1))
+    axis = f'<div class="axis" aria-hidden="true">{ticks}</div>'
+    scale = (
+        '<p class="chart-note">The scale goes up in steps of 10 times (a log scale), so both small chances show.</p>'
+    )
+    times = items[-1].proportion / items[0].proportion if len(items) > 1 else 1
+    text = "Bleeding after sex is rarely caused by cervical cancer. " + " ".join(f"{item.label}." for item in items)
+    if len(items) > 1:
+        text += f" The chance is about {times:.0f} times higher in the older group, but still small."
+    title = "Bleeding after sex is rarely cervical cancer, but the chance rises with age"
+    body = "".join(rows) + axis + scale
+    return Chart(
+        "cancer_risk", title, _figure_html("cancer_risk", title, body, text, items, knowledge), text, _sources(items)
+    )
+
+
+def colposcopy_chart(knowledge: Knowledge | None = None) -> Chart:
+    """What a closer look at the cervix found in people referred with bleeding after sex."""
+    knowledge = knowledge or load_knowledge()
+    items = figures(knowledge, "colposcopy_findings")
+    rows = "".join(_row(item.label, item.words, _bar(item.proportion)) for item in items)
+    text = (
+        "Out of every 100 people sent for a closer look at the cervix (colposcopy): "
+        + "; ".join(f"{item.label}: {item.value:g}" for item in items)
+        + ". Abnormal cells (CIN) are precancer, not cancer."
+    )
+    title = "What a clinic found when people with bleeding after sex had a closer look (colposcopy)"
+    return Chart(
+        "colposcopy", title, _figure_html("colposcopy", title, rows, text, items, knowledge), text, _sources(items)
+    )
+
+
+def _icons(item: Figure) -> str:
+    """10 people when the figure is a whole number of tenths, else 100: never rounded."""
+    for total in (10, 100):
+        filled = item.proportion * total
+        if math.isclose(filled, round(filled)):
+            break
+    else:
+        raise ValueError(f"statistic {item.id} cannot be drawn exactly as an icon array")
+    count = round(filled)
+    people = [_PERSON.format(kind="no-symptoms", fill="#212b32")] * count
+    people += [_PERSON.format(kind="symptoms", fill="#ffffff")] * (total - count)
+    return f'<div class="icons" aria-hidden="true">{"".join(people)}</div>'
+
+
+def sti_chart(knowledge: Knowledge | None = None) -> Chart:
+    """How often infections passed on during sex cause no symptoms, as icon arrays of people."""
+    knowledge = knowledge or load_knowledge()
+    items = figures(knowledge, "sti_no_symptoms")
+    key = (
+        '<p class="chart-note">Key: a filled-in person '
+        f"{_PERSON.format(kind='no-symptoms', fill='#212b32')} has no symptoms; an outlined person "
+        f"{_PERSON.format(kind='symptoms', fill='#ffffff')} has symptoms.</p>"
+    )
+    rows = "".join(
+        f'<div class="row"><span class="label">{escape(item.label)}</span>{_icons(item)}</div>' for item in items
+    )
+    text = " ".join(f"{item.label}." for item in items) + " A test is the only way to know."
+    title = "Many infections passed on during sex cause no symptoms"
+    return Chart(
+        "sti_no_symptoms",
+        title,
+        _figure_html("sti_no_symptoms", title, key + rows, text, items, knowledge),
+        text,
+        _sources(items),
+    )
+
+
+def _sources(items: Sequence[Figure]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(s for item in items for s in item.sources))
+
+
+def all_charts(knowledge: Knowledge | None = None) -> list[Chart]:
+    """The teaching charts, in the order a session uses them."""
+    knowledge = knowledge or load_knowledge()
+    return [cancer_risk_chart(knowledge), colposcopy_chart(knowledge), sti_chart(knowledge)]
+
+
+def charts_html(knowledge: Knowledge | None = None) -> str:
+    """All charts with their stylesheet, ready for an HTML widget or the handout."""
+    return f"<style>{CHART_CSS}</style>" + "".join(chart.html for chart in all_charts(knowledge))

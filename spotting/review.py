@@ -1,0 +1,378 @@
+"""The clinicians' content review: tables of causes, red flags and sources, the policy in words,
+review dates, a coverage matrix, the check-data report, and a "try a set of answers" panel.
+
+Why it exists: the people who sign off the clinical content read it as tables, not CSV or code.
+Every table here is derived from the loaded knowledge base, so what clinicians review is exactly
+what the engine runs. "Today" is always a parameter so review-status tests are deterministic.
+Styled tables escape every cell (``Styler.format(escape="html")``), because data/ is text that
+anyone with commit access can edit.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date, timedelta
+from html import escape
+from pathlib import Path
+
+import ipywidgets as widgets
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+from .answers import AnswerError
+from .conditions import Node
+from .explain import explain
+from .knowledge import Knowledge, check_data, load_knowledge
+from .render_text import to_text
+from .urgency import Urgency
+
+DUE_SOON_DAYS = 90
+REVIEWED_TABLES = ("red_flags", "baseline", "advice", "causes", "myths", "scenarios")
+STATUS_STYLE = {
+    "overdue": "background-color: #fde8e6; font-weight: bold; border-left: 6px solid #d5281b",
+    "due soon": "background-color: #fff4cc; border-left: 4px dashed #4c6272",
+}
+
+
+def field_label(knowledge: Knowledge) -> Callable[[str, str], str]:
+    """The ``label(field, value)`` function ``Node.words`` needs, in the questions' own words."""
+
+    def label(field: str, value: str) -> str:
+        question = knowledge.questions[field]
+        name = question.label.rstrip("?")
+        if value == "":
+            return name
+        if question.kind == "boolean":
+            return f"{name}: {'yes' if value == 'true' else 'no'}"
+        if question.kind == "integer":
+            return f"{name} = {value}"
+        return f"{name}: {question.choice_labels.get(value, value)}"
+
+    return label
+
+
+def condition_words(node: Node, knowledge: Knowledge) -> str:
+    """A parsed condition read out in words, so clinicians can check it without the syntax."""
+    return node.words(field_label(knowledge))
+
+
+def _sources(ids: tuple[str, ...]) -> str:
+    return "; ".join(ids)
+
+
+def causes_table(knowledge: Knowledge) -> pd.DataFrame:
+    """Every cause with its figure, sources, review dates and how many answer rules shape it."""
+    return pd.DataFrame(
+        [
+            {
+                "id": cause.id,
+                "name": cause.name,
+                "prior": cause.prior,
+                "rules": len(cause.rules),
+                "figure": cause.figure,
+                "sources": _sources(cause.review.sources),
+                "last reviewed": cause.review.last_reviewed.isoformat(),
+                "next review due": cause.review.next_review_due.isoformat(),
+                "clinician review": "yes" if cause.review.clinician_review else "no",
+            }
+            for cause in knowledge.causes
+        ]
+    )
+
+
+def red_flags_table(knowledge: Knowledge) -> pd.DataFrame:
+    """Every red flag, most urgent first, with its condition as written and in words."""
+    return pd.DataFrame(
+        [
+            {
+                "id": rule.id,
+                "urgency": rule.urgency.id,
+                "condition": rule.condition_text,
+                "in words": condition_words(rule.condition, knowledge),
+                "message": rule.message,
+                "sources": _sources(rule.review.sources),
+                "next review due": rule.review.next_review_due.isoformat(),
+                "clinician review": "yes" if rule.review.clinician_review else "no",
+            }
+            for rule in knowledge.red_flags
+        ]
+    )
+
+
+def _citations(knowledge: Knowledge) -> dict[str, int]:
+    """How many rows in data/ cite each source; an uncited source may be stale."""
+    counts = dict.fromkeys(knowledge.sources, 0)
+    for name in ("red_flags", "baseline", "advice", "causes", "myths", "statistics", "scenarios"):
+        for cell in knowledge.table(name)["sources"]:
+            for source_id in filter(None, cell.split(";")):
+                counts[source_id] = counts.get(source_id, 0) + 1
+    return counts
+
+
+def sources_table(knowledge: Knowledge) -> pd.DataFrame:
+    """Every source with its authority and how often it is cited."""
+    table = knowledge.table("sources")
+    counts = _citations(knowledge)
+    table["cited by"] = table["id"].map(counts).fillna(0).astype(int)
+    return table[["id", "title", "publisher", "year", "authority", "cited by", "url", "note"]]
+
+
+def policy_table(knowledge: Knowledge) -> pd.DataFrame:
+    """The triage policy as run: every red flag by urgency, then the baselines, in words."""
+    rows = [
+        {
+            "urgency": knowledge.levels[rule.urgency].heading,
+            "level": rule.urgency.id,
+            "kind": "red flag",
+            "id": rule.id,
+            "applies when": condition_words(rule.condition, knowledge),
+            "what the person is told": rule.message,
+        }
+        for rule in sorted(knowledge.red_flags, key=lambda r: -r.urgency)
+    ]
+    rows += [
+        {
+            "urgency": knowledge.levels[rule.urgency].heading,
+            "level": rule.urgency.id,
+            "kind": "baseline (lowest level; red flags can only raise it)",
+            "id": rule.id,
+            "applies when": condition_words(rule.condition, knowledge),
+            "what the person is told": rule.message,
+        }
+        for rule in knowledge.baselines
+    ]
+    return pd.DataFrame(rows)
+
+
+def terms_table(knowledge: Knowledge) -> pd.DataFrame:
+    """The named terms the policy uses (``@name``), in words and with their meaning."""
+    table = knowledge.table("terms")
+    table["in words"] = [condition_words(knowledge.terms[name], knowledge) for name in table["name"]]
+    return table[["name", "meaning", "in words", "condition"]]
+
+
+def review_status(knowledge: Knowledge, today: date) -> pd.DataFrame:
+    """Every reviewed row, soonest due first, with its status in words (overdue, due soon, ok)."""
+    rows = []
+    for name in REVIEWED_TABLES:
+        table = knowledge.table(name)
+        for record in table.to_dict("records"):
+            due = date.fromisoformat(record["next_review_due"])
+            days = (due - today).days
+            status = "overdue" if days < 0 else "due soon" if days <= DUE_SOON_DAYS else "ok"
+            rows.append(
+                {
+                    "table": name,
+                    "id": record["id"],
+                    "last reviewed": record["last_reviewed"],
+                    "next review due": record["next_review_due"],
+                    "days left": days,
+                    "status": status,
+                    "clinician review": record.get("clinician_review", ""),
+                }
+            )
+    return pd.DataFrame(rows).sort_values(["days left", "table", "id"], kind="stable").reset_index(drop=True)
+
+
+def coverage_matrix(knowledge: Knowledge) -> pd.DataFrame:
+    """Which answers affect which red flags, baselines and causes (✓), one row per question.
+
+    A question that affects nothing is either dead weight or a missing rule; both are worth a look.
+    """
+    columns: list[tuple[str, str, frozenset[str]]] = []
+    columns += [("red flag", rule.id, rule.condition.fields()) for rule in knowledge.red_flags]
+    columns += [("baseline", rule.id, rule.condition.fields()) for rule in knowledge.baselines]
+    for cause in knowledge.causes:
+        used = frozenset().union(*(rule.condition.fields() for rule in cause.rules))
+        columns.append(("cause", cause.id, used))
+    questions = sorted(knowledge.questions.values(), key=lambda q: q.order)
+    data = [["\u2713" if q.field in used else "" for _, _, used in columns] for q in questions]
+    frame = pd.DataFrame(
+        data,
+        index=pd.Index([q.field for q in questions], name="answer"),
+        columns=pd.MultiIndex.from_tuples([(kind, rule_id) for kind, rule_id, _ in columns], names=["", "rule"]),
+    )
+    frame.insert(0, ("", "used by"), [row.count("\u2713") for row in data])
+    return frame
+
+
+def check_data_report(directory: str | Path | None = None) -> pd.DataFrame:
+    """``spotting check-data`` as a table: file, row, column and what is wrong."""
+    problems = check_data(directory)
+    return pd.DataFrame(
+        [{"file": p.file, "row": p.row, "column": p.column or "", "problem": p.message} for p in problems],
+        columns=["file", "row", "column", "problem"],
+    )
+
+
+# ---------------------------------------------------------------------------------- styling
+
+
+def style(frame: pd.DataFrame, caption: str, uuid: str) -> Styler:
+    """A readable, escaped table: every cell, header and the caption are HTML-escaped."""
+    styler = frame.style.format(escape="html", na_rep="")
+    styler = styler.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
+    return (
+        styler.hide(axis="index")
+        .set_caption(escape(caption))
+        .set_uuid(uuid)
+        .set_table_attributes('class="spotting-review"')
+        .set_table_styles(
+            [
+                {
+                    "selector": "caption",
+                    "props": "caption-side: top; font-size: 1.2em; font-weight: bold; text-align: left",
+                },
+                {"selector": "th", "props": "text-align: left; background: #e8edee; padding: 4px 8px"},
+                {"selector": "td", "props": "text-align: left; vertical-align: top; padding: 4px 8px"},
+            ]
+        )
+    )
+
+
+def styled_review_status(knowledge: Knowledge, today: date) -> Styler:
+    """Review status with overdue and due-soon rows highlighted (the status word is also there)."""
+    frame = review_status(knowledge, today)
+
+    def highlight(row: pd.Series) -> list[str]:
+        return [STATUS_STYLE.get(row["status"], "")] * len(row)
+
+    caption = f"Review status on {today.isoformat()}: overdue, or due within {DUE_SOON_DAYS} days, is highlighted"
+    return style(frame, caption, "review-status").apply(highlight, axis=1)
+
+
+def styled_policy(knowledge: Knowledge) -> Styler:
+    """The policy table with a thicker left border as urgency rises, so it never rests on colour."""
+    frame = policy_table(knowledge)
+    widths = {u.id: 2 + 3 * int(u) for u in Urgency}
+
+    def border(row: pd.Series) -> list[str]:
+        return [f"border-left: {widths[row['level']]}px solid #212b32"] + [""] * (len(row) - 1)
+
+    return style(frame, "Policy: every red flag by urgency, then the baselines", "policy").apply(border, axis=1)
+
+
+def styled_coverage(knowledge: Knowledge) -> Styler:
+    """The coverage matrix with vertical rule names and unused questions highlighted."""
+    frame = coverage_matrix(knowledge)
+
+    def unused(row: pd.Series) -> list[str]:
+        mark = STATUS_STYLE["overdue"] if row[("", "used by")] == 0 else ""
+        return [mark] * len(row)
+
+    styler = frame.style.format(escape="html").format_index(escape="html", axis=0).format_index(escape="html", axis=1)
+    return (
+        styler.set_caption("Coverage: which answers affect which rules (\u2713); unused answers highlighted")
+        .set_uuid("coverage")
+        .set_table_attributes('class="spotting-review coverage"')
+        .set_table_styles(
+            [
+                {"selector": "th.col_heading.level1", "props": "writing-mode: vertical-rl; transform: rotate(180deg)"},
+                {"selector": "td", "props": "text-align: center; border: 1px solid #d8dde0"},
+                {"selector": "caption", "props": "caption-side: top; font-weight: bold; text-align: left"},
+            ]
+        )
+        .apply(unused, axis=1)
+    )
+
+
+def check_data_html(directory: str | Path | None = None) -> str:
+    """The check-data report for a person: a clear all-clear, or a table of problems."""
+    report = check_data_report(directory)
+    if report.empty:
+        return '<p role="status"><strong>Knowledge base OK:</strong> every file, row and column passed.</p>'
+    table = style(report, f"{len(report)} problem(s) in the knowledge base", "check-data").to_html()
+    return f'<p role="status"><strong>{len(report)} problem(s) found.</strong> Fix them in data/.</p>{table}'
+
+
+# ------------------------------------------------------------------------ try a set of answers
+
+
+def try_answers_html(text: str, knowledge: Knowledge | None = None) -> str:
+    """Run ``explain`` on answers typed as JSON and show the readable summary and the contract JSON."""
+    knowledge = knowledge or load_knowledge()
+    try:
+        raw = json.loads(text or "{}")
+        explanation = explain(raw, knowledge)
+    except json.JSONDecodeError as error:
+        return f'<p class="error" role="alert">Not valid JSON: {escape(error.msg)} (line {error.lineno}).</p>'
+    except AnswerError as error:
+        return f'<p class="error" role="alert">Those answers do not fit the contract: {escape(str(error))}</p>'
+    contract_json = json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False)
+    return (
+        f"<p><strong>Urgency: {escape(explanation.urgency.id)}</strong></p>"
+        f'<pre class="summary">{escape(to_text(explanation, knowledge))}</pre>'
+        f"<details><summary>Contract JSON</summary><pre>{escape(contract_json)}</pre></details>"
+    )
+
+
+class TryAnswersPanel:
+    """A small panel: pick a scenario (or type answers as JSON), press Explain, read the result."""
+
+    def __init__(self, knowledge: Knowledge | None = None):
+        self.knowledge = knowledge or load_knowledge()
+        options = [("(type your own)", "")] + [(s.title, s.id) for s in self.knowledge.scenarios]
+        self.start = widgets.Dropdown(
+            description="Start from",
+            options=options,
+            value="",
+            style={"description_width": "initial"},
+            layout={"width": "auto"},
+        )
+        self.answers = widgets.Textarea(
+            description="Answers (JSON)",
+            value='{"age": 30, "how_often": "once"}',
+            layout=widgets.Layout(width="100%", height="8em"),
+            style={"description_width": "initial"},
+        )
+        self.run = widgets.Button(
+            description="Explain",
+            button_style="primary",
+            layout={"width": "auto"},
+            tooltip="Run explain on these answers",
+        )
+        self.output = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.start.observe(self._load_scenario, names="value")
+        self.run.on_click(lambda _button: self._update())
+        self.container = widgets.VBox(
+            [widgets.HTML("<h2>Try a set of answers</h2>"), self.start, self.answers, self.run, self.output]
+        )
+        self._update()
+
+    def _load_scenario(self, change: dict) -> None:
+        for scenario in self.knowledge.scenarios:
+            if scenario.id == change["new"]:
+                self.answers.value = json.dumps(dict(scenario.answers), indent=1)
+        self._update()
+
+    def _update(self) -> None:
+        result = try_answers_html(self.answers.value, self.knowledge)
+        self.output.value = f'<div role="status" aria-live="polite">{result}</div>'
+
+
+def review_app(today: date | None = None, knowledge: Knowledge | None = None) -> widgets.VBox:
+    """The whole clinicians' notebook as one widget, so the notebook stays two lines long."""
+    knowledge = knowledge or load_knowledge()
+    today = today or date.today()
+    sections = [
+        ("Check-data report", check_data_html(knowledge.directory)),
+        ("Review status", styled_review_status(knowledge, today).to_html()),
+        ("Policy", styled_policy(knowledge).to_html() + style(terms_table(knowledge), "Terms", "terms").to_html()),
+        ("Causes", style(causes_table(knowledge), "Causes", "causes").to_html()),
+        ("Red flags", style(red_flags_table(knowledge), "Red flags", "red-flags").to_html()),
+        ("Coverage", styled_coverage(knowledge).to_html()),
+        ("Sources", style(sources_table(knowledge), "Sources", "sources").to_html()),
+    ]
+    due = (today + timedelta(days=DUE_SOON_DAYS)).isoformat()
+    intro = (
+        "<p>For clinicians who maintain the content. Everything below is read from data/, "
+        f"exactly as the tool runs it. Rows due for review by {due} are highlighted.</p>"
+    )
+    children = [widgets.HTML(intro)]
+    children += [
+        widgets.HTML(f"<h2>{escape(title)}</h2>{body}", layout=widgets.Layout(overflow="auto"))
+        for title, body in sections
+    ]
+    children.append(TryAnswersPanel(knowledge).container)
+    return widgets.VBox(children)

@@ -1,0 +1,240 @@
+"""Teaching-session logic: compare a learner's choice with the engine, and gather myths and facts.
+
+Health educators use the same knowledge as the explorer, framed as a quiz. Nothing clinical is
+decided here: the urgency and the causes come from ``explain`` (the engine) and the stories,
+myths and teaching points from data/ (scenarios.csv, myths.csv). This module compares a
+learner's choice with the engine's and words the feedback the way the style guide asks: "you",
+calm, specific, never blaming, no "should". ``teaching_html`` turns the results into HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from .causes import fit_of
+from .explain import Explanation, explain
+from .knowledge import Cause, Knowledge, Scenario, load_knowledge
+from .render_text import said
+from .urgency import Urgency
+
+VERDICT_WORDS: Mapping[str, str] = {
+    "myth": "Myth",
+    "needs_nuance": "Partly true",
+    "supported": "True",
+    "unsupported": "No evidence found",
+}
+"""myths.csv verdicts in the words shown to learners."""
+
+CHOOSE_LEVEL = "Choose a level"
+
+
+@dataclass(frozen=True)
+class CausePick:
+    """One cause in the feedback: how the engine rates it here, and why, in words."""
+
+    cause_id: str
+    name: str
+    fit: str  # "likely", "possible", "unlikely" or "excluded"
+    why: str
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """How a learner's choice compares with the engine's explanation for one scenario."""
+
+    scenario_id: str
+    chosen: Urgency | None
+    tool: Urgency
+    spotted: tuple[CausePick, ...]
+    not_listed: tuple[CausePick, ...]
+    missed: tuple[CausePick, ...]
+    messages: tuple[str, ...]
+
+    @property
+    def urgency_verdict(self) -> str:
+        """``"match"``, ``"lower"`` (less urgent than the tool), ``"higher"`` or ``"none"``."""
+        if self.chosen is None:
+            return "none"
+        if self.chosen == self.tool:
+            return "match"
+        return "lower" if self.chosen < self.tool else "higher"
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What a learner chose for one scenario; kept so the handout can replay the session."""
+
+    scenario_id: str
+    chosen: Urgency | None
+    picked: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MythFact:
+    """A checked seed claim (myths.csv) ready to show."""
+
+    id: str
+    seed_claim: str
+    claim: str
+    verdict: str
+    verdict_words: str
+    fact: str
+    sources: tuple[str, ...]
+    last_reviewed: str
+    next_review_due: str
+
+
+def scenario_by_id(scenario_id: str, knowledge: Knowledge | None = None) -> Scenario:
+    """The scenario with this id; a ``KeyError`` names the known ids (widget values are untrusted)."""
+    knowledge = knowledge or load_knowledge()
+    for scenario in knowledge.scenarios:
+        if scenario.id == scenario_id:
+            return scenario
+    raise KeyError(f"unknown scenario {scenario_id!r}; known: {', '.join(s.id for s in knowledge.scenarios)}")
+
+
+def level_options(knowledge: Knowledge | None = None) -> list[tuple[str, str]]:
+    """Dropdown options (label, urgency id), most urgent first, after a "choose" prompt.
+
+    The labels are the care-card headings, so learners choose an action, not a code word.
+    """
+    knowledge = knowledge or load_knowledge()
+    levels = sorted(knowledge.levels.values(), key=lambda level: -level.urgency)
+    return [(CHOOSE_LEVEL, ""), *((level.heading, level.urgency.id) for level in levels)]
+
+
+def cause_options(knowledge: Knowledge | None = None) -> list[tuple[str, str]]:
+    """Every cause as (name, id) in data order: learners pick from the whole list, not a hint."""
+    knowledge = knowledge or load_knowledge()
+    return [(cause.name, cause.id) for cause in knowledge.causes]
+
+
+def parse_choice(value: Urgency | str | None) -> Urgency | None:
+    """A learner's urgency choice; ``""`` or None means not chosen yet."""
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, Urgency) else Urgency.from_id(value)
+
+
+def _cause_why(cause: Cause, explanation: Explanation, knowledge: Knowledge) -> tuple[str, str]:
+    """The fit of a cause for these answers, and why, in words a learner can follow."""
+    for result in explanation.causes:
+        if result.fit.cause.id == cause.id:
+            reasons = "; ".join(said(b, explanation, knowledge) for b in result.because)
+            return result.fit.fit, (f"because of: {reasons}" if reasons else cause.summary)
+    fit = fit_of(cause, explanation.answers)
+    matching = [rule for rule in cause.rules if rule.condition.test(explanation.answers)]
+    if fit is None:
+        notes = [rule.note for rule in matching if rule.effect == "exclude" and rule.note]
+        return "excluded", (notes[0] if notes else "The answers rule it out here.")
+    lowered = [rule.note for rule in matching if rule.effect == "lower" and rule.note]
+    return "unlikely", (lowered[0] if lowered else "None of the answers in this story point to it.")
+
+
+def assess(
+    scenario: Scenario,
+    chosen: Urgency | str | None,
+    picked: Iterable[str],
+    knowledge: Knowledge | None = None,
+) -> Feedback:
+    """Compare a learner's urgency choice and cause picks with the engine's explanation."""
+    knowledge = knowledge or load_knowledge()
+    level = parse_choice(chosen)
+    causes = {cause.id: cause for cause in knowledge.causes}
+    picked_ids = tuple(dict.fromkeys(picked))
+    unknown = [cause_id for cause_id in picked_ids if cause_id not in causes]
+    if unknown:
+        raise ValueError(f"unknown cause id(s): {', '.join(unknown)}")
+    explanation = explain(scenario.answers, knowledge)
+    spotted, not_listed = [], []
+    for cause_id in picked_ids:
+        fit, why = _cause_why(causes[cause_id], explanation, knowledge)
+        pick = CausePick(cause_id, causes[cause_id].name, fit, why)
+        (spotted if fit in ("likely", "possible") else not_listed).append(pick)
+    missed = []
+    for cause_id in scenario.likely_causes:
+        if cause_id not in picked_ids:
+            fit, why = _cause_why(causes[cause_id], explanation, knowledge)
+            missed.append(CausePick(cause_id, causes[cause_id].name, fit, why))
+    messages = _urgency_messages(level, explanation, knowledge)
+    messages += _cause_messages(spotted, not_listed, missed, picked_ids)
+    return Feedback(
+        scenario.id, level, explanation.urgency, tuple(spotted), tuple(not_listed), tuple(missed), tuple(messages)
+    )
+
+
+def _main_reason(explanation: Explanation) -> str:
+    """The sentence that most explains the level: the top red flag, else the baseline."""
+    if explanation.red_flags:
+        return explanation.red_flags[0].rule.message
+    return explanation.baseline.message
+
+
+def _urgency_messages(level: Urgency | None, explanation: Explanation, knowledge: Knowledge) -> list[str]:
+    tool = knowledge.levels[explanation.urgency].heading
+    reason = _main_reason(explanation)
+    if level is None:
+        return [f"You did not choose a level, and that is fine. The tool says: {tool}.", f"Why: {reason}"]
+    yours = knowledge.levels[level].heading
+    if level == explanation.urgency:
+        lines = [f"Well spotted: you chose \u201c{yours}\u201d, the same as the tool.", f"Why: {reason}"]
+        return lines + _watch_for(explanation)
+    if level < explanation.urgency:
+        lines = [f"You chose \u201c{yours}\u201d. The tool goes further: \u201c{tool}\u201d.", f"Why: {reason}"]
+        if explanation.urgency >= Urgency.URGENT:
+            lines.append("This one is easy to underestimate, which is why it is worth talking about.")
+        return lines
+    lines = [
+        f"You chose \u201c{yours}\u201d. That is more cautious than the tool, which says \u201c{tool}\u201d.",
+        f"Why the tool says this: {reason}",
+        "Getting checked sooner is never wrong if someone is worried.",
+    ]
+    return lines + _watch_for(explanation)
+
+
+def _watch_for(explanation: Explanation) -> list[str]:
+    """Self-care always comes with when to get checked (style guide: no "you're fine" verdict)."""
+    if explanation.urgency is Urgency.SELF_CARE:
+        return [f"When to get checked: {explanation.advice.message}"]
+    return []
+
+
+def _cause_messages(
+    spotted: Sequence[CausePick], not_listed: Sequence[CausePick], missed: Sequence[CausePick], picked: Sequence[str]
+) -> list[str]:
+    lines = []
+    if not picked:
+        lines.append("You did not pick any causes. Causes are explanations, not a diagnosis, so that is fine.")
+    if spotted:
+        names = "; ".join(f"{p.name} ({p.fit})" for p in spotted)
+        lines.append(f"You picked causes the tool lists here: {names}.")
+    for pick in not_listed:
+        lines.append(f"The tool does not list \u201c{pick.name}\u201d here. {pick.why}")
+    for pick in missed:
+        lines.append(f"Also worth thinking about: {pick.name} ({pick.fit}), {pick.why}.")
+    return lines
+
+
+def is_sensitive(scenario: Scenario) -> bool:
+    """Stories about sex that was not agreed to get a content note before the story."""
+    return scenario.answers.get("not_consensual") is True
+
+
+def myths_and_facts(knowledge: Knowledge | None = None) -> list[MythFact]:
+    """The checked seed claims from myths.csv, in file order."""
+    knowledge = knowledge or load_knowledge()
+    return [
+        MythFact(
+            id=row["id"],
+            seed_claim=row["seed_claim"],
+            claim=row["claim"],
+            verdict=row["verdict"],
+            verdict_words=VERDICT_WORDS[row["verdict"]],
+            fact=row["fact"],
+            sources=tuple(part for part in row["sources"].split(";") if part),
+            last_reviewed=row["last_reviewed"],
+            next_review_due=row["next_review_due"],
+        )
+        for row in knowledge.table("myths").to_dict("records")
+    ]

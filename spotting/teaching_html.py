@@ -1,0 +1,264 @@
+"""HTML for the teaching session: scenario cards, the reveal, feedback, myths, and the handout.
+
+Why separate from ``teaching``: the logic there is checked as data (feedback messages, fits);
+this module only presents it. Every string that comes from data/ is HTML-escaped here, because
+ipywidgets' ``HTML`` widget sets ``innerHTML`` and the handout is a standalone page. Urgency is
+shown by words, a symbol and border width (NHS care-card style), never by colour alone.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable, Sequence
+from datetime import date
+from html import escape
+
+from .explain import DISCLAIMER, Explanation, explain
+from .knowledge import Knowledge, Scenario, load_knowledge
+from .render_text import said
+from .teaching import Attempt, Feedback, assess, is_sensitive, myths_and_facts, scenario_by_id
+from .urgency import Urgency
+
+MAX_WHAT_IFS = 4  # enough for a discussion prompt without burying the answer
+
+TEACHING_CSS = """
+.spotting-teaching { font-size: 1.25rem; line-height: 1.5; color: #212b32; max-width: 62rem; }
+.spotting-teaching.projector { font-size: 1.6rem; }
+.spotting-teaching h2, .spotting-teaching h3, .spotting-teaching h4 { line-height: 1.25; margin: 0.8em 0 0.3em; }
+.spotting-teaching .card { border: 2px solid #4c6272; border-radius: 4px; padding: 0.6em 1em; margin: 0.6em 0;
+  background: #fff; }
+.spotting-teaching .level { border-left-style: solid; padding: 0.4em 0.8em; margin: 0.5em 0; background: #f0f4f5; }
+.spotting-teaching .level-self_care { border-left-width: 4px; border-left-color: #4c6272; }
+.spotting-teaching .level-routine { border-left-width: 6px; border-left-color: #005eb8; }
+.spotting-teaching .level-soon { border-left-width: 8px; border-left-color: #005eb8; }
+.spotting-teaching .level-urgent { border-left-width: 12px; border-left-color: #d5281b; }
+.spotting-teaching .level-emergency { border-left-width: 16px; border-left-color: #d5281b; background: #fde8e6; }
+.spotting-teaching .icon { font-weight: bold; margin-right: 0.4em; }
+.spotting-teaching .feedback { border: 3px solid #005eb8; padding: 0.5em 1em; background: #eef7ff; }
+.spotting-teaching .note { border: 2px dashed #4c6272; padding: 0.4em 0.8em; background: #fff9e6; }
+.spotting-teaching .small, .spotting-teaching .sources { font-size: 0.85em; color: #3d4a55; }
+.spotting-teaching a { color: #004b93; text-decoration: underline; }
+.spotting-teaching .visually-hidden { position: absolute !important; width: 1px; height: 1px; overflow: hidden;
+  clip: rect(0 0 0 0); white-space: nowrap; }
+.spotting-teaching summary { cursor: pointer; font-weight: bold; min-height: 24px; }
+.spotting-teaching :focus-visible { outline: 3px solid #ffb81c; outline-offset: 2px; box-shadow: 0 0 0 5px #212b32; }
+"""
+"""Shared by the widget page and the handout, so both read the same on a projector and on paper."""
+
+
+def sources_html(ids: Iterable[str], knowledge: Knowledge) -> str:
+    """Source ids as a list of linked titles, so every claim can be traced."""
+    items = []
+    for source_id in dict.fromkeys(ids):
+        source = knowledge.sources[source_id]
+        year = f", {source.year}" if source.year else ""
+        items.append(
+            f'<li>[{escape(source.id)}] <a href="{escape(source.url, quote=True)}">{escape(source.title)}</a>'
+            f" ({escape(source.publisher)}{year})</li>"
+        )
+    return f'<ul class="sources">{"".join(items)}</ul>'
+
+
+def _answers_list(scenario: Scenario, knowledge: Knowledge) -> str:
+    questions = sorted((knowledge.questions[f] for f in scenario.answers), key=lambda q: q.order)
+    rows = "".join(
+        f"<li>{escape(q.label.rstrip('?'))}: <strong>{escape(q.value_label(scenario.answers[q.field]))}</strong></li>"
+        for q in questions
+    )
+    return f"<ul>{rows}</ul>"
+
+
+def content_note_html(scenario: Scenario) -> str:
+    """A content note, so nobody meets a story about assault without warning."""
+    if not is_sensitive(scenario):
+        return ""
+    return (
+        '<p class="note"><strong>Content note:</strong> this story is about sex that was not agreed to. '
+        "You can skip it or step out at any time. A sexual assault referral centre can help, "
+        "24 hours a day, and you do not need to go to the police [S58].</p>"
+    )
+
+
+def scenario_card_html(scenario: Scenario, knowledge: Knowledge | None = None, *, number: int | None = None) -> str:
+    """The story card a learner sees before choosing: story, life stage, and the answers given."""
+    knowledge = knowledge or load_knowledge()
+    prefix = f"Scenario {number}: " if number is not None else ""
+    return (
+        f'<article class="card scenario" id="scenario-{escape(scenario.id, quote=True)}">'
+        f"<h3>{escape(prefix + scenario.title)}</h3>"
+        f'<p class="small">Life stage: {escape(scenario.life_stage)}</p>'
+        f"{content_note_html(scenario)}"
+        f'<p class="story">{escape(scenario.story)}</p>'
+        f"<h4>How the tool's questions were answered</h4>{_answers_list(scenario, knowledge)}"
+        "<p><strong>What would you advise?</strong> Choose a level and the likely causes, then reveal.</p>"
+        "</article>"
+    )
+
+
+def level_html(urgency: Urgency, knowledge: Knowledge, advice: str = "") -> str:
+    """A care-card style level: the words, a symbol and a border width carry urgency, not colour."""
+    level = knowledge.levels[urgency]
+    body = f"<p>{escape(advice)}</p>" if advice else ""
+    return (
+        f'<div class="level level-{urgency.id}">'
+        f'<span class="visually-hidden">{escape(level.hidden_text)} </span>'
+        f'<span class="icon" aria-hidden="true">{escape(level.icon)}</span>'
+        f"<strong>{escape(level.heading)}</strong>{body}</div>"
+    )
+
+
+def _what_ifs(explanation: Explanation, knowledge: Knowledge) -> str:
+    items = []
+    for change in explanation.would_change[:MAX_WHAT_IFS]:
+        question = knowledge.questions[change.field]
+        heading = knowledge.levels[change.urgency].heading
+        items.append(
+            f"<li>{escape(question.label)}: {escape(question.value_label(change.value))} "
+            f"\u2192 <strong>{escape(heading)}</strong></li>"
+        )
+    return f"<h4>What would change the advice</h4><ul>{''.join(items)}</ul>" if items else ""
+
+
+def reveal_html(scenario: Scenario, knowledge: Knowledge | None = None) -> str:
+    """The tool's explanation for a scenario and why: level, reasons, causes, teaching point."""
+    knowledge = knowledge or load_knowledge()
+    explanation = explain(scenario.answers, knowledge)
+    reasons = []
+    for flag in explanation.red_flags:
+        said_words = "; ".join(said(b, explanation, knowledge) for b in flag.because)
+        reasons.append(
+            f"<li>{escape(flag.rule.message)} <span class='small'>(because: {escape(said_words)}; "
+            f"sources {escape(', '.join(flag.rule.review.sources))})</span></li>"
+        )
+    if not reasons:
+        reasons.append(f"<li>{escape(explanation.baseline.message)}</li>")
+    causes = "".join(
+        f"<li><strong>{escape(r.fit.cause.name)}</strong> ({escape(r.fit.fit)}): {escape(r.fit.cause.summary)}</li>"
+        for r in explanation.causes
+    )
+    return (
+        f'<section class="card reveal" aria-label="What the tool says about {escape(scenario.title, quote=True)}">'
+        f"<h3>What the tool says</h3>{level_html(explanation.urgency, knowledge, explanation.advice.message)}"
+        f"<h4>Why</h4><ul>{''.join(reasons)}</ul>"
+        f"<h4>Possible explanations (not a diagnosis)</h4><ul>{causes}</ul>"
+        f"{_what_ifs(explanation, knowledge)}"
+        f"<h4>Teaching point</h4><p>{escape(scenario.teaching_point)}</p>"
+        f"{sources_html(scenario.sources, knowledge)}"
+        f'<p class="small">Scenario last reviewed {escape(_review_dates(knowledge, scenario.id))}.</p>'
+        "</section>"
+    )
+
+
+def _review_dates(knowledge: Knowledge, scenario_id: str) -> str:
+    table = knowledge.table("scenarios")
+    row = table[table["id"] == scenario_id].iloc[0]
+    return f"{row['last_reviewed']}; next review due {row['next_review_due']}"
+
+
+def feedback_html(feedback: Feedback, knowledge: Knowledge | None = None) -> str:
+    """The feedback as a live region, so screen readers announce it when it appears."""
+    knowledge = knowledge or load_knowledge()
+    items = "".join(f"<li>{escape(message)}</li>" for message in feedback.messages)
+    return (
+        f'<div class="feedback" role="status" aria-live="polite" data-verdict="{feedback.urgency_verdict}">'
+        f"<h3>Feedback on your choice</h3><ul>{items}</ul></div>"
+    )
+
+
+def facilitator_notes_html(scenario: Scenario, knowledge: Knowledge | None = None) -> str:
+    """Notes for the facilitator: the expected answer and prompts, shown only in facilitator mode."""
+    knowledge = knowledge or load_knowledge()
+    names = {cause.id: cause.name for cause in knowledge.causes}
+    key = ", ".join(names[c] for c in scenario.likely_causes) or "none in particular: the action matters more"
+    heading = knowledge.levels[scenario.expected_urgency].heading
+    return (
+        '<aside class="note facilitator"><h4>Facilitator notes</h4>'
+        f"<p>Expected level: <strong>{escape(heading)}</strong>. Key causes: {escape(key)}.</p>"
+        "<p>Ask: what in the story points to this level? What would make it more urgent?</p></aside>"
+    )
+
+
+def myths_html(knowledge: Knowledge | None = None, *, revealed: bool = False) -> str:
+    """Myth-or-fact cards; hidden answers use <details>, which keyboards and screen readers open."""
+    knowledge = knowledge or load_knowledge()
+    cards = []
+    for myth in myths_and_facts(knowledge):
+        answer = (
+            f"<p><strong>{escape(myth.verdict_words)}.</strong> {escape(myth.fact)}</p>"
+            f"{sources_html(myth.sources, knowledge)}"
+            f'<p class="small">Last reviewed {escape(myth.last_reviewed)}; next review due '
+            f"{escape(myth.next_review_due)}.</p>"
+        )
+        opened = " open" if revealed else ""
+        cards.append(
+            f'<div class="card myth" id="myth-{escape(myth.id, quote=True)}">'
+            f"<p>\u201c{escape(myth.claim)}\u201d</p>"
+            f"<details{opened}><summary>Myth or fact? Show the answer</summary>{answer}</details></div>"
+        )
+    return "<h2>Myths and facts</h2>" + "".join(cards)
+
+
+def handout_html(
+    attempts: Sequence[Attempt],
+    knowledge: Knowledge | None = None,
+    *,
+    charts_html: str = "",
+    made_on: date | None = None,
+) -> str:
+    """A standalone, printable page of the session: scenarios, feedback, myths, charts, sources.
+
+    Without attempts it covers every scenario, so a facilitator can print it before a session.
+    """
+    knowledge = knowledge or load_knowledge()
+    seen = list(dict.fromkeys(a.scenario_id for a in attempts)) or [s.id for s in knowledge.scenarios]
+    latest = {a.scenario_id: a for a in attempts}
+    parts, cited = [], []
+    for number, scenario_id in enumerate(seen, start=1):
+        scenario = scenario_by_id(scenario_id, knowledge)
+        cited += scenario.sources
+        section = scenario_card_html(scenario, knowledge, number=number) + reveal_html(scenario, knowledge)
+        if scenario_id in latest:
+            attempt = latest[scenario_id]
+            section += feedback_html(assess(scenario, attempt.chosen, attempt.picked, knowledge), knowledge)
+        parts.append(f'<div class="handout-scenario">{section}</div>')
+    for myth in myths_and_facts(knowledge):
+        cited += myth.sources
+    levels = "".join(
+        f"<li>{level_html(u, knowledge, knowledge.levels[u].action)}</li>"
+        for u in sorted(knowledge.levels, reverse=True)
+    )
+    made = (made_on or date.today()).isoformat()
+    return (
+        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>Bleeding after sex: session handout</title>"
+        f"<style>{TEACHING_CSS}\n{_PRINT_CSS}</style></head>"
+        '<body><main class="spotting-teaching">'
+        "<h1>Bleeding after sex: what we covered</h1>"
+        f'<p class="note">{escape(DISCLAIMER)}</p>'
+        f'<h2>Where to get help</h2><ul class="levels">{levels}</ul>'
+        f"<h2>Scenarios</h2>{''.join(parts)}"
+        f"{myths_html(knowledge, revealed=True)}"
+        f"{'<h2>Figures</h2>' + charts_html if charts_html else ''}"
+        f"<h2>Sources</h2>{sources_html(cited, knowledge)}"
+        f'<p class="small">Handout made on {made}. For learning, not diagnosis.</p>'
+        "</main></body></html>"
+    )
+
+
+_PRINT_CSS = """
+body { margin: 1.5rem; font-family: system-ui, Arial, sans-serif; }
+ul.levels { list-style: none; padding: 0; }
+@media print {
+  .spotting-teaching { font-size: 11pt; max-width: none; }
+  .handout-scenario, .card, figure { break-inside: avoid; }
+  a[href]::after { content: " (" attr(href) ")"; font-size: 0.8em; word-break: break-all; }
+  details > summary { display: none; }
+}
+"""
+
+
+def data_uri(document: str) -> str:
+    """A ``data:`` URI for a download link: works in Voila without writing files on the server."""
+    encoded = base64.b64encode(document.encode("utf-8")).decode("ascii")
+    return f"data:text/html;charset=utf-8;base64,{encoded}"

@@ -1,0 +1,258 @@
+"""The teaching-session dashboard: the widget layer over ``spotting.teaching`` and ``spotting.charts``.
+
+Why a separate module: callbacks in Voila fail silently, so every decision lives in
+``teaching``/``charts`` (plain functions, unit-tested) and this file only wires widgets to them,
+in the "App class" shape: ``_build_*`` helpers, small change handlers, and one ``_update()`` that
+redraws the view from the current state.
+
+Accessibility choices (see ../shared/voila-notes.md B6): only Dropdowns, Checkboxes and Buttons,
+each with a ``description`` (their accessible name); no sliders or toggle buttons; feedback in a
+``role="status"`` region; large type, and a bigger "projector" size, set by CSS on the container.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import ipywidgets as widgets
+
+from .charts import CHART_CSS, charts_html
+from .explain import DISCLAIMER
+from .knowledge import Knowledge, load_knowledge
+from .teaching import Attempt, assess, cause_options, level_options, parse_choice, scenario_by_id
+from .teaching_html import (
+    TEACHING_CSS,
+    data_uri,
+    facilitator_notes_html,
+    feedback_html,
+    handout_html,
+    myths_html,
+    reveal_html,
+    scenario_card_html,
+)
+
+SECTIONS = (("Scenarios", "scenarios"), ("Myths and facts", "myths"), ("Charts", "charts"), ("Handout", "handout"))
+MODES = (("Learner", "learner"), ("Facilitator", "facilitator"))
+
+# ipywidgets draws labels at a fixed small size and cuts long ones off; these rules let the
+# controls grow with the text, wrap, and keep a visible keyboard focus and 24 px targets.
+WIDGET_CSS = """
+.spotting-teaching { --jp-widgets-font-size: 1em; --jp-widgets-inline-height: 2em; }
+.spotting-teaching .widget-label, .spotting-teaching .widget-label-basic, .spotting-teaching select,
+.spotting-teaching button, .spotting-teaching .widget-checkbox label { font-size: 1em; }
+.spotting-teaching .widget-checkbox, .spotting-teaching .widget-checkbox label, .spotting-teaching .widget-label-basic {
+  height: auto; min-height: 2em; white-space: normal; overflow: visible; }
+.spotting-teaching input[type=checkbox] { width: 1.3em; height: 1.3em; min-width: 24px; min-height: 24px; }
+.spotting-teaching select, .spotting-teaching button { min-height: 2em; height: auto; }
+.spotting-teaching select:focus-visible, .spotting-teaching input:focus-visible,
+.spotting-teaching button:focus-visible {
+  outline: 3px solid #ffb81c; outline-offset: 2px; box-shadow: 0 0 0 5px #212b32; }
+"""
+
+_WIDE = {"description_width": "initial"}
+
+
+class TeachingApp:
+    """A teaching session: scenarios with a quiz and reveal, myths and facts, charts, a handout."""
+
+    def __init__(self, knowledge: Knowledge | None = None, mode: str = "learner"):
+        self.knowledge = knowledge or load_knowledge()
+        self.attempts: list[Attempt] = []
+        self.revealed = False
+        self.hint = ""
+        self._resetting = False
+        self._build_controls(mode)
+        self._build_scenario_section()
+        self._build_other_sections()
+        self.container = widgets.VBox(
+            [
+                self.style,
+                self.header,
+                widgets.HBox([self.mode, self.projector, self.section], layout=widgets.Layout(flex_flow="row wrap")),
+                self.scenarios_box,
+                self.myths_box,
+                self.charts_box,
+                self.handout_box,
+            ],
+            layout=widgets.Layout(width="100%"),
+        )
+        self.container.add_class("spotting-teaching")
+        self._new_scenario()
+
+    # ------------------------------------------------------------------------------ building
+
+    def _build_controls(self, mode: str) -> None:
+        self.style = widgets.HTML(f"<style>{TEACHING_CSS}{CHART_CSS}{WIDGET_CSS}</style>")
+        self.header = widgets.HTML(
+            "<h1>Bleeding after sex: a teaching session</h1>"
+            f'<p class="note">{escape(DISCLAIMER)} In an emergency, call 999.</p>'
+        )
+        self.mode = widgets.Dropdown(description="Mode", options=MODES, value=mode, style=_WIDE)
+        self.projector = widgets.Checkbox(description="Large type for a projector", value=False, indent=False)
+        self.section = widgets.Dropdown(description="Show", options=SECTIONS, value="scenarios", style=_WIDE)
+        for control in (self.mode, self.section):
+            control.observe(lambda _change: self._update(), names="value")
+        self.projector.observe(self._on_projector, names="value")
+
+    def _build_scenario_section(self) -> None:
+        options = [(f"{n}. {s.title}", s.id) for n, s in enumerate(self.knowledge.scenarios, start=1)]
+        self.scenario = widgets.Dropdown(
+            description="Scenario", options=options, style=_WIDE, layout=widgets.Layout(width="auto")
+        )
+        self.card = widgets.HTML()
+        self.level = widgets.Dropdown(
+            description="What would you advise?",
+            options=level_options(self.knowledge),
+            value="",
+            style=_WIDE,
+            layout=widgets.Layout(width="auto"),
+        )
+        self.causes = {
+            cause_id: widgets.Checkbox(description=name, value=False, indent=False, layout=widgets.Layout(width="auto"))
+            for name, cause_id in cause_options(self.knowledge)
+        }
+        causes_grid = widgets.GridBox(
+            list(self.causes.values()),
+            layout=widgets.Layout(grid_template_columns="repeat(auto-fill, minmax(20em, 1fr))", width="100%"),
+        )
+        self.reveal_button = widgets.Button(
+            description="Reveal the answer",
+            button_style="primary",
+            layout={"width": "auto"},
+            tooltip="Show what the tool says, and feedback on your choice",
+        )
+        self.next_button = widgets.Button(
+            description="Next scenario", tooltip="Go to the next scenario", layout={"width": "auto"}
+        )
+        self.notes = widgets.HTML()
+        self.status = widgets.HTML()
+        self.reveal = widgets.HTML()
+        self.scenario.observe(lambda _change: self._new_scenario(), names="value")
+        self.level.observe(self._on_choice, names="value")
+        for box in self.causes.values():
+            box.observe(self._on_choice, names="value")
+        self.reveal_button.on_click(lambda _button: self._on_reveal())
+        self.next_button.on_click(lambda _button: self._on_next())
+        self.scenarios_box = widgets.VBox(
+            [
+                self.scenario,
+                self.card,
+                self.level,
+                widgets.HTML("<h4>Which causes are likely? Tick any that fit.</h4>"),
+                causes_grid,
+                widgets.HBox([self.reveal_button, self.next_button]),
+                self.notes,
+                self.status,
+                self.reveal,
+            ]
+        )
+
+    def _build_other_sections(self) -> None:
+        self.myths = widgets.HTML(myths_html(self.knowledge))
+        self.myths_box = widgets.VBox([self.myths])
+        self.charts_box = widgets.VBox([widgets.HTML("<h2>Figures</h2>" + charts_html(self.knowledge))])
+        self.handout_button = widgets.Button(
+            description="Make the handout", tooltip="Make a printable page", layout={"width": "auto"}
+        )
+        self.handout_link = widgets.HTML()
+        self.handout_button.on_click(lambda _button: self._make_handout())
+        self.handout_box = widgets.VBox(
+            [
+                widgets.HTML(
+                    "<h2>Handout</h2><p>A printable page of this session: the scenarios you revealed "
+                    "(or all of them), myths and facts, the figures and the sources.</p>"
+                ),
+                self.handout_button,
+                self.handout_link,
+            ]
+        )
+
+    # ------------------------------------------------------------------------------ handlers
+
+    def _on_projector(self, change: dict) -> None:
+        if change["new"]:
+            self.container.add_class("projector")
+        else:
+            self.container.remove_class("projector")
+
+    def _new_scenario(self) -> None:
+        """A fresh card: nothing chosen, nothing revealed."""
+        self.revealed = False
+        self.hint = ""
+        self._resetting = True  # clearing the inputs fires their observers; redraw once, after
+        try:
+            self.level.value = ""
+            for box in self.causes.values():
+                box.value = False
+        finally:
+            self._resetting = False
+        self._update()
+
+    def _on_choice(self, _change: dict) -> None:
+        if self._resetting:
+            return
+        if self.revealed:
+            self._record()
+        self.hint = ""
+        self._update()
+
+    def _on_reveal(self) -> None:
+        if self.mode.value == "learner" and not self.level.value:
+            self.hint = "Choose a level in \u201cWhat would you advise?\u201d first, then reveal the answer."
+        else:
+            self.revealed = True
+            self.hint = ""
+            self._record()
+        self._update()
+
+    def _on_next(self) -> None:
+        ids = [value for _label, value in self.scenario.options]
+        self.scenario.value = ids[(ids.index(self.scenario.value) + 1) % len(ids)]
+
+    def _record(self) -> None:
+        picked = tuple(cause_id for cause_id, box in self.causes.items() if box.value)
+        attempt = Attempt(self.scenario.value, parse_choice(self.level.value), picked)
+        self.attempts = [a for a in self.attempts if a.scenario_id != attempt.scenario_id] + [attempt]
+
+    def _make_handout(self) -> None:
+        document = handout_html(self.attempts, self.knowledge, charts_html=charts_html(self.knowledge))
+        covered = len(self.attempts) or len(self.knowledge.scenarios)
+        self.handout_link.value = (
+            f'<p role="status"><a href="{data_uri(document)}" download="spotting-handout.html">'
+            f"Download the handout (HTML, {covered} scenario(s))</a>. Open it, then print or save as PDF.</p>"
+        )
+
+    # -------------------------------------------------------------------------------- update
+
+    def selected(self) -> tuple[str, tuple[str, ...]]:
+        """The learner's current urgency id and cause ids (for tests and the handout)."""
+        return self.level.value, tuple(c for c, box in self.causes.items() if box.value)
+
+    def _update(self) -> None:
+        """Redraw the whole view from the current state."""
+        knowledge = self.knowledge
+        scenario = scenario_by_id(self.scenario.value, knowledge)
+        number = [s.id for s in knowledge.scenarios].index(scenario.id) + 1
+        facilitator = self.mode.value == "facilitator"
+        for name, box in (
+            ("scenarios", self.scenarios_box),
+            ("myths", self.myths_box),
+            ("charts", self.charts_box),
+            ("handout", self.handout_box),
+        ):
+            box.layout.display = None if self.section.value == name else "none"
+        self.card.value = scenario_card_html(scenario, knowledge, number=number)
+        self.notes.value = (
+            f"<details><summary>Facilitator notes (expected answer)</summary>"
+            f"{facilitator_notes_html(scenario, knowledge)}</details>"
+            if facilitator
+            else ""
+        )
+        if self.revealed:
+            level, picked = self.selected()
+            self.status.value = feedback_html(assess(scenario, level, picked, knowledge), knowledge)
+            self.reveal.value = reveal_html(scenario, knowledge)
+        else:
+            message = self.hint or "Choose a level and any likely causes, then press \u201cReveal the answer\u201d."
+            self.status.value = f'<div role="status" aria-live="polite"><p>{escape(message)}</p></div>'
+            self.reveal.value = ""

@@ -1,0 +1,161 @@
+"""The clinicians' review: tables, policy in words, review status, coverage, check-data, try panel."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import ipywidgets as widgets
+import pandas as pd
+import pytest
+
+from spotting import Knowledge, Urgency, load_knowledge
+from spotting.knowledge import Rule
+from spotting.review import (
+    STATUS_STYLE,
+    TryAnswersPanel,
+    causes_table,
+    check_data_html,
+    check_data_report,
+    condition_words,
+    coverage_matrix,
+    policy_table,
+    red_flags_table,
+    review_app,
+    review_status,
+    sources_table,
+    style,
+    styled_coverage,
+    styled_policy,
+    styled_review_status,
+    terms_table,
+    try_answers_html,
+)
+
+REVIEWED, DUE = date(2026, 11, 21), date(2027, 11, 21)
+
+
+def _flag(knowledge: Knowledge, flag_id: str) -> Rule:
+    return next(rule for rule in knowledge.red_flags if rule.id == flag_id)
+
+
+def test_conditions_read_in_the_questions_own_words(knowledge: Knowledge) -> None:
+    heavy = condition_words(_flag(knowledge, "heavy_bleeding").condition, knowledge)
+    assert heavy.startswith("How much did you bleed: Heavy")
+    placenta = condition_words(_flag(knowledge, "low_lying_placenta_bleeding").condition, knowledge)
+    assert placenta == "A scan showed my placenta is low (placenta praevia): yes and not (Are you pregnant: No)"
+    age = condition_words(_flag(knowledge, "aged_55_menopause_not_answered").condition, knowledge)
+    assert "not answered" in age and "Your age >= 55" in age
+
+
+def test_policy_lists_every_red_flag_most_urgent_first_then_the_baselines(knowledge: Knowledge) -> None:
+    table = policy_table(knowledge)
+    flags = table[table["kind"] == "red flag"]
+    assert list(flags["id"]) == [rule.id for rule in knowledge.red_flags]
+    ranks = [int(Urgency.from_id(level)) for level in flags["level"]]
+    assert ranks == sorted(ranks, reverse=True)
+    assert set(table.loc[table["kind"] != "red flag", "id"]) == {rule.id for rule in knowledge.baselines}
+    assert table["applies when"].str.len().min() > 0
+
+
+def test_tables_have_a_row_per_item(knowledge: Knowledge) -> None:
+    assert list(causes_table(knowledge)["id"]) == [cause.id for cause in knowledge.causes]
+    assert len(red_flags_table(knowledge)) == len(knowledge.red_flags)
+    assert len(terms_table(knowledge)) == len(knowledge.terms)
+    sources = sources_table(knowledge)
+    assert len(sources) == len(knowledge.sources)
+    assert sources.set_index("id").loc["S6", "cited by"] >= 1
+
+
+@pytest.mark.parametrize(
+    ("today", "status", "days"),
+    [
+        (date(2026, 12, 1), "ok", 355),
+        (DUE, "due soon", 0),
+        (date(2027, 8, 23), "due soon", 90),
+        (date(2027, 8, 22), "ok", 91),
+        (date(2027, 11, 22), "overdue", -1),
+    ],
+)
+def test_review_status_depends_only_on_the_given_today(
+    knowledge: Knowledge, today: date, status: str, days: int
+) -> None:
+    table = review_status(knowledge, today)
+    scenario_rows = table[table["table"] == "scenarios"]
+    assert set(scenario_rows["status"]) == {status}
+    assert set(scenario_rows["days left"]) == {days}
+    assert set(table["table"]) == {"red_flags", "baseline", "advice", "causes", "myths", "scenarios"}
+
+
+def test_review_status_highlights_overdue_rows_in_words_and_style(knowledge: Knowledge) -> None:
+    html = styled_review_status(knowledge, date(2028, 1, 1)).to_html()
+    assert "overdue" in html
+    assert STATUS_STYLE["overdue"].split(";")[0] in html
+    calm = styled_review_status(knowledge, date(2026, 12, 1)).to_html()
+    assert STATUS_STYLE["overdue"].split(";")[0] not in calm
+
+
+def test_coverage_matrix_marks_which_answers_each_rule_reads(knowledge: Knowledge) -> None:
+    matrix = coverage_matrix(knowledge)
+    assert list(matrix.index) == sorted(knowledge.questions, key=lambda f: knowledge.questions[f].order)
+    heavy = matrix[("red flag", "heavy_bleeding")]
+    assert heavy[heavy == "\u2713"].index.tolist() == ["amount"]
+    assert matrix.loc["pregnant", ("cause", "ectopic_pregnancy")] == "\u2713"
+    assert matrix.loc["amount", ("", "used by")] == (matrix.loc["amount"] == "\u2713").sum()
+    assert {rule_id for kind, rule_id in matrix.columns if kind == "cause"} == {c.id for c in knowledge.causes}
+
+
+def test_styled_tables_escape_data_and_render(knowledge: Knowledge) -> None:
+    frame = pd.DataFrame([{"id": "<b>x</b>", "note": "A&E"}])
+    html = style(frame, "Caption <i>", "t").to_html()
+    assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
+    assert "A&amp;E" in html and "Caption &lt;i&gt;" in html
+    assert "border-left" in styled_policy(knowledge).to_html()
+    assert "writing-mode: vertical-rl" in styled_coverage(knowledge).to_html()
+
+
+def test_check_data_report_is_empty_for_the_shipped_data_and_names_problems_otherwise(data_copy: Path) -> None:
+    assert check_data_report().empty
+    assert "Knowledge base OK" in check_data_html()
+    path = data_copy / "red_flags.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("amount=heavy", "amount=<lots>", 1), encoding="utf-8")
+    report = check_data_report(data_copy)
+    assert report.loc[0, ["file", "row", "column"]].tolist() == ["red_flags.csv", 2, "condition"]
+    html = check_data_html(data_copy)
+    assert "1 problem(s) found" in html and "<lots>" not in html
+
+
+def test_try_answers_explains_valid_json_and_explains_mistakes(knowledge: Knowledge) -> None:
+    good = try_answers_html(json.dumps({"age": 30, "pregnant": "yes"}), knowledge)
+    assert "Urgency: urgent" in good and "Contract JSON" in good
+    assert "Not valid JSON" in try_answers_html("{age", knowledge)
+    bad = try_answers_html('{"amount": "<b>lots</b>"}', knowledge)
+    assert "do not fit the contract" in bad and "<b>lots</b>" not in bad
+    assert "Urgency: routine" in try_answers_html("", knowledge)  # no answers is still an explanation
+
+
+def test_try_panel_loads_a_scenario_and_runs_explain(knowledge: Knowledge) -> None:
+    panel = TryAnswersPanel(knowledge)
+    panel.start.value = "low_placenta_32_weeks"
+    assert json.loads(panel.answers.value)["low_lying_placenta"] is True
+    assert "Urgency: emergency" in panel.output.value
+    panel.answers.value = '{"age": 61, "menopause": "postmenopause"}'
+    panel.run.click()
+    assert "Urgency: soon" in panel.output.value
+    assert 'role="status"' in panel.output.value
+    assert panel.start.description and panel.answers.description and panel.run.description
+
+
+def test_review_app_has_every_section_and_the_panel(knowledge: Knowledge) -> None:
+    app = review_app(date(2026, 12, 1), knowledge)
+    assert isinstance(app, widgets.VBox)
+    text = " ".join(child.value for child in app.children if isinstance(child, widgets.HTML))
+    for heading in ("Check-data report", "Review status", "Policy", "Causes", "Red flags", "Coverage", "Sources"):
+        assert f"<h2>{heading}</h2>" in text
+    assert "2027-03-01" in text  # today + 90 days, from the given today
+    assert isinstance(app.children[-1], widgets.VBox)
+
+
+def test_review_runs_on_any_valid_knowledge_base() -> None:
+    assert not review_status(load_knowledge(), REVIEWED).empty
