@@ -7,17 +7,19 @@ engine. Row numbers are the line numbers an editor shows (the header is line 1).
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 from types import MappingProxyType
 
 import pandas as pd
-import pandera.pandas as pa
 
 from . import contract
 from .answers import AnswerError, check_answers
@@ -35,11 +37,21 @@ from .model import (  # re-exported: the value classes are part of this module's
     Scenario,
     Source,
 )
-from .schemas import SCHEMAS
 from .urgency import Urgency
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 CONDITION_TABLES = ("red_flags.csv", "baseline.csv", "advice.csv", "cause_rules.csv")
+
+
+TABLES = (
+    "sources.csv", "groups.csv", "questions.csv", "choices.csv", "terms.csv", "urgency_levels.csv",
+    "red_flags.csv", "baseline.csv", "advice.csv", "causes.csv", "cause_rules.csv", "myths.csv",
+    "scenarios.csv", "statistics.csv",
+)  # fmt: skip
+"""Every file the loader reads; ``schemas.SCHEMAS`` has one schema for each (tested)."""
+
+# The validation depends on these modules and libraries, so they are part of the fingerprint.
+_VALIDATING_MODULES = ("schemas", "knowledge", "model", "conditions", "contract", "answers")
 
 
 def load_knowledge(directory: str | Path | None = None) -> Knowledge:
@@ -48,9 +60,9 @@ def load_knowledge(directory: str | Path | None = None) -> Knowledge:
 
 
 def check_data(directory: str | Path | None = None) -> list[DataProblem]:
-    """Every problem in a knowledge base; an empty list means it is valid."""
+    """Every problem in a knowledge base; an empty list means it is valid. Always validates fully."""
     try:
-        _build(Path(directory or DEFAULT_DATA_DIR).resolve())
+        _build(Path(directory or DEFAULT_DATA_DIR).resolve(), trust_fingerprint=False)
     except DataError as error:
         return error.problems
     return []
@@ -61,23 +73,68 @@ def _load(directory: Path) -> Knowledge:
     return _build(directory)
 
 
-def _build(directory: Path) -> Knowledge:
-    tables, problems = _read_tables(directory)
+def _build(directory: Path, *, trust_fingerprint: bool = True) -> Knowledge:
+    """Read, validate and build; all or nothing.
+
+    Column checks (pandera) are the slow part of loading, and importing pandera alone costs a
+    dashboard kernel about 0.3 s. So once a set of files passes them, their fingerprint is
+    recorded, and a later load of the very same bytes, by the same code and library versions,
+    skips only that step. Cross-table checks run on every load.
+    """
+    fingerprint = _fingerprint(directory)
+    trusted = trust_fingerprint and fingerprint is not None and _stamp(fingerprint).is_file()
+    tables, problems = _read_tables(directory, validate=not trusted)
     if problems:
         raise DataError(problems)
     builder = _Builder(directory, tables)
     knowledge = builder.build()
     if builder.problems:
         raise DataError(builder.problems)
+    if fingerprint is not None and not trusted:
+        _record(fingerprint)
     return knowledge
 
 
-def _read_tables(directory: Path) -> tuple[dict[str, pd.DataFrame], list[DataProblem]]:
+def _fingerprint(directory: Path) -> str | None:
+    """A hash of the data files and of everything that validates them; None if unreadable."""
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    try:
+        for module in _VALIDATING_MODULES:
+            digest.update((here / f"{module}.py").read_bytes())
+        for library in ("pandas", "pandera"):
+            digest.update(f"{library}=={version(library)}".encode())
+        for name in TABLES:
+            digest.update(name.encode() + b"\0" + (directory / name).read_bytes() + b"\0")
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("SPOTTING_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "spotting"
+
+
+def _stamp(fingerprint: str) -> Path:
+    return _cache_dir() / f"validated-{fingerprint}"
+
+
+def _record(fingerprint: str) -> None:
+    """Remember that these files passed; only the hash is written, never any content."""
+    try:
+        _cache_dir().mkdir(parents=True, exist_ok=True)
+        _stamp(fingerprint).touch()
+    except OSError:
+        pass  # a read-only home just means validating in full every time
+
+
+def _read_tables(directory: Path, *, validate: bool = True) -> tuple[dict[str, pd.DataFrame], list[DataProblem]]:
     tables: dict[str, pd.DataFrame] = {}
     problems: list[DataProblem] = []
     if not directory.is_dir():
         return tables, [DataProblem(str(directory), None, None, "is not a folder")]
-    for name, schema in SCHEMAS.items():
+    for name in TABLES:
         path = directory / name
         if not path.is_file():
             problems.append(DataProblem(name, None, None, "file is missing"))
@@ -88,13 +145,22 @@ def _read_tables(directory: Path) -> tuple[dict[str, pd.DataFrame], list[DataPro
             problems.append(DataProblem(name, _line_from(str(error)), None, _short(error)))
             continue
         frame.columns = [str(column).strip() for column in frame.columns]
-        try:
-            schema.validate(frame, lazy=True)
-        except pa.errors.SchemaErrors as errors:
-            problems.extend(_schema_problems(name, errors.failure_cases))
-            continue
+        if validate:
+            problems.extend(_validate(name, frame))
         tables[name] = frame
     return tables, problems
+
+
+def _validate(name: str, frame: pd.DataFrame) -> list[DataProblem]:
+    import pandera.pandas as pa  # imported here: a trusted load never needs it
+
+    from .schemas import SCHEMAS
+
+    try:
+        SCHEMAS[name].validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        return _schema_problems(name, errors.failure_cases)
+    return []
 
 
 def _line_from(message: str) -> int | None:

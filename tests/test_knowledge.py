@@ -171,3 +171,47 @@ def test_every_problem_is_reported_at_once(data_copy: Path) -> None:
     edit(data_copy / "causes.csv", "2026-11-21", "2026-13-01")
     files = {problem.file for problem in check_data(data_copy)}
     assert files == {"red_flags.csv", "causes.csv"}
+
+
+def test_every_table_has_a_schema() -> None:
+    from spotting.knowledge import TABLES
+    from spotting.schemas import SCHEMAS
+
+    assert set(TABLES) == set(SCHEMAS)
+
+
+def test_a_fingerprinted_load_skips_only_the_column_checks(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from spotting import knowledge as loader
+
+    loader._build(data_copy)  # first load: full validation, then the fingerprint is recorded
+    monkeypatch.setattr(loader, "_validate", lambda name, frame: pytest.fail("validated a trusted copy"))
+    assert loader._build(data_copy).causes  # same bytes: trusted
+
+
+def test_changed_bytes_are_validated_in_full(data_copy: Path) -> None:
+    from spotting import knowledge as loader
+
+    loader._build(data_copy)
+    edit(data_copy / "red_flags.csv", "heavy_bleeding,emergency,", "heavy_bleeding,emergncy,")
+    with pytest.raises(DataError, match="red_flags.csv, row 2, column urgency"):
+        loader._build(data_copy)
+
+
+def test_check_data_never_trusts_a_fingerprint(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from spotting import knowledge as loader
+
+    loader._build(data_copy)
+    calls: list[str] = []
+    original = loader._validate
+    monkeypatch.setattr(loader, "_validate", lambda name, frame: calls.append(name) or original(name, frame))
+    assert check_data(data_copy) == []
+    assert len(calls) == len(loader.TABLES)
+
+
+def test_an_unwritable_cache_only_costs_time(data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from spotting import knowledge as loader
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    monkeypatch.setenv("SPOTTING_CACHE_DIR", str(blocked))
+    assert loader._build(data_copy).causes
