@@ -34,7 +34,7 @@ test: $(STAMP) browser
 	$(BIN)/ruff check spotting tests bench
 	$(BIN)/python -m spotting check-data
 	$(BIN)/python -m pytest
-	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:randomly notebooks/
+	$(BIN)/python -m pytest --nbval-lax --nbval-current-env notebooks/
 
 lint: $(STAMP)
 	$(BIN)/ruff check spotting tests bench

@@ -8,14 +8,6 @@ test-artifacts/ folder. Screenshots are saved there to look at.
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,70 +17,23 @@ from playwright.sync_api import Page, expect
 
 from spotting import Knowledge
 
+from .conftest import start_voila, stop_voila
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = "notebooks/teaching.ipynb"
-STARTUP_SECONDS = 60
 FIRST_LOAD_MS = 90_000
 UPDATE_MS = 15_000
 ADVISE = "What would you advise?"
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def teaching_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Serve the teaching notebook for the whole session; kernels are shut down with the server."""
-    sandbox = tmp_path_factory.mktemp("voila-teaching")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}/"
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-        "JUPYTER_RUNTIME_DIR": str(sandbox),
-        "PYTHONUNBUFFERED": "1",
-    }
-    log = sandbox / "voila.log"
-    command = [
-        sys.executable,
-        "-m",
-        "voila",
-        NOTEBOOK,
-        "--no-browser",
-        f"--port={port}",
-        "--Voila.ip=127.0.0.1",
-        "--MappingKernelManager.cull_interval=60",
-        "--MappingKernelManager.cull_idle_timeout=300",
-    ]
-    with log.open("wb") as sink:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"Voila exited ({process.returncode}):\n{log.read_text(errors='replace')[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}voila/static/voila.js", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"Voila did not answer within {STARTUP_SECONDS} s:\n{log.read_text(errors='replace')}")
-            time.sleep(0.2)
-        yield url
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+    server = start_voila(NOTEBOOK, ROOT, tmp_path_factory.mktemp("voila-teaching"))
+    yield server.url
+    stop_voila(server)
 
 
 def open_teaching(page: Page, url: str) -> None:
