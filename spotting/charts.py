@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from html import escape
 
 from .knowledge import Knowledge, load_knowledge
+from .render_html import citation
 
 
 @dataclass(frozen=True)
@@ -108,15 +109,8 @@ def figures(knowledge: Knowledge, chart: str) -> list[Figure]:
 
 
 def _source_line(ids: Sequence[str], knowledge: Knowledge) -> str:
-    parts = []
-    for source_id in dict.fromkeys(ids):
-        source = knowledge.sources[source_id]
-        year = f", {source.year}" if source.year else ""
-        parts.append(
-            f'<a href="{escape(source.url, quote=True)}">{escape(source.title)}</a> '
-            f"({escape(source.publisher)}{year}) [{escape(source_id)}]"
-        )
-    return '<p class="source">Source: ' + "; ".join(parts) + "</p>"
+    cited = "; ".join(f"{citation(i, knowledge)} [{escape(i)}]" for i in dict.fromkeys(ids))
+    return f'<p class="source">Source: {cited}</p>'
 
 
 def _notes(items: Sequence[Figure]) -> str:

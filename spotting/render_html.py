@@ -99,25 +99,27 @@ def long_date(value: date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def citation(source_id: str, knowledge: Knowledge, *, new_tab: bool = False) -> str:
+    """One source as a linked title with its publisher and year, escaped.
+
+    Only http(s) addresses become links, so a bad URL in data/ can never run script. The
+    explorer opens them in a new tab so a person's answers stay on screen.
+    """
+    source = knowledge.sources.get(source_id)
+    if source is None:
+        return escape(source_id)
+    title = escape(source.title)
+    if source.url.startswith(("https://", "http://")):
+        target = ' target="_blank" rel="noopener noreferrer"' if new_tab else ""
+        hint = '<span class="sp-visually-hidden"> (opens in a new tab)</span>' if new_tab else ""
+        title = f'<a href="{escape(source.url, quote=True)}"{target}>{title}{hint}</a>'
+    details = ", ".join(escape(str(part)) for part in (source.publisher, source.year) if part)
+    return f"{title} ({details})" if details else title
+
+
 def source_links(ids: Iterable[str], knowledge: Knowledge) -> str:
-    """Sources as links (only http/https, opening in a new tab so the explorer keeps its state)."""
-    items = []
-    for source_id in ids:
-        source = knowledge.sources.get(source_id)
-        if source is None:
-            items.append(escape(source_id))
-            continue
-        title = escape(source.title)
-        publisher = escape(source.publisher)
-        if source.url.startswith(("https://", "http://")):
-            link = (
-                f'<a href="{escape(source.url, quote=True)}" target="_blank" rel="noopener noreferrer">{title}'
-                '<span class="sp-visually-hidden"> (opens in a new tab)</span></a>'
-            )
-        else:
-            link = title
-        items.append(f"{link} ({publisher})" if publisher else link)
-    return "; ".join(items)
+    """Sources as links that open in a new tab, so the explorer keeps its state."""
+    return "; ".join(citation(source_id, knowledge, new_tab=True) for source_id in ids)
 
 
 def review_block(review: Review, knowledge: Knowledge) -> str:

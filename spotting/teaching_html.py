@@ -15,6 +15,7 @@ from html import escape
 
 from .explain import DISCLAIMER, Explanation, explain
 from .knowledge import Knowledge, Scenario, load_knowledge
+from .render_html import citation
 from .render_text import said
 from .teaching import Attempt, Feedback, assess, is_sensitive, myths_and_facts, scenario_by_id
 from .urgency import Urgency
@@ -48,15 +49,8 @@ TEACHING_CSS = """
 
 def sources_html(ids: Iterable[str], knowledge: Knowledge) -> str:
     """Source ids as a list of linked titles, so every claim can be traced."""
-    items = []
-    for source_id in dict.fromkeys(ids):
-        source = knowledge.sources[source_id]
-        year = f", {source.year}" if source.year else ""
-        items.append(
-            f'<li>[{escape(source.id)}] <a href="{escape(source.url, quote=True)}">{escape(source.title)}</a>'
-            f" ({escape(source.publisher)}{year})</li>"
-        )
-    return f'<ul class="sources">{"".join(items)}</ul>'
+    items = "".join(f"<li>[{escape(i)}] {citation(i, knowledge)}</li>" for i in dict.fromkeys(ids))
+    return f'<ul class="sources">{items}</ul>'
 
 
 def _answers_list(scenario: Scenario, knowledge: Knowledge) -> str:
