@@ -8,6 +8,7 @@ present, and "no cause found" is always shown (about half of people examined hav
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .answers import Answers
@@ -59,9 +60,9 @@ def fit_word(cause: Cause, matched: list[bool]) -> tuple[str | None, int]:
     return fit, score
 
 
-def fit_of(cause: Cause, answers: Answers) -> CauseFit | None:
+def fit_of(cause: Cause, answers: Answers, matched: list[bool] | None = None) -> CauseFit | None:
     """The fit of one cause, or None when a rule excludes it outright."""
-    matched = matches(cause, answers)
+    matched = matches(cause, answers) if matched is None else matched
     fit, score = fit_word(cause, matched)
     if fit is None:
         return None
@@ -72,9 +73,22 @@ def fit_of(cause: Cause, answers: Answers) -> CauseFit | None:
     return CauseFit(cause, fit, score, frozenset(fields))
 
 
-def rank_causes(answers: Answers, knowledge: Knowledge, *, include_unlikely: bool = False) -> list[CauseFit]:
-    """Causes best fit first (likely, then possible; higher score first; then data order)."""
-    fits = [fit for cause in knowledge.causes if (fit := fit_of(cause, answers)) is not None]
+def rank_causes(
+    answers: Answers,
+    knowledge: Knowledge,
+    *,
+    include_unlikely: bool = False,
+    matched: Mapping[str, list[bool]] | None = None,
+) -> list[CauseFit]:
+    """Causes best fit first (likely, then possible; higher score first; then data order).
+
+    ``matched`` (cause id -> which rules hold) can be passed in when it is already known.
+    """
+    fits = [
+        fit
+        for cause in knowledge.causes
+        if (fit := fit_of(cause, answers, matched[cause.id] if matched else None)) is not None
+    ]
     shown = [fit for fit in fits if include_unlikely or fit.fit != "unlikely"]
     order = {cause.id: index for index, cause in enumerate(knowledge.causes)}
     return sorted(shown, key=lambda f: (FIT_RANK[f.fit], -f.score, order[f.cause.id]))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .answers import Answers, describe, validate_answers
-from .causes import CauseFit, rank_causes
+from .causes import CauseFit, matches, rank_causes
 from .knowledge import Knowledge, Rule, load_knowledge
 from .triage import advice_for, baseline, overall, triggered
 from .urgency import Urgency
@@ -100,8 +100,9 @@ def explain(answers: Any, knowledge: Knowledge | None = None) -> Explanation:
     base_rules = triggered(valid, knowledge.baselines)
     base = baseline(valid, knowledge)
     urgency = overall(base, flags)
-    ranked = rank_causes(valid, knowledge)
-    trial = Trial(knowledge, valid, flags, base_rules)
+    cause_matches = {cause.id: matches(cause, valid) for cause in knowledge.causes}
+    ranked = rank_causes(valid, knowledge, matched=cause_matches)
+    trial = Trial(knowledge, valid, flags, base_rules, cause_matches)
     questions = knowledge.questions
     return Explanation(
         answers=valid,

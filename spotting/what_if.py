@@ -36,6 +36,7 @@ class _Index:
     causes: Mapping[str, tuple[tuple[Cause, tuple[int, ...]], ...]]
     rule_fields: Mapping[int, frozenset[str]]
     candidates: Mapping[str, tuple[Any, ...]]
+    intervals: Mapping[str, tuple[tuple[int, int], ...]]
 
 
 @cache
@@ -57,28 +58,41 @@ def _index(knowledge: Knowledge) -> _Index:
     conditions = [rule.condition for rule in (*knowledge.red_flags, *knowledge.baselines)]
     conditions += [rule.condition for cause in knowledge.causes for rule in cause.rules]
     candidates = {name: _candidates(q, conditions) for name, q in knowledge.questions.items()}
+    intervals = {name: _intervals(q, conditions) for name, q in knowledge.questions.items() if q.kind == "integer"}
     return _Index(
         flags=by_field(knowledge.red_flags),
         baselines=by_field(knowledge.baselines),
         causes=causes,
         rule_fields=rule_fields,
         candidates=candidates,
+        intervals=intervals,
     )
 
 
 def _candidates(question: Question, conditions: list[Node]) -> tuple[Any, ...]:
-    """The answers worth trying: every choice, or the numbers either side of each threshold."""
+    """The answers worth trying: every choice, or the lowest number of each interval between
+    thresholds. Every condition is constant inside an interval, so one value stands for all."""
     if question.kind == "boolean":
         return (True, False)
     if question.kind == "choice":
         return question.choices
+    return tuple(low for low, _ in _intervals(question, conditions))
+
+
+def _intervals(question: Question, conditions: list[Node]) -> tuple[tuple[int, int], ...]:
+    """The ranges of a number question within which no condition changes its result."""
     assert question.minimum is not None and question.maximum is not None
-    values = {question.minimum, question.maximum}
+    starts = {question.minimum}
     for condition in conditions:
         for node in _walk(condition):
             if isinstance(node, Compare) and node.field == question.field:
-                values |= {node.value - 1, node.value, node.value + 1}
-    return tuple(sorted(v for v in values if question.minimum <= v <= question.maximum))
+                # "<c" and ">=c" change at c; ">c" and "<=c" at c+1; "=" and "!=" at both.
+                starts |= {node.value} if node.op in ("<", ">=") else {node.value + 1}
+                if node.op in ("=", "!="):
+                    starts.add(node.value)
+    edges = sorted(v for v in starts if question.minimum <= v <= question.maximum)
+    ends = [v - 1 for v in edges[1:]] + [question.maximum]
+    return tuple(zip(edges, ends, strict=True))
 
 
 def _walk(node: Node) -> Iterable[Node]:
@@ -103,13 +117,22 @@ class Trial:
     Results are memoised: would_change and unanswered ask about the same answers.
     """
 
-    def __init__(self, knowledge: Knowledge, answers: Answers, flags: list[Rule], base: list[Rule]):
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        answers: Answers,
+        flags: list[Rule],
+        base: list[Rule],
+        cause_matches: dict[str, list[bool]] | None = None,
+    ):
         self.knowledge = knowledge
         self.index = _index(knowledge)
-        self.answers = dict(answers)
+        self.answers = answers
+        self._scratch = dict(answers)
         self.flags = flags
         self.base = base
-        self._cause_matches: dict[str, list[bool]] = {}
+        self._cause_matches: dict[str, list[bool]] = cause_matches if cause_matches is not None else {}
+        self._fits_now: dict[str, str | None] = {}
         self._fixed: dict[str, tuple[Urgency, Urgency]] = {}
         self._memo: dict[tuple[str, Any], Urgency] = {}
 
@@ -126,9 +149,8 @@ class Trial:
         key = (field, value)
         if key in self._memo:
             return self._memo[key]
-        trial = dict(self.answers)
-        trial[field] = value
         base, level = self._unchanged(field)
+        trial, before = self._scratch, self._set(field, value)
         for rule in self.index.baselines[field]:
             if rule.urgency < base and rule.condition.test(trial):
                 base = rule.urgency
@@ -136,26 +158,50 @@ class Trial:
         for flag in self.index.flags[field]:
             if flag.urgency > level and flag.condition.test(trial):
                 level = flag.urgency
+        self._restore(field, before)
         self._memo[key] = level
         return level
 
+    def _set(self, field: str, value: Any) -> Any:
+        """Try an answer in the scratch dict (no copy per trial); returns what to restore."""
+        before = self._scratch.get(field, _NOTHING)
+        self._scratch[field] = value
+        return before
+
+    def _restore(self, field: str, before: Any) -> None:
+        if before is _NOTHING:
+            del self._scratch[field]
+        else:
+            self._scratch[field] = before
+
     def causes_change(self, field: str, value: Any) -> bool:
         """Whether answering ``field`` with ``value`` would move any cause to another fit."""
-        trial = dict(self.answers)
-        trial[field] = value
+        trial, before = self._scratch, self._set(field, value)
+        changed = False
         for cause, positions in self.index.causes[field]:
             now = self._matched(cause)
-            matched = list(now)
+            matched: list[bool] | None = None  # copied only when a rule's result flips
             for position in positions:
-                matched[position] = cause.rules[position].condition.test(trial)
-            if matched != now and fit_word(cause, matched)[0] != fit_word(cause, now)[0]:
-                return True
-        return False
+                hit = cause.rules[position].condition.test(trial)
+                if hit != now[position]:
+                    if matched is None:
+                        matched = list(now)
+                    matched[position] = hit
+            if matched is not None and fit_word(cause, matched)[0] != self._fit_now(cause):
+                changed = True
+                break
+        self._restore(field, before)
+        return changed
 
     def _matched(self, cause: Cause) -> list[bool]:
         if cause.id not in self._cause_matches:
             self._cause_matches[cause.id] = matches(cause, self.answers)
         return self._cause_matches[cause.id]
+
+    def _fit_now(self, cause: Cause) -> str | None:
+        if cause.id not in self._fits_now:
+            self._fits_now[cause.id] = fit_word(cause, self._matched(cause))[0]
+        return self._fits_now[cause.id]
 
 
 def would_change(trial: Trial, current: Urgency) -> list[Change]:
@@ -171,21 +217,30 @@ def would_change(trial: Trial, current: Urgency) -> list[Change]:
         if not visible(question, trial.answers):
             continue
         given = trial.answers.get(name, _NOTHING)
-        best: dict[Urgency, Any] = {}
+        if question.kind == "integer":
+            changes += _number_changes(trial, name, given, current)
+            continue
         for value in trial.index.candidates[name]:
             if value == given and type(value) is type(given):
                 continue
             level = trial.urgency(name, value)
-            if level <= current:
-                continue
-            if question.kind != "integer" or level not in best or _nearer(value, best[level], given):
-                best[level] = value
-                if question.kind != "integer":
-                    changes.append(Change(name, value, level))
-        if question.kind == "integer":
-            changes.extend(Change(name, value, level) for level, value in best.items())
+            if level > current:
+                changes.append(Change(name, value, level))
     order = {name: q.order for name, q in trial.knowledge.questions.items()}
     return sorted(changes, key=lambda c: (-c.urgency, order[c.field]))
+
+
+def _number_changes(trial: Trial, name: str, given: Any, current: Urgency) -> list[Change]:
+    """For each level a number could raise the advice to, the value nearest the given one."""
+    best: dict[Urgency, int] = {}
+    for low, high in trial.index.intervals[name]:
+        level = trial.urgency(name, low)  # the same for every value from low to high
+        if level <= current:
+            continue
+        value = low if given is _NOTHING else min(max(given, low), high)
+        if level not in best or _nearer(value, best[level], given):
+            best[level] = value
+    return [Change(name, value, level) for level, value in best.items()]
 
 
 def _nearer(value: int, best: int, given: Any) -> bool:

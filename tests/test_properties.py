@@ -108,3 +108,23 @@ def test_explain_is_pure(knowledge: Knowledge, raw: dict[str, Any]) -> None:
     first = explain(raw, knowledge).to_dict()
     assert raw == copy, "explain must not change its input"
     assert explain(raw, knowledge).to_dict() == first
+
+
+@settings(max_examples=60, deadline=None)
+@given(answers(), st.sampled_from(["age", "weeks_pregnant"]))
+def test_numbers_in_would_change_are_the_nearest_value_for_their_level(
+    knowledge: Knowledge, raw: dict[str, Any], field: str
+) -> None:
+    """Checked against every value in range, not the engine's own shortcut."""
+    explanation = explain(raw, knowledge)
+    given = raw.get(field)
+    for change in explanation.would_change:
+        if change.field != field:
+            continue
+        reaching = [
+            v
+            for v in every_value(knowledge.questions[field])
+            if urgency_of({**raw, field: v}, knowledge) == change.urgency
+        ]
+        distance = (lambda v: v) if given is None else (lambda v: abs(v - given))
+        assert distance(change.value) == min(distance(v) for v in reaching)
