@@ -210,8 +210,8 @@ class _Builder:
             row["id"]: row["title"] for _, row in sorted(self.rows("groups.csv"), key=lambda r: int(r[1]["order"]))
         }
         questions = self._questions(groups)
-        terms = self._terms(questions)
-        levels = self._levels()
+        terms = self._terms(questions, sources)
+        levels = self._levels(sources)
         red_flags = self._rules("red_flags.csv", questions, terms, sources)
         baselines = self._rules("baseline.csv", questions, terms, sources)
         advice = self._rules("advice.csv", questions, terms, sources)
@@ -331,17 +331,19 @@ class _Builder:
             self.problem(file, row, column, str(error))
             return None
 
-    def _terms(self, questions: Mapping[str, Question]) -> dict[str, Node]:
+    def _terms(self, questions: Mapping[str, Question], sources: Mapping[str, Source]) -> dict[str, Node]:
         terms: dict[str, Node] = {}
         for row_number, row in self.rows("terms.csv"):
+            self._check_sources("terms.csv", row_number, row["sources"], sources)
             node = self._parse("terms.csv", row_number, "condition", row["condition"], questions, terms)
             if node is not None:
                 terms[row["name"]] = node
         return terms
 
-    def _levels(self) -> dict[Urgency, Level]:
+    def _levels(self, sources: Mapping[str, Source]) -> dict[Urgency, Level]:
         levels = {}
         for row_number, row in self.rows("urgency_levels.csv"):
+            self._check_sources("urgency_levels.csv", row_number, row["sources"], sources)
             urgency = Urgency.from_id(row["id"])
             if int(row["rank"]) != int(urgency):
                 self.problem("urgency_levels.csv", row_number, "rank", f"rank of {urgency.id} must be {int(urgency)}")
@@ -394,6 +396,7 @@ class _Builder:
         rules: dict[str, list[CauseRule]] = {}
         for row_number, row in self.rows("cause_rules.csv"):
             node = self._parse("cause_rules.csv", row_number, "condition", row["condition"], questions, terms)
+            self._check_sources("cause_rules.csv", row_number, row["sources"], sources)
             weight = int(row["weight"])
             if row["effect"] in ("raise", "lower") and weight < 1:
                 self.problem(

@@ -115,7 +115,15 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         "choices",
         {"field": text(pattern=ID), "value": text(pattern=ID), "label": text(), "order": integer()},
     ),
-    "terms.csv": _schema("terms", {"name": text(pattern=ID, unique=True), "condition": text(), "meaning": text()}),
+    "terms.csv": _schema(
+        "terms",
+        {
+            "name": text(pattern=ID, unique=True),
+            "condition": text(),
+            "meaning": text(),
+            "sources": text(pattern=SOURCE_LIST),
+        },
+    ),
     "urgency_levels.csv": _schema(
         "urgency_levels",
         {
@@ -125,6 +133,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "hidden_text": text(),
             "icon": text(),
             "action": text(),
+            "sources": text(pattern=SOURCE_LIST),
         },
     ),
     "red_flags.csv": _schema(
@@ -178,6 +187,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "effect": text(isin=("raise", "lower", "at_least_possible", "at_most_possible", "exclude")),
             "weight": integer(),
             "note": text(required=False),
+            "sources": text(pattern=SOURCE_LIST),
         },
     ),
     "myths.csv": _schema(

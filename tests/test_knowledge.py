@@ -216,3 +216,20 @@ def test_an_unwritable_cache_only_costs_time(data_copy: Path, tmp_path: Path, mo
     blocked.write_text("")
     monkeypatch.setenv("SPOTTING_CACHE_DIR", str(blocked))
     assert loader._build(data_copy).causes
+
+
+def test_cause_rules_terms_and_levels_must_cite_real_sources(data_copy: Path) -> None:
+    path = data_copy / "cause_rules.csv"
+    row = line_of(path, "friction_injury,dryness=true")
+    edit(path, "S52;S20\n", "S52;S9999\n")
+    problem = only_problem(data_copy)
+    assert (problem.file, problem.row, problem.column) == ("cause_rules.csv", row, "sources")
+
+
+def test_a_term_without_sources_is_rejected(data_copy: Path) -> None:
+    path = data_copy / "terms.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].rsplit(",", 1)[0] + ","
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problem = only_problem(data_copy)
+    assert (problem.file, problem.row, problem.column) == ("terms.csv", 2, "sources")
