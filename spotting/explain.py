@@ -12,7 +12,7 @@ from typing import Any
 from .answers import Answers, describe, validate_answers
 from .causes import CauseFit, matches, rank_causes
 from .knowledge import Knowledge, Rule, load_knowledge
-from .triage import advice_for, baseline, overall, triggered
+from .triage import advice_for, lowest, overall, triggered
 from .urgency import Urgency
 from .what_if import Change, Trial, unanswered, would_change
 
@@ -98,7 +98,7 @@ def explain(answers: Any, knowledge: Knowledge | None = None) -> Explanation:
     valid = validate_answers(answers, knowledge)
     flags = triggered(valid, knowledge.red_flags)
     base_rules = triggered(valid, knowledge.baselines)
-    base = baseline(valid, knowledge)
+    base = lowest(base_rules)
     urgency = overall(base, flags)
     cause_matches = {cause.id: matches(cause, valid) for cause in knowledge.causes}
     ranked = rank_causes(valid, knowledge, matched=cause_matches)

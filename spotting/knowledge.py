@@ -218,12 +218,11 @@ class _Builder:
         causes = self._causes(questions, terms, sources)
         self._check_cover(baselines, advice)
         scenarios = self._scenarios(questions, sources, {cause.id for cause in causes})
-        for name in ("myths.csv", "statistics.csv"):
-            for row_number, row in self.rows(name):
-                self._check_sources(name, row_number, row["sources"], sources)
-            if name == "myths.csv":
-                for row_number, row in self.rows(name):
-                    self._review(name, row_number, {**row, "clinician_review": "no"}, sources)
+        for row_number, row in self.rows("myths.csv"):
+            self._check_sources("myths.csv", row_number, row["sources"], sources)
+            self._check_dates("myths.csv", row_number, row)
+        for row_number, row in self.rows("statistics.csv"):
+            self._check_sources("statistics.csv", row_number, row["sources"], sources)
         frozen_tables = MappingProxyType({name.removesuffix(".csv"): frame for name, frame in self.tables.items()})
         return Knowledge(
             directory=self.directory,
@@ -362,11 +361,15 @@ class _Builder:
 
     def _review(self, file: str, row_number: int, row: Mapping[str, str], sources: Mapping[str, Source]) -> Review:
         ids = self._check_sources(file, row_number, row["sources"], sources)
+        last, due = self._check_dates(file, row_number, row)
+        return Review(ids, last, due, row["clinician_review"] == "yes")
+
+    def _check_dates(self, file: str, row_number: int, row: Mapping[str, str]) -> tuple[date, date]:
         last = date.fromisoformat(row["last_reviewed"])
         due = date.fromisoformat(row["next_review_due"])
         if due <= last:
             self.problem(file, row_number, "next_review_due", "must be after last_reviewed")
-        return Review(ids, last, due, row["clinician_review"] == "yes")
+        return last, due
 
     def _rules(
         self, file: str, questions: Mapping[str, Question], terms: Mapping[str, Node], sources: Mapping[str, Source]
@@ -435,6 +438,7 @@ class _Builder:
         scenarios = []
         for row_number, row in self.rows("scenarios.csv"):
             ids = self._check_sources("scenarios.csv", row_number, row["sources"], sources)
+            self._check_dates("scenarios.csv", row_number, row)
             try:
                 answers = check_answers(json.loads(row["answers"]), questions)
             except json.JSONDecodeError as error:

@@ -21,11 +21,16 @@ def triggered(answers: Answers, rules: Iterable[Rule]) -> list[Rule]:
 
 
 def baseline(answers: Answers, knowledge: Knowledge) -> Rule:
-    """The lowest-level matching baseline row: self-care only when a benign explanation fits.
+    """The lowest-level matching baseline row: self-care only when a benign explanation fits."""
+    return lowest(triggered(answers, knowledge.baselines))
+
+
+def lowest(matching_baselines: Iterable[Rule]) -> Rule:
+    """The lowest-level rule among matching baseline rows.
 
     The loader guarantees an ``always`` routine row, so there is always a match.
     """
-    return min(triggered(answers, knowledge.baselines), key=lambda rule: rule.urgency)
+    return min(matching_baselines, key=lambda rule: rule.urgency)
 
 
 def overall(baseline_rule: Rule, flags: Iterable[Rule]) -> Urgency:
