@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,19 @@ def line_of(path: Path, starts_with: str) -> int:
         if line.startswith(starts_with):
             return number
     raise AssertionError(f"no line starting {starts_with!r}")
+
+
+def edit_line(path: Path, row: int, change: Callable[[str], str]) -> None:
+    """Rewrite one line (numbered as an editor shows it) of a data file."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[row - 1] = change(lines[row - 1])
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def drop_lines(path: Path, prefix: str) -> None:
+    """Remove every line of a data file that starts with ``prefix``."""
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith(prefix)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def only_problem(directory: Path) -> DataProblem:
@@ -96,9 +110,7 @@ def test_duplicate_ids_are_rejected(data_copy: Path) -> None:
 def test_an_impossible_date_is_located(data_copy: Path) -> None:
     path = data_copy / "causes.csv"
     row = line_of(path, "friction_injury,")
-    lines = path.read_text(encoding="utf-8").splitlines()
-    lines[row - 1] = lines[row - 1].replace("2026-11-21", "2026-02-30", 1)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    edit_line(path, row, lambda line: line.replace("2026-11-21", "2026-02-30", 1))
     problem = only_problem(data_copy)
     assert (problem.file, problem.row, problem.column) == ("causes.csv", row, "last_reviewed")
 
@@ -106,9 +118,7 @@ def test_an_impossible_date_is_located(data_copy: Path) -> None:
 def test_review_due_before_last_review_is_located(data_copy: Path) -> None:
     path = data_copy / "red_flags.csv"
     row = line_of(path, "heavy_bleeding,")
-    lines = path.read_text(encoding="utf-8").splitlines()
-    lines[row - 1] = lines[row - 1].replace("2027-11-21", "2025-01-01")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    edit_line(path, row, lambda line: line.replace("2027-11-21", "2025-01-01"))
     problem = only_problem(data_copy)
     assert (problem.file, problem.row, problem.column) == ("red_flags.csv", row, "next_review_due")
 
@@ -127,20 +137,14 @@ def test_a_row_with_too_many_cells_names_its_line(data_copy: Path) -> None:
 
 
 def test_a_missing_contract_cause_is_reported(data_copy: Path) -> None:
-    path = data_copy / "causes.csv"
-    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("iud,")]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    rules = data_copy / "cause_rules.csv"
-    kept = [line for line in rules.read_text(encoding="utf-8").splitlines() if not line.startswith("iud,")]
-    rules.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    drop_lines(data_copy / "causes.csv", "iud,")
+    drop_lines(data_copy / "cause_rules.csv", "iud,")
     problem = only_problem(data_copy)
     assert (problem.file, problem.column) == ("causes.csv", "id") and "'iud'" in problem.message
 
 
 def test_a_missing_contract_value_is_reported(data_copy: Path) -> None:
-    path = data_copy / "choices.csv"
-    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("screening,never")]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    drop_lines(data_copy / "choices.csv", "screening,never")
     problems = check_data(data_copy)
     assert any(p.file == "choices.csv" and "never" in p.message for p in problems)
 
@@ -227,9 +231,6 @@ def test_cause_rules_terms_and_levels_must_cite_real_sources(data_copy: Path) ->
 
 
 def test_a_term_without_sources_is_rejected(data_copy: Path) -> None:
-    path = data_copy / "terms.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    lines[1] = lines[1].rsplit(",", 1)[0] + ","
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    edit_line(data_copy / "terms.csv", 2, lambda line: line.rsplit(",", 1)[0] + ",")
     problem = only_problem(data_copy)
     assert (problem.file, problem.row, problem.column) == ("terms.csv", 2, "sources")
