@@ -34,6 +34,9 @@ FIT_HEADINGS: dict[str, str] = {"likely": "More likely", "possible": "Possible"}
 STYLE = """
 .sp-app { max-width: 72rem; color: #212b32; font-size: 1rem; line-height: 1.5; overflow: visible; }
 .sp-app .widget-box, .sp-app .jupyter-widgets { overflow: visible; }
+/* The live region is a Lumino widget (overflow: hidden) inside a flex column: without this it
+   shrinks to the column's height and clips everything after the first screen of advice. */
+.sp-app .sp-results-region { overflow: visible; flex: 0 0 auto; }
 /* Voila's output area clips overflow, which would stop the advice sticking to the screen. */
 .jp-OutputArea:has(.sp-app), .jp-OutputArea-child:has(.sp-app), .jp-OutputArea-output:has(.sp-app) {
   overflow: visible !important; }
@@ -43,10 +46,20 @@ STYLE = """
 .sp-columns { display: flex; flex-flow: row wrap; gap: 1.5rem; align-items: flex-start; }
 .sp-questions { flex: 1 1 18rem; min-width: 0; max-width: 100%; }
 .sp-results-column { flex: 1 1 20rem; min-width: 0; max-width: 100%; }
+/* Wide screens: the advice column stays in view while answering and scrolls on its own. The
+   selector carries .sp-app so it out-ranks ".sp-app .widget-box { overflow: visible }" above;
+   without that the column was cut at one screen height and the wheel could not reach the rest. */
 @media (min-width: 48rem) {
-  .sp-results-column { position: sticky; top: 0; max-height: 100vh; overflow-y: auto; }
+  .sp-app .sp-results-column { position: sticky; top: 0; max-height: 100vh; overflow-y: auto;
+    overscroll-behavior-y: auto; box-sizing: border-box; padding: 0 0.75rem 1.5rem 0.25rem; }
   .sp-banner { display: none !important; }
 }
+/* Narrow screens: the banner is sticky, so keep a focused control or a jumped-to heading clear of
+   it (WCAG 2.2 2.4.11); Voila's page scrolls inside this panel, not the document. */
+.lm-BoxPanel-child:has(.sp-app), .sp-app { scroll-padding-top: 7rem; }
+.sp-app h2[id] { scroll-margin-top: 7rem; }
+/* A short window (landscape phone, 400% zoom): a sticky banner would cover half the screen. */
+@media (max-height: 31rem) { .sp-banner { position: static !important; } }
 .sp-banner { position: sticky !important; top: 0; z-index: 10; width: 100% !important; box-sizing: border-box;
   margin: 0 !important; background: #ffffff; padding: 0.25rem 0; box-shadow: 0 2px 4px rgba(33, 43, 50, 0.3); }
 .sp-banner p { margin: 0; padding: 0.5rem 0.75rem; border: 2px solid #005eb8; font-weight: 700; }
