@@ -8,11 +8,13 @@ present, and "no cause found" is always shown (about half of people examined hav
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 
 from .answers import Answers
 from .knowledge import Cause, Knowledge
+from .urgency import Urgency
 
 LIKELY_SCORE = 3
 POSSIBLE_SCORE = 1
@@ -73,6 +75,21 @@ def fit_of(cause: Cause, answers: Answers, matched: list[bool] | None = None) ->
     return CauseFit(cause, fit, score, frozenset(fields))
 
 
+SHOWN_FITS = ("likely", "possible")
+
+
+def _rank_key(fit: CauseFit, order: Mapping[str, int]) -> tuple[int, bool, int, bool, int]:
+    """Best fit first; at equal fit cancer comes last (never above "no clear cause"); then the
+    higher score; at equal score benign before serious; then data order (clinical review F8)."""
+    kind = fit.cause.kind
+    return (FIT_RANK[fit.fit], kind == "cancer", -fit.score, kind == "serious", order[fit.cause.id])
+
+
+def card_urgency(fits: Iterable[CauseFit]) -> Urgency:
+    """The most urgent thing any shown cause card tells the person to do (self-care if none)."""
+    return max((f.cause.advice_urgency for f in fits if f.fit in SHOWN_FITS), default=Urgency.SELF_CARE)
+
+
 def rank_causes(
     answers: Answers,
     knowledge: Knowledge,
@@ -80,7 +97,7 @@ def rank_causes(
     include_unlikely: bool = False,
     matched: Mapping[str, list[bool]] | None = None,
 ) -> list[CauseFit]:
-    """Causes best fit first (likely, then possible; higher score first; then data order).
+    """Causes best fit first (see ``_rank_key``).
 
     ``matched`` (cause id -> which rules hold) can be passed in when it is already known.
     """
@@ -90,5 +107,9 @@ def rank_causes(
         if (fit := fit_of(cause, answers, matched[cause.id] if matched else None)) is not None
     ]
     shown = [fit for fit in fits if include_unlikely or fit.fit != "unlikely"]
-    order = {cause.id: index for index, cause in enumerate(knowledge.causes)}
-    return sorted(shown, key=lambda f: (FIT_RANK[f.fit], -f.score, order[f.cause.id]))
+    return sorted(shown, key=lambda f: _rank_key(f, _order(knowledge)))
+
+
+@cache
+def _order(knowledge: Knowledge) -> Mapping[str, int]:
+    return {cause.id: index for index, cause in enumerate(knowledge.causes)}

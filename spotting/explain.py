@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .answers import Answers, describe, validate_answers
-from .causes import CauseFit, matches, rank_causes
+from .causes import CauseFit, card_urgency, matches, rank_causes
 from .knowledge import Knowledge, Rule, load_knowledge
+from .relevance import relevant_answers
 from .triage import advice_for, lowest, overall, triggered
 from .urgency import Urgency
 from .what_if import Change, Trial, unanswered, would_change
@@ -47,6 +48,9 @@ class Explanation:
     would_change: tuple[Change, ...]
     unanswered: tuple[str, ...]
     disclaimer: str
+    raised_by: tuple[CauseResult, ...] = ()
+    """Shown causes whose own advice is more urgent than the red flags and baseline alone: they
+    set the overall urgency, so no cause card ever asks for more than the care card."""
 
     def to_dict(self) -> dict[str, Any]:
         """Contract §3 JSON (plus a few added keys: review dates, figures, baseline)."""
@@ -82,6 +86,7 @@ class Explanation:
             ],
             "would_change": [{"field": c.field, "value": c.value, "urgency": c.urgency.id} for c in self.would_change],
             "unanswered": list(self.unanswered),
+            "urgency_from_causes": [result.fit.cause.id for result in self.raised_by],
             "disclaimer": self.disclaimer,
             "baseline": {
                 "id": self.baseline.id,
@@ -93,25 +98,34 @@ class Explanation:
 
 
 def explain(answers: Any, knowledge: Knowledge | None = None) -> Explanation:
-    """Explain a set of answers (contract §1); raises ``AnswerError`` if they do not fit."""
+    """Explain a set of answers (contract §1); raises ``AnswerError`` if they do not fit.
+
+    Answers to questions that are not asked (``show_if``) are dropped first, here, so every
+    caller gets the same decision (spotting.relevance).
+    """
     knowledge = knowledge or load_knowledge()
-    valid = validate_answers(answers, knowledge)
+    questions = knowledge.questions
+    given = validate_answers(answers, knowledge)
+    valid = relevant_answers(given, questions)
     flags = triggered(valid, knowledge.red_flags)
     base_rules = triggered(valid, knowledge.baselines)
     base = lowest(base_rules)
-    urgency = overall(base, flags)
+    from_rules = overall(base, flags)
     cause_matches = {cause.id: matches(cause, valid) for cause in knowledge.causes}
     ranked = rank_causes(valid, knowledge, matched=cause_matches)
-    trial = Trial(knowledge, valid, flags, base_rules, cause_matches)
-    questions = knowledge.questions
+    urgency = max(from_rules, card_urgency(ranked))
+    causes = tuple(CauseResult(f, tuple(describe(valid, f.fields, questions))) for f in ranked)
+    raised_by = tuple(r for r in causes if urgency > from_rules and r.fit.cause.advice_urgency == urgency)
+    trial = Trial(knowledge, valid, flags, base_rules, cause_matches, given)
     return Explanation(
         answers=valid,
         urgency=urgency,
         advice=advice_for(urgency, valid, knowledge),
         baseline=base,
         red_flags=tuple(FlagResult(f, tuple(describe(valid, f.condition.because(valid), questions))) for f in flags),
-        causes=tuple(CauseResult(f, tuple(describe(valid, f.fields, questions))) for f in ranked),
+        causes=causes,
         would_change=tuple(would_change(trial, urgency)),
         unanswered=tuple(unanswered(trial, urgency)),
         disclaimer=DISCLAIMER,
+        raised_by=raised_by,
     )

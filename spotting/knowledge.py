@@ -284,6 +284,7 @@ class _Builder:
                 choices=tuple(value for _, value, _ in options),
                 choice_labels=MappingProxyType({value: label for _, value, label in options}),
                 show_if=None,
+                offer_change=row["offer_change"] == "yes",
             )
         for field_name in choices:
             if field_name not in questions:
@@ -422,6 +423,8 @@ class _Builder:
                     figure=row["figure"],
                     review=review,
                     rules=tuple(rules.pop(row["id"], [])),
+                    advice_urgency=Urgency.from_id(row["advice_urgency"]),
+                    kind=row["kind"],
                 )
             )
         for cause_id in rules:

@@ -69,6 +69,9 @@ class Question:
     choices: tuple[str, ...]
     choice_labels: Mapping[str, str]
     show_if: Node | None
+    offer_change: bool = True
+    """Whether "what would change this advice" may suggest a different answer once one is given.
+    No for facts such as age: "if you were 12" is not advice anyone can act on."""
 
     @property
     def name(self) -> str:  # FieldSpec protocol for the condition parser
@@ -113,8 +116,16 @@ class CauseRule:
     note: str
 
 
+CAUSE_KINDS: tuple[str, ...] = ("benign", "serious", "cancer")
+"""How a cause ranks at equal fit and score: benign first, cancer last (never above "no clear cause")."""
+
+
 @dataclass(frozen=True)
 class Cause:
+    """A possible explanation. ``advice_urgency`` is the level of what its card tells the person to
+    do unconditionally ("get an urgent GP appointment today" is urgent); the engine never gives
+    overall advice below the card of any cause it shows."""
+
     id: str
     name: str
     summary: str
@@ -123,6 +134,8 @@ class Cause:
     figure: str
     review: Review
     rules: tuple[CauseRule, ...]
+    advice_urgency: Urgency = Urgency.SELF_CARE
+    kind: str = "benign"
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from datetime import date
 
 import pandera.pandas as pa
 
+from .model import CAUSE_KINDS
 from .urgency import URGENCY_IDS
 
 ID = r"[a-z][a-z0-9_]*"
@@ -109,6 +110,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "minimum": integer(required=False),
             "maximum": integer(required=False),
             "show_if": text(required=False),
+            "offer_change": text(isin=("yes", "no")),
         },
     ),
     "choices.csv": _schema(
@@ -176,6 +178,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "next_step": text(),
             "prior": integer(),
             "figure": text(required=False),
+            "advice_urgency": text(isin=URGENCY_IDS),
+            "kind": text(isin=CAUSE_KINDS),
             **clinical(),
         },
     ),

@@ -1,9 +1,10 @@
 """Triage: which red flags fire, the baseline level, and the overall urgency.
 
-Follows the triage policy in ../shared/clinical-dossier.md Part A (the conservative NHS line).
+Follows the triage policy in docs/clinical-policy.md (the conservative NHS line).
 The policy itself is data (red_flags.csv, baseline.csv, advice.csv); this module only combines
-it: the urgency is the most urgent of the baseline and every triggered red flag, so adding a
-warning sign can only keep or raise it, and a missing answer never satisfies a condition.
+it: the urgency is the most urgent of the baseline, every triggered red flag and the advice of
+every cause card shown, so adding a warning sign can only keep or raise it, and a missing answer
+never satisfies a condition.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .answers import Answers
+from .causes import card_urgency, rank_causes
 from .knowledge import Knowledge, Rule
+from .relevance import relevant_answers
 from .urgency import Urgency
 
 
@@ -39,7 +42,17 @@ def overall(baseline_rule: Rule, flags: Iterable[Rule]) -> Urgency:
 
 
 def urgency_of(answers: Answers, knowledge: Knowledge) -> Urgency:
-    """The overall urgency for a set of answers (no explanation, for what-if questions)."""
+    """The overall urgency for a set of answers (no explanation, for what-if questions).
+
+    The same decision as ``explain``: only the answers to asked questions count, and the advice
+    is never below what a shown cause card tells the person to do.
+    """
+    answers = relevant_answers(answers, knowledge.questions)
+    return max(rule_urgency(answers, knowledge), card_urgency(rank_causes(answers, knowledge)))
+
+
+def rule_urgency(answers: Answers, knowledge: Knowledge) -> Urgency:
+    """The most urgent of the baseline and the red flags (no cause cards)."""
     level = baseline(answers, knowledge).urgency
     for flag in knowledge.red_flags:  # sorted most urgent first
         if flag.urgency <= level:

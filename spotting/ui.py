@@ -38,9 +38,9 @@ from ipywidgets.widgets.widget_string import HTMLStyle
 from .answers import AnswerError, validate_answers
 from .explain import explain
 from .knowledge import Knowledge, Question, load_knowledge
+from .relevance import relevant_answers, visible
 from .render_html import STYLE, render_banner, render_problem, render_results
 from .summary import FILENAME, summary_html
-from .what_if import visible
 from .widgets import LiveRegion, SummaryDownload
 
 logger = logging.getLogger(__name__)
@@ -93,18 +93,8 @@ def options_for(question: Question) -> list[tuple[str, Any]]:
 
 
 def shown_answers(raw: Mapping[str, Any], knowledge: Knowledge) -> dict[str, Any]:
-    """The answers to the questions currently shown; a hidden question's answer is dropped.
-
-    Visibility can depend on other answers, which may themselves be hidden, so this repeats
-    until nothing changes (bounded, in case conditions ever form a cycle).
-    """
-    answers = dict(raw)
-    for _ in range(len(knowledge.questions) + 1):
-        kept = {field: value for field, value in raw.items() if visible(knowledge.questions[field], answers)}
-        if kept == answers:
-            break
-        answers = kept
-    return answers
+    """The answers to the questions currently shown: the engine's own decision (spotting.relevance)."""
+    return dict(relevant_answers(raw, knowledge.questions))
 
 
 class App:

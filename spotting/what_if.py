@@ -14,9 +14,11 @@ from functools import cache
 from typing import Any
 
 from .answers import Answers
-from .causes import fit_word, matches
+from .causes import SHOWN_FITS, fit_word, matches
 from .conditions import Compare, Node
 from .knowledge import Cause, Knowledge, Question, Rule
+from .relevance import visible
+from .triage import urgency_of
 from .urgency import Urgency
 
 
@@ -37,6 +39,8 @@ class _Index:
     rule_fields: Mapping[int, frozenset[str]]
     candidates: Mapping[str, tuple[Any, ...]]
     intervals: Mapping[str, tuple[tuple[int, int], ...]]
+    steering: frozenset[str]
+    """Fields that some question's ``show_if`` reads: changing one can change which answers count."""
 
 
 @cache
@@ -66,6 +70,7 @@ def _index(knowledge: Knowledge) -> _Index:
         rule_fields=rule_fields,
         candidates=candidates,
         intervals=intervals,
+        steering=frozenset(f for q in knowledge.questions.values() if q.show_if for f in q.show_if.fields()),
     )
 
 
@@ -106,11 +111,6 @@ def _walk(node: Node) -> Iterable[Node]:
                 yield from _walk(part)
 
 
-def visible(question: Question, answers: Answers) -> bool:
-    """Whether the question is asked, given the other answers (progressive questions)."""
-    return question.show_if is None or question.show_if.test(answers)
-
-
 class Trial:
     """Urgency under one changed answer, re-testing only the rules that read that field.
 
@@ -124,8 +124,12 @@ class Trial:
         flags: list[Rule],
         base: list[Rule],
         cause_matches: dict[str, list[bool]] | None = None,
+        given: Answers | None = None,
     ):
         self.knowledge = knowledge
+        self.given = answers if given is None else given
+        """Every answer given, before hidden questions' answers were dropped: changing a field that
+        decides what is asked can bring a hidden answer back into play."""
         self.index = _index(knowledge)
         self.answers = answers
         self._scratch = dict(answers)
@@ -134,6 +138,7 @@ class Trial:
         self._cause_matches: dict[str, list[bool]] = cause_matches if cause_matches is not None else {}
         self._fits_now: dict[str, str | None] = {}
         self._fixed: dict[str, tuple[Urgency, Urgency]] = {}
+        self._cards_fixed: dict[str, Urgency] = {}
         self._memo: dict[tuple[str, Any], Urgency] = {}
 
     def _unchanged(self, field: str) -> tuple[Urgency, Urgency]:
@@ -149,6 +154,10 @@ class Trial:
         key = (field, value)
         if key in self._memo:
             return self._memo[key]
+        if field in self.index.steering:
+            # Rare and cheap enough: redo the whole decision, including which answers count.
+            self._memo[key] = urgency_of({**self.given, field: value}, self.knowledge)
+            return self._memo[key]
         base, level = self._unchanged(field)
         trial, before = self._scratch, self._set(field, value)
         for rule in self.index.baselines[field]:
@@ -158,9 +167,39 @@ class Trial:
         for flag in self.index.flags[field]:
             if flag.urgency > level and flag.condition.test(trial):
                 level = flag.urgency
+        level = max(level, self._cards_unchanged(field))
+        for cause, positions in self.index.causes[field]:
+            if cause.advice_urgency > level and self._trial_fit(cause, positions, trial) in SHOWN_FITS:
+                level = cause.advice_urgency
         self._restore(field, before)
         self._memo[key] = level
         return level
+
+    def _cards_unchanged(self, field: str) -> Urgency:
+        """The most urgent card among shown causes whose rules do not read ``field``."""
+        if field not in self._cards_fixed:
+            reading = {cause.id for cause, _ in self.index.causes[field]}
+            self._cards_fixed[field] = max(
+                (
+                    cause.advice_urgency
+                    for cause in self.knowledge.causes
+                    if cause.id not in reading and self._fit_now(cause) in SHOWN_FITS
+                ),
+                default=Urgency.SELF_CARE,
+            )
+        return self._cards_fixed[field]
+
+    def _trial_fit(self, cause: Cause, positions: tuple[int, ...], trial: Answers) -> str | None:
+        """The cause's fit with the trial answer, re-testing only the rules that read the field."""
+        now = self._matched(cause)
+        matched: list[bool] | None = None  # copied only when a rule's result flips
+        for position in positions:
+            hit = cause.rules[position].condition.test(trial)
+            if hit != now[position]:
+                if matched is None:
+                    matched = list(now)
+                matched[position] = hit
+        return self._fit_now(cause) if matched is None else fit_word(cause, matched)[0]
 
     def _set(self, field: str, value: Any) -> Any:
         """Try an answer in the scratch dict (no copy per trial); returns what to restore."""
@@ -177,19 +216,10 @@ class Trial:
     def causes_change(self, field: str, value: Any) -> bool:
         """Whether answering ``field`` with ``value`` would move any cause to another fit."""
         trial, before = self._scratch, self._set(field, value)
-        changed = False
-        for cause, positions in self.index.causes[field]:
-            now = self._matched(cause)
-            matched: list[bool] | None = None  # copied only when a rule's result flips
-            for position in positions:
-                hit = cause.rules[position].condition.test(trial)
-                if hit != now[position]:
-                    if matched is None:
-                        matched = list(now)
-                    matched[position] = hit
-            if matched is not None and fit_word(cause, matched)[0] != self._fit_now(cause):
-                changed = True
-                break
+        changed = any(
+            self._trial_fit(cause, positions, trial) != self._fit_now(cause)
+            for cause, positions in self.index.causes[field]
+        )
         self._restore(field, before)
         return changed
 
@@ -217,6 +247,8 @@ def would_change(trial: Trial, current: Urgency) -> list[Change]:
         if not visible(question, trial.answers):
             continue
         given = trial.answers.get(name, _NOTHING)
+        if given is not _NOTHING and not question.offer_change:
+            continue
         if question.kind == "integer":
             changes += _number_changes(trial, name, given, current)
             continue

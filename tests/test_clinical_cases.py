@@ -1,7 +1,7 @@
 """The clinical case suite (tests/clinical_cases.json), written from the dossier.
 
 Each case gives answers, the expected urgency, and causes that must be likely, shown (likely or
-possible) or not likely. A rule change that alters any of these fails here by case id.
+possible), not likely, or not shown at all. A rule change that alters any of these fails here by case id.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ def test_the_suite_covers_every_level_and_every_part_a_rule() -> None:
     assert levels == set(URGENCY_IDS)
     rules = {rule for case in CASES for rule in case["rule"].split(";")}
     assert {f"A{n}" for n in range(1, 15)} <= rules
+    assert {f"C{n}" for n in range(1, 11)} <= rules  # docs/clinical-policy.md, part C
     assert len(CASES) >= 40
 
 
@@ -36,3 +37,5 @@ def test_case(knowledge: Knowledge, case: dict[str, Any]) -> None:
         assert fits.get(cause) in ("likely", "possible"), f"{cause} should be shown"
     for cause in case["not_likely"]:
         assert fits.get(cause) != "likely", f"{cause} must not be likely"
+    for cause in case.get("not_shown", []):
+        assert cause not in fits, f"{cause} must not be shown, is {fits.get(cause)}"

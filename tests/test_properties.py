@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from strategies import answers, every_value
 
 from spotting import URGENCY_IDS, Knowledge, Urgency, explain
-from spotting.triage import urgency_of
+from spotting.triage import rule_urgency, urgency_of
 
 # Warning signs, each with the values that count as "worse". For tummy pain and recurrence the
 # sign is only added on top of a less worrying answer (changing "severe" to "mild" is not adding).
@@ -38,6 +38,20 @@ MORE_WARNING_SIGNS = {
     "low_lying_placenta": (True, (False,)),
     "cervix_weak_or_short": (True, (False,)),
     "pain_during_sex": (True, (False,)),
+    # Added with the clinical review (docs/clinical-policy.md part C).
+    "unprotected_sex": (True, (False,)),
+    "bleeding_30_minutes": (True, (False,)),
+    "pain_constant": (True, (False,)),
+    "gave_birth_recently": (True, (False,)),
+    "recent_pregnancy_loss": (True, (False,)),
+    "tamoxifen": (True, (False,)),
+    "testosterone": (True, (False,)),
+    "coil_threads_not_felt": (True, (False,)),
+    "reduced_movements": (True, (False,)),
+    "rhesus_negative": (True, (False,)),
+    "ectopic_risk": (True, (False,)),
+    "previous_abnormal_screening": (True, (False,)),
+    "weakened_immunity": (True, (False,)),
 }
 
 
@@ -128,3 +142,24 @@ def test_numbers_in_would_change_are_the_nearest_value_for_their_level(
         ]
         distance = (lambda v: v) if given is None else (lambda v: abs(v - given))
         assert distance(change.value) == min(distance(v) for v in reaching)
+
+
+@settings(max_examples=300, deadline=None)
+@given(answers())
+def test_no_cause_card_asks_for_more_than_the_care_card(knowledge: Knowledge, raw: dict[str, Any]) -> None:
+    """Clinical review F3: a PID card saying "today" under a "within 2 weeks" care card."""
+    explanation = explain(raw, knowledge)
+    for result in explanation.causes:
+        assert result.fit.cause.advice_urgency <= explanation.urgency, result.fit.cause.id
+    for result in explanation.raised_by:
+        assert result.fit.cause.advice_urgency == explanation.urgency
+
+
+@settings(max_examples=400, deadline=None)
+@given(answers())
+def test_dropping_the_answers_to_questions_not_asked_never_lowers_the_advice(
+    knowledge: Knowledge, raw: dict[str, Any]
+) -> None:
+    """Relevance is decided once, in the engine; it must never be a way to lose a warning sign:
+    every red flag that reads a question can only fire when that question is asked."""
+    assert explain(raw, knowledge).urgency >= rule_urgency(raw, knowledge)

@@ -44,7 +44,10 @@ def test_conditions_read_in_the_questions_own_words(knowledge: Knowledge) -> Non
     heavy = condition_words(_flag(knowledge, "heavy_bleeding").condition, knowledge)
     assert heavy.startswith("How much did you bleed: Heavy")
     placenta = condition_words(_flag(knowledge, "low_lying_placenta_bleeding").condition, knowledge)
-    assert placenta == "A scan showed my placenta is low (placenta praevia): yes and not (Are you pregnant: No)"
+    assert placenta == (
+        "A scan showed my placenta is low (placenta praevia): yes and not (Are you pregnant: No, I do not think so)"
+        " and not (How many weeks pregnant are you < 20)"
+    )
     age = condition_words(_flag(knowledge, "aged_55_menopause_not_answered").condition, knowledge)
     assert "not answered" in age and "Your age >= 55" in age
 

@@ -84,21 +84,25 @@ def test_changing_an_answer_redraws_the_advice(app: App) -> None:
 
 def test_pregnancy_questions_appear_and_disappear(app: App, knowledge: Knowledge) -> None:
     pregnancy = [f for f, q in knowledge.questions.items() if q.group == "pregnancy"]
-    assert not any(shown(app, f) for f in pregnancy)
+    # Until pregnancy is ruled out, the questions whose red flags could fire stay asked.
+    asked = {"fluid_leak", "contractions", "low_lying_placenta", "cervix_weak_or_short"}
+    assert {f for f in pregnancy if shown(app, f)} == asked
     app.controls["pregnant"].value = "yes"
+    app.controls["weeks_pregnant"].value = 30
     assert all(shown(app, f) for f in pregnancy)
+    app.controls["weeks_pregnant"].value = 8
+    assert not shown(app, "low_lying_placenta") and not shown(app, "reduced_movements")
     app.controls["pregnant"].value = "unsure"
     assert shown(app, "fluid_leak") and not shown(app, "weeks_pregnant")
     app.controls["pregnant"].value = "no"
     assert not any(shown(app, f) for f in pregnancy)
 
 
-def test_menopause_question_depends_on_age(app: App) -> None:
-    assert shown(app, "menopause")  # age not answered: ask
-    app.controls["age"].value = 20
-    assert not shown(app, "menopause")
-    app.controls["age"].value = 60
-    assert shown(app, "menopause")
+def test_menopause_question_is_asked_at_every_age(app: App) -> None:
+    """Premature or surgical menopause happens under 35 (clinical review F5)."""
+    for age in (NOT_ANSWERED, 20, 33, 60):
+        app.controls["age"].value = age
+        assert shown(app, "menopause")
 
 
 def test_a_hidden_questions_answer_is_dropped(app: App, knowledge: Knowledge) -> None:
