@@ -17,7 +17,7 @@ from html import escape
 
 from .explain import Explanation
 from .knowledge import Knowledge, Review
-from .render_text import said
+from .render_text import answered, said
 from .urgency import Urgency
 
 CARE_CARD_BORDER_PX: dict[Urgency, int] = {
@@ -147,7 +147,13 @@ def review_block(review: Review, knowledge: Knowledge) -> str:
 
 def said_list(because: Iterable[str], explanation: Explanation, knowledge: Knowledge) -> str:
     """Say "because you said …" in the questions' own words (the answer labels from data/)."""
-    return "; ".join(escape(said(item, explanation, knowledge)) for item in because)
+    return "; ".join(escape(said(item, explanation, knowledge)) for item in answered(because, explanation))
+
+
+def because_line(because: Iterable[str], explanation: Explanation, knowledge: Knowledge) -> str:
+    """The "Because you said: …" paragraph, or nothing when no given answer lies behind it."""
+    words = said_list(because, explanation, knowledge)
+    return f'<p class="sp-because">Because you said: {words}</p>' if words else ""
 
 
 def render_care_card(explanation: Explanation, knowledge: Knowledge) -> str:
@@ -171,7 +177,7 @@ def render_care_card(explanation: Explanation, knowledge: Knowledge) -> str:
 
 def render_red_flags(explanation: Explanation, knowledge: Knowledge) -> str:
     """The warning signs behind the care card, most urgent first, each with "because you said"."""
-    if not explanation.red_flags:
+    if not explanation.red_flags and not explanation.raised_by:
         return ""
     items = []
     for flag in explanation.red_flags:
@@ -179,8 +185,17 @@ def render_red_flags(explanation: Explanation, knowledge: Knowledge) -> str:
         items.append(
             f'<li class="sp-item" data-flag="{escape(flag.rule.id, quote=True)}">'
             f"<p><strong>{escape(flag.rule.message)}</strong> ({escape(heading)})</p>"
-            f'<p class="sp-because">Because you said: {said_list(flag.because, explanation, knowledge)}</p>'
+            f"{because_line(flag.because, explanation, knowledge)}"
             f"{review_block(flag.rule.review, knowledge)}</li>"
+        )
+    for result in explanation.raised_by:  # a possible cause whose own advice sets the level
+        cause = result.fit.cause
+        heading = knowledge.levels[cause.advice_urgency].heading
+        items.append(
+            f'<li class="sp-item" data-raised-by="{escape(cause.id, quote=True)}">'
+            f"<p><strong>{escape(cause.name)} is possible. {escape(cause.next_step)}</strong> ({escape(heading)})</p>"
+            f"{because_line(result.because, explanation, knowledge)}"
+            f"{review_block(cause.review, knowledge)}</li>"
         )
     return (
         '<section class="sp-section" data-section="red-flags" aria-labelledby="sp-flags-heading">'
@@ -198,11 +213,7 @@ def render_causes(explanation: Explanation, knowledge: Knowledge) -> str:
         items = []
         for result in results:
             cause = result.fit.cause
-            because = (
-                f'<p class="sp-because">Because you said: {said_list(result.because, explanation, knowledge)}</p>'
-                if result.because
-                else ""
-            )
+            because = because_line(result.because, explanation, knowledge)
             figure = f"<p>How common: {escape(cause.figure)}</p>" if cause.figure else ""
             items.append(
                 f'<li class="sp-item" data-cause="{escape(cause.id, quote=True)}" data-fit="{escape(fit, quote=True)}">'

@@ -6,6 +6,8 @@ change the advice, and the disclaimer once at the end.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from .answers import UNANSWERED
 from .explain import Explanation
 from .knowledge import Knowledge
@@ -20,16 +22,25 @@ def said(because: str, explanation: Explanation, knowledge: Knowledge) -> str:
     return f"{question.label.rstrip('?')}: {answer}"
 
 
+def answered(because: Iterable[str], explanation: Explanation) -> list[str]:
+    """Only the answers the person gave: "because you said: … not answered" reads as nonsense
+    (clinical review F10). The JSON keeps the unanswered ones, for clinicians and tests."""
+    return [item for item in because if item.split("=", 1)[0] in explanation.answers]
+
+
 def to_text(explanation: Explanation, knowledge: Knowledge) -> str:
     """A readable summary, most urgent advice first."""
     level = knowledge.levels[explanation.urgency]
     lines = [f"{level.hidden_text} {level.heading.upper()} [{explanation.urgency.id}]", explanation.advice.message, ""]
-    if explanation.red_flags:
+    if explanation.red_flags or explanation.raised_by:
         lines.append("Why:")
         for flag in explanation.red_flags:
-            reasons = "; ".join(said(b, explanation, knowledge) for b in flag.because)
+            reasons = "; ".join(said(b, explanation, knowledge) for b in answered(flag.because, explanation))
             lines.append(f"  [{flag.rule.urgency.id}] {flag.rule.message}")
             lines.append(f"      because you said: {reasons} (sources: {', '.join(flag.rule.review.sources)})")
+        for result in explanation.raised_by:
+            cause = result.fit.cause
+            lines.append(f"  [{cause.advice_urgency.id}] {cause.name} is {result.fit.fit}: {cause.next_step}")
         lines.append("")
     else:
         lines += [explanation.baseline.message, ""]
@@ -37,8 +48,7 @@ def to_text(explanation: Explanation, knowledge: Knowledge) -> str:
     for result in explanation.causes:
         cause = result.fit.cause
         lines.append(f"  - {cause.name} ({result.fit.fit})")
-        if result.because:
-            reasons = "; ".join(said(b, explanation, knowledge) for b in result.because)
+        if reasons := "; ".join(said(b, explanation, knowledge) for b in answered(result.because, explanation)):
             lines.append(f"      because you said: {reasons}")
         lines.append(f"      {cause.next_step}")
     if explanation.would_change:
