@@ -32,7 +32,27 @@ def _parser() -> argparse.ArgumentParser:
     explain_cmd.add_argument("--data", default=None, help="knowledge base folder (default: the shipped data/)")
     check_cmd = commands.add_parser("check-data", help="validate a knowledge base folder")
     check_cmd.add_argument("dir", nargs="?", default=None, help="folder to check (default: the shipped data/)")
+    policy_cmd = commands.add_parser("policy-doc", help="rewrite the generated tables in docs/clinical-policy.md")
+    policy_cmd.add_argument("--check", action="store_true", help="only report whether the document is up to date")
     return parser
+
+
+def _policy_doc(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """Content editors run this after changing data/, so the written policy never drifts."""
+    from . import policy_doc
+
+    path = Path(__file__).resolve().parents[1] / "docs" / "clinical-policy.md"
+    knowledge = load_knowledge()
+    current = path.read_text(encoding="utf-8") if path.exists() else ""
+    if args.check:
+        if policy_doc.rewrite(current, knowledge) != current:
+            print(f"spotting: {path.name} is out of date; run: spotting policy-doc", file=stderr)
+            return EXIT_DATA
+        print(f"{path.name} is up to date", file=stdout)
+        return EXIT_OK
+    changed = policy_doc.write(path, knowledge)
+    print(f"{path} {'rewritten' if changed else 'already up to date'}", file=stdout)
+    return EXIT_OK
 
 
 def _read_answers(file: str, stdin: TextIO) -> object:
@@ -89,6 +109,8 @@ def main(
     args = _parser().parse_args(argv)
     if args.command == "explain":
         return _explain(args, stdin, stdout, stderr)
+    if args.command == "policy-doc":
+        return _policy_doc(args, stdout, stderr)
     return _check(args, stdout, stderr)
 
 

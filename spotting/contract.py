@@ -1,4 +1,4 @@
-"""The public contract (../shared/contract.md) as constants the code and tests can check.
+"""The public contract (docs/contract.md, version 1.0 names) as constants the code and tests can check.
 
 The questions table in data/ may add fields and values, but never drop or rename these; the
 loader refuses a knowledge base that does.

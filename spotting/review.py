@@ -11,7 +11,6 @@ anyone with commit access can edit.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import date, timedelta
 from html import escape
 from pathlib import Path
@@ -24,6 +23,7 @@ from .answers import AnswerError
 from .conditions import Node
 from .explain import explain
 from .knowledge import Knowledge, check_data, load_knowledge
+from .policy_doc import field_label
 from .render_text import to_text
 from .urgency import Urgency
 
@@ -33,23 +33,6 @@ STATUS_STYLE = {
     "overdue": "background-color: #fde8e6; font-weight: bold; border-left: 6px solid #d5281b",
     "due soon": "background-color: #fff4cc; border-left: 4px dashed #4c6272",
 }
-
-
-def field_label(knowledge: Knowledge) -> Callable[[str, str], str]:
-    """The ``label(field, value)`` function ``Node.words`` needs, in the questions' own words."""
-
-    def label(field: str, value: str) -> str:
-        question = knowledge.questions[field]
-        name = question.label.rstrip("?")
-        if value == "":
-            return name
-        if question.kind == "boolean":
-            return f"{name}: {'yes' if value == 'true' else 'no'}"
-        if question.kind == "integer":
-            return f"{name} = {value}"
-        return f"{name}: {question.choice_labels.get(value, value)}"
-
-    return label
 
 
 def condition_words(node: Node, knowledge: Knowledge) -> str:
@@ -68,6 +51,8 @@ def causes_table(knowledge: Knowledge) -> pd.DataFrame:
             {
                 "id": cause.id,
                 "name": cause.name,
+                "kind": cause.kind,
+                "card's advice level": cause.advice_urgency.id,
                 "prior": cause.prior,
                 "rules": len(cause.rules),
                 "figure": cause.figure,

@@ -5,7 +5,8 @@ Why a separate module: callbacks in Voila fail silently, so every decision lives
 in the "App class" shape: ``_build_*`` helpers, small change handlers, and one ``_update()`` that
 redraws the view from the current state.
 
-Accessibility choices (see ../shared/voila-notes.md B6): only Dropdowns, Checkboxes and Buttons,
+Accessibility choices (ipywidgets 8 sliders and radio groups have no accessible group name):
+only Dropdowns, Checkboxes and Buttons,
 each with a ``description`` (their accessible name); no sliders or toggle buttons; feedback in a
 ``role="status"`` region; large type, and a bigger "projector" size, set by CSS on the container.
 """

@@ -12,7 +12,7 @@ Why every question is a Dropdown whose first option is "Not answered":
 * A Dropdown renders a native ``<select>`` tied to its ``description`` by ``<label for=…>``, so
   every control has an accessible name and works with the keyboard (arrow keys or typing the
   first letter); sliders, radio groups and ToggleButtons lack names or group labels in
-  ipywidgets 8 (voila-notes B6). Numbers (age, weeks) are Dropdowns too: a number box cannot say
+  ipywidgets 8. Numbers (age, weeks) are Dropdowns too: a number box cannot say
   "not answered", and typing digits in a focused ``<select>`` jumps straight to that number.
 * The browser only sends back an option *index*; ipywidgets maps it to a value, and the values
   are still re-checked with ``spotting.validate_answers``, because widget state is client input.

@@ -1,4 +1,4 @@
-"""Content style (../shared/style.md): plain words, short sentences, no "should", no blame.
+"""Content style (CONTRIBUTING.md, "Writing for people"): plain words, short sentences, no "should", no blame.
 
 Reading level is measured with textstat's Flesch-Kincaid grade: grade 6-7 is roughly a
 reading age of 11-12.

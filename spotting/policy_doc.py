@@ -1,0 +1,104 @@
+"""The clinical policy tables of docs/clinical-policy.md, written from data/ so they never drift.
+
+``spotting policy-doc --write`` rewrites the generated part of the document; a test fails when
+the committed document and the knowledge base disagree. Conditions are read out in the
+questions' own words, so a clinician can check every rule without learning the syntax.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from .conditions import Node
+from .knowledge import Knowledge, Review, Rule
+
+BEGIN = "<!-- BEGIN GENERATED: spotting policy-doc (do not edit by hand) -->"
+END = "<!-- END GENERATED -->"
+
+
+def field_label(knowledge: Knowledge) -> Callable[[str, str], str]:
+    """The ``label(field, value)`` function ``Node.words`` needs, in the questions' own words."""
+
+    def label(field: str, value: str) -> str:
+        question = knowledge.questions[field]
+        name = question.label.rstrip("?")
+        if value == "":
+            return name
+        if question.kind == "boolean":
+            return f"{name}: {'yes' if value == 'true' else 'no'}"
+        if question.kind == "integer":
+            return f"{name} = {value}"
+        return f"{name}: {question.choice_labels.get(value, value)}"
+
+    return label
+
+
+def words(node: Node, knowledge: Knowledge) -> str:
+    return node.words(field_label(knowledge))
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _review(rule_review: Review) -> str:
+    status = "**needs clinician sign-off**" if rule_review.clinician_review else "reviewed"
+    return f"{'; '.join(rule_review.sources)} | {rule_review.last_reviewed.isoformat()} | {status}"
+
+
+def _rules_table(rules: Iterable[Rule], knowledge: Knowledge, *, text: str) -> list[str]:
+    lines = [f"| id | level | when | {text} | sources | last reviewed | status |", "|---|---|---|---|---|---|---|"]
+    for rule in rules:
+        lines.append(
+            f"| `{rule.id}` | {rule.urgency.id} | {_cell(words(rule.condition, knowledge))} | {_cell(rule.message)} "
+            f"| {_review(rule.review)} |"
+        )
+    return lines
+
+
+def generated(knowledge: Knowledge) -> str:
+    """The generated part: every red flag, baseline row, advice row, term and cause."""
+    out = [BEGIN, "", "### Red flags (most urgent first)", ""]
+    out += _rules_table(knowledge.red_flags, knowledge, text="what the person is told")
+    out += ["", "### Baseline (the starting level; self-care only when a benign explanation fits)", ""]
+    out += _rules_table(knowledge.baselines, knowledge, text="what the person is told")
+    out += ["", "### Advice sentences (for the final level, the first matching row)", ""]
+    out += _rules_table(knowledge.advice, knowledge, text="advice")
+    out += ["", "### Named conditions (terms)", "", "| term | means | in words |", "|---|---|---|"]
+    terms = knowledge.tables["terms"]
+    meanings = dict(zip(terms["name"], terms["meaning"], strict=True))
+    for name, node in knowledge.terms.items():
+        out.append(f"| `@{name}` | {_cell(meanings.get(name, ''))} | {_cell(words(node, knowledge))} |")
+    out += [
+        "",
+        "### Causes (ranked by fit; a card's own advice level is a floor for the overall advice)",
+        "",
+        "| id | name | kind | card's advice level | prior | rules | sources | last reviewed | status |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for cause in knowledge.causes:
+        out.append(
+            f"| `{cause.id}` | {_cell(cause.name)} | {cause.kind} | {cause.advice_urgency.id} | {cause.prior} "
+            f"| {len(cause.rules)} | {_review(cause.review)} |"
+        )
+    out += ["", END]
+    return "\n".join(out)
+
+
+def rewrite(document: str, knowledge: Knowledge) -> str:
+    """``document`` with its generated part replaced (appended when there is none yet)."""
+    if BEGIN in document and END in document:
+        head, rest = document.split(BEGIN, 1)
+        tail = rest.split(END, 1)[1]
+        return f"{head}{generated(knowledge)}{tail}"
+    return f"{document.rstrip()}\n\n{generated(knowledge)}\n"
+
+
+def write(path: Path, knowledge: Knowledge) -> bool:
+    """Rewrite the generated part in place; True when the file changed."""
+    before = path.read_text(encoding="utf-8") if path.exists() else ""
+    after = rewrite(before, knowledge)
+    if after != before:
+        path.write_text(after, encoding="utf-8")
+    return after != before

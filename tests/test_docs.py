@@ -1,0 +1,41 @@
+"""The repository stands alone: its contract and clinical policy live in docs/ and match the data."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from spotting import Knowledge
+from spotting.policy_doc import rewrite
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_clinical_policy_document_matches_the_data(knowledge: Knowledge) -> None:
+    document = (ROOT / "docs" / "clinical-policy.md").read_text(encoding="utf-8")
+    assert rewrite(document, knowledge) == document, "run: spotting policy-doc"
+
+
+def test_every_answer_field_and_value_is_in_the_contract_document(knowledge: Knowledge) -> None:
+    contract = (ROOT / "docs" / "contract.md").read_text(encoding="utf-8")
+    for question in knowledge.questions.values():
+        assert f"`{question.field}`" in contract, question.field
+        for value in question.choices:
+            assert f'`"{value}"`' in contract, f"{question.field}={value}"
+    for cause in knowledge.causes:
+        assert f"`{cause.id}`" in contract, cause.id
+
+
+def test_nothing_in_the_repository_points_outside_it() -> None:
+    """A user's clone has no shared folder of the team's beside it."""
+    marker = "../" + "shared"  # spelled in two parts so this file does not match itself
+    tracked = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True, text=True
+    ).stdout.split("\0")
+    outside = [
+        name
+        for name in tracked
+        if name and not name.startswith(".ci/") and (ROOT / name).is_file()
+        and marker in (ROOT / name).read_text(encoding="utf-8", errors="ignore")
+    ]
+    assert not outside, outside
