@@ -90,6 +90,22 @@ def card_urgency(fits: Iterable[CauseFit]) -> Urgency:
     return max((f.cause.advice_urgency for f in fits if f.fit in SHOWN_FITS), default=Urgency.SELF_CARE)
 
 
+def card_floor(answers: Answers, knowledge: Knowledge, above: Urgency) -> Urgency:
+    """The most urgent shown card above ``above`` (else ``above``): only the few causes whose
+    advice is more urgent than the level reached so far need their rules tested."""
+    for cause in _by_advice(knowledge):
+        if cause.advice_urgency <= above:
+            break
+        if fit_word(cause, matches(cause, answers))[0] in SHOWN_FITS:
+            return cause.advice_urgency
+    return above
+
+
+@cache
+def _by_advice(knowledge: Knowledge) -> tuple[Cause, ...]:
+    return tuple(sorted(knowledge.causes, key=lambda cause: cause.advice_urgency, reverse=True))
+
+
 def rank_causes(
     answers: Answers,
     knowledge: Knowledge,

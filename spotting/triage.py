@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .answers import Answers
-from .causes import card_urgency, rank_causes
+from .causes import card_floor
 from .knowledge import Knowledge, Rule
 from .relevance import relevant_answers
 from .urgency import Urgency
@@ -48,7 +48,7 @@ def urgency_of(answers: Answers, knowledge: Knowledge) -> Urgency:
     is never below what a shown cause card tells the person to do.
     """
     answers = relevant_answers(answers, knowledge.questions)
-    return max(rule_urgency(answers, knowledge), card_urgency(rank_causes(answers, knowledge)))
+    return card_floor(answers, knowledge, rule_urgency(answers, knowledge))
 
 
 def rule_urgency(answers: Answers, knowledge: Knowledge) -> Urgency:

@@ -39,8 +39,9 @@ class _Index:
     rule_fields: Mapping[int, frozenset[str]]
     candidates: Mapping[str, tuple[Any, ...]]
     intervals: Mapping[str, tuple[tuple[int, int], ...]]
-    steering: frozenset[str]
-    """Fields that some question's ``show_if`` reads: changing one can change which answers count."""
+    steering: Mapping[str, frozenset[str]]
+    """For each field, the questions whose ``show_if`` reads it: changing it can change whether
+    their answers count."""
 
 
 @cache
@@ -70,7 +71,10 @@ def _index(knowledge: Knowledge) -> _Index:
         rule_fields=rule_fields,
         candidates=candidates,
         intervals=intervals,
-        steering=frozenset(f for q in knowledge.questions.values() if q.show_if for f in q.show_if.fields()),
+        steering={
+            f: frozenset(name for name, q in knowledge.questions.items() if q.show_if and f in q.show_if.fields())
+            for f in knowledge.questions
+        },
     )
 
 
@@ -154,8 +158,8 @@ class Trial:
         key = (field, value)
         if key in self._memo:
             return self._memo[key]
-        if field in self.index.steering:
-            # Rare and cheap enough: redo the whole decision, including which answers count.
+        if self.index.steering[field] & self.given.keys() and self._changes_what_counts(field, value):
+            # Another given answer comes into play or drops out: redo the whole decision.
             self._memo[key] = urgency_of({**self.given, field: value}, self.knowledge)
             return self._memo[key]
         base, level = self._unchanged(field)
@@ -174,6 +178,16 @@ class Trial:
         self._restore(field, before)
         self._memo[key] = level
         return level
+
+    def _changes_what_counts(self, field: str, value: Any) -> bool:
+        """Whether answering ``field`` with ``value`` would bring another given answer into play,
+        or set one aside. Usually not, and then the fast path below is exact."""
+        questions, trial = self.knowledge.questions, {**self.answers, field: value}
+        return any(
+            visible(questions[name], trial) != (name in self.answers)
+            for name in self.index.steering[field] & self.given.keys()
+            if name != field
+        )  # no directly dependent answer changes, so nothing further down can either
 
     def _cards_unchanged(self, field: str) -> Urgency:
         """The most urgent card among shown causes whose rules do not read ``field``."""
