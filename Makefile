@@ -30,10 +30,13 @@ dashboard: $(STAMP)
 	$(BIN)/python -m spotting check-data
 	$(BIN)/voila notebooks/explorer.ipynb
 
+# The whole run keeps its fingerprint stamps in a throw-away folder, never in ~/.cache.
 test: $(STAMP) browser
-	$(BIN)/ruff check spotting tests bench
-	$(BIN)/python -m spotting check-data
-	$(BIN)/python -m pytest
+	@cache=$$(mktemp -d) && trap 'rm -rf "$$cache"' EXIT && export SPOTTING_CACHE_DIR="$$cache" && set -x && \
+	$(BIN)/ruff check spotting tests bench && \
+	$(BIN)/python -m spotting check-data && \
+	$(BIN)/python -m spotting policy-doc --check && \
+	$(BIN)/python -m pytest && \
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env notebooks/
 
 lint: $(STAMP)

@@ -13,18 +13,11 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # knowledge.py validates scenario answers with this module
-    from .knowledge import Knowledge, Question
+    from .model import Knowledge, Question
+
+from .errors import AnswerError
 
 Answers = Mapping[str, Any]
-
-
-class AnswerError(ValueError):
-    """An answer that does not fit the contract; ``field`` and ``allowed`` say why."""
-
-    def __init__(self, field: str | None, message: str, allowed: str = ""):
-        self.field = field
-        self.allowed = allowed
-        super().__init__(message)
 
 
 def allowed_text(question: Question) -> str:

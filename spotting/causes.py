@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .answers import Answers
-from .knowledge import Cause, Knowledge
+from .model import Cause, Knowledge
 from .urgency import Urgency
 
 LIKELY_SCORE = 3

@@ -29,14 +29,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from .errors import ConditionError
+
 Answers = Mapping[str, Any]
 MISSING = "?"
 
 _TOKEN = re.compile(r"\s*(?:(?P<op><=|>=|!=|=|<|>)|(?P<punct>[&|!(){},@])|(?P<word>[A-Za-z0-9_?-]+))")
-
-
-class ConditionError(ValueError):
-    """A condition that cannot be parsed or does not fit the questions table."""
 
 
 class FieldSpec(Protocol):

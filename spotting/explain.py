@@ -11,7 +11,7 @@ from typing import Any
 
 from .answers import Answers, describe, validate_answers
 from .causes import CauseFit, card_urgency, matches, rank_causes
-from .knowledge import Knowledge, Rule, load_knowledge
+from .model import Knowledge, Rule
 from .relevance import relevant_answers
 from .triage import advice_for, lowest, overall, triggered
 from .urgency import Urgency
@@ -97,13 +97,13 @@ class Explanation:
         }
 
 
-def explain(answers: Any, knowledge: Knowledge | None = None) -> Explanation:
+def explain(answers: Any, knowledge: Knowledge) -> Explanation:
     """Explain a set of answers (contract §1); raises ``AnswerError`` if they do not fit.
 
     Answers to questions that are not asked (``show_if``) are dropped first, here, so every
-    caller gets the same decision (spotting.relevance).
+    caller gets the same decision (spotting.relevance). The engine never loads data itself:
+    ``spotting.explain`` is the public door that supplies the shipped knowledge base.
     """
-    knowledge = knowledge or load_knowledge()
     questions = knowledge.questions
     given = validate_answers(answers, knowledge)
     valid = relevant_answers(given, questions)

@@ -15,34 +15,8 @@ from typing import Any
 import pandas as pd
 
 from .conditions import Node
+from .errors import DataError, DataProblem  # noqa: F401  (kept importable from here)
 from .urgency import Urgency
-
-
-@dataclass(frozen=True)
-class DataProblem:
-    """One thing wrong in the knowledge base, located for the person who will fix it."""
-
-    file: str
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column {self.column}")
-        return f"{', '.join(where)}: {self.message}"
-
-
-class DataError(ValueError):
-    """The knowledge base is invalid; ``problems`` lists every problem found."""
-
-    def __init__(self, problems: list[DataProblem]):
-        self.problems = problems
-        lines = "\n".join(f"  {problem}" for problem in problems)
-        super().__init__(f"the knowledge base has {len(problems)} problem(s):\n{lines}")
 
 
 @dataclass(frozen=True)

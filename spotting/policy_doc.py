@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .conditions import Node
-from .knowledge import Knowledge, Review, Rule
+from .model import Knowledge, Review, Rule
 
 BEGIN = "<!-- BEGIN GENERATED: spotting policy-doc (do not edit by hand) -->"
 END = "<!-- END GENERATED -->"

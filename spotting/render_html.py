@@ -16,7 +16,7 @@ from datetime import date
 from html import escape
 
 from .explain import Explanation
-from .knowledge import Knowledge, Review
+from .model import Knowledge, Review
 from .render_text import answered, said
 from .urgency import Urgency
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from .answers import UNANSWERED
 from .explain import Explanation
-from .knowledge import Knowledge
+from .model import Knowledge
 
 
 def said(because: str, explanation: Explanation, knowledge: Knowledge) -> str:

@@ -15,7 +15,7 @@ from datetime import date
 from html import escape
 
 from .explain import Explanation
-from .knowledge import Knowledge
+from .model import Knowledge
 from .render_html import long_date
 
 TITLE = "Bleeding after sex: notes for my appointment"

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from .answers import Answers
 from .causes import card_floor
-from .knowledge import Knowledge, Rule
+from .model import Knowledge, Rule
 from .relevance import relevant_answers
 from .urgency import Urgency
 

@@ -16,7 +16,7 @@ from typing import Any
 from .answers import Answers
 from .causes import SHOWN_FITS, fit_word, matches
 from .conditions import Compare, Node
-from .knowledge import Cause, Knowledge, Question, Rule
+from .model import Cause, Knowledge, Question, Rule
 from .relevance import visible
 from .triage import urgency_of
 from .urgency import Urgency

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,11 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Keep the validated-fingerprint stamps of a test run out of the user's own cache."""
-    os.environ["SPOTTING_CACHE_DIR"] = str(tmp_path_factory.mktemp("spotting-cache"))
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the validated-fingerprint stamps of a test run out of the user's own cache.
+
+    Set here, before collection: hypothesis strategies load the knowledge base while test
+    modules are imported, which is earlier than any fixture runs.
+    """
+    if "SPOTTING_CACHE_DIR" not in os.environ:
+        os.environ["SPOTTING_CACHE_DIR"] = tempfile.mkdtemp(prefix="spotting-test-cache-")

@@ -234,3 +234,9 @@ def test_a_term_without_sources_is_rejected(data_copy: Path) -> None:
     edit_line(data_copy / "terms.csv", 2, lambda line: line.rsplit(",", 1)[0] + ",")
     problem = only_problem(data_copy)
     assert (problem.file, problem.row, problem.column) == ("terms.csv", 2, "sources")
+
+
+def test_tests_never_write_into_the_users_own_cache() -> None:
+    from spotting.knowledge import _cache_dir
+
+    assert not _cache_dir().resolve().is_relative_to(Path.home().resolve() / ".cache")
