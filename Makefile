@@ -43,7 +43,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check spotting tests bench
 
 bench: $(STAMP) browser
-	$(BIN)/python -m spotting.bench
+	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/dashboard.py
 
 check-data: $(STAMP)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from spotting import Knowledge, load_knowledge
-from spotting.charts import (
+from spotting.teaching.charts import (
     Chart,
     Figure,
     _icons,

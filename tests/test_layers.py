@@ -1,7 +1,8 @@
 """Imports tell the README's story: data -> model -> loader -> engine -> renderers -> apps.
 
-Read from the source with ``ast`` (nothing is imported), so a wrong import fails here by name
-before it becomes a cycle, a slow kernel start or a clinical decision hidden in widget code.
+A flat core (spotting/*.py) and one package per app (explorer/, teaching/, review/). Read from
+the source with ``ast`` (nothing is imported), so a wrong import fails here by name before it
+becomes a cycle, a slow kernel start or a clinical decision hidden in widget code.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "spotting"
+APPS = ("explorer", "teaching", "review")
 
-LAYERS: dict[str, int] = {
+CORE: dict[str, int] = {
     # 0 foundations: plain values, the condition language, the error tree
     "urgency": 0, "errors": 0, "conditions": 0, "contract": 0,
     # 1 the data model: frozen records and the answers that are checked against them
@@ -22,51 +24,66 @@ LAYERS: dict[str, int] = {
     "schemas": 2, "knowledge": 2,
     # 3 the engine: pure functions over the model, never the loader
     "relevance": 3, "causes": 3, "triage": 3, "what_if": 3, "explain": 3,
-    # 4 renderers: HTML, text, summaries, charts, documents, quiz feedback
-    "render_text": 4, "render_html": 4, "summary": 4, "charts": 4, "policy_doc": 4, "teaching": 4,
-    "teaching_html": 4,
-    # 5 apps: the only place widgets live
-    "widgets": 5, "ui": 5, "teaching_ui": 5, "review": 5,
-    # 6 entry points
-    "cli": 6, "bench": 6, "__main__": 6, "__init__": 6,
+    # 4 shared renderers
+    "markup": 4, "render_text": 4, "policy_doc": 4,
+    # 6 entry points (the apps are layer 5)
+    "cli": 6, "__main__": 6, "__init__": 6,
 }  # fmt: skip
-ENGINE = 3
-LOADER = 2
-APPS = 5
-WIDGET_LIBRARIES = {"ipywidgets", "anywidget", "traitlets", "IPython"}
+ENGINE, LOADER, APP = 3, 2, 5
+WIDGETS = {"ipywidgets", "anywidget", "traitlets", "IPython"}
+WIDGET_MODULES = {"app.py", "live.py"}
+"""Inside an app, only these modules may import widget code; the rest is plain, testable HTML."""
 
 
-def imports(module: str) -> tuple[set[str], set[str]]:
-    """The package modules and the third-party top-level packages a module imports."""
-    tree = ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))
+def module_name(path: Path) -> str:
+    relative = path.relative_to(PACKAGE).with_suffix("")
+    return ".".join(relative.parts)
+
+
+def layer(name: str) -> int:
+    return APP if name.split(".")[0] in APPS else CORE[name]
+
+
+def imports(path: Path) -> tuple[set[str], set[str]]:
+    """The package modules (dotted, relative to spotting) and third-party packages imported."""
+    package = module_name(path).split(".")[:-1]
     inner: set[str] = set()
     outer: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
-            if node.level == 1:
-                if node.module:
-                    inner.add(node.module.split(".")[0])
-                else:
-                    inner |= {alias.name for alias in node.names}
-            elif node.module:
-                outer.add(node.module.split(".")[0])
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = package[: len(package) - (node.level - 1)] if node.level > 1 else package
+            target = [*base, *(node.module.split(".") if node.module else [])]
+            names = [alias.name for alias in node.names]
+            for name in names if not node.module else [None]:
+                parts = [*target, name] if name else target
+                inner.add(".".join(parts) if parts else "__init__")
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            outer.add(node.module.split(".")[0])
         elif isinstance(node, ast.Import):
             outer |= {alias.name.split(".")[0] for alias in node.names}
     return inner, outer
 
 
-def test_every_module_has_a_layer() -> None:
-    modules = {path.stem for path in PACKAGE.glob("*.py")}
-    assert modules == set(LAYERS), f"add to LAYERS: {modules - set(LAYERS)}; remove: {set(LAYERS) - modules}"
+MODULES = sorted(PACKAGE.rglob("*.py"))
 
 
-@pytest.mark.parametrize("module", sorted(LAYERS))
-def test_imports_only_flow_downwards(module: str) -> None:
-    inner, outer = imports(module)
-    upward = {name for name in inner if LAYERS[name] > LAYERS[module]}
-    assert not upward, f"{module} (layer {LAYERS[module]}) imports higher layers: {upward}"
-    if LAYERS[module] == ENGINE:
-        loader = {name for name in inner if LAYERS[name] == LOADER}
-        assert not loader, f"the engine imports the model, never the loader: {module} imports {loader}"
-    if LAYERS[module] < APPS:
-        assert not outer & WIDGET_LIBRARIES, f"{module} imports widget code: {outer & WIDGET_LIBRARIES}"
+def test_every_core_module_has_a_layer() -> None:
+    core = {path.stem for path in PACKAGE.glob("*.py")}
+    assert core == set(CORE), f"add to CORE: {core - set(CORE)}; remove: {set(CORE) - core}"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=[module_name(p) for p in MODULES])
+def test_imports_only_flow_downwards(path: Path) -> None:
+    name = module_name(path)
+    inner, outer = imports(path)
+    app = name.split(".")[0] if name.split(".")[0] in APPS else None
+    for target in inner:
+        top = target.split(".")[0]
+        if top in APPS:
+            assert app == top, f"{name} imports another app or an app from the core: {target}"
+        else:
+            assert CORE[top] <= layer(name), f"{name} (layer {layer(name)}) imports a higher layer: {target}"
+            if layer(name) == ENGINE:
+                assert CORE[top] != LOADER, f"the engine imports the model, never the loader: {name} -> {target}"
+    if app is None or path.name not in WIDGET_MODULES:
+        assert not outer & WIDGETS, f"{name} imports widget code: {outer & WIDGETS}"

@@ -12,8 +12,7 @@ import pandas as pd
 import pytest
 
 from spotting import Knowledge, Urgency, explain, load_knowledge
-from spotting.render_html import (
-    CARE_CARD_BORDER_PX,
+from spotting.explorer.results import (
     long_date,
     render_banner,
     render_care_card,
@@ -21,6 +20,7 @@ from spotting.render_html import (
     render_results,
     source_links,
 )
+from spotting.markup import BORDER_PX
 
 HOSTILE = '<script>alert("x")</script> & <b onmouseover=1>'
 
@@ -49,11 +49,11 @@ def test_every_level_has_its_own_heading_and_border(knowledge: Knowledge, urgenc
     explanation = dataclasses.replace(explain({}, knowledge), urgency=urgency)
     card = render_care_card(explanation, knowledge)
     assert knowledge.levels[urgency].heading.replace("&", "&amp;") in card
-    assert f"border-width: {CARE_CARD_BORDER_PX[urgency]}px" in card
+    assert f"border-width: {BORDER_PX[urgency]}px" in card
 
 
 def test_the_border_gets_thicker_as_urgency_rises() -> None:
-    widths = [CARE_CARD_BORDER_PX[level] for level in sorted(Urgency)]
+    widths = [BORDER_PX[level] for level in sorted(Urgency)]
     assert widths == sorted(set(widths))
 
 
@@ -147,5 +147,5 @@ def test_only_web_links_become_links(knowledge: Knowledge) -> None:
 
 
 def test_render_html_does_not_need_ipywidgets() -> None:
-    code = "import sys, spotting.render_html, spotting.summary; assert 'ipywidgets' not in sys.modules"
+    code = "import sys, spotting.explorer.results, spotting.explorer.summary; assert 'ipywidgets' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)

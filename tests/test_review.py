@@ -12,7 +12,7 @@ import pytest
 
 from spotting import Knowledge, Urgency, load_knowledge
 from spotting.knowledge import Rule
-from spotting.review import (
+from spotting.review.app import (
     STATUS_STYLE,
     TryAnswersPanel,
     causes_table,
@@ -155,7 +155,9 @@ def test_review_app_has_every_section_and_the_panel(knowledge: Knowledge) -> Non
     assert isinstance(app, widgets.VBox)
     text = " ".join(child.value for child in app.children if isinstance(child, widgets.HTML))
     for heading in ("Check-data report", "Review status", "Policy", "Causes", "Red flags", "Coverage", "Sources"):
-        assert f"<h2>{heading}</h2>" in text
+        anchor = heading.lower().replace(" ", "-")
+        assert f'<li><a href="#review-{anchor}">{heading}</a></li>' in text  # the contents list
+        assert f'<details open id="review-{anchor}"><summary><h2 style="display: inline">{heading}</h2>' in text
     assert "2027-03-01" in text  # today + 90 days, from the given today
     assert isinstance(app.children[-1], widgets.VBox)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from spotting import Knowledge, Urgency, explain, load_knowledge
-from spotting.summary import questions_to_ask, summary_html
+from spotting.explorer.summary import questions_to_ask, summary_html
 
 
 def test_it_lists_the_answers_given_in_question_order(knowledge: Knowledge) -> None:

@@ -12,7 +12,17 @@ import pytest
 
 from spotting import DISCLAIMER, Knowledge, Urgency, explain, load_knowledge
 from spotting.knowledge import Scenario
-from spotting.teaching import (
+from spotting.teaching.pages import (
+    content_note_html,
+    data_uri,
+    facilitator_notes_html,
+    feedback_html,
+    handout_html,
+    myths_html,
+    reveal_html,
+    scenario_card_html,
+)
+from spotting.teaching.quiz import (
     CHOOSE_LEVEL,
     Attempt,
     assess,
@@ -22,16 +32,6 @@ from spotting.teaching import (
     myths_and_facts,
     parse_choice,
     scenario_by_id,
-)
-from spotting.teaching_html import (
-    content_note_html,
-    data_uri,
-    facilitator_notes_html,
-    feedback_html,
-    handout_html,
-    myths_html,
-    reveal_html,
-    scenario_card_html,
 )
 
 SCENARIOS = load_knowledge().scenarios

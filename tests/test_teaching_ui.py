@@ -7,7 +7,7 @@ import base64
 import pytest
 
 from spotting import Knowledge
-from spotting.teaching_ui import TeachingApp
+from spotting.teaching.app import TeachingApp
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ import ipywidgets as widgets
 import pytest
 from traitlets import TraitError
 
-import spotting.ui
+import spotting.explorer.app
 from spotting import DISCLAIMER, Knowledge
-from spotting.ui import NOT_ANSWERED, NOT_ANSWERED_LABEL, App, options_for, shown_answers
+from spotting.explorer.app import NOT_ANSWERED, NOT_ANSWERED_LABEL, App, options_for, shown_answers
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "explorer.ipynb"
 
@@ -175,7 +175,7 @@ def test_an_unexpected_error_shows_a_kind_message_and_logs_no_answers(
     def broken(answers: object, knowledge: object) -> None:
         raise RuntimeError(f"boom with {answers}")
 
-    monkeypatch.setattr(spotting.ui, "explain", broken)
+    monkeypatch.setattr(spotting.explorer.app, "explain", broken)
     with caplog.at_level(logging.INFO, logger="spotting"):
         app.controls["age"].value = 73
     assert "Something went wrong" in app.results.value

@@ -16,7 +16,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
 
 from spotting import DISCLAIMER, Knowledge
-from spotting.ui import NOT_ANSWERED_LABEL
+from spotting.explorer.app import NOT_ANSWERED_LABEL
 
 pytestmark = pytest.mark.browser
 

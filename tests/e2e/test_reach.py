@@ -28,7 +28,7 @@ MAX_STEPS = 80
 """80 notches of 240 px is 19,200 px: far more than any result; a person would give up sooner."""
 
 SECTIONS = ("care", "red-flags", "causes", "would-change", "unanswered")
-"""Every section of a full result, top to bottom (see spotting.render_html.render_results)."""
+"""Every section of a full result, top to bottom (see spotting.explorer.results.render_results)."""
 
 # Answers that make every section appear: a red flag, causes, would-change and open questions.
 ANSWERS = {"pregnant": "Not sure (period late or could be pregnant)", "how_often": "It has happened before"}

@@ -77,7 +77,7 @@ def test_reveal_a_scenario_answer_the_quiz_and_see_feedback(
     answer = page.locator("section.reveal")
     expect(answer).to_contain_text("Call 999 or go to A&E now")
     expect(answer).to_contain_text(scenario.teaching_point)
-    expect(answer.locator(".visually-hidden").first).to_have_text("Immediate action required: ")
+    expect(answer.locator(".sp-visually-hidden").first).to_have_text("Immediate action required: ")
     # Voila scrolls an inner element, so a tall viewport is what captures the whole card.
     page.set_viewport_size({"width": 1280, "height": 3600})
     page.screenshot(path=str(artifacts / "teaching-scenario-reveal.png"))

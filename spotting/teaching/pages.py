@@ -13,34 +13,32 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from html import escape
 
-from .explain import DISCLAIMER, Explanation, explain
-from .knowledge import Knowledge, Scenario, load_knowledge
-from .render_html import citation
-from .render_text import said
-from .teaching import Attempt, Feedback, assess, is_sensitive, myths_and_facts, scenario_by_id
-from .urgency import Urgency
+from ..explain import DISCLAIMER, Explanation, explain
+from ..knowledge import Knowledge, Scenario, load_knowledge
+from ..markup import BASE_CSS, BORDER_PX, citation, urgency_label
+from ..render_text import said
+from ..urgency import Urgency
+from .quiz import Attempt, Feedback, assess, is_sensitive, myths_and_facts, scenario_by_id
 
 MAX_WHAT_IFS = 4  # enough for a discussion prompt without burying the answer
 
-TEACHING_CSS = """
+TEACHING_CSS = BASE_CSS + """
 .spotting-teaching { font-size: 1.25rem; line-height: 1.5; color: #212b32; max-width: 62rem; }
 .spotting-teaching.projector { font-size: 1.6rem; }
 .spotting-teaching h2, .spotting-teaching h3, .spotting-teaching h4 { line-height: 1.25; margin: 0.8em 0 0.3em; }
 .spotting-teaching .card { border: 2px solid #4c6272; border-radius: 4px; padding: 0.6em 1em; margin: 0.6em 0;
   background: #fff; }
+/* The border width comes from markup.BORDER_PX (inline), the one scale every view uses. */
 .spotting-teaching .level { border-left-style: solid; padding: 0.4em 0.8em; margin: 0.5em 0; background: #f0f4f5; }
-.spotting-teaching .level-self_care { border-left-width: 4px; border-left-color: #4c6272; }
-.spotting-teaching .level-routine { border-left-width: 6px; border-left-color: #005eb8; }
-.spotting-teaching .level-soon { border-left-width: 8px; border-left-color: #005eb8; }
-.spotting-teaching .level-urgent { border-left-width: 12px; border-left-color: #d5281b; }
-.spotting-teaching .level-emergency { border-left-width: 16px; border-left-color: #d5281b; background: #fde8e6; }
-.spotting-teaching .icon { font-weight: bold; margin-right: 0.4em; }
+.spotting-teaching .level-self_care { border-left-color: #4c6272; }
+.spotting-teaching .level-routine { border-left-color: #005eb8; }
+.spotting-teaching .level-soon { border-left-color: #005eb8; }
+.spotting-teaching .level-urgent { border-left-color: #d5281b; }
+.spotting-teaching .level-emergency { border-left-color: #d5281b; background: #fde8e6; }
 .spotting-teaching .feedback { border: 3px solid #005eb8; padding: 0.5em 1em; background: #eef7ff; }
 .spotting-teaching .note { border: 2px dashed #4c6272; padding: 0.4em 0.8em; background: #fff9e6; }
 .spotting-teaching .small, .spotting-teaching .sources { font-size: 0.85em; color: #3d4a55; }
 .spotting-teaching a { color: #004b93; text-decoration: underline; }
-.spotting-teaching .visually-hidden { position: absolute !important; width: 1px; height: 1px; overflow: hidden;
-  clip: rect(0 0 0 0); white-space: nowrap; }
 .spotting-teaching summary { cursor: pointer; font-weight: bold; min-height: 24px; }
 .spotting-teaching :focus-visible { outline: 3px solid #ffb81c; outline-offset: 2px; box-shadow: 0 0 0 5px #212b32; }
 """
@@ -94,10 +92,8 @@ def level_html(urgency: Urgency, knowledge: Knowledge, advice: str = "") -> str:
     level = knowledge.levels[urgency]
     body = f"<p>{escape(advice)}</p>" if advice else ""
     return (
-        f'<div class="level level-{urgency.id}">'
-        f'<span class="visually-hidden">{escape(level.hidden_text)} </span>'
-        f'<span class="icon" aria-hidden="true">{escape(level.icon)}</span>'
-        f"<strong>{escape(level.heading)}</strong>{body}</div>"
+        f'<div class="level level-{urgency.id}" style="border-left-width: {BORDER_PX[urgency] + 4}px">'
+        f"<strong>{urgency_label(level)}</strong>{body}</div>"
     )
 
 

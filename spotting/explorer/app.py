@@ -35,13 +35,13 @@ import ipywidgets as widgets
 from ipywidgets.widgets.widget_description import DescriptionStyle
 from ipywidgets.widgets.widget_string import HTMLStyle
 
-from .answers import AnswerError, validate_answers
-from .explain import explain
-from .knowledge import Knowledge, Question, load_knowledge
-from .relevance import relevant_answers, visible
-from .render_html import STYLE, render_banner, render_problem, render_results
+from ..answers import AnswerError, validate_answers
+from ..explain import explain
+from ..knowledge import Knowledge, Question, load_knowledge
+from ..relevance import relevant_answers, visible
+from .live import LiveRegion, SummaryDownload
+from .results import STYLE, render_banner, render_problem, render_results
 from .summary import FILENAME, summary_html
-from .widgets import LiveRegion, SummaryDownload
 
 logger = logging.getLogger(__name__)
 

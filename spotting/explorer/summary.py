@@ -14,9 +14,9 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from .explain import Explanation
-from .model import Knowledge
-from .render_html import long_date
+from ..explain import Explanation
+from ..markup import long_date
+from ..model import Knowledge
 
 TITLE = "Bleeding after sex: notes for my appointment"
 FILENAME = "spotting-summary.html"

@@ -19,13 +19,13 @@ import ipywidgets as widgets
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from .answers import AnswerError
-from .conditions import Node
-from .explain import explain
-from .knowledge import Knowledge, check_data, load_knowledge
-from .policy_doc import field_label
-from .render_text import to_text
-from .urgency import Urgency
+from ..answers import AnswerError
+from ..conditions import Node
+from ..explain import explain
+from ..knowledge import Knowledge, check_data, load_knowledge
+from ..policy_doc import field_label
+from ..render_text import to_text
+from ..urgency import Urgency
 
 DUE_SOON_DAYS = 90
 REVIEWED_TABLES = ("red_flags", "baseline", "advice", "causes", "myths", "scenarios")
@@ -336,28 +336,56 @@ class TryAnswersPanel:
         self.output.value = f'<div role="status" aria-live="polite">{result}</div>'
 
 
+class ReviewApp:
+    """The clinicians' notebook as one widget tree; the notebook ends on ``ReviewApp().container``.
+
+    The same shape as the explorer and the teaching app: ``_build_*`` helpers, and a
+    ``container``. The tables are read once; the only interactive part is the "try a set of
+    answers" panel, which has its own change handler and update.
+    """
+
+    def __init__(self, today: date | None = None, knowledge: Knowledge | None = None) -> None:
+        self.knowledge = knowledge or load_knowledge()
+        self.today = today or date.today()
+        self.panel = TryAnswersPanel(self.knowledge)
+        self.container = widgets.VBox([self._build_intro(), *self._build_sections(), self.panel.container])
+
+    def _sections(self) -> list[tuple[str, str, str]]:
+        knowledge, today = self.knowledge, self.today
+        terms = style(terms_table(knowledge), "Terms", "terms").to_html()
+        return [
+            ("check-data-report", "Check-data report", check_data_html(knowledge.directory)),
+            ("review-status", "Review status", styled_review_status(knowledge, today).to_html()),
+            ("policy", "Policy", styled_policy(knowledge).to_html() + terms),
+            ("causes", "Causes", style(causes_table(knowledge), "Causes", "causes").to_html()),
+            ("red-flags", "Red flags", style(red_flags_table(knowledge), "Red flags", "red-flags").to_html()),
+            ("coverage", "Coverage", styled_coverage(knowledge).to_html()),
+            ("sources", "Sources", style(sources_table(knowledge), "Sources", "sources").to_html()),
+        ]
+
+    def _build_intro(self) -> widgets.HTML:
+        due = (self.today + timedelta(days=DUE_SOON_DAYS)).isoformat()
+        contents = "".join(
+            f'<li><a href="#review-{anchor}">{escape(title)}</a></li>' for anchor, title, _ in self._sections()
+        )
+        return widgets.HTML(
+            "<p>For clinicians who maintain the content. Everything below is read from data/, "
+            f"exactly as the tool runs it. Rows due for review by {due} are highlighted.</p>"
+            f'<nav aria-label="Contents"><h2>Contents</h2><ul>{contents}</ul></nav>'
+        )
+
+    def _build_sections(self) -> list[widgets.HTML]:
+        """Each table in its own folding section (a native disclosure), open by default."""
+        return [
+            widgets.HTML(
+                f'<details open id="review-{anchor}"><summary><h2 style="display: inline">{escape(title)}</h2>'
+                f"</summary>{body}</details>",
+                layout=widgets.Layout(overflow="auto"),
+            )
+            for anchor, title, body in self._sections()
+        ]
+
+
 def review_app(today: date | None = None, knowledge: Knowledge | None = None) -> widgets.VBox:
-    """The whole clinicians' notebook as one widget, so the notebook stays two lines long."""
-    knowledge = knowledge or load_knowledge()
-    today = today or date.today()
-    sections = [
-        ("Check-data report", check_data_html(knowledge.directory)),
-        ("Review status", styled_review_status(knowledge, today).to_html()),
-        ("Policy", styled_policy(knowledge).to_html() + style(terms_table(knowledge), "Terms", "terms").to_html()),
-        ("Causes", style(causes_table(knowledge), "Causes", "causes").to_html()),
-        ("Red flags", style(red_flags_table(knowledge), "Red flags", "red-flags").to_html()),
-        ("Coverage", styled_coverage(knowledge).to_html()),
-        ("Sources", style(sources_table(knowledge), "Sources", "sources").to_html()),
-    ]
-    due = (today + timedelta(days=DUE_SOON_DAYS)).isoformat()
-    intro = (
-        "<p>For clinicians who maintain the content. Everything below is read from data/, "
-        f"exactly as the tool runs it. Rows due for review by {due} are highlighted.</p>"
-    )
-    children = [widgets.HTML(intro)]
-    children += [
-        widgets.HTML(f"<h2>{escape(title)}</h2>{body}", layout=widgets.Layout(overflow="auto"))
-        for title, body in sections
-    ]
-    children.append(TryAnswersPanel(knowledge).container)
-    return widgets.VBox(children)
+    """The review as one widget (kept for existing notebooks): ``ReviewApp(...).container``."""
+    return ReviewApp(today, knowledge).container

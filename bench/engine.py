@@ -1,4 +1,4 @@
-"""Engine benchmark: ``python -m spotting.bench`` prints load time and explain() latency.
+"""Engine benchmark: ``python bench/engine.py`` prints load time and explain() latency.
 
 Numbers, not assertions: timing belongs in a report, not in a test that flakes on a busy
 machine. Targets on the 2-core reference machine: load <= 300 ms, explain p99 <= 1 ms.
@@ -12,8 +12,8 @@ import statistics
 import time
 from typing import Any
 
-from .explain import explain
-from .knowledge import DEFAULT_DATA_DIR, Knowledge, _build, load_knowledge
+from spotting.explain import explain
+from spotting.knowledge import DEFAULT_DATA_DIR, Knowledge, _build, load_knowledge
 
 
 def random_answers(knowledge: Knowledge, rng: random.Random) -> dict[str, Any]:

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from .knowledge import Knowledge, load_knowledge
-from .render_html import citation
+from ..knowledge import Knowledge, load_knowledge
+from ..markup import citation
 
 
 @dataclass(frozen=True)

@@ -12,26 +12,16 @@ plain string building — no ipywidgets — so it is tested without a browser or
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from html import escape
 
-from .explain import Explanation
-from .model import Knowledge, Review
-from .render_text import answered, said
-from .urgency import Urgency
-
-CARE_CARD_BORDER_PX: dict[Urgency, int] = {
-    Urgency.SELF_CARE: 2,
-    Urgency.ROUTINE: 4,
-    Urgency.SOON: 6,
-    Urgency.URGENT: 8,
-    Urgency.EMERGENCY: 10,
-}
-"""Thicker border as urgency rises (NHS care cards), so urgency is visible without colour."""
+from ..explain import Explanation
+from ..markup import BASE_CSS, BORDER_PX, long_date, source_links, urgency_label
+from ..model import Knowledge, Review
+from ..render_text import answered, said
 
 FIT_HEADINGS: dict[str, str] = {"likely": "More likely", "possible": "Possible"}
 
-STYLE = """
+STYLE = BASE_CSS + """
 .sp-app { max-width: 72rem; color: #212b32; font-size: 1rem; line-height: 1.5; overflow: visible; }
 .sp-app .widget-box, .sp-app .jupyter-widgets { overflow: visible; }
 /* The live region is a Lumino widget (overflow: hidden) inside a flex column: without this it
@@ -40,9 +30,6 @@ STYLE = """
 /* Voila's output area clips overflow, which would stop the advice sticking to the screen. */
 .jp-OutputArea:has(.sp-app), .jp-OutputArea-child:has(.sp-app), .jp-OutputArea-output:has(.sp-app) {
   overflow: visible !important; }
-.sp-visually-hidden { position: absolute !important; width: 1px !important; height: 1px !important;
-  margin: 0 !important; padding: 0 !important; overflow: hidden !important; clip: rect(0 0 0 0) !important;
-  clip-path: inset(50%) !important; border: 0 !important; white-space: nowrap !important; }
 .sp-columns { display: flex; flex-flow: row wrap; gap: 1.5rem; align-items: flex-start; }
 .sp-questions { flex: 1 1 18rem; min-width: 0; max-width: 100%; }
 .sp-results-column { flex: 1 1 20rem; min-width: 0; max-width: 100%; }
@@ -86,8 +73,6 @@ STYLE = """
 .sp-care__heading { margin: 0; padding: 0.75rem 1rem; font-size: 1.3rem; line-height: 1.3; }
 .sp-care__content { padding: 0.5rem 1rem 1rem 1rem; }
 .sp-care__content p { margin: 0.5rem 0; }
-.sp-icon { display: inline-block; min-width: 2rem; margin-right: 0.5rem; padding: 0 0.3rem; text-align: center;
-  border: 2px solid currentColor; border-radius: 0.25rem; font-weight: 700; }
 .sp-care--emergency, .sp-care--urgent { border-color: #d5281b; }
 .sp-care--emergency .sp-care__heading, .sp-care--urgent .sp-care__heading { background: #d5281b; color: #ffffff; }
 .sp-care--emergency { background: #fff5f5; }
@@ -105,34 +90,6 @@ STYLE = """
 .sp-problem { border: 4px solid #212b32; padding: 0.75rem 1rem; margin: 0 0 1rem 0; }
 """
 """CSS for the explorer. Colours are NHS palette values chosen for at least 4.5:1 contrast."""
-
-
-def long_date(value: date) -> str:
-    """``21 November 2026``: unambiguous to readers in any country (no 11/21 vs 21/11)."""
-    return f"{value.day} {value:%B %Y}"
-
-
-def citation(source_id: str, knowledge: Knowledge, *, new_tab: bool = False) -> str:
-    """One source as a linked title with its publisher and year, escaped.
-
-    Only http(s) addresses become links, so a bad URL in data/ can never run script. The
-    explorer opens them in a new tab so a person's answers stay on screen.
-    """
-    source = knowledge.sources.get(source_id)
-    if source is None:
-        return escape(source_id)
-    title = escape(source.title)
-    if source.url.startswith(("https://", "http://")):
-        target = ' target="_blank" rel="noopener noreferrer"' if new_tab else ""
-        hint = '<span class="sp-visually-hidden"> (opens in a new tab)</span>' if new_tab else ""
-        title = f'<a href="{escape(source.url, quote=True)}"{target}>{title}{hint}</a>'
-    details = ", ".join(escape(str(part)) for part in (source.publisher, source.year) if part)
-    return f"{title} ({details})" if details else title
-
-
-def source_links(ids: Iterable[str], knowledge: Knowledge) -> str:
-    """Sources as links that open in a new tab, so the explorer keeps its state."""
-    return "; ".join(citation(source_id, knowledge, new_tab=True) for source_id in ids)
 
 
 def review_block(review: Review, knowledge: Knowledge) -> str:
@@ -160,7 +117,7 @@ def render_care_card(explanation: Explanation, knowledge: Knowledge) -> str:
     """The care card for the overall urgency: the action as heading, hidden urgency words first."""
     level = knowledge.levels[explanation.urgency]
     urgency_id = explanation.urgency.id
-    border = CARE_CARD_BORDER_PX[explanation.urgency]
+    border = BORDER_PX[explanation.urgency]
     body = [f"<p><strong>{escape(explanation.advice.message)}</strong></p>"]
     if not explanation.red_flags:
         body.append(f"<p>{escape(explanation.baseline.message)}</p>")
@@ -169,8 +126,7 @@ def render_care_card(explanation: Explanation, knowledge: Knowledge) -> str:
         f'<section class="sp-care sp-care--{urgency_id}" data-section="care" data-urgency="{urgency_id}" '
         f'style="border-width: {border}px" aria-labelledby="sp-care-heading">'
         f'<h2 class="sp-care__heading" id="sp-care-heading">'
-        f'<span class="sp-visually-hidden">{escape(level.hidden_text)} </span>'
-        f'<span class="sp-icon" aria-hidden="true">{escape(level.icon)}</span>{escape(level.heading)}</h2>'
+        f"{urgency_label(level)}</h2>"
         f'<div class="sp-care__content">{"".join(body)}</div></section>'
     )
 
@@ -285,8 +241,7 @@ def render_banner(explanation: Explanation, knowledge: Knowledge) -> str:
     level = knowledge.levels[explanation.urgency]
     return (
         f'<p class="sp-banner--{explanation.urgency.id}" data-urgency="{explanation.urgency.id}">'
-        f'<span class="sp-visually-hidden">{escape(level.hidden_text)} </span>'
-        f'<span class="sp-icon" aria-hidden="true">{escape(level.icon)}</span>{escape(level.heading)} '
+        f"{urgency_label(level)} "
         '<a href="#sp-care-heading">See why</a></p>'
     )
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .causes import fit_of
-from .explain import Explanation, explain
-from .knowledge import Cause, Knowledge, Scenario, load_knowledge
-from .render_text import said
-from .urgency import Urgency
+from ..causes import fit_of
+from ..explain import Explanation, explain
+from ..knowledge import Cause, Knowledge, Scenario, load_knowledge
+from ..render_text import said
+from ..urgency import Urgency
 
 VERDICT_WORDS: Mapping[str, str] = {
     "myth": "Myth",

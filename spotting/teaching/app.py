@@ -17,11 +17,10 @@ from html import escape
 
 import ipywidgets as widgets
 
+from ..explain import DISCLAIMER
+from ..knowledge import Knowledge, load_knowledge
 from .charts import CHART_CSS, charts_html
-from .explain import DISCLAIMER
-from .knowledge import Knowledge, load_knowledge
-from .teaching import Attempt, assess, cause_options, level_options, parse_choice, scenario_by_id
-from .teaching_html import (
+from .pages import (
     TEACHING_CSS,
     data_uri,
     facilitator_notes_html,
@@ -31,6 +30,7 @@ from .teaching_html import (
     reveal_html,
     scenario_card_html,
 )
+from .quiz import Attempt, assess, cause_options, level_options, parse_choice, scenario_by_id
 
 SECTIONS = (("Scenarios", "scenarios"), ("Myths and facts", "myths"), ("Charts", "charts"), ("Handout", "handout"))
 MODES = (("Learner", "learner"), ("Facilitator", "facilitator"))

@@ -1,0 +1,64 @@
+"""One markup vocabulary for every view: how urgency is named, how a source is cited, how a date
+is written. The explorer, the teaching pages, the charts and the summary all use these, so
+changing how urgency looks or reads is one function and one CSS block (NHS care cards: the words,
+a symbol and a border width carry urgency, never colour alone).
+
+Everything returned is escaped HTML; only http(s) addresses become links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from html import escape
+
+from .model import Knowledge, Level
+from .urgency import Urgency
+
+BORDER_PX: dict[Urgency, int] = {level: 2 + 2 * int(level) for level in Urgency}
+"""The one border scale: thicker as urgency rises (2 px for self-care … 10 px for an emergency)."""
+
+BASE_CSS = """
+.sp-visually-hidden { position: absolute !important; width: 1px !important; height: 1px !important;
+  margin: 0 !important; padding: 0 !important; overflow: hidden !important; clip: rect(0 0 0 0) !important;
+  clip-path: inset(50%) !important; border: 0 !important; white-space: nowrap !important; }
+.sp-icon { display: inline-block; min-width: 2rem; margin-right: 0.5rem; padding: 0 0.3rem; text-align: center;
+  border: 2px solid currentColor; border-radius: 0.25rem; font-weight: 700; }
+"""
+"""The classes every view's urgency label and citation rely on; each app's CSS includes it."""
+
+
+def urgency_label(level: Level) -> str:
+    """How every view names an urgency: hidden words for screen readers, a symbol, the action."""
+    return (
+        f'<span class="sp-visually-hidden">{escape(level.hidden_text)} </span>'
+        f'<span class="sp-icon" aria-hidden="true">{escape(level.icon)}</span>{escape(level.heading)}'
+    )
+
+
+def long_date(value: date) -> str:
+    """``21 November 2026``: unambiguous to readers in any country (no 11/21 vs 21/11)."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def citation(source_id: str, knowledge: Knowledge, *, new_tab: bool = False) -> str:
+    """One source as a linked title with its publisher and year, escaped.
+
+    Only http(s) addresses become links, so a bad URL in data/ can never run script. The
+    explorer opens them in a new tab so a person's answers stay on screen.
+    """
+    source = knowledge.sources.get(source_id)
+    if source is None:
+        return escape(source_id)
+    title = escape(source.title)
+    if source.url.startswith(("https://", "http://")):
+        target = ' target="_blank" rel="noopener noreferrer"' if new_tab else ""
+        hint = '<span class="sp-visually-hidden"> (opens in a new tab)</span>' if new_tab else ""
+        title = f'<a href="{escape(source.url, quote=True)}"{target}>{title}{hint}</a>'
+    details = ", ".join(escape(str(part)) for part in (source.publisher, source.year) if part)
+    return f"{title} ({details})" if details else title
+
+
+def source_links(ids: Iterable[str], knowledge: Knowledge) -> str:
+    """Sources as links that open in a new tab, so the explorer keeps its state."""
+    return "; ".join(citation(source_id, knowledge, new_tab=True) for source_id in ids)
