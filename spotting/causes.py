@@ -14,11 +14,10 @@ from functools import cache
 
 from .answers import Answers
 from .model import Cause, Knowledge
-from .urgency import Urgency
+from .urgency import Fit, Urgency
 
 LIKELY_SCORE = 3
 POSSIBLE_SCORE = 1
-FIT_RANK = {"likely": 0, "possible": 1, "unlikely": 2}
 
 
 @dataclass(frozen=True)
@@ -26,7 +25,7 @@ class CauseFit:
     """How one cause fits: its fit word, score, and the fields behind it."""
 
     cause: Cause
-    fit: str
+    fit: Fit
     score: int
     fields: frozenset[str]
 
@@ -36,7 +35,7 @@ def matches(cause: Cause, answers: Answers) -> list[bool]:
     return [rule.condition.test(answers) for rule in cause.rules]
 
 
-def fit_word(cause: Cause, matched: list[bool]) -> tuple[str | None, int]:
+def fit_word(cause: Cause, matched: list[bool]) -> tuple[Fit | None, int]:
     """The fit (None when excluded) and score, from which of the cause's rules matched."""
     score = cause.prior
     at_least = at_most = False
@@ -54,11 +53,11 @@ def fit_word(cause: Cause, matched: list[bool]) -> tuple[str | None, int]:
             at_least = True
         else:
             at_most = True
-    fit = "likely" if score >= LIKELY_SCORE else "possible" if score >= POSSIBLE_SCORE else "unlikely"
-    if at_most and fit == "likely":
-        fit = "possible"
-    if at_least and fit == "unlikely":
-        fit = "possible"
+    fit = Fit.LIKELY if score >= LIKELY_SCORE else Fit.POSSIBLE if score >= POSSIBLE_SCORE else Fit.UNLIKELY
+    if at_most and fit is Fit.LIKELY:
+        fit = Fit.POSSIBLE
+    if at_least and fit is Fit.UNLIKELY:
+        fit = Fit.POSSIBLE
     return fit, score
 
 
@@ -75,14 +74,14 @@ def fit_of(cause: Cause, answers: Answers, matched: list[bool] | None = None) ->
     return CauseFit(cause, fit, score, frozenset(fields))
 
 
-SHOWN_FITS = ("likely", "possible")
+SHOWN_FITS = (Fit.LIKELY, Fit.POSSIBLE)
 
 
 def _rank_key(fit: CauseFit, order: Mapping[str, int]) -> tuple[int, bool, int, bool, int]:
     """Best fit first; at equal fit cancer comes last (never above "no clear cause"); then the
     higher score; at equal score benign before serious; then data order (clinical review F8)."""
     kind = fit.cause.kind
-    return (FIT_RANK[fit.fit], kind == "cancer", -fit.score, kind == "serious", order[fit.cause.id])
+    return (-fit.fit.rank, kind == "cancer", -fit.score, kind == "serious", order[fit.cause.id])
 
 
 def card_urgency(fits: Iterable[CauseFit]) -> Urgency:
@@ -122,7 +121,7 @@ def rank_causes(
         for cause in knowledge.causes
         if (fit := fit_of(cause, answers, matched[cause.id] if matched else None)) is not None
     ]
-    shown = [fit for fit in fits if include_unlikely or fit.fit != "unlikely"]
+    shown = [fit for fit in fits if include_unlikely or fit.fit.shown]
     return sorted(shown, key=lambda f: _rank_key(f, _order(knowledge)))
 
 

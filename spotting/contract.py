@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from .urgency import Fit
+
 ANSWER_FIELDS: Final[dict[str, tuple[str, ...] | tuple[int, int] | str]] = {
     "age": (12, 100),
     "pregnant": ("no", "unsure", "yes"),
@@ -80,4 +82,4 @@ CAUSE_IDS: Final[tuple[str, ...]] = (
 )
 """Contract §4: the minimum set of cause ids."""
 
-FITS: Final[tuple[str, ...]] = ("likely", "possible", "unlikely")
+FITS: Final[tuple[str, ...]] = tuple(fit.value for fit in Fit)

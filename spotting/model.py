@@ -122,6 +122,67 @@ class Level:
 
 
 @dataclass(frozen=True)
+class TermDefinition:
+    """A named condition (terms.csv) that other rules use as ``@name``, with what it means."""
+
+    name: str
+    condition: Node
+    condition_text: str
+    meaning: str
+    sources: tuple[str, ...]
+
+
+STATISTIC_UNITS: tuple[str, ...] = ("percent", "ratio", "count")
+"""percent: value in 100; ratio: value in denominator ("1 in 44,000"); count: value of denominator."""
+
+
+@dataclass(frozen=True)
+class Statistic:
+    """One sourced figure (statistics.csv), checked at load: a proportion between 0 and 1."""
+
+    id: str
+    chart: str
+    label: str
+    value: float
+    denominator: int | None
+    unit: str
+    note: str
+    sources: tuple[str, ...]
+
+    @property
+    def proportion(self) -> float:
+        """The figure as a fraction of 1, whatever unit the row was written in."""
+        if self.unit == "percent":
+            return self.value / 100
+        if not self.denominator:
+            raise ValueError(f"statistic {self.id} has unit {self.unit} but no denominator")
+        return self.value / self.denominator
+
+    @property
+    def words(self) -> str:
+        """The figure in words, as written in the data: "1 in 44,000", "40.3 in 100"."""
+        value = f"{self.value:g}"
+        if self.unit == "percent":
+            return f"{value} in 100"
+        return f"{value} in {self.denominator:,}"
+
+
+MYTH_VERDICTS: tuple[str, ...] = ("myth", "needs_nuance", "supported", "unsupported")
+
+
+@dataclass(frozen=True)
+class Myth:
+    """A claim from the seed articles (myths.csv), checked against the evidence."""
+
+    id: str
+    seed_claim: str
+    claim: str
+    verdict: str
+    fact: str
+    review: Review
+
+
+@dataclass(frozen=True)
 class Scenario:
     """A teaching scenario: a short story with contract answers and the expected urgency."""
 
@@ -134,6 +195,7 @@ class Scenario:
     likely_causes: tuple[str, ...]
     teaching_point: str
     sources: tuple[str, ...]
+    review: Review | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -152,6 +214,9 @@ class Knowledge:
     causes: tuple[Cause, ...]
     scenarios: tuple[Scenario, ...]
     tables: Mapping[str, pd.DataFrame] = field(repr=False)
+    term_definitions: Mapping[str, TermDefinition] = field(default_factory=dict, repr=False)
+    myths: tuple[Myth, ...] = ()
+    statistics: tuple[Statistic, ...] = ()
 
     def table(self, name: str) -> pd.DataFrame:
         """A copy of a raw table (e.g. ``"myths"``) for notebooks and reports."""

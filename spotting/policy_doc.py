@@ -66,10 +66,8 @@ def generated(knowledge: Knowledge) -> str:
     out += ["", "### Advice sentences (for the final level, the first matching row)", ""]
     out += _rules_table(knowledge.advice, knowledge, text="advice")
     out += ["", "### Named conditions (terms)", "", "| term | means | in words |", "|---|---|---|"]
-    terms = knowledge.tables["terms"]
-    meanings = dict(zip(terms["name"], terms["meaning"], strict=True))
-    for name, node in knowledge.terms.items():
-        out.append(f"| `@{name}` | {_cell(meanings.get(name, ''))} | {_cell(words(node, knowledge))} |")
+    for term in knowledge.term_definitions.values():
+        out.append(f"| `@{term.name}` | {_cell(term.meaning)} | {_cell(words(term.condition, knowledge))} |")
     out += [
         "",
         "### Causes (ranked by fit; a card's own advice level is a floor for the overall advice)",

@@ -6,7 +6,7 @@ strings, is what lets the engine take "the most urgent of everything that applie
 
 from __future__ import annotations
 
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 
 class Urgency(IntEnum):
@@ -31,6 +31,25 @@ class Urgency(IntEnum):
         except KeyError:
             allowed = ", ".join(level.id for level in cls)
             raise ValueError(f"unknown urgency {value!r}; allowed: {allowed}") from None
+
+
+class Fit(StrEnum):
+    """How well a cause fits the answers. A ``str`` (the contract writes ``"likely"``), ordered by
+    ``rank``: likely above possible above unlikely."""
+
+    LIKELY = "likely"
+    POSSIBLE = "possible"
+    UNLIKELY = "unlikely"
+
+    @property
+    def rank(self) -> int:
+        """2 for likely, 1 for possible, 0 for unlikely: higher fits better."""
+        return {"likely": 2, "possible": 1, "unlikely": 0}[self.value]
+
+    @property
+    def shown(self) -> bool:
+        """Likely and possible causes are shown; unlikely ones are left out."""
+        return self is not Fit.UNLIKELY
 
 
 URGENCY_IDS: tuple[str, ...] = tuple(level.id for level in sorted(Urgency, reverse=True))

@@ -19,7 +19,7 @@ from .conditions import Compare, Node
 from .model import Cause, Knowledge, Question, Rule
 from .relevance import visible
 from .triage import urgency_of
-from .urgency import Urgency
+from .urgency import Fit, Urgency
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ class Trial:
         self.flags = flags
         self.base = base
         self._cause_matches: dict[str, list[bool]] = cause_matches if cause_matches is not None else {}
-        self._fits_now: dict[str, str | None] = {}
+        self._fits_now: dict[str, Fit | None] = {}
         self._fixed: dict[str, tuple[Urgency, Urgency]] = {}
         self._cards_fixed: dict[str, Urgency] = {}
         self._memo: dict[tuple[str, Any], Urgency] = {}
@@ -203,7 +203,7 @@ class Trial:
             )
         return self._cards_fixed[field]
 
-    def _trial_fit(self, cause: Cause, positions: tuple[int, ...], trial: Answers) -> str | None:
+    def _trial_fit(self, cause: Cause, positions: tuple[int, ...], trial: Answers) -> Fit | None:
         """The cause's fit with the trial answer, re-testing only the rules that read the field."""
         now = self._matched(cause)
         matched: list[bool] | None = None  # copied only when a rule's result flips
@@ -242,7 +242,7 @@ class Trial:
             self._cause_matches[cause.id] = matches(cause, self.answers)
         return self._cause_matches[cause.id]
 
-    def _fit_now(self, cause: Cause) -> str | None:
+    def _fit_now(self, cause: Cause) -> Fit | None:
         if cause.id not in self._fits_now:
             self._fits_now[cause.id] = fit_word(cause, self._matched(cause))[0]
         return self._fits_now[cause.id]

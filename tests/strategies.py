@@ -7,7 +7,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from spotting import load_knowledge
-from spotting.knowledge import Question
+from spotting.model import Question
 
 
 def value_strategy(question: Question) -> st.SearchStrategy[Any]:

@@ -66,10 +66,10 @@ def test_sti_chart_draws_exact_icon_arrays_with_a_key(knowledge: Knowledge) -> N
 
 
 def test_an_icon_array_is_never_rounded() -> None:
-    figure = Figure("x", "A third", 33.3, 100, "percent", "", ("S6",))
+    figure = Figure("x", "test", "A third", 33.3, 100, "percent", "", ("S6",))
     with pytest.raises(ValueError, match="exactly"):
         _icons(figure)
-    exact = Figure("y", "A quarter", 25, 100, "percent", "", ("S6",))
+    exact = Figure("y", "test", "A quarter", 25, 100, "percent", "", ("S6",))
     assert _icons(exact).count("<svg") == 100
 
 
@@ -99,14 +99,14 @@ def test_every_number_shown_comes_from_statistics_csv(knowledge: Knowledge) -> N
 
 
 def test_figure_words_and_proportion_follow_the_unit() -> None:
-    ratio = Figure("r", "", 1, 2400, "ratio", "", ())
-    percent = Figure("p", "", 40.3, 100, "percent", "", ())
-    count = Figure("c", "", 12, 2648, "count", "", ())
+    ratio = Figure("r", "test", "", 1, 2400, "ratio", "", ())
+    percent = Figure("p", "test", "", 40.3, 100, "percent", "", ())
+    count = Figure("c", "test", "", 12, 2648, "count", "", ())
     assert (ratio.words, ratio.proportion) == ("1 in 2,400", pytest.approx(1 / 2400))
     assert (percent.words, percent.proportion) == ("40.3 in 100", pytest.approx(0.403))
     assert count.words == "12 in 2,648"
     with pytest.raises(ValueError, match="denominator"):
-        _ = Figure("z", "", 1, None, "ratio", "", ()).proportion
+        _ = Figure("z", "test", "", 1, None, "ratio", "", ()).proportion
 
 
 def test_a_chart_with_no_rows_is_an_error(knowledge: Knowledge) -> None:

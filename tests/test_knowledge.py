@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from spotting import DataError, Knowledge, check_data, contract, load_knowledge
-from spotting.knowledge import DataProblem
+from spotting.errors import DataProblem
 
 
 def edit(path: Path, old: str, new: str, count: int = 1) -> None:
@@ -240,3 +240,31 @@ def test_tests_never_write_into_the_users_own_cache() -> None:
     from spotting.knowledge import _cache_dir
 
     assert not _cache_dir().resolve().is_relative_to(Path.home().resolve() / ".cache")
+
+
+# One row per broken figure: (the row's start, what it becomes, the column the problem names).
+BAD_STATISTICS = [
+    ("cancer_risk_age_20_24,", lambda line: line.replace(",ratio,", ",bananas,"), "unit"),
+    ("cancer_risk_age_20_24,", lambda line: line.replace(",1,44000,", ",1,,"), "denominator"),
+    ("colposcopy_cancer,", lambda line: line.replace(",0.6,100,", ",140,100,"), "value"),
+    ("ectopic_pregnancy_rate,", lambda line: line.replace(",1,90,", ",91,90,"), "value"),
+]
+
+
+@pytest.mark.parametrize(("row_start", "change", "column"), BAD_STATISTICS, ids=[case[2] for case in BAD_STATISTICS])
+def test_a_bad_statistic_fails_check_data_not_a_teaching_page(
+    data_copy: Path, row_start: str, change: Callable[[str], str], column: str
+) -> None:
+    path = data_copy / "statistics.csv"
+    row = line_of(path, row_start)
+    edit_line(path, row, change)
+    problem = only_problem(data_copy)
+    assert (problem.file, problem.row, problem.column) == ("statistics.csv", row, column)
+
+
+def test_records_replace_raw_tables(knowledge: Knowledge) -> None:
+    """Myths, statistics, terms and scenario review dates are typed records, checked at load."""
+    assert knowledge.myths and all(myth.review.sources for myth in knowledge.myths)
+    assert knowledge.statistics and all(0 <= s.proportion <= 1 for s in knowledge.statistics)
+    assert set(knowledge.term_definitions) == set(knowledge.terms)
+    assert all(scenario.review is not None for scenario in knowledge.scenarios)

@@ -21,7 +21,7 @@ CORE: dict[str, int] = {
     # 1 the data model: frozen records and the answers that are checked against them
     "model": 1, "answers": 1,
     # 2 the loader: reads and validates data/ once
-    "schemas": 2, "knowledge": 2,
+    "schemas": 2, "builders": 2, "knowledge": 2,
     # 3 the engine: pure functions over the model, never the loader
     "relevance": 3, "causes": 3, "triage": 3, "what_if": 3, "explain": 3,
     # 4 shared renderers

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from spotting import Knowledge, Urgency, load_knowledge
-from spotting.knowledge import Rule
+from spotting.model import Rule
 from spotting.review.app import (
     STATUS_STYLE,
     TryAnswersPanel,

@@ -16,7 +16,7 @@ import pytest
 import textstat
 
 from spotting import Knowledge, Urgency, check_data, explain, load_knowledge
-from spotting.knowledge import Scenario
+from spotting.model import Scenario
 
 SCENARIOS = load_knowledge().scenarios
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from spotting import DISCLAIMER, Knowledge, Urgency, explain, load_knowledge
-from spotting.knowledge import Scenario
+from spotting.model import Scenario
 from spotting.teaching.pages import (
     content_note_html,
     data_uri,

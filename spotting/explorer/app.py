@@ -37,7 +37,8 @@ from ipywidgets.widgets.widget_string import HTMLStyle
 
 from ..answers import AnswerError, validate_answers
 from ..explain import explain
-from ..knowledge import Knowledge, Question, load_knowledge
+from ..knowledge import load_knowledge
+from ..model import Knowledge, Question
 from ..relevance import relevant_answers, visible
 from .live import LiveRegion, SummaryDownload
 from .results import STYLE, render_banner, render_problem, render_results

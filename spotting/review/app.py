@@ -22,7 +22,8 @@ from pandas.io.formats.style import Styler
 from ..answers import AnswerError
 from ..conditions import Node
 from ..explain import explain
-from ..knowledge import Knowledge, check_data, load_knowledge
+from ..knowledge import check_data, load_knowledge
+from ..model import Knowledge
 from ..policy_doc import field_label
 from ..render_text import to_text
 from ..urgency import Urgency
@@ -132,9 +133,17 @@ def policy_table(knowledge: Knowledge) -> pd.DataFrame:
 
 def terms_table(knowledge: Knowledge) -> pd.DataFrame:
     """The named terms the policy uses (``@name``), in words and with their meaning."""
-    table = knowledge.table("terms")
-    table["in words"] = [condition_words(knowledge.terms[name], knowledge) for name in table["name"]]
-    return table[["name", "meaning", "in words", "condition"]]
+    return pd.DataFrame(
+        [
+            {
+                "name": term.name,
+                "meaning": term.meaning,
+                "in words": condition_words(term.condition, knowledge),
+                "condition": term.condition_text,
+            }
+            for term in knowledge.term_definitions.values()
+        ]
+    )
 
 
 def review_status(knowledge: Knowledge, today: date) -> pd.DataFrame:

@@ -18,7 +18,8 @@ from html import escape
 import ipywidgets as widgets
 
 from ..explain import DISCLAIMER
-from ..knowledge import Knowledge, load_knowledge
+from ..knowledge import load_knowledge
+from ..model import Knowledge
 from .charts import CHART_CSS, charts_html
 from .pages import (
     TEACHING_CSS,

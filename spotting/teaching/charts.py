@@ -16,38 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from ..knowledge import Knowledge, load_knowledge
+from ..knowledge import load_knowledge
 from ..markup import citation
+from ..model import Knowledge, Statistic
 
-
-@dataclass(frozen=True)
-class Figure:
-    """One sourced figure (a row of statistics.csv)."""
-
-    id: str
-    label: str
-    value: float
-    denominator: int | None
-    unit: str
-    note: str
-    sources: tuple[str, ...]
-
-    @property
-    def proportion(self) -> float:
-        """The figure as a fraction of 1, whatever unit the row was written in."""
-        if self.unit == "percent":
-            return self.value / 100
-        if not self.denominator:
-            raise ValueError(f"statistic {self.id} has unit {self.unit} but no denominator")
-        return self.value / self.denominator
-
-    @property
-    def words(self) -> str:
-        """The figure in words, as written in the data: "1 in 44,000", "40.3 in 100"."""
-        value = f"{self.value:g}"
-        if self.unit == "percent":
-            return f"{value} in 100"
-        return f"{value} in {self.denominator:,}"
+Figure = Statistic
+"""A figure on a chart is a row of statistics.csv, checked when the knowledge base loads."""
 
 
 @dataclass(frozen=True)
@@ -89,23 +63,11 @@ _PERSON = (
 
 
 def figures(knowledge: Knowledge, chart: str) -> list[Figure]:
-    """The rows of statistics.csv for one chart, in file order; an empty chart is an error."""
-    table = knowledge.table("statistics")
-    rows = table[table["chart"] == chart].to_dict("records")
-    if not rows:
+    """The figures of one chart, in file order; an empty chart is an error."""
+    items = [statistic for statistic in knowledge.statistics if statistic.chart == chart]
+    if not items:
         raise ValueError(f"statistics.csv has no rows for chart {chart!r}")
-    return [
-        Figure(
-            id=row["id"],
-            label=row["label"],
-            value=float(row["value"]),
-            denominator=int(row["denominator"]) if row["denominator"] else None,
-            unit=row["unit"],
-            note=row["note"],
-            sources=tuple(part for part in row["sources"].split(";") if part),
-        )
-        for row in rows
-    ]
+    return items
 
 
 def _source_line(ids: Sequence[str], knowledge: Knowledge) -> str:

@@ -14,8 +14,9 @@ from datetime import date
 from html import escape
 
 from ..explain import DISCLAIMER, Explanation, explain
-from ..knowledge import Knowledge, Scenario, load_knowledge
+from ..knowledge import load_knowledge
 from ..markup import BASE_CSS, BORDER_PX, citation, urgency_label
+from ..model import Knowledge, Scenario
 from ..render_text import said
 from ..urgency import Urgency
 from .quiz import Attempt, Feedback, assess, is_sensitive, myths_and_facts, scenario_by_id
@@ -134,15 +135,14 @@ def reveal_html(scenario: Scenario, knowledge: Knowledge | None = None) -> str:
         f"{_what_ifs(explanation, knowledge)}"
         f"<h4>Teaching point</h4><p>{escape(scenario.teaching_point)}</p>"
         f"{sources_html(scenario.sources, knowledge)}"
-        f'<p class="small">Scenario last reviewed {escape(_review_dates(knowledge, scenario.id))}.</p>'
+        f'<p class="small">Scenario last reviewed {escape(_review_dates(scenario))}.</p>'
         "</section>"
     )
 
 
-def _review_dates(knowledge: Knowledge, scenario_id: str) -> str:
-    table = knowledge.table("scenarios")
-    row = table[table["id"] == scenario_id].iloc[0]
-    return f"{row['last_reviewed']}; next review due {row['next_review_due']}"
+def _review_dates(scenario: Scenario) -> str:
+    assert scenario.review is not None  # the loader always sets it
+    return f"{scenario.review.last_reviewed.isoformat()}; next review due {scenario.review.next_review_due.isoformat()}"
 
 
 def feedback_html(feedback: Feedback, knowledge: Knowledge | None = None) -> str:

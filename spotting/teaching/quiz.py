@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from ..causes import fit_of
 from ..explain import Explanation, explain
-from ..knowledge import Cause, Knowledge, Scenario, load_knowledge
+from ..knowledge import load_knowledge
+from ..model import Cause, Knowledge, Scenario
 from ..render_text import said
 from ..urgency import Urgency
 
@@ -226,15 +227,15 @@ def myths_and_facts(knowledge: Knowledge | None = None) -> list[MythFact]:
     knowledge = knowledge or load_knowledge()
     return [
         MythFact(
-            id=row["id"],
-            seed_claim=row["seed_claim"],
-            claim=row["claim"],
-            verdict=row["verdict"],
-            verdict_words=VERDICT_WORDS[row["verdict"]],
-            fact=row["fact"],
-            sources=tuple(part for part in row["sources"].split(";") if part),
-            last_reviewed=row["last_reviewed"],
-            next_review_due=row["next_review_due"],
+            id=myth.id,
+            seed_claim=myth.seed_claim,
+            claim=myth.claim,
+            verdict=myth.verdict,
+            verdict_words=VERDICT_WORDS[myth.verdict],
+            fact=myth.fact,
+            sources=myth.review.sources,
+            last_reviewed=myth.review.last_reviewed.isoformat(),
+            next_review_due=myth.review.next_review_due.isoformat(),
         )
-        for row in knowledge.table("myths").to_dict("records")
+        for myth in knowledge.myths
     ]

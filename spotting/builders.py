@@ -1,0 +1,378 @@
+"""One small builder per table: validated tables in, frozen records out, problems collected.
+
+The loader (``knowledge.py``) reads and schema-checks the CSV files; these functions check what
+spans tables (sources exist, conditions parse, every level has advice, scenario answers fit the
+contract) and build the value classes of ``model.py``. Each problem names its file, row and
+column; the loader refuses the whole knowledge base if there is even one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from types import MappingProxyType
+
+import pandas as pd
+
+from . import contract
+from .answers import check_answers
+from .conditions import Node, parse
+from .errors import AnswerError, ConditionError, DataProblem
+from .model import (
+    MYTH_VERDICTS,
+    STATISTIC_UNITS,
+    Cause,
+    CauseRule,
+    Knowledge,
+    Level,
+    Myth,
+    Question,
+    Review,
+    Rule,
+    Scenario,
+    Source,
+    Statistic,
+    TermDefinition,
+)
+from .urgency import Urgency
+
+
+@dataclass
+class Context:
+    """The tables being built and the problems found so far, with the checks every table shares."""
+
+    directory: Path
+    tables: dict[str, pd.DataFrame]
+    problems: list[DataProblem] = field(default_factory=list)
+
+    def problem(self, file: str, row: int | None, column: str | None, message: str) -> None:
+        self.problems.append(DataProblem(file, row, column, message))
+
+    def rows(self, name: str) -> list[tuple[int, dict[str, str]]]:
+        frame = self.tables[name]
+        return [(index + 2, record) for index, record in enumerate(frame.to_dict("records"))]
+
+    def parse(
+        self, file: str, row: int, column: str, text: str, questions: Mapping[str, Question], terms: Mapping[str, Node]
+    ) -> Node | None:
+        try:
+            return parse(text, questions, terms)
+        except ConditionError as error:
+            self.problem(file, row, column, str(error))
+            return None
+
+    def check_sources(self, file: str, row: int, cell: str, sources: Mapping[str, Source]) -> tuple[str, ...]:
+        ids = tuple(part for part in cell.split(";") if part)
+        for source_id in ids:
+            if source_id not in sources:
+                self.problem(file, row, "sources", f"source {source_id} is not in sources.csv")
+        return ids
+
+    def review(self, file: str, row_number: int, row: Mapping[str, str], sources: Mapping[str, Source]) -> Review:
+        ids = self.check_sources(file, row_number, row["sources"], sources)
+        last, due = self.check_dates(file, row_number, row)
+        return Review(ids, last, due, row.get("clinician_review") == "yes")
+
+    def check_dates(self, file: str, row_number: int, row: Mapping[str, str]) -> tuple[date, date]:
+        last = date.fromisoformat(row["last_reviewed"])
+        due = date.fromisoformat(row["next_review_due"])
+        if due <= last:
+            self.problem(file, row_number, "next_review_due", "must be after last_reviewed")
+        return last, due
+
+
+def build(directory: Path, tables: dict[str, pd.DataFrame]) -> tuple[Knowledge, list[DataProblem]]:
+    """Every table in the order data/README.md gives: each may refer only to those above it."""
+    ctx = Context(directory, tables)
+    sources = build_sources(ctx)
+    groups = build_groups(ctx)
+    questions = build_questions(ctx, groups)
+    definitions = build_terms(ctx, questions, sources)
+    terms = {name: definition.condition for name, definition in definitions.items()}
+    levels = build_levels(ctx, sources)
+    red_flags = build_rules(ctx, "red_flags.csv", questions, terms, sources)
+    baselines = build_rules(ctx, "baseline.csv", questions, terms, sources)
+    advice = build_rules(ctx, "advice.csv", questions, terms, sources)
+    causes = build_causes(ctx, questions, terms, sources)
+    check_cover(ctx, baselines, advice)
+    scenarios = build_scenarios(ctx, questions, sources, {cause.id for cause in causes})
+    myths = build_myths(ctx, sources)
+    statistics = build_statistics(ctx, sources)
+    frozen_tables = MappingProxyType({name.removesuffix(".csv"): frame for name, frame in ctx.tables.items()})
+    knowledge = Knowledge(
+        directory=ctx.directory,
+        sources=MappingProxyType(sources),
+        groups=MappingProxyType(groups),
+        questions=MappingProxyType(questions),
+        terms=MappingProxyType(terms),
+        levels=MappingProxyType(levels),
+        red_flags=tuple(sorted(red_flags, key=lambda r: -r.urgency)),
+        baselines=tuple(baselines),
+        advice=tuple(sorted(advice, key=lambda r: (-r.urgency, r.order))),
+        causes=tuple(causes),
+        scenarios=tuple(scenarios),
+        tables=frozen_tables,
+        term_definitions=MappingProxyType(definitions),
+        myths=tuple(myths),
+        statistics=tuple(statistics),
+    )
+    return knowledge, ctx.problems
+
+
+def build_sources(ctx: Context) -> dict[str, Source]:
+    return {
+        row["id"]: Source(
+            id=row["id"],
+            title=row["title"],
+            publisher=row["publisher"],
+            year=int(row["year"]) if row["year"] else None,
+            url=row["url"].split(" ; ")[0],
+            authority=row["authority"],
+        )
+        for _, row in ctx.rows("sources.csv")
+    }
+
+
+def build_questions(ctx: Context, groups: Mapping[str, str]) -> dict[str, Question]:
+    choices: dict[str, list[tuple[int, str, str]]] = {}
+    for _, row in ctx.rows("choices.csv"):
+        choices.setdefault(row["field"], []).append((int(row["order"]), row["value"], row["label"]))
+    raw = sorted(ctx.rows("questions.csv"), key=lambda r: int(r[1]["order"]))
+    questions: dict[str, Question] = {}
+    for row_number, row in raw:
+        name = row["field"]
+        if row["group"] not in groups:
+            ctx.problem("questions.csv", row_number, "group", f"unknown group {row['group']!r}")
+        options = sorted(choices.get(name, []))
+        if row["kind"] == "choice" and not options:
+            ctx.problem("questions.csv", row_number, "kind", f"choice question {name!r} has no rows in choices.csv")
+        if row["kind"] != "choice" and options:
+            ctx.problem("choices.csv", None, "field", f"{name!r} is not a choice question")
+        if row["kind"] == "integer" and not (row["minimum"] and row["maximum"]):
+            ctx.problem("questions.csv", row_number, "minimum", "integer questions need a minimum and a maximum")
+        questions[name] = Question(
+            field=name,
+            group=row["group"],
+            order=int(row["order"]),
+            priority=int(row["priority"]),
+            label=row["label"],
+            help=row["help"],
+            kind=row["kind"],
+            minimum=int(row["minimum"]) if row["minimum"] else None,
+            maximum=int(row["maximum"]) if row["maximum"] else None,
+            choices=tuple(value for _, value, _ in options),
+            choice_labels=MappingProxyType({value: label for _, value, label in options}),
+            show_if=None,
+            offer_change=row["offer_change"] == "yes",
+        )
+    for field_name in choices:
+        if field_name not in questions:
+            ctx.problem("choices.csv", None, "field", f"unknown question {field_name!r}")
+    check_contract(ctx, questions, {r["field"]: n for n, r in raw})
+    # show_if may refer to any question, so parse it once all questions exist.
+    for row_number, row in raw:
+        if row["show_if"].strip():
+            node = ctx.parse("questions.csv", row_number, "show_if", row["show_if"], questions, {})
+            questions[row["field"]] = replace(questions[row["field"]], show_if=node)
+    return questions
+
+
+def check_contract(ctx: Context, questions: Mapping[str, Question], rows: Mapping[str, int]) -> None:
+    for name, allowed in contract.ANSWER_FIELDS.items():
+        question = questions.get(name)
+        if question is None:
+            ctx.problem("questions.csv", None, "field", f"contract field {name!r} is missing")
+            continue
+        row = rows.get(name)
+        if allowed == "boolean":
+            expected_kind = "boolean"
+        elif isinstance(allowed[0], int):
+            expected_kind = "integer"
+            if (question.minimum, question.maximum) != allowed:
+                ctx.problem("questions.csv", row, "minimum", f"contract range for {name} is {allowed[0]}-{allowed[1]}")
+        else:
+            expected_kind = "choice"
+            missing = [value for value in allowed if value not in question.choices]
+            if missing:
+                ctx.problem("choices.csv", None, "value", f"{name} is missing contract values {', '.join(missing)}")
+        if question.kind != expected_kind:
+            ctx.problem("questions.csv", row, "kind", f"contract says {name} is {expected_kind}")
+
+
+def build_groups(ctx: Context) -> dict[str, str]:
+    """Question groups (id to title) in display order."""
+    rows = sorted(ctx.rows("groups.csv"), key=lambda r: int(r[1]["order"]))
+    return {row["id"]: row["title"] for _, row in rows}
+
+
+def build_terms(
+    ctx: Context, questions: Mapping[str, Question], sources: Mapping[str, Source]
+) -> dict[str, TermDefinition]:
+    """Named conditions; a term may use only the terms defined on the rows above it."""
+    definitions: dict[str, TermDefinition] = {}
+    nodes: dict[str, Node] = {}
+    for row_number, row in ctx.rows("terms.csv"):
+        ids = ctx.check_sources("terms.csv", row_number, row["sources"], sources)
+        node = ctx.parse("terms.csv", row_number, "condition", row["condition"], questions, nodes)
+        if node is not None:
+            nodes[row["name"]] = node
+            definitions[row["name"]] = TermDefinition(row["name"], node, row["condition"], row["meaning"], ids)
+    return definitions
+
+
+def build_myths(ctx: Context, sources: Mapping[str, Source]) -> list[Myth]:
+    """The seed articles' claims with their verdicts (the verdict list is in model.MYTH_VERDICTS)."""
+    myths = []
+    for row_number, row in ctx.rows("myths.csv"):
+        review = ctx.review("myths.csv", row_number, row, sources)
+        if row["verdict"] not in MYTH_VERDICTS:
+            ctx.problem("myths.csv", row_number, "verdict", f"must be one of {', '.join(MYTH_VERDICTS)}")
+        myths.append(Myth(row["id"], row["seed_claim"], row["claim"], row["verdict"], row["fact"], review))
+    return myths
+
+
+def build_statistics(ctx: Context, sources: Mapping[str, Source]) -> list[Statistic]:
+    """Sourced figures for the charts, checked here so a bad figure fails check-data, not a lesson."""
+    statistics = []
+    for row_number, row in ctx.rows("statistics.csv"):
+        ids = ctx.check_sources("statistics.csv", row_number, row["sources"], sources)
+        value = float(row["value"])
+        denominator = int(row["denominator"]) if row["denominator"] else None
+        if row["unit"] not in STATISTIC_UNITS:
+            ctx.problem("statistics.csv", row_number, "unit", f"must be one of {', '.join(STATISTIC_UNITS)}")
+            continue
+        if row["unit"] != "percent" and not denominator:
+            ctx.problem("statistics.csv", row_number, "denominator", f"a {row['unit']} needs a denominator")
+            continue
+        if value > (100 if row["unit"] == "percent" else denominator or 0):
+            ctx.problem(
+                "statistics.csv", row_number, "value", "is more than the whole (the proportion would be over 1)"
+            )
+            continue
+        statistics.append(
+            Statistic(row["id"], row["chart"], row["label"], value, denominator, row["unit"], row["note"], ids)
+        )
+    return statistics
+
+
+def build_levels(ctx: Context, sources: Mapping[str, Source]) -> dict[Urgency, Level]:
+    levels = {}
+    for row_number, row in ctx.rows("urgency_levels.csv"):
+        ctx.check_sources("urgency_levels.csv", row_number, row["sources"], sources)
+        urgency = Urgency.from_id(row["id"])
+        if int(row["rank"]) != int(urgency):
+            ctx.problem("urgency_levels.csv", row_number, "rank", f"rank of {urgency.id} must be {int(urgency)}")
+        levels[urgency] = Level(urgency, row["heading"], row["hidden_text"], row["icon"], row["action"])
+    for urgency in Urgency:
+        if urgency not in levels:
+            ctx.problem("urgency_levels.csv", None, "id", f"level {urgency.id} is missing")
+    return levels
+
+
+def build_rules(
+    ctx: Context, file: str, questions: Mapping[str, Question], terms: Mapping[str, Node], sources: Mapping[str, Source]
+) -> list[Rule]:
+    rules = []
+    for row_number, row in ctx.rows(file):
+        node = ctx.parse(file, row_number, "condition", row["condition"], questions, terms)
+        review = ctx.review(file, row_number, row, sources)
+        if node is None:
+            continue
+        rules.append(
+            Rule(
+                id=row["id"],
+                urgency=Urgency.from_id(row["urgency"]),
+                condition=node,
+                condition_text=row["condition"],
+                message=row.get("message") or row.get("text", ""),
+                review=review,
+                order=int(row.get("order") or 0),
+            )
+        )
+    return rules
+
+
+def build_causes(
+    ctx: Context, questions: Mapping[str, Question], terms: Mapping[str, Node], sources: Mapping[str, Source]
+) -> list[Cause]:
+    rules: dict[str, list[CauseRule]] = {}
+    for row_number, row in ctx.rows("cause_rules.csv"):
+        node = ctx.parse("cause_rules.csv", row_number, "condition", row["condition"], questions, terms)
+        ctx.check_sources("cause_rules.csv", row_number, row["sources"], sources)
+        weight = int(row["weight"])
+        if row["effect"] in ("raise", "lower") and weight < 1:
+            ctx.problem("cause_rules.csv", row_number, "weight", "raise and lower rules need a weight of 1 or more")
+        if node is not None:
+            rules.setdefault(row["cause_id"], []).append(
+                CauseRule(node, row["condition"], row["effect"], weight, row["note"])
+            )
+    causes = []
+    for row_number, row in ctx.rows("causes.csv"):
+        review = ctx.review("causes.csv", row_number, row, sources)
+        causes.append(
+            Cause(
+                id=row["id"],
+                name=row["name"],
+                summary=row["summary"],
+                next_step=row["next_step"],
+                prior=int(row["prior"]),
+                figure=row["figure"],
+                review=review,
+                rules=tuple(rules.pop(row["id"], [])),
+                advice_urgency=Urgency.from_id(row["advice_urgency"]),
+                kind=row["kind"],
+            )
+        )
+    for cause_id in rules:
+        ctx.problem("cause_rules.csv", None, "cause_id", f"unknown cause {cause_id!r}")
+    present = {cause.id for cause in causes}
+    for cause_id in contract.CAUSE_IDS:
+        if cause_id not in present:
+            ctx.problem("causes.csv", None, "id", f"contract cause id {cause_id!r} is missing")
+    return causes
+
+
+def build_scenarios(
+    ctx: Context, questions: Mapping[str, Question], sources: Mapping[str, Source], cause_ids: set[str]
+) -> list[Scenario]:
+    scenarios = []
+    for row_number, row in ctx.rows("scenarios.csv"):
+        review = ctx.review("scenarios.csv", row_number, row, sources)
+        try:
+            answers = check_answers(json.loads(row["answers"]), questions)
+        except json.JSONDecodeError as error:
+            ctx.problem("scenarios.csv", row_number, "answers", f"not valid JSON: {error.msg}")
+            continue
+        except AnswerError as error:
+            ctx.problem("scenarios.csv", row_number, "answers", str(error))
+            continue
+        likely = tuple(part for part in row["likely_causes"].split(";") if part)
+        for cause_id in likely:
+            if cause_id not in cause_ids:
+                ctx.problem("scenarios.csv", row_number, "likely_causes", f"unknown cause {cause_id!r}")
+        scenarios.append(
+            Scenario(
+                id=row["id"],
+                title=row["title"],
+                life_stage=row["life_stage"],
+                story=row["story"],
+                answers=answers,
+                expected_urgency=Urgency.from_id(row["expected_urgency"]),
+                likely_causes=likely,
+                teaching_point=row["teaching_point"],
+                sources=review.sources,
+                review=review,
+            )
+        )
+    return scenarios
+
+
+def check_cover(ctx: Context, baselines: list[Rule], advice: list[Rule]) -> None:
+    if not any(r.urgency is Urgency.ROUTINE and r.condition_text.strip() == "always" for r in baselines):
+        ctx.problem("baseline.csv", None, "condition", "needs a routine row with condition 'always'")
+    for urgency in Urgency:
+        if not any(r.urgency is urgency and r.condition_text.strip() == "always" for r in advice):
+            ctx.problem("advice.csv", None, "condition", f"level {urgency.id} needs a row with condition 'always'")
