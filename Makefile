@@ -34,6 +34,7 @@ dashboard: $(STAMP)
 test: $(STAMP) browser
 	@cache=$$(mktemp -d) && trap 'rm -rf "$$cache"' EXIT && export SPOTTING_CACHE_DIR="$$cache" && set -x && \
 	$(BIN)/ruff check spotting tests bench && \
+	$(BIN)/mypy && \
 	$(BIN)/python -m spotting check-data && \
 	$(BIN)/python -m spotting policy-doc --check && \
 	$(BIN)/python -m pytest && \
@@ -41,6 +42,7 @@ test: $(STAMP) browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check spotting tests bench
+	$(BIN)/mypy
 
 bench: $(STAMP) browser
 	$(BIN)/python bench/engine.py

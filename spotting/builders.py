@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
+from typing import cast
 
 import pandas as pd
 
@@ -52,8 +53,11 @@ class Context:
         self.problems.append(DataProblem(file, row, column, message))
 
     def rows(self, name: str) -> list[tuple[int, dict[str, str]]]:
-        frame = self.tables[name]
-        return [(index + 2, record) for index, record in enumerate(frame.to_dict("records"))]
+        """Each row with its line number as an editor shows it (the header is line 1).
+
+        The tables are read as text (``dtype=str``), so every cell is a ``str``."""
+        records = cast(list[dict[str, str]], self.tables[name].to_dict("records"))
+        return [(index + 2, record) for index, record in enumerate(records)]
 
     def parse(
         self, file: str, row: int, column: str, text: str, questions: Mapping[str, Question], terms: Mapping[str, Node]
@@ -195,7 +199,7 @@ def check_contract(ctx: Context, questions: Mapping[str, Question], rows: Mappin
                 ctx.problem("questions.csv", row, "minimum", f"contract range for {name} is {allowed[0]}-{allowed[1]}")
         else:
             expected_kind = "choice"
-            missing = [value for value in allowed if value not in question.choices]
+            missing = [str(value) for value in allowed if value not in question.choices]
             if missing:
                 ctx.problem("choices.csv", None, "value", f"{name} is missing contract values {', '.join(missing)}")
         if question.kind != expected_kind:

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from .answers import AnswerError
+from .errors import AnswerError, DataError
 from .explain import explain
-from .knowledge import DataError, check_data, load_knowledge
+from .knowledge import check_data, load_knowledge
 from .render_text import to_text
 
 EXIT_OK, EXIT_DATA, EXIT_ANSWERS = 0, 1, 2

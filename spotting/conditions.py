@@ -40,11 +40,17 @@ _TOKEN = re.compile(r"\s*(?:(?P<op><=|>=|!=|=|<|>)|(?P<punct>[&|!(){},@])|(?P<wo
 class FieldSpec(Protocol):
     """What the parser needs to know about a question field."""
 
-    name: str
-    kind: str  # "integer", "boolean" or "choice"
-    choices: tuple[str, ...]
-    minimum: int | None
-    maximum: int | None
+    # Read-only properties, so a frozen Question (whose fields cannot be set) fits the protocol.
+    @property
+    def name(self) -> str: ...
+    @property
+    def kind(self) -> str: ...  # "integer", "boolean" or "choice"
+    @property
+    def choices(self) -> tuple[str, ...]: ...
+    @property
+    def minimum(self) -> int | None: ...
+    @property
+    def maximum(self) -> int | None: ...
 
 
 _ABSENT = object()  # never equal to, or a member of, any allowed value

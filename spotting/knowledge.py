@@ -17,11 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from .builders import build
-from .model import (  # re-exported: the value classes are part of this module's API
-    DataError,
-    DataProblem,
-    Knowledge,
-)
+from .errors import DataError, DataProblem
+from .model import Knowledge
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 CONDITION_TABLES = ("red_flags.csv", "baseline.csv", "advice.csv", "cause_rules.csv")
@@ -158,16 +155,17 @@ def _short(error: Exception) -> str:
 
 def _schema_problems(name: str, cases: pd.DataFrame) -> list[DataProblem]:
     problems = []
-    for case in cases.itertuples(index=False):
-        check = str(case.check)
-        column = None if pd.isna(case.column) else str(case.column)
+    for case in cases.to_dict("records"):
+        check = str(case["check"])
+        column = None if pd.isna(case["column"]) else str(case["column"])
+        failure = case["failure_case"]
         if check == "column_in_dataframe":
-            problems.append(DataProblem(name, 1, str(case.failure_case), "required column is missing"))
+            problems.append(DataProblem(name, 1, str(failure), "required column is missing"))
             continue
-        row = None if pd.isna(case.index) else int(case.index) + 2
+        row = None if pd.isna(case["index"]) else int(case["index"]) + 2
         if check == "field_uniqueness":
-            message = f"{case.failure_case!r} appears more than once; ids must be unique"
+            message = f"{failure!r} appears more than once; ids must be unique"
         else:
-            message = f"{case.failure_case!r} {check}" if case.failure_case is not None else check
+            message = f"{failure!r} {check}" if failure is not None else check
         problems.append(DataProblem(name, row, column, message))
     return sorted(problems, key=lambda p: (p.row or 0, p.column or ""))

@@ -15,7 +15,6 @@ from typing import Any
 import pandas as pd
 
 from .conditions import Node
-from .errors import DataError, DataProblem  # noqa: F401  (kept importable from here)
 from .urgency import Urgency
 
 

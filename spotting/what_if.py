@@ -292,7 +292,7 @@ def _number_changes(trial: Trial, name: str, given: Any, current: Urgency) -> li
 def _nearer(value: int, best: int, given: Any) -> bool:
     if given is _NOTHING:
         return value < best
-    return abs(value - given) < abs(best - given)
+    return bool(abs(value - given) < abs(best - given))
 
 
 def unanswered(trial: Trial, current: Urgency) -> list[str]:

@@ -35,7 +35,8 @@ import ipywidgets as widgets
 from ipywidgets.widgets.widget_description import DescriptionStyle
 from ipywidgets.widgets.widget_string import HTMLStyle
 
-from ..answers import AnswerError, validate_answers
+from ..answers import validate_answers
+from ..errors import AnswerError
 from ..explain import explain
 from ..knowledge import load_knowledge
 from ..model import Knowledge, Question

@@ -14,13 +14,14 @@ import json
 from datetime import date, timedelta
 from html import escape
 from pathlib import Path
+from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from ..answers import AnswerError
 from ..conditions import Node
+from ..errors import AnswerError
 from ..explain import explain
 from ..knowledge import check_data, load_knowledge
 from ..model import Knowledge
@@ -334,7 +335,7 @@ class TryAnswersPanel:
         )
         self._update()
 
-    def _load_scenario(self, change: dict) -> None:
+    def _load_scenario(self, change: dict[str, Any]) -> None:
         for scenario in self.knowledge.scenarios:
             if scenario.id == change["new"]:
                 self.answers.value = json.dumps(dict(scenario.answers), indent=1)

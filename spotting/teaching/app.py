@@ -14,6 +14,7 @@ each with a ``description`` (their accessible name); no sliders or toggle button
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 import ipywidgets as widgets
 
@@ -171,7 +172,7 @@ class TeachingApp:
 
     # ------------------------------------------------------------------------------ handlers
 
-    def _on_projector(self, change: dict) -> None:
+    def _on_projector(self, change: dict[str, Any]) -> None:
         if change["new"]:
             self.container.add_class("projector")
         else:
@@ -190,7 +191,7 @@ class TeachingApp:
             self._resetting = False
         self._update()
 
-    def _on_choice(self, _change: dict) -> None:
+    def _on_choice(self, _change: dict[str, Any]) -> None:
         if self._resetting:
             return
         if self.revealed:

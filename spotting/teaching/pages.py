@@ -202,7 +202,8 @@ def handout_html(
     knowledge = knowledge or load_knowledge()
     seen = list(dict.fromkeys(a.scenario_id for a in attempts)) or [s.id for s in knowledge.scenarios]
     latest = {a.scenario_id: a for a in attempts}
-    parts, cited = [], []
+    parts: list[str] = []
+    cited: list[str] = []
     for number, scenario_id in enumerate(seen, start=1):
         scenario = scenario_by_id(scenario_id, knowledge)
         cited += scenario.sources

@@ -148,7 +148,8 @@ def assess(
     if unknown:
         raise ValueError(f"unknown cause id(s): {', '.join(unknown)}")
     explanation = explain(scenario.answers, knowledge)
-    spotted, not_listed = [], []
+    spotted: list[CausePick] = []
+    not_listed: list[CausePick] = []
     for cause_id in picked_ids:
         fit, why = _cause_why(causes[cause_id], explanation, knowledge)
         pick = CausePick(cause_id, causes[cause_id].name, fit, why)
