@@ -50,6 +50,15 @@ class Question:
     def name(self) -> str:  # FieldSpec protocol for the condition parser
         return self.field
 
+    @property
+    def short_label(self) -> str:
+        """The question as the start of a phrase: "Are you pregnant" (no question mark)."""
+        return self.label.rstrip("?")
+
+    def answer_phrase(self, value: Any) -> str:
+        """The one way every view says an answer: "Are you pregnant: Yes" (plain text, unescaped)."""
+        return f"{self.short_label}: {self.value_label(value)}"
+
     def value_label(self, value: Any) -> str:
         """How an answer to this question reads to a person."""
         if self.kind == "boolean":

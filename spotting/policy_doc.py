@@ -22,7 +22,7 @@ def field_label(knowledge: Knowledge) -> Callable[[str, str], str]:
 
     def label(field: str, value: str) -> str:
         question = knowledge.questions[field]
-        name = question.label.rstrip("?")
+        name = question.short_label
         if value == "":
             return name
         if question.kind == "boolean":

@@ -18,8 +18,7 @@ def said(because: str, explanation: Explanation, knowledge: Knowledge) -> str:
     field = because.split("=", 1)[0]
     question = knowledge.questions[field]
     value = explanation.answers.get(field, UNANSWERED)
-    answer = "not answered" if value is UNANSWERED else question.value_label(value)
-    return f"{question.label.rstrip('?')}: {answer}"
+    return f"{question.short_label}: not answered" if value is UNANSWERED else question.answer_phrase(value)
 
 
 def answered(because: Iterable[str], explanation: Explanation) -> list[str]:
@@ -56,7 +55,7 @@ def to_text(explanation: Explanation, knowledge: Knowledge) -> str:
         for change in explanation.would_change:
             question = knowledge.questions[change.field]
             lines.append(
-                f"  - {question.label.rstrip('?')}: {question.value_label(change.value)} -> {change.urgency.id}"
+                f"  - {question.answer_phrase(change.value)} -> {change.urgency.id}"
             )
     if explanation.unanswered:
         lines += ["", "Questions that would sharpen this:"]

@@ -195,7 +195,7 @@ def render_would_change(explanation: Explanation, knowledge: Knowledge) -> str:
     items = []
     for change in explanation.would_change:
         question = knowledge.questions[change.field]
-        answer = f"{question.label.rstrip('?')}: {question.value_label(change.value)}"
+        answer = question.answer_phrase(change.value)
         heading = knowledge.levels[change.urgency].heading
         items.append(
             f'<li data-field="{escape(change.field, quote=True)}">If you answered “{escape(answer)}”, '

@@ -55,7 +55,7 @@ def sources_html(ids: Iterable[str], knowledge: Knowledge) -> str:
 def _answers_list(scenario: Scenario, knowledge: Knowledge) -> str:
     questions = sorted((knowledge.questions[f] for f in scenario.answers), key=lambda q: q.order)
     rows = "".join(
-        f"<li>{escape(q.label.rstrip('?'))}: <strong>{escape(q.value_label(scenario.answers[q.field]))}</strong></li>"
+        f"<li>{escape(q.short_label)}: <strong>{escape(q.value_label(scenario.answers[q.field]))}</strong></li>"
         for q in questions
     )
     return f"<ul>{rows}</ul>"
@@ -104,7 +104,7 @@ def _what_ifs(explanation: Explanation, knowledge: Knowledge) -> str:
         question = knowledge.questions[change.field]
         heading = knowledge.levels[change.urgency].heading
         items.append(
-            f"<li>{escape(question.label)}: {escape(question.value_label(change.value))} "
+            f"<li>{escape(question.answer_phrase(change.value))} "
             f"\u2192 <strong>{escape(heading)}</strong></li>"
         )
     return f"<h4>What would change the advice</h4><ul>{''.join(items)}</ul>" if items else ""
