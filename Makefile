@@ -7,8 +7,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Voila finds the project's page template (no third-party requests) through JUPYTER_PATH.
+VOILA := JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/voila
 
-.PHONY: dashboard test setup browser lint bench check-data clean
+.PHONY: dashboard teaching review test setup browser lint bench check-data clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +30,15 @@ browser:
 # valid one is fingerprinted so each visitor's kernel can skip the slow column checks.
 dashboard: $(STAMP)
 	$(BIN)/python -m spotting check-data
-	$(BIN)/voila notebooks/explorer.ipynb
+	$(VOILA) notebooks/explorer.ipynb
+
+teaching: $(STAMP)
+	$(BIN)/python -m spotting check-data
+	$(VOILA) notebooks/teaching.ipynb --port=8867
+
+review: $(STAMP)
+	$(BIN)/python -m spotting check-data
+	$(VOILA) notebooks/review.ipynb --port=8868
 
 # The whole run keeps its fingerprint stamps in a throw-away folder, never in ~/.cache.
 test: $(STAMP) browser

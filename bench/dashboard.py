@@ -156,6 +156,7 @@ def voila(target: Target, preheat: bool, scratch: Path) -> Iterator[tuple[str, p
         JUPYTER_RUNTIME_DIR=str(sandbox / "runtime"),
         IPYTHONDIR=str(sandbox / "ipython"),
         TMPDIR=str(sandbox / "tmp"),
+        JUPYTER_PATH=str(ROOT / "share" / "jupyter"),  # the project's page template (voila.json names it)
     )
     command = [
         sys.executable, "-m", "voila", str(target.notebook), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",

@@ -87,6 +87,8 @@ def server_environment(sandbox: Path) -> dict[str, str]:
         JUPYTER_CONFIG_DIR=str(sandbox / "config"),
         IPYTHONDIR=str(sandbox / "ipython"),
         TMPDIR=str(sandbox / "tmp"),
+        # The project's page template (share/jupyter/voila/templates/spotting): no third-party requests.
+        JUPYTER_PATH=str(ROOT / "share" / "jupyter"),
         PYTHONDONTWRITEBYTECODE="1",
         PYTHONUNBUFFERED="1",
     )

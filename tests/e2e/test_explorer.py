@@ -396,3 +396,17 @@ def test_nothing_entered_is_logged_or_written(
     assert any(path.name == "history.sqlite" for path in written), "the kernels did not use the sandbox"
     leaking = _new_leaks({}, written) | _new_leaks(repo_before, _scan(ROOT))
     assert not leaking, f"files written during the run contain answers: {leaking}"
+
+
+def test_the_page_asks_no_host_but_its_own(page: Page, explorer_url: str, knowledge: Knowledge) -> None:
+    """Privacy and offline classrooms: every request of a whole visit goes to the serving host."""
+    hosts: list[str] = []
+    page.on("request", lambda request: hosts.append(request.url.split("/")[2] if "://" in request.url else ""))
+    page.set_viewport_size(WIDE)
+    open_explorer(page, explorer_url)
+    choose(page, knowledge, "pregnant", "Not sure (period late or could be pregnant)")
+    expect_urgency(page, "urgent")
+    served_by = explorer_url.split("/")[2]
+    elsewhere = sorted({host for host in hosts if host and host != served_by})
+    assert not elsewhere, f"requests to other hosts: {elsewhere}"
+    assert served_by in hosts  # the listener saw the page's own requests
