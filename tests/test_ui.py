@@ -204,3 +204,13 @@ def test_the_notebook_is_thin_and_carries_the_disclaimer() -> None:
     assert sum(len("".join(cell["source"]).splitlines()) for cell in code) <= 10
     assert all(not cell["outputs"] and cell["execution_count"] is None for cell in code)
     assert "".join(code[-1]["source"]).rstrip().endswith("App().container")
+
+
+def test_screen_readers_hear_one_line_not_the_whole_result(app: App, knowledge: Knowledge) -> None:
+    """UX review: 6,000-9,800 characters were announced after each answer."""
+    assert app.results.announcement == "Advice: Arrange a check-up."
+    app.controls["pregnant"].value = "yes"
+    assert app.results.announcement == "Advice changed: Get medical help today."
+    app.controls["age"].value = 30
+    assert app.results.announcement == "Advice: Get medical help today."
+    assert len(app.results.announcement) < 80 < len(app.results.value)

@@ -41,6 +41,7 @@ from ..explain import explain
 from ..knowledge import load_knowledge
 from ..model import Knowledge, Question
 from ..relevance import relevant_answers, visible
+from ..urgency import Urgency
 from .live import LiveRegion, SummaryDownload
 from .results import STYLE, render_banner, render_problem, render_results
 from .summary import FILENAME, summary_html
@@ -109,6 +110,7 @@ class App:
         self.rows: dict[str, widgets.Box] = {}
         self._summary_wanted = False
         self._muted = False
+        self._last_urgency: Urgency | None = None
         # One shared Layout/Style per kind of widget: each is a model the browser must create on
         # first load, and sharing them cuts the app from 258 models to 160.
         self._control_layout = widgets.Layout(width="100%")
@@ -228,6 +230,7 @@ class App:
         with self.results.hold_sync(), self.banner.hold_sync(), self.summary.hold_sync():
             self._set_visibility(shown)
             self.results.value = results
+            self.results.announcement = self._announcement(explanation.urgency)
             self.banner.value = banner
             self.summary.html = summary
 
@@ -237,7 +240,15 @@ class App:
             if row.layout.display != display:
                 row.layout.display = display
 
+    def _announcement(self, urgency: Urgency) -> str:
+        """One line for screen readers: the advice, and whether it changed (not the whole result)."""
+        heading = self.knowledge.levels[urgency].heading
+        changed = self._last_urgency is not None and urgency is not self._last_urgency
+        self._last_urgency = urgency
+        return f"Advice changed: {heading}." if changed else f"Advice: {heading}."
+
     def _show_problem(self, message: str) -> None:
+        self.results.announcement = message
         self.results.value = render_problem(message)
         self.banner.value = ""
         self.summary.html = ""

@@ -1,10 +1,12 @@
 """Two small browser-side widgets that ipywidgets cannot express, written with anywidget.
 
-* ``LiveRegion``: the results must sit in a *stable* ``role="status"`` region, so screen readers
-  announce changes. An ``ipywidgets.HTML`` widget replaces its whole ``innerHTML``, so a region
-  written inside its value is torn down and recreated on every update, and assistive technology
-  often misses newly inserted live regions. This widget creates the region once and swaps only
-  the sections (``data-section``) whose HTML changed, so only what changed is read out.
+* ``LiveRegion``: the results, and beside them a *stable* ``role="status"`` line that screen
+  readers announce. The whole result is thousands of characters; read out after every answer it
+  drowned the one thing that matters (UX review: 6,000-9,800 characters per change), so only
+  ``announcement`` ("Advice changed: Get medical help today.") is live. An ``ipywidgets.HTML``
+  widget would replace its whole ``innerHTML`` and with it any live region inside, which
+  assistive technology often misses; this widget creates both once and swaps only the result
+  sections (``data-section``) whose HTML changed.
 * ``SummaryDownload``: "take this to your appointment" needs a download link and a print button.
   Both are made in the person's browser from HTML held in their own kernel session: a Blob URL
   for the download and a sandboxed ``srcdoc`` iframe for printing. Nothing is written to disk or
@@ -20,10 +22,12 @@ import traitlets
 
 _LIVE_REGION_ESM = """
 function render({ model, el }) {
+  const announcer = document.createElement("p");
+  announcer.setAttribute("role", "status");
+  announcer.setAttribute("aria-live", "polite");
+  announcer.className = "sp-visually-hidden sp-announcement";
+  const announce = () => { announcer.textContent = model.get("announcement"); };
   const region = document.createElement("div");
-  region.setAttribute("role", "status");
-  region.setAttribute("aria-live", "polite");
-  region.setAttribute("aria-atomic", "false");
   region.className = "sp-results";
   const draw = () => {
     const next = document.createElement("template");
@@ -41,8 +45,10 @@ function render({ model, el }) {
     });
   };
   draw();
+  announce();
   model.on("change:value", draw);
-  el.appendChild(region);
+  model.on("change:announcement", announce);
+  el.append(announcer, region);
 }
 export default { render };
 """
@@ -92,10 +98,11 @@ export default { render };
 
 
 class LiveRegion(anywidget.AnyWidget):
-    """A stable ``role="status" aria-live="polite"`` region whose HTML is ``value``."""
+    """The result's HTML (``value``) and a stable, polite live line (``announcement``)."""
 
     _esm = _LIVE_REGION_ESM
     value = traitlets.Unicode("").tag(sync=True)
+    announcement = traitlets.Unicode("").tag(sync=True)
 
 
 class SummaryDownload(anywidget.AnyWidget):

@@ -410,3 +410,12 @@ def test_the_page_asks_no_host_but_its_own(page: Page, explorer_url: str, knowle
     elsewhere = sorted({host for host in hosts if host and host != served_by})
     assert not elsewhere, f"requests to other hosts: {elsewhere}"
     assert served_by in hosts  # the listener saw the page's own requests
+
+
+def test_the_live_region_announces_one_short_line(page: Page, explorer_url: str, knowledge: Knowledge) -> None:
+    page.set_viewport_size(WIDE)
+    open_explorer(page, explorer_url)
+    status = page.get_by_role("status")
+    choose(page, knowledge, "pregnant", "Yes")
+    expect(status).to_have_text("Advice changed: Get medical help today.", timeout=UPDATE_MS)
+    assert len(status.inner_text()) < 80
