@@ -149,3 +149,15 @@ def test_only_web_links_become_links(knowledge: Knowledge) -> None:
 def test_render_html_does_not_need_ipywidgets() -> None:
     code = "import sys, spotting.explorer.results, spotting.explorer.summary; assert 'ipywidgets' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_care_card_holds_its_own_safety_net_and_a_number_to_tap(knowledge: Knowledge) -> None:
+    """NHS care cards: 'Call 999 if:' and 'Get help today if:' inside the card, and tap-to-call."""
+    card = render_care_card(explain({"age": 30, "pregnant": "yes", "weeks_pregnant": 8}, knowledge), knowledge)
+    assert '<a class="sp-call" href="tel:111">Call NHS 111</a>' in card
+    assert "Call 999 if:" in card and 'data-safety-net="emergency"' in card
+    assert "I feel very dizzy or faint, or I have fainted" in card
+    routine = render_care_card(explain({}, knowledge), knowledge)
+    assert "Get help today if:" in routine and "tel:" not in routine
+    emergency = render_care_card(explain({"amount": "heavy"}, knowledge), knowledge)
+    assert 'href="tel:999"' in emergency and "Call 999 if:" not in emergency

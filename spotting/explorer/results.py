@@ -16,8 +16,9 @@ from html import escape
 
 from ..explain import Explanation
 from ..markup import BASE_CSS, BORDER_PX, long_date, source_links, urgency_label
-from ..model import Knowledge, Review
+from ..model import Knowledge, Question, Review
 from ..render_text import answered, said
+from ..urgency import Urgency
 
 FIT_HEADINGS: dict[str, str] = {"likely": "More likely", "possible": "Possible"}
 
@@ -73,12 +74,17 @@ STYLE = BASE_CSS + """
 .sp-care__heading { margin: 0; padding: 0.75rem 1rem; font-size: 1.3rem; line-height: 1.3; }
 .sp-care__content { padding: 0.5rem 1rem 1rem 1rem; }
 .sp-care__content p { margin: 0.5rem 0; }
+/* Three styles, as NHS care cards: non-urgent (blue), urgent (red), emergency (red and dark grey). */
 .sp-care--emergency, .sp-care--urgent { border-color: #d5281b; }
 .sp-care--emergency .sp-care__heading, .sp-care--urgent .sp-care__heading { background: #d5281b; color: #ffffff; }
-.sp-care--emergency { background: #fff5f5; }
-.sp-care--soon .sp-care__heading, .sp-care--routine .sp-care__heading { background: #005eb8; color: #ffffff; }
-.sp-care--self_care { border-color: #4c6272; }
-.sp-care--self_care .sp-care__heading { background: #f0f4f5; color: #212b32; }
+.sp-care--emergency { background: #212b32; color: #ffffff; }
+.sp-app .sp-care--emergency a, .sp-care--emergency .sp-sources, .sp-care--emergency .sp-review { color: #ffffff; }
+.sp-care--soon .sp-care__heading, .sp-care--routine .sp-care__heading, .sp-care--self_care .sp-care__heading {
+  background: #005eb8; color: #ffffff; }
+.sp-care__if { font-size: 1.05rem; margin: 0.75rem 0 0.25rem 0; }
+.sp-care__content ul { margin: 0.25rem 0 0.5rem 0; padding-left: 1.25rem; }
+.sp-app a.sp-call { display: inline-flex; align-items: center; min-height: 2.75rem; padding: 0.6rem 1rem; font-weight: 700;
+  font-size: 1.15rem; border: 3px solid currentColor; border-radius: 0.25rem; text-decoration: none; }
 .sp-section h2 { font-size: 1.2rem; margin: 1.25rem 0 0.5rem 0; }
 .sp-section h3 { font-size: 1.05rem; margin: 1rem 0 0.25rem 0; }
 .sp-section ul { padding-left: 1.25rem; }
@@ -113,14 +119,45 @@ def because_line(because: Iterable[str], explanation: Explanation, knowledge: Kn
     return f'<p class="sp-because">Because you said: {words}</p>' if words else ""
 
 
+CALL: dict[Urgency, tuple[str, str]] = {Urgency.EMERGENCY: ("999", "Call 999"), Urgency.URGENT: ("111", "Call NHS 111")}
+"""Tap-to-call links inside the card (UK numbers; other regions are a known gap)."""
+
+SAFETY_NET_HEADINGS: dict[Urgency, str] = {Urgency.EMERGENCY: "Call 999 if:", Urgency.URGENT: "Get help today if:"}
+SAFETY_NET_ITEMS = 6
+"""At most this many items per list: the most decision-relevant come first (question order)."""
+
+
+def _if_item(question: Question, value: object) -> str:
+    """A statement question answered yes reads as itself ("I feel very dizzy or faint");
+    anything else as the question and the answer ("How much did you bleed: Heavy ...")."""
+    return question.label if question.kind == "boolean" and value is True else question.answer_phrase(value)
+
+
+def safety_net(explanation: Explanation, knowledge: Knowledge) -> str:
+    """The NHS care card's "Call 999 if:" and "Get help today if:" lists, inside the card:
+    the answers that would make the advice more urgent, drawn from ``would_change``."""
+    parts = []
+    for level, heading in SAFETY_NET_HEADINGS.items():
+        items = [c for c in explanation.would_change if c.urgency is level][:SAFETY_NET_ITEMS]
+        if not items:
+            continue
+        lines = "".join(f"<li>{escape(_if_item(knowledge.questions[c.field], c.value))}</li>" for c in items)
+        parts.append(f'<h3 class="sp-care__if">{escape(heading)}</h3><ul data-safety-net="{level.id}">{lines}</ul>')
+    return "".join(parts)
+
+
 def render_care_card(explanation: Explanation, knowledge: Knowledge) -> str:
     """The care card for the overall urgency: the action as heading, hidden urgency words first."""
     level = knowledge.levels[explanation.urgency]
     urgency_id = explanation.urgency.id
     border = BORDER_PX[explanation.urgency]
     body = [f"<p><strong>{escape(explanation.advice.message)}</strong></p>"]
+    if explanation.urgency in CALL:
+        number, words = CALL[explanation.urgency]
+        body.append(f'<p><a class="sp-call" href="tel:{number}">{escape(words)}</a></p>')
     if not explanation.red_flags:
         body.append(f"<p>{escape(explanation.baseline.message)}</p>")
+    body.append(safety_net(explanation, knowledge))
     body.append(review_block(explanation.advice.review, knowledge))
     return (
         f'<section class="sp-care sp-care--{urgency_id}" data-section="care" data-urgency="{urgency_id}" '
