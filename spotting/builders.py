@@ -102,6 +102,8 @@ def build(directory: Path, tables: dict[str, pd.DataFrame]) -> tuple[Knowledge, 
     advice = build_rules(ctx, "advice.csv", questions, terms, sources)
     causes = build_causes(ctx, questions, terms, sources)
     check_cover(ctx, baselines, advice)
+    for file, rules in (("red_flags.csv", red_flags), ("baseline.csv", baselines), ("advice.csv", advice)):
+        check_public_sources(ctx, file, rules, sources)
     scenarios = build_scenarios(ctx, questions, sources, {cause.id for cause in causes})
     myths = build_myths(ctx, sources)
     statistics = build_statistics(ctx, sources)
@@ -135,9 +137,17 @@ def build_sources(ctx: Context) -> dict[str, Source]:
             year=int(row["year"]) if row["year"] else None,
             url=row["url"].split(" ; ")[0],
             authority=row["authority"],
+            public=row["public"] == "yes",
         )
         for _, row in ctx.rows("sources.csv")
     }
+
+
+def check_public_sources(ctx: Context, file: str, rules: list[Rule], sources: Mapping[str, Source]) -> None:
+    """Every rule a person can see must rest on at least one source fit for public pages."""
+    for rule in rules:
+        if not any(sources[s].public for s in rule.review.sources if s in sources):
+            ctx.problem(file, None, "sources", f"{rule.id} has no public source (sources.csv column public)")
 
 
 def build_questions(ctx: Context, groups: Mapping[str, str]) -> dict[str, Question]:

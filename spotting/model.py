@@ -26,6 +26,9 @@ class Source:
     year: int | None
     url: str
     authority: str
+    public: bool = True
+    """Shown on public pages. No for mirrors, syndicated copies, flashcards and low-authority pages:
+    they stay in data/ as the record of what was read, and clinicians still see them."""
 
 
 @dataclass(frozen=True)

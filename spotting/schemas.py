@@ -93,6 +93,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "year": integer(required=False),
             "url": text(pattern=r"https?://\S+( ; https?://\S+)*"),
             "authority": text(isin=("high", "medium", "low")),
+            "public": text(isin=("yes", "no")),
             "note": text(required=False),
         },
     ),

@@ -18,9 +18,8 @@ from spotting.explorer.results import (
     render_care_card,
     render_problem,
     render_results,
-    source_links,
 )
-from spotting.markup import BORDER_PX
+from spotting.markup import BORDER_PX, citation
 
 HOSTILE = '<script>alert("x")</script> & <b onmouseover=1>'
 
@@ -66,17 +65,27 @@ def test_red_flags_say_what_you_said_in_the_questions_own_words(knowledge: Knowl
     assert flags[0] == "dizzy_or_faint"
 
 
-def test_causes_have_why_what_it_is_what_helps_sources_and_review_dates(knowledge: Knowledge) -> None:
+def test_causes_fold_and_sources_and_review_dates_are_gathered_once(knowledge: Knowledge) -> None:
+    """UX review: short first, detail on demand, one sources section instead of a line per item."""
     explanation = explain({"pregnant": "yes"}, knowledge)
     html = render_results(explanation, knowledge)
     first = explanation.causes[0]
     item = html[html.index(f'data-cause="{first.fit.cause.id}"') :]
     item = item[: item.index("</li>")]
+    assert "<details><summary>" in item
     assert "What it is:" in item and "What helps:" in item and "Because you said:" in item
-    assert f"Last reviewed {long_date(first.fit.cause.review.last_reviewed)}" in item
-    assert f"Next review due {long_date(first.fit.cause.review.next_review_due)}" in item
-    source = knowledge.sources[first.fit.cause.review.sources[0]]
-    assert 'href="' + source.url.replace("&", "&amp;") in item
+    assert "Sources:" not in item and "Last reviewed" not in item
+    sources = html[html.index('data-section="sources"') :]
+    assert sources.count("<details>") == 1
+    public = [s for s in first.fit.cause.review.sources if knowledge.sources[s].public]
+    assert 'href="' + knowledge.sources[public[0]].url.replace("&", "&amp;") in sources
+    hidden = [s for s, source in knowledge.sources.items() if not source.public]
+    assert not any(f'href="{knowledge.sources[s].url}' in html for s in hidden)  # no mirrors or flashcards
+    reviews = [explanation.advice.review, *(result.fit.cause.review for result in explanation.causes)]
+    oldest = min(review.last_reviewed for review in reviews)
+    assert long_date(oldest) in sources
+    top = html[html.index('data-section="causes"') :]
+    assert top[: top.find('class="sp-more"')].count("data-cause=") <= 3  # three in one line each, the rest folded
 
 
 def test_unlikely_causes_are_left_out_and_fits_are_grouped(knowledge: Knowledge) -> None:
@@ -142,7 +151,7 @@ def test_only_web_links_become_links(knowledge: Knowledge) -> None:
     source_id = next(iter(knowledge.sources))
     fake = dataclasses.replace(knowledge.sources[source_id], url="javascript:alert(1)")
     patched = dataclasses.replace(knowledge, sources={source_id: fake})
-    html = source_links([source_id], patched)
+    html = citation(source_id, patched, new_tab=True)
     assert "<a " not in html and "javascript" not in html
 
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
-from ..explain import Explanation
-from ..markup import BASE_CSS, BORDER_PX, long_date, source_links, urgency_label
+from ..explain import CauseResult, Explanation
+from ..markup import BASE_CSS, BORDER_PX, citation, long_date, urgency_label
 from ..model import Knowledge, Question, Review
 from ..render_text import answered, said
 from ..urgency import Urgency
@@ -47,7 +47,7 @@ STYLE = BASE_CSS + """
 .lm-BoxPanel-child:has(.sp-app), .sp-app { scroll-padding-top: 7rem; }
 .sp-app h2[id] { scroll-margin-top: 7rem; }
 /* A short window (landscape phone, 400% zoom): a sticky banner would cover half the screen. */
-@media (max-height: 31rem) { .sp-banner { position: static !important; } }
+@media (max-height: 31rem) { .sp-app .sp-banner { position: static !important; } }
 .sp-banner { position: sticky !important; top: 0; z-index: 10; width: 100% !important; box-sizing: border-box;
   margin: 0 !important; background: #ffffff; padding: 0.25rem 0; box-shadow: 0 2px 4px rgba(33, 43, 50, 0.3); }
 .sp-banner p { margin: 0; padding: 0.5rem 0.75rem; border: 2px solid #005eb8; font-weight: 700; }
@@ -83,29 +83,25 @@ STYLE = BASE_CSS + """
   background: #005eb8; color: #ffffff; }
 .sp-care__if { font-size: 1.05rem; margin: 0.75rem 0 0.25rem 0; }
 .sp-care__content ul { margin: 0.25rem 0 0.5rem 0; padding-left: 1.25rem; }
-.sp-app a.sp-call { display: inline-flex; align-items: center; min-height: 2.75rem; padding: 0.6rem 1rem; font-weight: 700;
-  font-size: 1.15rem; border: 3px solid currentColor; border-radius: 0.25rem; text-decoration: none; }
+.sp-app a.sp-call { display: inline-flex; align-items: center; min-height: 2.75rem; padding: 0.6rem 1rem;
+  font-weight: 700; font-size: 1.15rem; border: 3px solid currentColor; border-radius: 0.25rem; text-decoration: none; }
 .sp-section h2 { font-size: 1.2rem; margin: 1.25rem 0 0.5rem 0; }
 .sp-section h3 { font-size: 1.05rem; margin: 1rem 0 0.25rem 0; }
 .sp-section ul { padding-left: 1.25rem; }
 .sp-item { margin: 0 0 1rem 0; }
 .sp-item p { margin: 0.25rem 0; }
+.sp-section summary { cursor: pointer; min-height: 1.5rem; padding: 0.25rem 0; }
+.sp-section summary h2 { display: inline; }
+.sp-section summary:focus-visible { outline: 3px solid #ffeb3b; box-shadow: 0 0 0 6px #212b32; }
+.sp-causes { list-style: none; padding-left: 0; }
+.sp-causes details { border-left: 4px solid #768692; padding-left: 0.75rem; margin: 0 0 0.5rem 0; }
+.sp-hint { color: #4c6272; margin: 0 0 0.5rem 0; }
 .sp-because { font-style: italic; }
 .sp-sources, .sp-review { font-size: 0.9rem; color: #4c6272; }
 .sp-app a { color: #003087; text-decoration: underline; }
 .sp-problem { border: 4px solid #212b32; padding: 0.75rem 1rem; margin: 0 0 1rem 0; }
 """
 """CSS for the explorer. Colours are NHS palette values chosen for at least 4.5:1 contrast."""
-
-
-def review_block(review: Review, knowledge: Knowledge) -> str:
-    """Sources plus "last reviewed" and "next review due", shown beside clinical content."""
-    sources = source_links(review.sources, knowledge)
-    return (
-        f'<p class="sp-sources">Sources: {sources}</p>'
-        f'<p class="sp-review">Last reviewed {long_date(review.last_reviewed)}. '
-        f"Next review due {long_date(review.next_review_due)}.</p>"
-    )
 
 
 def said_list(because: Iterable[str], explanation: Explanation, knowledge: Knowledge) -> str:
@@ -158,7 +154,6 @@ def render_care_card(explanation: Explanation, knowledge: Knowledge) -> str:
     if not explanation.red_flags:
         body.append(f"<p>{escape(explanation.baseline.message)}</p>")
     body.append(safety_net(explanation, knowledge))
-    body.append(review_block(explanation.advice.review, knowledge))
     return (
         f'<section class="sp-care sp-care--{urgency_id}" data-section="care" data-urgency="{urgency_id}" '
         f'style="border-width: {border}px" aria-labelledby="sp-care-heading">'
@@ -169,7 +164,9 @@ def render_care_card(explanation: Explanation, knowledge: Knowledge) -> str:
 
 
 def render_red_flags(explanation: Explanation, knowledge: Knowledge) -> str:
-    """The warning signs behind the care card, most urgent first, each with "because you said"."""
+    """The warning signs behind the care card, most urgent first, each with "because you said".
+
+    Short on purpose: sources and review dates are gathered once, in the sources section."""
     if not explanation.red_flags and not explanation.raised_by:
         return ""
     items = []
@@ -178,8 +175,7 @@ def render_red_flags(explanation: Explanation, knowledge: Knowledge) -> str:
         items.append(
             f'<li class="sp-item" data-flag="{escape(flag.rule.id, quote=True)}">'
             f"<p><strong>{escape(flag.rule.message)}</strong> ({escape(heading)})</p>"
-            f"{because_line(flag.because, explanation, knowledge)}"
-            f"{review_block(flag.rule.review, knowledge)}</li>"
+            f"{because_line(flag.because, explanation, knowledge)}</li>"
         )
     for result in explanation.raised_by:  # a possible cause whose own advice sets the level
         cause = result.fit.cause
@@ -187,8 +183,7 @@ def render_red_flags(explanation: Explanation, knowledge: Knowledge) -> str:
         items.append(
             f'<li class="sp-item" data-raised-by="{escape(cause.id, quote=True)}">'
             f"<p><strong>{escape(cause.name)} is possible. {escape(cause.next_step)}</strong> ({escape(heading)})</p>"
-            f"{because_line(result.because, explanation, knowledge)}"
-            f"{review_block(cause.review, knowledge)}</li>"
+            f"{because_line(result.because, explanation, knowledge)}</li>"
         )
     return (
         '<section class="sp-section" data-section="red-flags" aria-labelledby="sp-flags-heading">'
@@ -196,32 +191,48 @@ def render_red_flags(explanation: Explanation, knowledge: Knowledge) -> str:
     )
 
 
+TOP_CAUSES = 3
+"""Causes shown as one line each before anything is unfolded (UX review: 1,800-2,350 words)."""
+
+
+def _cause_item(result: CauseResult, explanation: Explanation, knowledge: Knowledge) -> str:
+    """One cause: a one-line summary that unfolds (a native disclosure) into why, what, what helps."""
+    cause, fit = result.fit.cause, result.fit.fit
+    figure = f"<p>How common: {escape(cause.figure)}</p>" if cause.figure else ""
+    return (
+        f'<li class="sp-item" data-cause="{escape(cause.id, quote=True)}" data-fit="{escape(fit, quote=True)}">'
+        f"<details><summary><strong>{escape(cause.name)}</strong> ({escape(FIT_HEADINGS[fit].lower())})</summary>"
+        f"{because_line(result.because, explanation, knowledge)}"
+        f"<p><strong>What it is:</strong> {escape(cause.summary)}</p>"
+        f"<p><strong>What helps:</strong> {escape(cause.next_step)}</p>{figure}</details></li>"
+    )
+
+
 def render_causes(explanation: Explanation, knowledge: Knowledge) -> str:
-    """Possible explanations grouped by fit, each with why, what it is, what helps, and sources."""
-    parts = []
-    for fit, title in FIT_HEADINGS.items():
-        results = [result for result in explanation.causes if result.fit.fit == fit]
-        if not results:
-            continue
-        items = []
-        for result in results:
-            cause = result.fit.cause
-            because = because_line(result.because, explanation, knowledge)
-            figure = f"<p>How common: {escape(cause.figure)}</p>" if cause.figure else ""
-            items.append(
-                f'<li class="sp-item" data-cause="{escape(cause.id, quote=True)}" data-fit="{escape(fit, quote=True)}">'
-                f"<h4>{escape(cause.name)}</h4>{because}"
-                f"<p><strong>What it is:</strong> {escape(cause.summary)}</p>"
-                f"<p><strong>What helps:</strong> {escape(cause.next_step)}</p>{figure}"
-                f"{review_block(cause.review, knowledge)}</li>"
-            )
-        parts.append(f"<h3>{escape(title)}</h3><ul>{''.join(items)}</ul>")
-    if not parts:
+    """Possible explanations, best fit first: the top three in one line each, the rest folded."""
+    if not explanation.causes:
         return ""
+    items = [_cause_item(result, explanation, knowledge) for result in explanation.causes]
+    top, rest = items[:TOP_CAUSES], items[TOP_CAUSES:]
+    more = (
+        f'<details class="sp-more"><summary>{len(rest)} more possible explanation{"s" if len(rest) > 1 else ""}'
+        f'</summary><ul class="sp-causes">{"".join(rest)}</ul></details>'
+        if rest
+        else ""
+    )
     return (
         '<section class="sp-section" data-section="causes" aria-labelledby="sp-causes-heading">'
         '<h2 id="sp-causes-heading">Possible explanations (not a diagnosis)</h2>'
-        f"{''.join(parts)}</section>"
+        f'<p class="sp-hint">Select one to read more.</p><ul class="sp-causes">{"".join(top)}</ul>{more}</section>'
+    )
+
+
+def _folded(section: str, heading_id: str, heading: str, body: str) -> str:
+    """A section that starts folded: its heading is the disclosure's summary, so it is still
+    reachable by heading navigation and readable as a one-line outline."""
+    return (
+        f'<section class="sp-section" data-section="{section}" aria-labelledby="{heading_id}">'
+        f'<details><summary><h2 id="{heading_id}">{escape(heading)}</h2></summary>{body}</details></section>'
     )
 
 
@@ -231,18 +242,13 @@ def render_would_change(explanation: Explanation, knowledge: Knowledge) -> str:
         return ""
     items = []
     for change in explanation.would_change:
-        question = knowledge.questions[change.field]
-        answer = question.answer_phrase(change.value)
+        answer = knowledge.questions[change.field].answer_phrase(change.value)
         heading = knowledge.levels[change.urgency].heading
         items.append(
             f'<li data-field="{escape(change.field, quote=True)}">If you answered “{escape(answer)}”, '
             f"the advice would be: <strong>{escape(heading)}</strong></li>"
         )
-    return (
-        '<section class="sp-section" data-section="would-change" aria-labelledby="sp-change-heading">'
-        '<h2 id="sp-change-heading">What would change this advice</h2>'
-        f"<ul>{''.join(items)}</ul></section>"
-    )
+    return _folded("would-change", "sp-change-heading", "What would change this advice", f"<ul>{''.join(items)}</ul>")
 
 
 def render_unanswered(explanation: Explanation, knowledge: Knowledge) -> str:
@@ -253,11 +259,30 @@ def render_unanswered(explanation: Explanation, knowledge: Knowledge) -> str:
         f'<li data-field="{escape(field, quote=True)}">{escape(knowledge.questions[field].label)}</li>'
         for field in explanation.unanswered
     )
-    return (
-        '<section class="sp-section" data-section="unanswered" aria-labelledby="sp-unanswered-heading">'
-        '<h2 id="sp-unanswered-heading">Questions that would sharpen this</h2>'
-        f"<ul>{items}</ul></section>"
+    return _folded("unanswered", "sp-unanswered-heading", "Questions that would sharpen this", f"<ul>{items}</ul>")
+
+
+def _shown_reviews(explanation: Explanation) -> list[Review]:
+    """The review records behind everything on the page: advice, flags and causes."""
+    reviews = [explanation.advice.review, explanation.baseline.review]
+    reviews += [flag.rule.review for flag in explanation.red_flags]
+    reviews += [result.fit.cause.review for result in explanation.causes]
+    return reviews
+
+
+def render_sources(explanation: Explanation, knowledge: Knowledge) -> str:
+    """One "Sources and review dates" section for the whole result, folded, public sources only."""
+    reviews = _shown_reviews(explanation)
+    cited = list(dict.fromkeys(source for review in reviews for source in review.sources))
+    public = [source for source in cited if source in knowledge.sources and knowledge.sources[source].public]
+    items = "".join(f"<li>{citation(source, knowledge, new_tab=True)}</li>" for source in public)
+    oldest = min(review.last_reviewed for review in reviews)
+    due = min(review.next_review_due for review in reviews)
+    body = (
+        f'<p class="sp-review">Everything shown here was reviewed on or after {long_date(oldest)}. '
+        f"The next review is due by {long_date(due)}.</p><ul>{items}</ul>"
     )
+    return _folded("sources", "sp-sources-heading", "Sources and review dates", body)
 
 
 def render_results(explanation: Explanation, knowledge: Knowledge) -> str:
@@ -269,6 +294,7 @@ def render_results(explanation: Explanation, knowledge: Knowledge) -> str:
             render_causes(explanation, knowledge),
             render_would_change(explanation, knowledge),
             render_unanswered(explanation, knowledge),
+            render_sources(explanation, knowledge),
         )
     )
 

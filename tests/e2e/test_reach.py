@@ -27,7 +27,7 @@ WHEEL_STEP_PX = 240
 MAX_STEPS = 80
 """80 notches of 240 px is 19,200 px: far more than any result; a person would give up sooner."""
 
-SECTIONS = ("care", "red-flags", "causes", "would-change", "unanswered")
+SECTIONS = ("care", "red-flags", "causes", "would-change", "unanswered", "sources")
 """Every section of a full result, top to bottom (see spotting.explorer.results.render_results)."""
 
 # Answers that make every section appear: a red flag, causes, would-change and open questions.
@@ -76,19 +76,24 @@ def answer(page: Page, knowledge: Knowledge, field: str, option: str) -> None:
 
 
 def seen(page: Page, target: Locator, *, whole: bool = True) -> bool:
-    """Inside the window and not covered: the element painted at its centre is the target.
+    """Inside the window and not covered: the element painted there is the target.
 
-    ``whole=False`` asks only that the centre be on screen and uncovered (WCAG 2.4.11 forbids a
-    focused control being *entirely* hidden; the browser may leave a sliver past the edge).
+    The point tested is the middle of the target's first line box, so a heading that wraps (or
+    sits inline in a disclosure's summary) is tested on its own text. ``whole=False`` asks only
+    that this point be on screen and uncovered (WCAG 2.4.11 forbids a focused control being
+    *entirely* hidden; the browser may leave a sliver past the edge).
     """
     box = target.bounding_box()
-    if box is None:
-        return False
     viewport = page.viewport_size
-    assert viewport is not None
-    x, y = box["x"] + min(box["width"], 40) / 2, box["y"] + box["height"] / 2
+    if box is None or viewport is None:
+        return False
+    first = target.evaluate(
+        "el => { const r = el.getClientRects()[0] || el.getBoundingClientRect();"
+        " return [r.left + Math.min(r.width, 40) / 2, r.top + r.height / 2]; }"
+    )
+    x, y = first
     top, bottom = (box["y"], box["y"] + box["height"]) if whole else (y, y)
-    if top < 0 or bottom > viewport["height"]:
+    if top < 0 or bottom > viewport["height"] or not 0 <= y <= viewport["height"]:
         return False
     return bool(target.evaluate("(el, [x, y]) => el.contains(document.elementFromPoint(x, y))", [x, y]))
 
@@ -156,7 +161,16 @@ def test_every_part_of_the_result_can_be_scrolled_into_view(
             if steps < 0:
                 page.screenshot(path=str(artifacts / f"reach-{screen.name}-{name}-FAILED.png"))
             assert steps >= 0, f"{screen.name}: could not scroll '{name}' into view with real input"
+        # The open questions start folded (short first, detail on demand): open them as a person
+        # does, with a tap or a click on the heading, then read on to the last one.
+        summary = section(page, "unanswered").locator("summary")
+        assert scroll(page, summary, direction=-1) >= 0 or scroll(page, summary) >= 0
+        box = summary.bounding_box()
+        assert box is not None
+        x, y = box["x"] + 20, box["y"] + box["height"] / 2
+        page.touchscreen.tap(x, y) if screen.touch else page.mouse.click(x, y)
         last = section(page, "unanswered").locator("li").last
+        expect(last).to_be_attached()
         assert scroll(page, last) >= 0, f"{screen.name}: the last open question is out of reach"
         page.screenshot(path=str(artifacts / f"reach-{screen.name}-end.png"))
         # And back again: the advice itself is never lost off the top.
