@@ -29,7 +29,7 @@ def test_empty_answers_are_valid(knowledge: Knowledge) -> None:
         ({"age": True}, "age", "12 to 100"),
         ({"age": 30.5}, "age", "12 to 100"),
         ({"weeks_pregnant": 43}, "weeks_pregnant", "1 to 42"),
-        ({"colour": "red"}, "colour", "allowed fields: age"),
+        ({"colour": "red"}, "colour", "allowed fields: amount"),
         ({"amount": None}, "amount", "leave the field out"),
     ],
 )

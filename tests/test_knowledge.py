@@ -131,7 +131,7 @@ def test_a_missing_column_is_named(data_copy: Path) -> None:
 
 def test_a_row_with_too_many_cells_names_its_line(data_copy: Path) -> None:
     path = data_copy / "groups.csv"
-    edit(path, "pregnancy,Pregnancy,4", "pregnancy,Pregnancy,4,extra")
+    edit(path, "pregnancy,Pregnancy,5", "pregnancy,Pregnancy,5,extra")
     problem = only_problem(data_copy)
     assert problem.file == "groups.csv" and problem.row == line_of(path, "pregnancy,")
 

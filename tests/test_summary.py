@@ -17,11 +17,12 @@ def test_it_lists_the_answers_given_in_question_order(knowledge: Knowledge) -> N
     html = summary_html(explanation, knowledge, today=date(2026, 11, 21))
     rows = re.findall(r'<th scope="row">(.*?)</th><td>(.*?)</td>', html)
     labels = knowledge.questions
-    assert rows == [
-        (labels["age"].label, "45"),
-        (labels["pregnant"].label, labels["pregnant"].choice_labels["unsure"]),
-        (labels["fever"].label, "Yes"),
-    ]
+    expected = {
+        "age": (labels["age"].label, "45"),
+        "pregnant": (labels["pregnant"].label, labels["pregnant"].choice_labels["unsure"]),
+        "fever": (labels["fever"].label, "Yes"),
+    }
+    assert rows == [expected[field] for field in sorted(expected, key=lambda f: labels[f].order)]
     assert "Made on 21 November 2026" in html
 
 
