@@ -28,6 +28,11 @@ BASE_CSS = """
 """The classes every view's urgency label and citation rely on; each app's CSS includes it."""
 
 
+def urgency_words(level: Level) -> str:
+    """The urgency as plain words, for print and text ("Urgent advice: Get medical help today")."""
+    return f"{level.hidden_text} {level.heading}"
+
+
 def urgency_label(level: Level) -> str:
     """How every view names an urgency: hidden words for screen readers, a symbol, the action."""
     return (

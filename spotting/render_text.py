@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from .answers import UNANSWERED
 from .explain import Explanation
+from .markup import urgency_words
 from .model import Knowledge
 
 
@@ -30,7 +31,7 @@ def answered(because: Iterable[str], explanation: Explanation) -> list[str]:
 def to_text(explanation: Explanation, knowledge: Knowledge) -> str:
     """A readable summary, most urgent advice first."""
     level = knowledge.levels[explanation.urgency]
-    lines = [f"{level.hidden_text} {level.heading.upper()} [{explanation.urgency.id}]", explanation.advice.message, ""]
+    lines = [f"{urgency_words(level)} [{explanation.urgency.id}]", explanation.advice.message, ""]
     if explanation.red_flags or explanation.raised_by:
         lines.append("Why:")
         for flag in explanation.red_flags:

@@ -15,7 +15,7 @@ from datetime import date
 from html import escape
 
 from ..explain import Explanation
-from ..markup import long_date
+from ..markup import long_date, urgency_words
 from ..model import Knowledge
 
 TITLE = "Bleeding after sex: notes for my appointment"
@@ -86,7 +86,7 @@ def summary_html(explanation: Explanation, knowledge: Knowledge, today: date | N
         f'<p class="small">Made on {escape(made_on)} with the spotting explorer. {escape(explanation.disclaimer)}</p>',
         f'<p class="small">{escape(PRIVATE_NOTE)}</p>',
         '<h2>What the tool advised</h2><div class="advice">',
-        f"<p><strong>{escape(level.hidden_text)} {escape(level.heading)}</strong></p>",
+        f"<p><strong>{escape(urgency_words(level))}</strong></p>",
         f"<p>{escape(explanation.advice.message)}</p></div>",
         f"<h2>What I told the tool</h2>{_answer_rows(explanation, knowledge)}",
     ]
