@@ -24,7 +24,13 @@ def app(knowledge: Knowledge) -> App:
     return App(knowledge)
 
 
+START = "start"
+"""What ``urgency`` reports before the first answer: the start card, not a verdict."""
+
+
 def urgency(app: App) -> str:
+    if app.results.value.startswith('<section class="sp-start" data-section="start"'):
+        return START
     match = re.search(r'data-section="care" data-urgency="([a-z_]+)"', app.results.value)
     assert match, app.results.value[:300]
     return match.group(1)
@@ -65,10 +71,14 @@ def test_questions_are_grouped_in_the_order_of_the_groups_table(app: App, knowle
         assert fields == [q.field for q in in_order if q.group == group]
 
 
-def test_first_load_shows_the_baseline_advice(app: App, knowledge: Knowledge) -> None:
+def test_first_load_shows_no_verdict_but_the_emergency_safety_net(app: App, knowledge: Knowledge) -> None:
+    """UX review: a verdict showed before anything was answered. 'Call 999 if' shows at once."""
+    assert urgency(app) == START
+    assert "Call 999 now if:" in app.results.value and 'href="tel:999"' in app.results.value
+    assert knowledge.questions["dizzy_or_faint"].label in app.results.value
+    assert app.banner.value == "" and app.answers() == {}
+    app.controls["age"].value = 30  # any first answer gives the advice, cautious as ever
     assert urgency(app) == "routine"
-    assert app.results.value.startswith('<section class="sp-care')
-    assert app.answers() == {}
 
 
 def test_changing_an_answer_redraws_the_advice(app: App) -> None:
@@ -128,7 +138,7 @@ def test_reset_clears_every_answer_and_the_summary(app: App) -> None:
     assert app.summary.html
     app.reset_button.click()
     assert all(control.value == NOT_ANSWERED for control in app.controls.values())
-    assert urgency(app) == "routine"
+    assert urgency(app) == START
     assert app.summary.html == ""
     assert not shown(app, "weeks_pregnant")
 
@@ -152,21 +162,21 @@ def test_a_tampered_value_is_rejected_kindly(app: App, knowledge: Knowledge, cap
     assert "Traceback" not in app.results.value
     assert "seventy-three" not in caplog.text and "age" in caplog.text
     app.reset()
-    assert urgency(app) == "routine"
+    assert urgency(app) == START
 
 
 def test_a_browser_cannot_pick_an_option_that_does_not_exist(app: App) -> None:
     control = app.controls["pregnant"]
     with pytest.raises(TraitError):
         control.set_state({"index": 999})
-    assert control.value == NOT_ANSWERED and urgency(app) == "routine"
+    assert control.value == NOT_ANSWERED and urgency(app) == START
 
 
 def test_a_browser_clearing_a_selection_gets_a_kind_message(app: App) -> None:
     app.controls["pregnant"].set_state({"index": None})
     assert "Please choose it again" in app.results.value
     app.controls["pregnant"].set_state({"index": 0})
-    assert urgency(app) == "routine"
+    assert urgency(app) == START
 
 
 def test_an_unexpected_error_shows_a_kind_message_and_logs_no_answers(
@@ -208,7 +218,9 @@ def test_the_notebook_is_thin_and_carries_the_disclaimer() -> None:
 
 def test_screen_readers_hear_one_line_not_the_whole_result(app: App, knowledge: Knowledge) -> None:
     """UX review: 6,000-9,800 characters were announced after each answer."""
-    assert app.results.announcement == f"Advice: {knowledge.levels[Urgency.ROUTINE].heading}."
+    assert app.results.announcement == "Your advice will show here once you answer a question."
+    app.controls["age"].value = 40
+    assert app.results.announcement == f"Advice: {knowledge.levels[Urgency.SOON].heading}."
     app.controls["pregnant"].value = "yes"
     assert app.results.announcement == "Advice changed: Get medical help today."
     app.controls["age"].value = 30

@@ -43,7 +43,7 @@ from ..model import Knowledge, Question
 from ..relevance import relevant_answers, visible
 from ..urgency import Urgency
 from .live import LiveRegion, SummaryDownload
-from .results import STYLE, render_banner, render_problem, render_results
+from .results import STYLE, render_banner, render_problem, render_results, render_start
 from .summary import FILENAME, summary_html
 
 logger = logging.getLogger(__name__)
@@ -224,6 +224,15 @@ class App:
             self._show_problem(PROBLEM_ANSWER.format(label=question.label if question else "one of the questions"))
             return
         explanation = explain(answers, self.knowledge)
+        if not raw:  # no verdict before the first answer; the emergency safety net shows at once
+            with self.results.hold_sync(), self.banner.hold_sync(), self.summary.hold_sync():
+                self._set_visibility(shown)
+                self.results.value = render_start(explanation, self.knowledge)
+                self.results.announcement = "Your advice will show here once you answer a question."
+                self._last_urgency = None
+                self.banner.value = ""
+                self.summary.html = ""
+            return
         results = render_results(explanation, self.knowledge)
         banner = render_banner(explanation, self.knowledge)
         summary = summary_html(explanation, self.knowledge) if self._summary_wanted else ""

@@ -99,6 +99,8 @@ STYLE = BASE_CSS + """
 .sp-because { font-style: italic; }
 .sp-sources, .sp-review { font-size: 0.9rem; color: #4c6272; }
 .sp-app a { color: #003087; text-decoration: underline; }
+.sp-start { border: 2px solid #4c6272; padding: 0.5rem 1rem 1rem 1rem; margin: 0 0 1.5rem 0; }
+.sp-start h2 { font-size: 1.3rem; margin: 0.5rem 0; }
 .sp-problem { border: 4px solid #212b32; padding: 0.75rem 1rem; margin: 0 0 1rem 0; }
 """
 """CSS for the explorer. Colours are NHS palette values chosen for at least 4.5:1 contrast."""
@@ -296,6 +298,22 @@ def render_results(explanation: Explanation, knowledge: Knowledge) -> str:
             render_unanswered(explanation, knowledge),
             render_sources(explanation, knowledge),
         )
+    )
+
+
+def render_start(explanation: Explanation, knowledge: Knowledge) -> str:
+    """Before the first answer: no verdict yet (UX review), but the emergency safety net at once.
+
+    ``explanation`` is the one for no answers; only its "Call 999 if:" list is shown."""
+    emergency = [c for c in explanation.would_change if c.urgency is Urgency.EMERGENCY]
+    items = "".join(f"<li>{escape(_if_item(knowledge.questions[c.field], c.value))}</li>" for c in emergency)
+    return (
+        '<section class="sp-start" data-section="start" aria-labelledby="sp-start-heading">'
+        '<h2 id="sp-start-heading">Your advice will show here</h2>'
+        "<p>Start with the first questions: they check for an emergency. You can leave any question "
+        "unanswered.</p>"
+        f'<h3 class="sp-care__if">Call 999 now if:</h3><ul data-safety-net="emergency">{items}</ul>'
+        '<p><a class="sp-call" href="tel:999">Call 999</a></p></section>'
     )
 
 

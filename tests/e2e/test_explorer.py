@@ -30,7 +30,12 @@ NARROW = {"width": 320, "height": 800}
 
 def open_explorer(page: Page, url: str) -> None:
     page.goto(url)
-    expect(care_card(page)).to_be_visible(timeout=FIRST_LOAD_MS)
+    expect(start_card(page)).to_be_visible(timeout=FIRST_LOAD_MS)
+
+
+def start_card(page: Page) -> Locator:
+    """Before the first answer: no verdict, only the emergency safety net."""
+    return page.locator(".sp-results > [data-section=start]")
 
 
 def care_card(page: Page) -> Locator:
@@ -67,13 +72,14 @@ def snapshot(page: Page, artifacts: Path, name: str) -> None:
     page.screenshot(path=str(artifacts / f"{name}.png"))
 
 
-def test_first_load_shows_the_baseline_care_card_and_the_disclaimer(
+def test_first_load_shows_no_verdict_but_the_emergency_safety_net_and_the_disclaimer(
     page: Page, explorer_url: str, knowledge: Knowledge, artifacts: Path
 ) -> None:
     page.set_viewport_size(WIDE)
     open_explorer(page, explorer_url)
-    expect_urgency(page, "routine")
-    expect(care_card(page).get_by_role("heading", level=2)).to_contain_text(heading_of(knowledge, "routine"))
+    expect(care_card(page)).to_have_count(0)
+    expect(start_card(page).get_by_role("link", name="Call 999")).to_have_attribute("href", "tel:999")
+    expect(start_card(page)).to_contain_text(knowledge.questions["dizzy_or_faint"].label)
     expect(page.get_by_text(DISCLAIMER, exact=True)).to_have_count(1)
     expect(page.get_by_role("status")).to_have_count(1)
     for control in knowledge.questions:
@@ -194,7 +200,7 @@ def test_keyboard_only_reaches_every_control_and_changes_answers(
     assert_accessible(page, "after keyboard changes")
     tab_to(page, "Start again")
     page.keyboard.press("Space")
-    expect_urgency(page, "routine")
+    expect(start_card(page)).to_be_visible(timeout=UPDATE_MS)
     expect(question(page, knowledge, "pregnant")).to_have_value(NOT_ANSWERED_LABEL)
 
 
@@ -206,7 +212,7 @@ def test_start_again_resets_every_answer(page: Page, explorer_url: str, knowledg
     choose(page, knowledge, "fever", "Yes")
     expect_urgency(page, "urgent")
     page.get_by_role("button", name="Start again").click()
-    expect_urgency(page, "routine")
+    expect(start_card(page)).to_be_visible(timeout=UPDATE_MS)
     expect(question(page, knowledge, "pregnant")).to_have_value(NOT_ANSWERED_LABEL)
     expect(question(page, knowledge, "fever")).to_have_value(NOT_ANSWERED_LABEL)
     expect(question(page, knowledge, "weeks_pregnant")).to_be_hidden()
@@ -416,6 +422,8 @@ def test_the_live_region_announces_one_short_line(page: Page, explorer_url: str,
     page.set_viewport_size(WIDE)
     open_explorer(page, explorer_url)
     status = page.get_by_role("status")
+    choose(page, knowledge, "age", "30")
+    expect(status).to_have_text(f"Advice: {heading_of(knowledge, 'routine')}.", timeout=UPDATE_MS)
     choose(page, knowledge, "pregnant", "Yes")
     expect(status).to_have_text("Advice changed: Get medical help today.", timeout=UPDATE_MS)
     assert len(status.inner_text()) < 80

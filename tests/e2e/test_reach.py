@@ -58,7 +58,7 @@ def open_page(browser: Browser, url: str, screen: Screen) -> Page:
     )
     page = context.new_page()
     page.goto(url)
-    expect(section(page, "care")).to_be_visible(timeout=FIRST_LOAD_MS)
+    expect(section(page, "start")).to_be_visible(timeout=FIRST_LOAD_MS)
     return page
 
 
