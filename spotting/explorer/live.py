@@ -7,7 +7,8 @@
   widget would replace its whole ``innerHTML`` and with it any live region inside, which
   assistive technology often misses; this widget creates both once and swaps only the result
   sections (``data-section``) whose HTML changed.
-* ``SummaryDownload``: "take this to your appointment" needs a download link and a print button.
+* ``SummaryDownload``: "take this to your appointment" is shown on screen first (a sandboxed
+  frame that runs nothing), then offers a "save as a file" link and a print button.
   Both are made in the person's browser from HTML held in their own kernel session: a Blob URL
   for the download and a sandboxed ``srcdoc`` iframe for printing. Nothing is written to disk or
   sent to any other server.
@@ -56,10 +57,16 @@ export default { render };
 _SUMMARY_ESM = """
 function render({ model, el }) {
   const box = document.createElement("div");
-  box.className = "sp-actions sp-summary";
+  box.className = "sp-summary";
+  const view = document.createElement("iframe");  // on screen first (UX review), then save or print
+  view.title = "Your summary";
+  view.className = "sp-summary-view";
+  view.setAttribute("sandbox", "allow-same-origin");  // shows the page; runs no script in it
+  const buttons = document.createElement("div");
+  buttons.className = "sp-actions";
   const link = document.createElement("a");
   link.className = "sp-download";
-  link.textContent = "Download the summary (HTML file)";
+  link.textContent = "Save the summary as a file";
   const print = document.createElement("button");
   print.type = "button";
   print.className = "sp-print jupyter-button";
@@ -72,6 +79,7 @@ function render({ model, el }) {
     box.style.display = html ? "" : "none";  // not box.hidden: the app's CSS sets display: flex
     if (url) link.href = url; else link.removeAttribute("href");
     link.download = model.get("filename");
+    view.srcdoc = html;
   };
   print.addEventListener("click", () => {
     const frame = document.createElement("iframe");
@@ -89,7 +97,8 @@ function render({ model, el }) {
   draw();
   model.on("change:html", draw);
   model.on("change:filename", draw);
-  box.append(link, print);
+  buttons.append(link, print);
+  box.append(view, buttons);
   el.appendChild(box);
   return () => { if (url) URL.revokeObjectURL(url); };
 }

@@ -99,6 +99,7 @@ STYLE = BASE_CSS + """
 .sp-because { font-style: italic; }
 .sp-sources, .sp-review { font-size: 0.9rem; color: #4c6272; }
 .sp-app a { color: #003087; text-decoration: underline; }
+.sp-summary-view { width: 100%; height: 70vh; border: 2px solid #4c6272; margin: 0.5rem 0; background: #ffffff; }
 .sp-start { border: 2px solid #4c6272; padding: 0.5rem 1rem 1rem 1rem; margin: 0 0 1.5rem 0; }
 .sp-start h2 { font-size: 1.3rem; margin: 0.5rem 0; }
 .sp-problem { border: 4px solid #212b32; padding: 0.75rem 1rem; margin: 0 0 1rem 0; }

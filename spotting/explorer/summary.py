@@ -17,6 +17,7 @@ from html import escape
 from ..explain import Explanation
 from ..markup import long_date, urgency_words
 from ..model import Knowledge
+from .results import safety_net
 
 TITLE = "Bleeding after sex: notes for my appointment"
 FILENAME = "spotting-summary.html"
@@ -88,8 +89,10 @@ def summary_html(explanation: Explanation, knowledge: Knowledge, today: date | N
         '<h2>What the tool advised</h2><div class="advice">',
         f"<p><strong>{escape(urgency_words(level))}</strong></p>",
         f"<p>{escape(explanation.advice.message)}</p></div>",
-        f"<h2>What I told the tool</h2>{_answer_rows(explanation, knowledge)}",
     ]
+    if net := safety_net(explanation, knowledge):
+        parts.append(f"<h2>Get help now if anything changes</h2>{net}")
+    parts.append(f"<h2>What I told the tool</h2>{_answer_rows(explanation, knowledge)}")
     if flags:
         parts.append(f"<h2>Warning signs it found</h2><ul>{flags}</ul>")
     if causes:

@@ -258,8 +258,9 @@ def test_summary_is_made_in_the_browser_for_download(
     choose(page, knowledge, "pregnant", knowledge.questions["pregnant"].choice_labels["yes"])
     expect_urgency(page, "urgent")
     page.get_by_role("button", name="Take this to your appointment").click()
-    link = page.get_by_role("link", name=re.compile("Download the summary"))
+    link = page.get_by_role("link", name=re.compile("Save the summary"))
     expect(link).to_be_visible(timeout=UPDATE_MS)
+    expect(page.locator("iframe[title='Your summary']")).to_be_visible()  # on screen first
     expect(link).to_have_attribute("href", re.compile(r"^blob:"))
     expect(page.get_by_role("button", name="Print the summary")).to_be_visible()
     with page.expect_download() as download_info:
@@ -385,7 +386,7 @@ def test_nothing_entered_is_logged_or_written(
             choose(page, knowledge, "how_often", knowledge.questions["how_often"].choice_labels["once"])
             choose(page, knowledge, "how_often", knowledge.questions["how_often"].choice_labels["every_time"])
         page.get_by_role("button", name="Take this to your appointment").click()
-        link = page.get_by_role("link", name=re.compile("Download the summary"))
+        link = page.get_by_role("link", name=re.compile("Save the summary"))
         expect(link).to_be_visible(timeout=UPDATE_MS)
         with page.expect_download() as download_info:
             link.click()
