@@ -45,11 +45,58 @@ function render({ model, el }) {
       if (node.outerHTML !== old[i].outerHTML) region.replaceChild(node, old[i]);
     });
   };
+  // A dead kernel (out of memory, culled after a laptop slept, a server restart) must never leave
+  // stale advice on screen: the page pings its kernel; with no answer for 1.5 s the result is
+  // hidden behind an alert with a Reload button.
+  const lost = document.createElement("div");
+  lost.className = "sp-lost";
+  lost.hidden = true;
+  lost.setAttribute("role", "alert");
+  const heading = document.createElement("h2");
+  heading.textContent = "This page lost its connection";
+  const words = document.createElement("p");
+  words.textContent = "The advice may be out of date, so it is hidden. Reload to start again: nothing you " +
+    "entered was saved. If you are worried, get medical help now; do not wait for this page.";
+  const reload = document.createElement("button");
+  reload.type = "button";
+  reload.className = "jupyter-button sp-reload";
+  reload.textContent = "Reload the page";
+  reload.addEventListener("click", () => window.location.reload());
+  lost.append(heading, words, reload);
+  // The phone's sticky banner repeats the advice, so it must not keep a stale verdict either.
+  const banners = () => Array.from(document.querySelectorAll(".sp-banner .widget-html-content"));
+  const saved = new Map();
+  const coverBanners = () => banners().forEach((banner) => {
+    saved.set(banner, banner.innerHTML);
+    banner.innerHTML = '<p class="sp-banner--lost">This page lost its connection. Reload the page to start again.</p>';
+  });
+  const restoreBanners = () => { saved.forEach((html, banner) => { banner.innerHTML = html; }); saved.clear(); };
+  let lastPong = Date.now();
+  model.on("msg:custom", (message) => {
+    if (!message || message.type !== "pong") return;
+    lastPong = Date.now();
+    if (!lost.hidden) {  // only slow (a busy machine), not dead: show the advice again
+      lost.hidden = true;
+      region.hidden = false;
+      restoreBanners();
+      announce();
+    }
+  });
+  const beat = setInterval(() => {
+    try { model.send({ type: "ping" }); } catch (error) { /* a closed connection: caught below */ }
+    if (lost.hidden && Date.now() - lastPong > 1500) {
+      lost.hidden = false;
+      region.hidden = true;
+      coverBanners();
+      announcer.textContent = "";
+    }
+  }, 500);
   draw();
   announce();
   model.on("change:value", draw);
   model.on("change:announcement", announce);
-  el.append(announcer, region);
+  el.append(announcer, lost, region);
+  return () => clearInterval(beat);
 }
 export default { render };
 """
@@ -112,6 +159,15 @@ class LiveRegion(anywidget.AnyWidget):
     _esm = _LIVE_REGION_ESM
     value = traitlets.Unicode("").tag(sync=True)
     announcement = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.on_msg(self._answer_ping)
+
+    def _answer_ping(self, _widget: object, content: object, _buffers: object) -> None:
+        """The page's heartbeat: a reply says the kernel is alive (see the ESM above)."""
+        if isinstance(content, dict) and content.get("type") == "ping":
+            self.send({"type": "pong"})
 
 
 class SummaryDownload(anywidget.AnyWidget):

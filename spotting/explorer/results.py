@@ -54,6 +54,7 @@ STYLE = BASE_CSS + """
 .sp-banner .sp-banner--emergency, .sp-banner .sp-banner--urgent { border: 6px solid #d5281b; }
 .sp-banner .sp-banner--soon { border-width: 4px; }
 .sp-banner .sp-banner--self_care { border-color: #4c6272; }
+.sp-banner .sp-banner--lost { border: 4px solid #212b32; background: #fff9c4; }
 .sp-banner a { color: #003087; }
 .sp-question { display: flex !important; flex-flow: column nowrap !important; align-items: stretch !important;
   width: 100% !important; max-width: 100%; margin: 0 0 0.75rem 0 !important; height: auto !important; }
@@ -100,6 +101,8 @@ STYLE = BASE_CSS + """
 .sp-sources, .sp-review { font-size: 0.9rem; color: #4c6272; }
 .sp-app a { color: #003087; text-decoration: underline; }
 .sp-summary-view { width: 100%; height: 70vh; border: 2px solid #4c6272; margin: 0.5rem 0; background: #ffffff; }
+.sp-lost { border: 4px solid #212b32; background: #fff9c4; padding: 0.5rem 1rem 1rem 1rem; margin: 0 0 1.5rem 0; }
+.sp-lost h2 { font-size: 1.3rem; margin: 0.5rem 0; }
 .sp-start { border: 2px solid #4c6272; padding: 0.5rem 1rem 1rem 1rem; margin: 0 0 1.5rem 0; }
 .sp-start h2 { font-size: 1.3rem; margin: 0.5rem 0; }
 .sp-problem { border: 4px solid #212b32; padding: 0.75rem 1rem; margin: 0 0 1rem 0; }

@@ -428,3 +428,31 @@ def test_the_live_region_announces_one_short_line(page: Page, explorer_url: str,
     choose(page, knowledge, "pregnant", "Yes")
     expect(status).to_have_text("Advice changed: Get medical help today.", timeout=UPDATE_MS)
     assert len(status.inner_text()) < 80
+
+
+def test_a_dead_kernel_never_leaves_stale_advice_on_screen(
+    page: Page, knowledge: Knowledge, tmp_path_factory: pytest.TempPathFactory, voila_factory: Any, artifacts: Path
+) -> None:
+    """Killed as an out-of-memory kill would: the stale card goes and an alert says what to do."""
+    import psutil
+
+    server = voila_factory(tmp_path_factory.mktemp("dead-kernel-sandbox"))
+    try:
+        open_explorer(page, server.url)
+        choose(page, knowledge, "age", "30")
+        expect_urgency(page, "routine")
+        children = psutil.Process(server.process.pid).children(recursive=True)
+        kernels = [child for child in children if "ipykernel" in " ".join(child.cmdline())]
+        assert kernels, "no kernel process found"
+        for kernel in kernels:
+            kernel.kill()
+        choose(page, knowledge, "pregnant", knowledge.questions["pregnant"].choice_labels["unsure"])
+        alert = page.get_by_role("alert")
+        expect(alert).to_contain_text("This page lost its connection", timeout=5_000)
+        expect(care_card(page)).to_be_hidden()  # the stale "Arrange a check" is not left showing
+        expect(alert.get_by_role("button", name="Reload the page")).to_be_visible()
+        expect(page.locator(".sp-banner [data-urgency]")).to_have_count(0)  # no stale verdict in the banner
+        snapshot(page, artifacts, "10-dead-kernel")
+        assert_accessible(page, "dead kernel")
+    finally:
+        server.stop()
