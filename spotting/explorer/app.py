@@ -56,6 +56,8 @@ PROBLEM_ANSWER = (
     "We could not use your answer to “{label}”. Please choose it again, or press “Start again”. "
     "Nothing you entered has been saved."
 )
+START_ANNOUNCEMENT = "Your advice will show here once you answer a question."
+
 PROBLEM_UNEXPECTED = (
     "Something went wrong and the advice could not be updated. Please try changing an answer again, "
     "or press “Start again”. Nothing you entered has been saved. If you are worried, get medical help; "
@@ -224,22 +226,19 @@ class App:
             self._show_problem(PROBLEM_ANSWER.format(label=question.label if question else "one of the questions"))
             return
         explanation = explain(answers, self.knowledge)
-        if not raw:  # no verdict before the first answer; the emergency safety net shows at once
-            with self.results.hold_sync(), self.banner.hold_sync(), self.summary.hold_sync():
-                self._set_visibility(shown)
-                self.results.value = render_start(explanation, self.knowledge)
-                self.results.announcement = "Your advice will show here once you answer a question."
-                self._last_urgency = None
-                self.banner.value = ""
-                self.summary.html = ""
-            return
-        results = render_results(explanation, self.knowledge)
-        banner = render_banner(explanation, self.knowledge)
-        summary = summary_html(explanation, self.knowledge) if self._summary_wanted else ""
+        if raw:
+            results = render_results(explanation, self.knowledge)
+            announcement = self._announcement(explanation.urgency)
+            banner = render_banner(explanation, self.knowledge)
+            summary = summary_html(explanation, self.knowledge) if self._summary_wanted else ""
+        else:  # no verdict before the first answer; the emergency safety net shows at once
+            results, announcement = render_start(explanation, self.knowledge), START_ANNOUNCEMENT
+            banner = summary = ""
+            self._last_urgency = None
         with self.results.hold_sync(), self.banner.hold_sync(), self.summary.hold_sync():
             self._set_visibility(shown)
             self.results.value = results
-            self.results.announcement = self._announcement(explanation.urgency)
+            self.results.announcement = announcement
             self.banner.value = banner
             self.summary.html = summary
 
