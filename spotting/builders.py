@@ -14,9 +14,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
-from typing import cast
-
-import pandas as pd
 
 from . import contract
 from .answers import check_answers
@@ -31,6 +28,7 @@ from .model import (
     Level,
     Myth,
     Question,
+    Records,
     Review,
     Rule,
     Scenario,
@@ -46,18 +44,15 @@ class Context:
     """The tables being built and the problems found so far, with the checks every table shares."""
 
     directory: Path
-    tables: dict[str, pd.DataFrame]
+    tables: Mapping[str, Records]
     problems: list[DataProblem] = field(default_factory=list)
 
     def problem(self, file: str, row: int | None, column: str | None, message: str) -> None:
         self.problems.append(DataProblem(file, row, column, message))
 
-    def rows(self, name: str) -> list[tuple[int, dict[str, str]]]:
-        """Each row with its line number as an editor shows it (the header is line 1).
-
-        The tables are read as text (``dtype=str``), so every cell is a ``str``."""
-        records = cast(list[dict[str, str]], self.tables[name].to_dict("records"))
-        return [(index + 2, record) for index, record in enumerate(records)]
+    def rows(self, name: str) -> list[tuple[int, Mapping[str, str]]]:
+        """Each row with its line number as an editor shows it (the header is line 1)."""
+        return [(index + 2, record) for index, record in enumerate(self.tables[name])]
 
     def parse(
         self, file: str, row: int, column: str, text: str, questions: Mapping[str, Question], terms: Mapping[str, Node]
@@ -88,7 +83,7 @@ class Context:
         return last, due
 
 
-def build(directory: Path, tables: dict[str, pd.DataFrame]) -> tuple[Knowledge, list[DataProblem]]:
+def build(directory: Path, tables: Mapping[str, Records]) -> tuple[Knowledge, list[DataProblem]]:
     """Every table in the order data/README.md gives: each may refer only to those above it."""
     ctx = Context(directory, tables)
     sources = build_sources(ctx)

@@ -7,18 +7,21 @@ engine. Row numbers are the line numbers an editor shows (the header is line 1).
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import os
 import re
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING, cast
 
 from .builders import build
 from .errors import DataError, DataProblem
-from .model import Knowledge
+from .model import Knowledge, Records
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 CONDITION_TABLES = ("red_flags.csv", "baseline.csv", "advice.csv", "cause_rules.csv")
@@ -110,8 +113,11 @@ def _record(fingerprint: str) -> None:
         pass  # a read-only home just means validating in full every time
 
 
-def _read_tables(directory: Path, *, validate: bool = True) -> tuple[dict[str, pd.DataFrame], list[DataProblem]]:
-    tables: dict[str, pd.DataFrame] = {}
+def _read_tables(directory: Path, *, validate: bool = True) -> tuple[dict[str, Records], list[DataProblem]]:
+    """Every table as records of text. Files not yet validated are read with pandas and checked
+    with pandera; a trusted load (the very same bytes passed before) reads them with the csv
+    module, so a dashboard kernel imports neither pandas nor pandera."""
+    tables: dict[str, Records] = {}
     problems: list[DataProblem] = []
     if not directory.is_dir():
         return tables, [DataProblem(str(directory), None, None, "is not a folder")]
@@ -120,16 +126,32 @@ def _read_tables(directory: Path, *, validate: bool = True) -> tuple[dict[str, p
         if not path.is_file():
             problems.append(DataProblem(name, None, None, "file is missing"))
             continue
-        try:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
-        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
-            problems.append(DataProblem(name, _line_from(str(error)), None, _short(error)))
+        if not validate:
+            tables[name] = _read_trusted(path)
             continue
-        frame.columns = [str(column).strip() for column in frame.columns]
-        if validate:
-            problems.extend(_validate(name, frame))
-        tables[name] = frame
+        records, found = _read_and_validate(name, path)
+        problems.extend(found)
+        if records is not None:
+            tables[name] = records
     return tables, problems
+
+
+def _read_trusted(path: Path) -> Records:
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        return tuple({key.strip(): value for key, value in row.items()} for row in reader)
+
+
+def _read_and_validate(name: str, path: Path) -> tuple[Records | None, list[DataProblem]]:
+    import pandas as pd  # only when files are new or changed: see _read_tables
+
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
+        return None, [DataProblem(name, _line_from(str(error)), None, _short(error))]
+    frame.columns = [str(column).strip() for column in frame.columns]
+    records = tuple(cast(list[dict[str, str]], frame.to_dict("records")))
+    return records, _validate(name, frame)
 
 
 def _validate(name: str, frame: pd.DataFrame) -> list[DataProblem]:
@@ -154,6 +176,8 @@ def _short(error: Exception) -> str:
 
 
 def _schema_problems(name: str, cases: pd.DataFrame) -> list[DataProblem]:
+    import pandas as pd
+
     problems = []
     for case in cases.to_dict("records"):
         check = str(case["check"])

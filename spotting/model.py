@@ -10,12 +10,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from .conditions import Node
 from .urgency import Urgency
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Records = tuple[Mapping[str, str], ...]
+"""A table's rows as read (every cell a str), in file order."""
 
 
 @dataclass(frozen=True)
@@ -224,11 +228,15 @@ class Knowledge:
     advice: tuple[Rule, ...]
     causes: tuple[Cause, ...]
     scenarios: tuple[Scenario, ...]
-    tables: Mapping[str, pd.DataFrame] = field(repr=False)
+    tables: Mapping[str, Records] = field(repr=False)
     term_definitions: Mapping[str, TermDefinition] = field(default_factory=dict, repr=False)
     myths: tuple[Myth, ...] = ()
     statistics: tuple[Statistic, ...] = ()
 
     def table(self, name: str) -> pd.DataFrame:
-        """A copy of a raw table (e.g. ``"myths"``) for notebooks and reports."""
-        return self.tables[name].copy()
+        """A copy of a raw table (e.g. ``"myths"``) as a DataFrame, for notebooks and reports.
+
+        pandas is imported here, not at load: a dashboard kernel never needs it."""
+        import pandas as pd
+
+        return pd.DataFrame(list(self.tables[name]), dtype=str)

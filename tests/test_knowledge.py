@@ -268,3 +268,26 @@ def test_records_replace_raw_tables(knowledge: Knowledge) -> None:
     assert knowledge.statistics and all(0 <= s.proportion <= 1 for s in knowledge.statistics)
     assert set(knowledge.term_definitions) == set(knowledge.terms)
     assert all(scenario.review is not None for scenario in knowledge.scenarios)
+
+
+def test_a_trusted_load_reads_the_same_tables_without_pandas(tmp_path: Path) -> None:
+    """Dashboard kernels load validated data with the csv module: no pandas, no pandera.
+
+    The fast path must read exactly what the validating path read."""
+    import subprocess
+    import sys
+
+    from spotting.knowledge import DEFAULT_DATA_DIR, TABLES, _read_and_validate, _read_trusted
+
+    for name in TABLES:
+        validated, problems = _read_and_validate(name, DEFAULT_DATA_DIR / name)
+        assert not problems and validated is not None
+        assert _read_trusted(DEFAULT_DATA_DIR / name) == tuple(validated), name
+    env = {"SPOTTING_CACHE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    subprocess.run([sys.executable, "-m", "spotting", "check-data"], env=env, check=True, capture_output=True)
+    code = (
+        "import sys, spotting, spotting.explorer.app; spotting.load_knowledge(); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pandas', 'pandera'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
+    assert out.strip() == "[]"
