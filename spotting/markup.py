@@ -8,7 +8,6 @@ Everything returned is escaped HTML; only http(s) addresses become links.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from html import escape
 
@@ -62,8 +61,3 @@ def citation(source_id: str, knowledge: Knowledge, *, new_tab: bool = False) -> 
         title = f'<a href="{escape(source.url, quote=True)}"{target}>{title}{hint}</a>'
     details = ", ".join(escape(str(part)) for part in (source.publisher, source.year) if part)
     return f"{title} ({details})" if details else title
-
-
-def source_links(ids: Iterable[str], knowledge: Knowledge) -> str:
-    """Sources as links that open in a new tab, so the explorer keeps its state."""
-    return "; ".join(citation(source_id, knowledge, new_tab=True) for source_id in ids)

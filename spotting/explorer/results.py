@@ -135,16 +135,19 @@ def _if_item(question: Question, value: object) -> str:
     return question.label if question.kind == "boolean" and value is True else question.answer_phrase(value)
 
 
+def _net_items(explanation: Explanation, knowledge: Knowledge, level: Urgency) -> str:
+    """The answers that would raise the advice to ``level``, as list items (at most six)."""
+    changes = [c for c in explanation.would_change if c.urgency is level][:SAFETY_NET_ITEMS]
+    return "".join(f"<li>{escape(_if_item(knowledge.questions[c.field], c.value))}</li>" for c in changes)
+
+
 def safety_net(explanation: Explanation, knowledge: Knowledge) -> str:
     """The NHS care card's "Call 999 if:" and "Get help today if:" lists, inside the card:
     the answers that would make the advice more urgent, drawn from ``would_change``."""
     parts = []
     for level, heading in SAFETY_NET_HEADINGS.items():
-        items = [c for c in explanation.would_change if c.urgency is level][:SAFETY_NET_ITEMS]
-        if not items:
-            continue
-        lines = "".join(f"<li>{escape(_if_item(knowledge.questions[c.field], c.value))}</li>" for c in items)
-        parts.append(f'<h3 class="sp-care__if">{escape(heading)}</h3><ul data-safety-net="{level.id}">{lines}</ul>')
+        if items := _net_items(explanation, knowledge, level):
+            parts.append(f'<h3 class="sp-care__if">{escape(heading)}</h3><ul data-safety-net="{level.id}">{items}</ul>')
     return "".join(parts)
 
 
@@ -309,8 +312,7 @@ def render_start(explanation: Explanation, knowledge: Knowledge) -> str:
     """Before the first answer: no verdict yet (UX review), but the emergency safety net at once.
 
     ``explanation`` is the one for no answers; only its "Call 999 if:" list is shown."""
-    emergency = [c for c in explanation.would_change if c.urgency is Urgency.EMERGENCY]
-    items = "".join(f"<li>{escape(_if_item(knowledge.questions[c.field], c.value))}</li>" for c in emergency)
+    items = _net_items(explanation, knowledge, Urgency.EMERGENCY)
     return (
         '<section class="sp-start" data-section="start" aria-labelledby="sp-start-heading">'
         '<h2 id="sp-start-heading">Your advice will show here</h2>'
