@@ -12,15 +12,26 @@ from .explain import DISCLAIMER, Explanation
 from .explain import explain as _explain
 from .knowledge import check_data, load_knowledge
 from .model import Knowledge
+from .regions import choose_region as _choose_region
+from .regions import split_region as _split_region
 from .urgency import URGENCY_IDS, Urgency
 
 
-def explain(answers: _typing.Any, knowledge: Knowledge | None = None) -> Explanation:
+def explain(answers: _typing.Any, knowledge: Knowledge | None = None, region: object = None) -> Explanation:
     """Explain a set of answers (contract §1) with the shipped knowledge base unless one is given.
 
-    Raises ``AnswerError`` naming the field and the allowed values when the answers do not fit.
+    ``region`` (or a ``"region"`` key in the answers) words the advice with that region's
+    services: ``"GB"``, ``"IE"``, ``"US"``, ``"CA"``, ``"AU"``, ``"NZ"`` or ``"other"``. The advice
+    itself is the same everywhere. Raises ``AnswerError`` naming the field and the allowed values
+    when the answers or the region do not fit.
     """
-    return _explain(answers, knowledge if knowledge is not None else load_knowledge())
+    answers, given = _split_region(answers)
+    chosen = _choose_region(given, region)
+    if knowledge is None:
+        knowledge = load_knowledge(region=chosen)
+    elif chosen is not None:
+        knowledge = load_knowledge(knowledge.directory, region=chosen)
+    return _explain(answers, knowledge)
 
 
 __all__ = [

@@ -22,6 +22,7 @@ from .errors import AnswerError, ConditionError, DataProblem
 from .model import (
     MYTH_VERDICTS,
     STATISTIC_UNITS,
+    UNSET_REGION,
     Cause,
     CauseRule,
     Knowledge,
@@ -29,13 +30,16 @@ from .model import (
     Myth,
     Question,
     Records,
+    Region,
     Review,
     Rule,
     Scenario,
+    Service,
     Source,
     Statistic,
     TermDefinition,
 )
+from .regions import PLACEHOLDER, PROSE_COLUMNS, REQUIRED_SERVICES, localise, placeholders
 from .urgency import Urgency
 
 
@@ -83,10 +87,21 @@ class Context:
         return last, due
 
 
-def build(directory: Path, tables: Mapping[str, Records]) -> tuple[Knowledge, list[DataProblem]]:
-    """Every table in the order data/README.md gives: each may refer only to those above it."""
+def build(
+    directory: Path, tables: Mapping[str, Records], region: str = UNSET_REGION
+) -> tuple[Knowledge, list[DataProblem]]:
+    """Every table in the order data/README.md gives: each may refer only to those above it.
+
+    The prose is checked with its placeholders, then filled in with ``region``'s services, so
+    the records built below read as that region's reader will see them."""
     ctx = Context(directory, tables)
     sources = build_sources(ctx)
+    regions, services = build_regions(ctx, sources)
+    check_placeholders(ctx, regions, services)
+    if region not in regions:
+        ctx.problem("regions.csv", None, "code", f"region {region} is not in regions.csv")
+    local = services.get(region, {})
+    ctx.tables = localise(tables, {service_id: service.text for service_id, service in local.items()})
     groups = build_groups(ctx)
     questions = build_questions(ctx, groups)
     definitions = build_terms(ctx, questions, sources)
@@ -119,6 +134,9 @@ def build(directory: Path, tables: Mapping[str, Records]) -> tuple[Knowledge, li
         term_definitions=MappingProxyType(definitions),
         myths=tuple(myths),
         statistics=tuple(statistics),
+        region=regions.get(region, Region(region, region, 0)),
+        regions=MappingProxyType({code: r for code, r in regions.items() if r.chosen}),
+        services=MappingProxyType(local),
     )
     return knowledge, ctx.problems
 
@@ -136,6 +154,68 @@ def build_sources(ctx: Context) -> dict[str, Source]:
         )
         for _, row in ctx.rows("sources.csv")
     }
+
+
+def build_regions(
+    ctx: Context, sources: Mapping[str, Source]
+) -> tuple[dict[str, Region], dict[str, dict[str, Service]]]:
+    """The regions a reader can choose and each one's services (data/services.csv)."""
+    regions = {
+        row["code"]: Region(row["code"], row["name"], int(row["order"]))
+        for _, row in sorted(ctx.rows("regions.csv"), key=lambda r: int(r[1]["order"]))
+    }
+    if UNSET_REGION not in regions:
+        ctx.problem("regions.csv", None, "code", f"the {UNSET_REGION} row (no region chosen) is missing")
+    services: dict[str, dict[str, Service]] = {code: {} for code in regions}
+    for row_number, row in ctx.rows("services.csv"):
+        review = ctx.review("services.csv", row_number, row, sources)
+        if not any(sources[s].public for s in review.sources if s in sources):
+            ctx.problem("services.csv", row_number, "sources", "needs a source fit for public pages")
+        if row["region"] not in regions:
+            ctx.problem("services.csv", row_number, "region", f"region {row['region']} is not in regions.csv")
+            continue
+        if PLACEHOLDER.search(row["text"]):
+            ctx.problem("services.csv", row_number, "text", "a service cannot contain a {placeholder}")
+        if row["tel"] and not row["call"]:
+            ctx.problem("services.csv", row_number, "call", "a number to call needs the words of its link")
+        if row["service"] in services[row["region"]]:
+            ctx.problem("services.csv", row_number, "service", f"{row['service']} is listed twice for {row['region']}")
+        services[row["region"]][row["service"]] = Service(row["service"], row["text"], row["tel"], row["call"], review)
+    return regions, services
+
+
+def check_placeholders(
+    ctx: Context, regions: Mapping[str, Region], services: Mapping[str, Mapping[str, Service]]
+) -> None:
+    """Every placeholder names a known service, sits in a prose column, and every region has
+    that service: so no reader, in any region, ever sees ``{doctor}`` instead of a word."""
+    known = {service_id for by_id in services.values() for service_id in by_id}
+    used: dict[str, tuple[str, int | None]] = {service_id: ("spotting", None) for service_id in REQUIRED_SERVICES}
+    for name in ctx.tables:
+        prose = PROSE_COLUMNS.get(name, ())
+        if name in ("services.csv", "regions.csv", "sources.csv"):
+            continue
+        for row_number, row in ctx.rows(name):
+            for column, value in row.items():
+                for service_id in placeholders(value):
+                    if column not in prose:
+                        message = f"{{{service_id}}}: placeholders work only in prose columns"
+                        ctx.problem(name, row_number, column, message)
+                    elif service_id not in known:
+                        ctx.problem(
+                            name, row_number, column,
+                            f"{{{service_id}}} is not a service in services.csv; known: {', '.join(sorted(known))}",
+                        )  # fmt: skip
+                    else:
+                        used.setdefault(service_id, (name, row_number))
+    for code in regions:
+        for service_id, (name, line) in sorted(used.items()):
+            if service_id not in services.get(code, {}):
+                ctx.problem(
+                    "services.csv", None, "service",
+                    f"region {code} has no {service_id} row, which {name}"
+                    + (f" row {line}" if line is not None else " (the care card)") + " uses",
+                )  # fmt: skip
 
 
 def check_public_sources(ctx: Context, file: str, rules: list[Rule], sources: Mapping[str, Source]) -> None:

@@ -16,9 +16,12 @@ from typing import TextIO
 from .errors import AnswerError, DataError
 from .explain import explain
 from .knowledge import check_data, load_knowledge
+from .regions import choose_region, split_region
 from .render_text import to_text
 
 EXIT_OK, EXIT_DATA, EXIT_ANSWERS = 0, 1, 2
+POLICY_REGION = "GB"
+"""The clinical policy is the NHS line, so its document shows the UK wording."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -30,6 +33,12 @@ def _parser() -> argparse.ArgumentParser:
     explain_cmd.add_argument("file", nargs="?", default="-", help="answers JSON file, or - for standard input")
     explain_cmd.add_argument("--format", choices=("json", "text"), default="json")
     explain_cmd.add_argument("--data", default=None, help="knowledge base folder (default: the shipped data/)")
+    explain_cmd.add_argument(
+        "--region",
+        default=None,
+        metavar="CODE",
+        help='word the advice for GB, IE, US, CA, AU, NZ or other (default: the answers\' "region", else neutral)',
+    )
     check_cmd = commands.add_parser("check-data", help="validate a knowledge base folder")
     check_cmd.add_argument("dir", nargs="?", default=None, help="folder to check (default: the shipped data/)")
     policy_cmd = commands.add_parser("policy-doc", help="rewrite the generated tables in docs/clinical-policy.md")
@@ -42,7 +51,7 @@ def _policy_doc(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
     from . import policy_doc
 
     path = Path(__file__).resolve().parents[1] / "docs" / "clinical-policy.md"
-    knowledge = load_knowledge()
+    knowledge = load_knowledge(region=POLICY_REGION)
     current = path.read_text(encoding="utf-8") if path.exists() else ""
     if args.check:
         if policy_doc.rewrite(current, knowledge) != current:
@@ -70,8 +79,9 @@ def _read_answers(file: str, stdin: TextIO) -> object:
 
 def _explain(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
     try:
-        knowledge = load_knowledge(args.data)
-        explanation = explain(_read_answers(args.file, stdin), knowledge)
+        answers, given = split_region(_read_answers(args.file, stdin))
+        knowledge = load_knowledge(args.data, region=choose_region(given, args.region))
+        explanation = explain(answers, knowledge)
     except AnswerError as error:
         print(f"spotting: bad answers: {error}", file=stderr)
         return EXIT_ANSWERS

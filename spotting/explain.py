@@ -11,7 +11,7 @@ from typing import Any
 
 from .answers import Answers, describe, validate_answers
 from .causes import CauseFit, card_urgency, matches, rank_causes
-from .model import Knowledge, Rule
+from .model import NO_REGION, Knowledge, Region, Rule
 from .relevance import relevant_answers
 from .triage import advice_for, lowest, overall, triggered
 from .urgency import Urgency
@@ -48,6 +48,10 @@ class Explanation:
     would_change: tuple[Change, ...]
     unanswered: tuple[str, ...]
     disclaimer: str
+    region: Region = NO_REGION
+    """The region the words are for (the knowledge base's); the advice is the same in all."""
+    emergency: str = ""
+    """The region's one line on what to call in an emergency (every number when none is chosen)."""
     raised_by: tuple[CauseResult, ...] = ()
     """Shown causes whose own advice is more urgent than the red flags and baseline alone: they
     set the overall urgency, so no cause card ever asks for more than the care card."""
@@ -88,6 +92,8 @@ class Explanation:
             "unanswered": list(self.unanswered),
             "urgency_from_causes": [result.fit.cause.id for result in self.raised_by],
             "disclaimer": self.disclaimer,
+            "region": self.region.code if self.region.chosen else None,
+            "emergency": self.emergency,
             "baseline": {
                 "id": self.baseline.id,
                 "urgency": self.baseline.urgency.id,
@@ -127,5 +133,7 @@ def explain(answers: Any, knowledge: Knowledge) -> Explanation:
         would_change=tuple(would_change(trial, urgency)),
         unanswered=tuple(unanswered(trial, urgency)),
         disclaimer=DISCLAIMER,
+        region=knowledge.region,
+        emergency=knowledge.services["emergency_line"].text,
         raised_by=raised_by,
     )

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, cast
 
 from .builders import build
 from .errors import DataError, DataProblem
-from .model import Knowledge, Records
+from .model import UNSET_REGION, Knowledge, Records
+from .regions import region_code
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -28,7 +29,8 @@ CONDITION_TABLES = ("red_flags.csv", "baseline.csv", "advice.csv", "cause_rules.
 
 
 TABLES = (
-    "sources.csv", "groups.csv", "questions.csv", "choices.csv", "terms.csv", "urgency_levels.csv",
+    "sources.csv", "regions.csv", "services.csv", "groups.csv", "questions.csv", "choices.csv", "terms.csv",
+    "urgency_levels.csv",
     "red_flags.csv", "baseline.csv", "advice.csv", "causes.csv", "cause_rules.csv", "myths.csv",
     "scenarios.csv", "statistics.csv",
 )  # fmt: skip
@@ -39,9 +41,15 @@ TABLES = (
 _VALIDATING_MODULES = tuple(sorted(path.stem for path in Path(__file__).resolve().parent.glob("*.py")))
 
 
-def load_knowledge(directory: str | Path | None = None) -> Knowledge:
-    """Load and validate data/ (or ``directory``); cached, so repeated calls are free."""
-    return _load(Path(directory or DEFAULT_DATA_DIR).resolve())
+def load_knowledge(directory: str | Path | None = None, region: object = None) -> Knowledge:
+    """Load and validate data/ (or ``directory``); cached, so repeated calls are free.
+
+    ``region`` (``"GB"``, ``"us"``, ``"other"``; None for not chosen) words the prose with that
+    region's services (spotting.regions); an unknown code raises ``AnswerError``."""
+    path = Path(directory or DEFAULT_DATA_DIR).resolve()
+    neutral = _load(path, UNSET_REGION)
+    code = region_code(region, neutral.regions)
+    return neutral if code == UNSET_REGION else _load(path, code)
 
 
 def check_data(directory: str | Path | None = None) -> list[DataProblem]:
@@ -54,11 +62,11 @@ def check_data(directory: str | Path | None = None) -> list[DataProblem]:
 
 
 @cache
-def _load(directory: Path) -> Knowledge:
-    return _build(directory)
+def _load(directory: Path, region: str) -> Knowledge:
+    return _build(directory, region)
 
 
-def _build(directory: Path, *, trust_fingerprint: bool = True) -> Knowledge:
+def _build(directory: Path, region: str = UNSET_REGION, *, trust_fingerprint: bool = True) -> Knowledge:
     """Read, validate and build; all or nothing.
 
     Column checks (pandera) are the slow part of loading, and importing pandera alone costs a
@@ -71,7 +79,7 @@ def _build(directory: Path, *, trust_fingerprint: bool = True) -> Knowledge:
     tables, problems = _read_tables(directory, validate=not trusted)
     if problems:
         raise DataError(problems)
-    knowledge, problems = build(directory, tables)
+    knowledge, problems = build(directory, tables, region)
     if problems:
         raise DataError(problems)
     if fingerprint is not None and not trusted:

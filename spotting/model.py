@@ -213,6 +213,36 @@ class Scenario:
     review: Review | None = None
 
 
+@dataclass(frozen=True)
+class Region:
+    """Where the reader is, for wording only: the services to name, never the thresholds."""
+
+    code: str
+    """ISO 3166-1 alpha-2 (``GB``), ``other``, or ``unset`` when no region is chosen."""
+    name: str
+    order: int
+
+    @property
+    def chosen(self) -> bool:
+        return self.code != UNSET_REGION
+
+
+UNSET_REGION = "unset"
+"""The region used when none is chosen: neutral wording that lists the emergency numbers."""
+NO_REGION = Region(UNSET_REGION, "No region chosen", 0)
+
+
+@dataclass(frozen=True)
+class Service:
+    """One region's name for one service (``{doctor}`` is "GP" in GB), with its number to call."""
+
+    id: str
+    text: str
+    tel: str
+    call: str
+    review: Review
+
+
 @dataclass(frozen=True, eq=False)
 class Knowledge:
     """The validated, immutable knowledge base. Build it with ``load_knowledge``."""
@@ -232,6 +262,12 @@ class Knowledge:
     term_definitions: Mapping[str, TermDefinition] = field(default_factory=dict, repr=False)
     myths: tuple[Myth, ...] = ()
     statistics: tuple[Statistic, ...] = ()
+    region: Region = NO_REGION
+    """The region this knowledge base is worded for (``load_knowledge(region=…)``)."""
+    regions: Mapping[str, Region] = field(default_factory=dict, repr=False)
+    """Every region a reader can choose, in order (not ``unset``)."""
+    services: Mapping[str, Service] = field(default_factory=dict, repr=False)
+    """This region's services by id; their text is already filled into every prose column."""
 
     def table(self, name: str) -> pd.DataFrame:
         """A copy of a raw table (e.g. ``"myths"``) as a DataFrame, for notebooks and reports.

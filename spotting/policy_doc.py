@@ -59,7 +59,14 @@ def _rules_table(rules: Iterable[Rule], knowledge: Knowledge, *, text: str) -> l
 
 def generated(knowledge: Knowledge) -> str:
     """The generated part: every red flag, baseline row, advice row, term and cause."""
-    out = [BEGIN, "", "### Red flags (most urgent first)", ""]
+    out = [
+        BEGIN,
+        "",
+        f"Worded for: {knowledge.region.name}. The same rows read with each region's services, below.",
+        "",
+        "### Red flags (most urgent first)",
+        "",
+    ]
     out += _rules_table(knowledge.red_flags, knowledge, text="what the person is told")
     out += ["", "### Baseline (the starting level; self-care only when a benign explanation fits)", ""]
     out += _rules_table(knowledge.baselines, knowledge, text="what the person is told")
@@ -80,8 +87,28 @@ def generated(knowledge: Knowledge) -> str:
             f"| `{cause.id}` | {_cell(cause.name)} | {cause.kind} | {cause.advice_urgency.id} | {cause.prior} "
             f"| {len(cause.rules)} | {_review(cause.review)} |"
         )
-    out += ["", END]
+    out += ["", *_services_table(knowledge), "", END]
     return "\n".join(out)
+
+
+def _services_table(knowledge: Knowledge) -> list[str]:
+    """Each region's words for each service (data/services.csv), one column per region."""
+    rows = knowledge.tables["services"]
+    codes = [region["code"] for region in knowledge.tables["regions"]]
+    names = {region["code"]: region["name"] for region in knowledge.tables["regions"]}
+    by_service: dict[str, dict[str, str]] = {}
+    for row in rows:
+        said = row["text"] + (f" (tel {row['tel']})" if row["tel"] else "") + f" [{row['sources'].replace(';', ' ')}]"
+        by_service.setdefault(row["service"], {})[row["region"]] = said
+    lines = [
+        "### Services by region (placeholders in the prose above; the advice itself is the same everywhere)",
+        "",
+        "| service | " + " | ".join(names[code] for code in codes) + " |",
+        "|---|" + "---|" * len(codes),
+    ]
+    for service, cells in by_service.items():
+        lines.append(f"| `{{{service}}}` | " + " | ".join(_cell(cells.get(code, "")) for code in codes) + " |")
+    return lines
 
 
 def rewrite(document: str, knowledge: Knowledge) -> str:

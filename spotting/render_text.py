@@ -31,7 +31,8 @@ def answered(because: Iterable[str], explanation: Explanation) -> list[str]:
 def to_text(explanation: Explanation, knowledge: Knowledge) -> str:
     """A readable summary, most urgent advice first."""
     level = knowledge.levels[explanation.urgency]
-    lines = [f"{urgency_words(level)} [{explanation.urgency.id}]", explanation.advice.message, ""]
+    lines = [f"{urgency_words(level)} [{explanation.urgency.id}]", explanation.advice.message]
+    lines += [explanation.emergency, ""]
     if explanation.red_flags or explanation.raised_by:
         lines.append("Why:")
         for flag in explanation.red_flags:
@@ -55,9 +56,7 @@ def to_text(explanation: Explanation, knowledge: Knowledge) -> str:
         lines += ["", "What would change this advice:"]
         for change in explanation.would_change:
             question = knowledge.questions[change.field]
-            lines.append(
-                f"  - {question.answer_phrase(change.value)} -> {change.urgency.id}"
-            )
+            lines.append(f"  - {question.answer_phrase(change.value)} -> {change.urgency.id}")
     if explanation.unanswered:
         lines += ["", "Questions that would sharpen this:"]
         lines += [f"  - {knowledge.questions[field].label}" for field in explanation.unanswered]

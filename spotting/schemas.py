@@ -97,6 +97,22 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "note": text(required=False),
         },
     ),
+    "regions.csv": _schema(
+        "regions",
+        {"code": text(pattern=r"[A-Z]{2}|other|unset", unique=True), "name": text(), "order": integer()},
+    ),
+    "services.csv": _schema(
+        "services",
+        {
+            "region": text(pattern=r"[A-Z]{2}|other|unset"),
+            "service": text(pattern=ID),
+            "text": text(),
+            "tel": text(required=False, pattern=r"\d{3,15}"),
+            "call": text(required=False),
+            "sources": text(pattern=SOURCE_LIST),
+            **review(),
+        },
+    ),
     "groups.csv": _schema("groups", {"id": text(pattern=ID, unique=True), "title": text(), "order": integer()}),
     "questions.csv": _schema(
         "questions",

@@ -11,7 +11,14 @@ import re
 import pytest
 import textstat
 
-from spotting import Knowledge
+from spotting import Knowledge, load_knowledge
+
+
+@pytest.fixture(params=[None, *load_knowledge().regions], ids=lambda code: code or "no-region")
+def knowledge(request: pytest.FixtureRequest) -> Knowledge:
+    """Every rule here holds for the words of every region, not only the UK's."""
+    return load_knowledge(region=request.param)
+
 
 PERSON_FACING = {
     "causes": ("name", "summary", "next_step"),

@@ -5,15 +5,16 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from spotting import Knowledge
+from spotting import Knowledge, load_knowledge
+from spotting.cli import POLICY_REGION
 from spotting.policy_doc import rewrite
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_the_clinical_policy_document_matches_the_data(knowledge: Knowledge) -> None:
+def test_the_clinical_policy_document_matches_the_data() -> None:
     document = (ROOT / "docs" / "clinical-policy.md").read_text(encoding="utf-8")
-    assert rewrite(document, knowledge) == document, "run: spotting policy-doc"
+    assert rewrite(document, load_knowledge(region=POLICY_REGION)) == document, "run: spotting policy-doc"
 
 
 def test_every_answer_field_and_value_is_in_the_contract_document(knowledge: Knowledge) -> None:
@@ -35,7 +36,9 @@ def test_nothing_in_the_repository_points_outside_it() -> None:
     outside = [
         name
         for name in tracked
-        if name and not name.startswith(".ci/") and (ROOT / name).is_file()
+        if name
+        and not name.startswith(".ci/")
+        and (ROOT / name).is_file()
         and marker in (ROOT / name).read_text(encoding="utf-8", errors="ignore")
     ]
     assert not outside, outside

@@ -19,7 +19,7 @@ CORE: dict[str, int] = {
     # 0 foundations: plain values, the condition language, the error tree
     "urgency": 0, "errors": 0, "conditions": 0, "contract": 0,
     # 1 the data model: frozen records and the answers that are checked against them
-    "model": 1, "answers": 1,
+    "model": 1, "answers": 1, "regions": 1,
     # 2 the loader: reads and validates data/ once
     "schemas": 2, "builders": 2, "knowledge": 2,
     # 3 the engine: pure functions over the model, never the loader

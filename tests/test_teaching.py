@@ -73,7 +73,8 @@ def test_the_expected_answer_gets_a_full_match(scenario: Scenario, knowledge: Kn
     assert {p.cause_id for p in feedback.spotted} == set(scenario.likely_causes)
 
 
-def test_choosing_less_urgent_than_the_tool_says_why_kindly(knowledge: Knowledge) -> None:
+def test_choosing_less_urgent_than_the_tool_says_why_kindly() -> None:
+    knowledge = load_knowledge(region="GB")
     scenario = scenario_by_id("low_placenta_32_weeks", knowledge)
     feedback = assess(scenario, "urgent", ["placenta_praevia"], knowledge)
     assert feedback.urgency_verdict == "lower"
@@ -153,7 +154,7 @@ def test_reveal_shows_level_reasons_causes_teaching_point_sources_and_dates(know
     assert knowledge.levels[Urgency.SOON].heading in html
     assert knowledge.levels[Urgency.SOON].hidden_text in html  # read out by screen readers
     assert "level-soon" in html
-    assert "Any bleeding after the menopause needs checking" in html
+    assert "Any bleeding after the menopause needs a check" in html
     assert scenario.teaching_point in html
     assert knowledge.sources["S27"].title in html
     assert "Scenario last reviewed 2026-11-21; next review due 2027-11-21" in html

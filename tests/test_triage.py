@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spotting import Knowledge, Urgency
+from spotting import Knowledge, Urgency, load_knowledge
 from spotting.triage import advice_for, baseline, triggered, urgency_of
 
 
@@ -63,7 +63,8 @@ def test_severe_pain_is_an_emergency_even_when_not_pregnant(knowledge: Knowledge
     assert urgency_of({**tested, "tummy_pain": "severe"}, knowledge) is Urgency.EMERGENCY
 
 
-def test_advice_is_fitted_to_weeks_of_pregnancy(knowledge: Knowledge) -> None:
+def test_advice_is_fitted_to_weeks_of_pregnancy() -> None:
+    knowledge = load_knowledge(region="GB")
     early = advice_for(Urgency.URGENT, {"pregnant": "yes", "weeks_pregnant": 8}, knowledge)
     later = advice_for(Urgency.URGENT, {"pregnant": "yes", "weeks_pregnant": 30}, knowledge)
     assert "early pregnancy unit" in early.message

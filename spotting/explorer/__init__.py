@@ -7,7 +7,7 @@ small anywidget components.
 
 from typing import Any
 
-__all__ = ['App']
+__all__ = ["App"]
 
 
 def __getattr__(attribute: str) -> Any:

@@ -22,7 +22,9 @@ from ..urgency import Urgency
 
 FIT_HEADINGS: dict[str, str] = {"likely": "More likely", "possible": "Possible"}
 
-STYLE = BASE_CSS + """
+STYLE = (
+    BASE_CSS
+    + """
 .sp-app { max-width: 72rem; color: #212b32; font-size: 1rem; line-height: 1.5; overflow: visible; }
 .sp-app .widget-box, .sp-app .jupyter-widgets { overflow: visible; }
 /* The live region is a Lumino widget (overflow: hidden) inside a flex column: without this it
@@ -107,6 +109,7 @@ STYLE = BASE_CSS + """
 .sp-start h2 { font-size: 1.3rem; margin: 0.5rem 0; }
 .sp-problem { border: 4px solid #212b32; padding: 0.75rem 1rem; margin: 0 0 1rem 0; }
 """
+)
 """CSS for the explorer. Colours are NHS palette values chosen for at least 4.5:1 contrast."""
 
 

@@ -6,7 +6,7 @@ pandas tables and escaped styled HTML, plus a panel to try a set of answers.
 
 from typing import Any
 
-__all__ = ['ReviewApp', 'review_app']
+__all__ = ["ReviewApp", "review_app"]
 
 
 def __getattr__(attribute: str) -> Any:

@@ -6,7 +6,7 @@ scenario cards, myths, handout and charts as HTML, and ``app.py`` is the only mo
 
 from typing import Any
 
-__all__ = ['TeachingApp']
+__all__ = ["TeachingApp"]
 
 
 def __getattr__(attribute: str) -> Any:

@@ -23,7 +23,9 @@ from .quiz import Attempt, Feedback, assess, is_sensitive, myths_and_facts, scen
 
 MAX_WHAT_IFS = 4  # enough for a discussion prompt without burying the answer
 
-TEACHING_CSS = BASE_CSS + """
+TEACHING_CSS = (
+    BASE_CSS
+    + """
 .spotting-teaching { font-size: 1.25rem; line-height: 1.5; color: #212b32; max-width: 62rem; }
 .spotting-teaching.projector { font-size: 1.6rem; }
 .spotting-teaching h2, .spotting-teaching h3, .spotting-teaching h4 { line-height: 1.25; margin: 0.8em 0 0.3em; }
@@ -43,6 +45,7 @@ TEACHING_CSS = BASE_CSS + """
 .spotting-teaching summary { cursor: pointer; font-weight: bold; min-height: 24px; }
 .spotting-teaching :focus-visible { outline: 3px solid #ffb81c; outline-offset: 2px; box-shadow: 0 0 0 5px #212b32; }
 """
+)
 """Shared by the widget page and the handout, so both read the same on a projector and on paper."""
 
 
@@ -104,8 +107,7 @@ def _what_ifs(explanation: Explanation, knowledge: Knowledge) -> str:
         question = knowledge.questions[change.field]
         heading = knowledge.levels[change.urgency].heading
         items.append(
-            f"<li>{escape(question.answer_phrase(change.value))} "
-            f"\u2192 <strong>{escape(heading)}</strong></li>"
+            f"<li>{escape(question.answer_phrase(change.value))} \u2192 <strong>{escape(heading)}</strong></li>"
         )
     return f"<h4>What would change the advice</h4><ul>{''.join(items)}</ul>" if items else ""
 
