@@ -161,7 +161,7 @@ def build_regions(
 ) -> tuple[dict[str, Region], dict[str, dict[str, Service]]]:
     """The regions a reader can choose and each one's services (data/services.csv)."""
     regions = {
-        row["code"]: Region(row["code"], row["name"], int(row["order"]))
+        row["code"]: Region(row["code"], row["name"], int(row["order"]), row["where"])
         for _, row in sorted(ctx.rows("regions.csv"), key=lambda r: int(r[1]["order"]))
     }
     if UNSET_REGION not in regions:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from .builders import build
-from .errors import DataError, DataProblem
+from .errors import AnswerError, DataError, DataProblem
 from .model import UNSET_REGION, Knowledge, Records
 from .regions import region_code
 
@@ -50,6 +50,20 @@ def load_knowledge(directory: str | Path | None = None, region: object = None) -
     neutral = _load(path, UNSET_REGION)
     code = region_code(region, neutral.regions)
     return neutral if code == UNSET_REGION else _load(path, code)
+
+
+REGION_ENVIRONMENT = "SPOTTING_REGION"
+"""Set by ``spotting serve --region CODE``: the region a dashboard page starts with."""
+
+
+def default_region() -> str | None:
+    """The server's default region (``SPOTTING_REGION``) if it is a valid code, else None: a bad
+    value must not stop a dashboard from starting, and no region means the neutral wording."""
+    code = os.environ.get(REGION_ENVIRONMENT) or None
+    try:
+        return load_knowledge(region=code).region.code if code else None
+    except AnswerError:
+        return None
 
 
 def check_data(directory: str | Path | None = None) -> list[DataProblem]:

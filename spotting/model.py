@@ -221,6 +221,8 @@ class Region:
     """ISO 3166-1 alpha-2 (``GB``), ``other``, or ``unset`` when no region is chosen."""
     name: str
     order: int
+    where: str = "near you"
+    """The region in a sentence: "in the United States"."""
 
     @property
     def chosen(self) -> bool:

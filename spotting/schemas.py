@@ -99,7 +99,12 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     ),
     "regions.csv": _schema(
         "regions",
-        {"code": text(pattern=r"[A-Z]{2}|other|unset", unique=True), "name": text(), "order": integer()},
+        {
+            "code": text(pattern=r"[A-Z]{2}|other|unset", unique=True),
+            "name": text(),
+            "order": integer(),
+            "where": text(),
+        },
     ),
     "services.csv": _schema(
         "services",

@@ -160,8 +160,9 @@ def test_render_html_does_not_need_ipywidgets() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_the_care_card_holds_its_own_safety_net_and_a_number_to_tap(knowledge: Knowledge) -> None:
+def test_the_care_card_holds_its_own_safety_net_and_a_number_to_tap() -> None:
     """NHS care cards: 'Call 999 if:' and 'Get help today if:' inside the card, and tap-to-call."""
+    knowledge = load_knowledge(region="GB")
     card = render_care_card(explain({"age": 30, "pregnant": "yes", "weeks_pregnant": 8}, knowledge), knowledge)
     assert '<a class="sp-call" href="tel:111">Call NHS 111</a>' in card
     assert "Call 999 if:" in card and 'data-safety-net="emergency"' in card
@@ -170,3 +171,28 @@ def test_the_care_card_holds_its_own_safety_net_and_a_number_to_tap(knowledge: K
     assert "Get help today if:" in routine and "tel:" not in routine
     emergency = render_care_card(explain({"amount": "heavy"}, knowledge), knowledge)
     assert 'href="tel:999"' in emergency and "Call 999 if:" not in emergency
+
+
+@pytest.mark.parametrize(
+    ("region", "link", "heading"),
+    [
+        ("US", 'href="tel:911">Call 911</a>', "Call 911 if:"),
+        ("AU", 'href="tel:000">Call 000</a>', "Call 000 (triple zero) if:"),
+    ],
+)
+def test_the_care_card_calls_the_number_that_works_where_the_reader_is(region: str, link: str, heading: str) -> None:
+    knowledge = load_knowledge(region=region)
+    emergency = render_care_card(explain({"amount": "heavy"}, knowledge), knowledge)
+    assert link in emergency and "999" not in emergency
+    urgent = render_care_card(explain({"age": 30, "pregnant": "yes", "weeks_pregnant": 8}, knowledge), knowledge)
+    assert heading in urgent and "999" not in urgent
+    assert f"ones {knowledge.region.where}" in urgent  # how soon is one line; the services are the region's
+
+
+def test_with_no_region_the_card_lists_every_emergency_number_and_offers_no_single_one() -> None:
+    """No region chosen is not "UK": tapping 999 in the US would fail. The words list them all."""
+    knowledge = load_knowledge()
+    card = render_care_card(explain({"amount": "heavy"}, knowledge), knowledge)
+    assert "tel:" not in card
+    for number in ("999", "911", "112", "000", "111"):
+        assert number in card

@@ -61,8 +61,9 @@ def test_answer_labels_are_escaped(data_copy: Path) -> None:
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
 
 
-def test_it_carries_the_get_help_now_list(knowledge: Knowledge) -> None:
+def test_it_carries_the_get_help_now_list() -> None:
     """UX review: the summary people take away had no 'call 999 if' triggers."""
+    knowledge = load_knowledge(region="GB")
     html = summary_html(explain({"age": 30, "pregnant": "yes", "weeks_pregnant": 8}, knowledge), knowledge)
     assert "Get help now if anything changes" in html and "Call 999 if:" in html
     assert knowledge.questions["dizzy_or_faint"].label in html

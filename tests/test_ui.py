@@ -72,9 +72,10 @@ def test_questions_are_grouped_in_the_order_of_the_groups_table(app: App, knowle
 
 
 def test_first_load_shows_no_verdict_but_the_emergency_safety_net(app: App, knowledge: Knowledge) -> None:
-    """UX review: a verdict showed before anything was answered. 'Call 999 if' shows at once."""
+    """UX review: a verdict showed before anything was answered. 'Call … if' shows at once, with
+    every emergency number while no region is chosen."""
     assert urgency(app) == START
-    assert "Call 999 now if:" in app.results.value and 'href="tel:999"' in app.results.value
+    assert "Call your emergency number now if:" in app.results.value and "911 in the US" in app.results.value
     assert knowledge.questions["dizzy_or_faint"].label in app.results.value
     assert app.banner.value == "" and app.answers() == {}
     app.controls["age"].value = 30  # any first answer gives the advice, cautious as ever
@@ -226,3 +227,25 @@ def test_screen_readers_hear_one_line_not_the_whole_result(app: App, knowledge: 
     app.controls["age"].value = 30
     assert app.results.announcement == "Advice: Get medical help today."
     assert len(app.results.announcement) < 80 < len(app.results.value)
+
+
+def test_where_you_are_is_the_first_question_and_changes_the_numbers_not_the_answers(app: App) -> None:
+    children = app.container.children[2].children[0].children
+    assert children[0] is app.region and "Where are you?" in app.region.description
+    app.controls["amount"].value = "heavy"
+    app.controls["screening"].value = "not_yet_eligible"
+    before = urgency(app)
+    app.region.value = "US"
+    assert 'href="tel:911"' in app.results.value and "999" not in app.results.value
+    assert app.controls["amount"].value == "heavy" and app.controls["screening"].value == "not_yet_eligible"
+    assert "21" in app.controls["screening"].label  # the screening start age where the reader is
+    assert urgency(app) == before
+    app.reset()
+    assert app.region.value == "US" and "Call 911 now if:" in app.results.value
+
+
+def test_a_server_default_region_is_used_and_a_bad_one_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPOTTING_REGION", "nz")
+    assert App().region.value == "NZ"
+    monkeypatch.setenv("SPOTTING_REGION", "Atlantis")
+    assert App().region.value == ""

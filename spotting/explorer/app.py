@@ -38,7 +38,7 @@ from ipywidgets.widgets.widget_string import HTMLStyle
 from ..answers import validate_answers
 from ..errors import AnswerError
 from ..explain import explain
-from ..knowledge import load_knowledge
+from ..knowledge import default_region, load_knowledge
 from ..model import Knowledge, Question
 from ..relevance import relevant_answers, visible
 from ..urgency import Urgency
@@ -56,6 +56,9 @@ PROBLEM_ANSWER = (
     "We could not use your answer to “{label}”. Please choose it again, or press “Start again”. "
     "Nothing you entered has been saved."
 )
+REGION_LABEL = "Where are you? (for the right phone numbers)"
+REGION_NOT_CHOSEN = "Not chosen: show every emergency number"
+
 START_ANNOUNCEMENT = "Your advice will show here once you answer a question."
 
 PROBLEM_UNEXPECTED = (
@@ -107,7 +110,7 @@ class App:
 
     def __init__(self, knowledge: Knowledge | None = None) -> None:
         _ensure_log_handler()
-        self.knowledge = knowledge or load_knowledge()
+        self.knowledge = knowledge or load_knowledge(region=default_region())
         self.controls: dict[str, widgets.Dropdown] = {}
         self.rows: dict[str, widgets.Box] = {}
         self._summary_wanted = False
@@ -128,6 +131,8 @@ class App:
         self.summary_button = self._build_button(
             "Take this to your appointment", "Make a one-page summary to print or download", self._show_summary
         )
+        self.help_texts: dict[str, widgets.HTML] = {}
+        self.region = self._build_region()
         questions = self._build_questions()
         self.container = self._build_layout(questions)
         self.update()
@@ -141,6 +146,49 @@ class App:
 
     def _text(self, html: str) -> widgets.HTML:
         return widgets.HTML(html, layout=self._text_layout, style=self._text_style)
+
+    def _build_region(self) -> widgets.Dropdown:
+        """Where the reader is: the first question, so the numbers to call are right from the start.
+
+        Kept only in this page's widget state; it words the services and never changes the advice.
+        """
+        regions = load_knowledge(self.knowledge.directory).regions.values()
+        control = widgets.Dropdown(
+            options=[(REGION_NOT_CHOSEN, NOT_ANSWERED), *((region.name, region.code) for region in regions)],
+            value=self.knowledge.region.code if self.knowledge.region.chosen else NOT_ANSWERED,
+            description=REGION_LABEL,
+            style=self._control_style,
+            layout=self._control_layout,
+        )
+        control.add_class("sp-question")
+        control.add_class("sp-region")
+        control.observe(self._on_region, names="value")
+        return control
+
+    def _on_region(self, change: Mapping[str, Any]) -> None:
+        code = change["new"] or None
+        self.knowledge = load_knowledge(self.knowledge.directory, region=code)
+        self._muted = True
+        try:
+            self._relabel()
+        finally:
+            self._muted = False
+        self.update()
+
+    def _relabel(self) -> None:
+        """Question wording can name services (the screening start age), so it follows the region;
+        each answer is kept."""
+        for field, control in self.controls.items():
+            question = self.knowledge.questions[field]
+            options = options_for(question)
+            if control.description != question.label:
+                control.description = question.label
+            if list(control.options) != options:
+                value = control.value
+                control.options = options
+                control.value = value
+            if field in self.help_texts:
+                self.help_texts[field].value = f"<p>{escape(question.help)}</p>"
 
     def _build_control(self, question: Question) -> widgets.Box:
         control = widgets.Dropdown(
@@ -157,6 +205,7 @@ class App:
         if question.help:
             help_text = self._text(f"<p>{escape(question.help)}</p>")
             help_text.add_class("sp-help")
+            self.help_texts[question.field] = help_text
             parts.append(help_text)
         row = widgets.VBox(parts, layout=widgets.Layout(width="100%"))
         self.rows[question.field] = row
@@ -177,7 +226,7 @@ class App:
             sections.append(box)
         actions = widgets.HBox([self.reset_button, self.summary_button])
         actions.add_class("sp-actions")
-        column = widgets.VBox([*sections, actions, self.summary])
+        column = widgets.VBox([self.region, *sections, actions, self.summary])
         column.add_class("sp-questions")
         return column
 
@@ -266,7 +315,8 @@ class App:
         self.update()
 
     def reset(self) -> None:
-        """Back to the first-load state: every question "Not answered", no summary."""
+        """Back to the first-load state: every question "Not answered", no summary. The region
+        stays: it is where the reader is, not an answer about them."""
         self._muted = True
         try:
             for control in self.controls.values():

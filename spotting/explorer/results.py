@@ -124,10 +124,44 @@ def because_line(because: Iterable[str], explanation: Explanation, knowledge: Kn
     return f'<p class="sp-because">Because you said: {words}</p>' if words else ""
 
 
-CALL: dict[Urgency, tuple[str, str]] = {Urgency.EMERGENCY: ("999", "Call 999"), Urgency.URGENT: ("111", "Call NHS 111")}
-"""Tap-to-call links inside the card (UK numbers; other regions are a known gap)."""
+CALL_SERVICE: dict[Urgency, str] = {Urgency.EMERGENCY: "emergency_number", Urgency.URGENT: "urgent_contact"}
+"""The service whose number the card offers to call, by level (data/services.csv: tel, call)."""
 
-SAFETY_NET_HEADINGS: dict[Urgency, str] = {Urgency.EMERGENCY: "Call 999 if:", Urgency.URGENT: "Get help today if:"}
+
+def call_link(knowledge: Knowledge, level: Urgency) -> str:
+    """A tap-to-call link for the level's service in the reader's region, or nothing when that
+    region has no single number (no region chosen, "somewhere else", no national line)."""
+    service = knowledge.services.get(CALL_SERVICE.get(level, ""))
+    if service is None or not service.tel:
+        return ""
+    return f'<p><a class="sp-call" href="tel:{escape(service.tel, quote=True)}">{escape(service.call)}</a></p>'
+
+
+def emergency_line(explanation: Explanation, knowledge: Knowledge) -> str:
+    """The region's emergency number(s) in words, where there is no single number to tap: with no
+    region chosen it lists them all, so a missing answer never hides the number that works."""
+    if knowledge.services["emergency_number"].tel:
+        return ""
+    return f'<p class="sp-emergency-line">{escape(explanation.emergency)}</p>'
+
+
+def safety_net_headings(knowledge: Knowledge) -> dict[Urgency, str]:
+    """ "Call 999 if:" in the UK, "Call 911 if:" in the US, "Call your emergency number if:"."""
+    number = knowledge.services["emergency_number"].text
+    return {Urgency.EMERGENCY: f"Call {number} if:", Urgency.URGENT: "Get help today if:"}
+
+
+def region_note(knowledge: Knowledge) -> str:
+    """Issue 12: the services are the reader's region's; how soon follows one cautious line."""
+    if knowledge.region.code == "GB":
+        return ""
+    return (
+        '<p class="sp-region-note">How soon to get help follows UK guidance, the most cautious line. '
+        f"Services named here are the ones {escape(knowledge.region.where)}; choose where you are at the top "
+        "to change them.</p>"
+    )
+
+
 SAFETY_NET_ITEMS = 6
 """At most this many items per list: the most decision-relevant come first (question order)."""
 
@@ -148,7 +182,7 @@ def safety_net(explanation: Explanation, knowledge: Knowledge) -> str:
     """The NHS care card's "Call 999 if:" and "Get help today if:" lists, inside the card:
     the answers that would make the advice more urgent, drawn from ``would_change``."""
     parts = []
-    for level, heading in SAFETY_NET_HEADINGS.items():
+    for level, heading in safety_net_headings(knowledge).items():
         if items := _net_items(explanation, knowledge, level):
             parts.append(f'<h3 class="sp-care__if">{escape(heading)}</h3><ul data-safety-net="{level.id}">{items}</ul>')
     return "".join(parts)
@@ -160,12 +194,12 @@ def render_care_card(explanation: Explanation, knowledge: Knowledge) -> str:
     urgency_id = explanation.urgency.id
     border = BORDER_PX[explanation.urgency]
     body = [f"<p><strong>{escape(explanation.advice.message)}</strong></p>"]
-    if explanation.urgency in CALL:
-        number, words = CALL[explanation.urgency]
-        body.append(f'<p><a class="sp-call" href="tel:{number}">{escape(words)}</a></p>')
+    body.append(call_link(knowledge, explanation.urgency))
+    body.append(emergency_line(explanation, knowledge))
     if not explanation.red_flags:
         body.append(f"<p>{escape(explanation.baseline.message)}</p>")
     body.append(safety_net(explanation, knowledge))
+    body.append(region_note(knowledge))
     return (
         f'<section class="sp-care sp-care--{urgency_id}" data-section="care" data-urgency="{urgency_id}" '
         f'style="border-width: {border}px" aria-labelledby="sp-care-heading">'
@@ -314,15 +348,17 @@ def render_results(explanation: Explanation, knowledge: Knowledge) -> str:
 def render_start(explanation: Explanation, knowledge: Knowledge) -> str:
     """Before the first answer: no verdict yet (UX review), but the emergency safety net at once.
 
-    ``explanation`` is the one for no answers; only its "Call 999 if:" list is shown."""
+    ``explanation`` is the one for no answers; only its "Call 999 if:" list is shown (the
+    region's number, or every number when no region is chosen)."""
     items = _net_items(explanation, knowledge, Urgency.EMERGENCY)
+    heading = f"Call {knowledge.services['emergency_number'].text} now if:"
     return (
         '<section class="sp-start" data-section="start" aria-labelledby="sp-start-heading">'
         '<h2 id="sp-start-heading">Your advice will show here</h2>'
         "<p>Start with the first questions: they check for an emergency. You can leave any question "
         "unanswered.</p>"
-        f'<h3 class="sp-care__if">Call 999 now if:</h3><ul data-safety-net="emergency">{items}</ul>'
-        '<p><a class="sp-call" href="tel:999">Call 999</a></p></section>'
+        f'<h3 class="sp-care__if">{escape(heading)}</h3><ul data-safety-net="emergency">{items}</ul>'
+        f"{call_link(knowledge, Urgency.EMERGENCY)}{emergency_line(explanation, knowledge)}</section>"
     )
 
 

@@ -90,7 +90,7 @@ def red_flags_table(knowledge: Knowledge) -> pd.DataFrame:
 def _citations(knowledge: Knowledge) -> dict[str, int]:
     """How many rows in data/ cite each source; an uncited source may be stale."""
     counts = dict.fromkeys(knowledge.sources, 0)
-    for name in ("red_flags", "baseline", "advice", "causes", "myths", "statistics", "scenarios"):
+    for name in ("red_flags", "baseline", "advice", "causes", "myths", "statistics", "scenarios", "services"):
         for cell in knowledge.table(name)["sources"]:
             for source_id in filter(None, cell.split(";")):
                 counts[source_id] = counts.get(source_id, 0) + 1
@@ -103,6 +103,32 @@ def sources_table(knowledge: Knowledge) -> pd.DataFrame:
     counts = _citations(knowledge)
     table["cited by"] = table["id"].map(counts).fillna(0).astype(int)
     return table[["id", "title", "publisher", "year", "authority", "cited by", "url", "note"]]
+
+
+REVIEW_REGION = "GB"
+"""Clinicians review the policy in the wording of the guidance it follows (the NHS line)."""
+
+REGION_NOTE = (
+    "<p>The advice is one conservative line for every region: how soon to get help follows UK "
+    "(NHS, NICE, FSRH, RCOG) guidance, and where a region's own guidance is more cautious on a point "
+    "we know of (the screening start age), the more cautious is used. Only the services change: each "
+    "region's words below fill the placeholders in the prose, such as <code>{doctor}</code>. "
+    "The tables above are worded for the United Kingdom.</p>"
+)
+
+
+def services_table(knowledge: Knowledge) -> pd.DataFrame:
+    """Each service (rows) as each region words it (columns), with its number to call."""
+    names = {row["code"]: row["name"] for row in knowledge.tables["regions"]}
+    cells: dict[str, dict[str, str]] = {}
+    for row in knowledge.tables["services"]:
+        said = (
+            row["text"]
+            + (f" (tel {row['tel']})" if row["tel"] else "")
+            + f" [{_sources(tuple(row['sources'].split(';')))}]"
+        )
+        cells.setdefault("{" + row["service"] + "}", {})[names[row["region"]]] = said
+    return pd.DataFrame.from_dict(cells, orient="index")[list(names.values())].rename_axis("placeholder").reset_index()
 
 
 def policy_table(knowledge: Knowledge) -> pd.DataFrame:
@@ -355,7 +381,7 @@ class ReviewApp:
     """
 
     def __init__(self, today: date | None = None, knowledge: Knowledge | None = None) -> None:
-        self.knowledge = knowledge or load_knowledge()
+        self.knowledge = knowledge or load_knowledge(region=REVIEW_REGION)
         self.today = today or date.today()
         self.panel = TryAnswersPanel(self.knowledge)
         self.container = widgets.VBox([self._build_intro(), *self._build_sections(), self.panel.container])
@@ -370,6 +396,11 @@ class ReviewApp:
             ("causes", "Causes", style(causes_table(knowledge), "Causes", "causes").to_html()),
             ("red-flags", "Red flags", style(red_flags_table(knowledge), "Red flags", "red-flags").to_html()),
             ("coverage", "Coverage", styled_coverage(knowledge).to_html()),
+            (
+                "regions",
+                "Regions and services",
+                REGION_NOTE + style(services_table(knowledge), "Services by region", "services").to_html(),
+            ),
             ("sources", "Sources", style(sources_table(knowledge), "Sources", "sources").to_html()),
         ]
 

@@ -19,7 +19,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..explain import DISCLAIMER
-from ..knowledge import load_knowledge
+from ..knowledge import default_region, load_knowledge
 from ..model import Knowledge
 from .charts import CHART_CSS, charts_html
 from .pages import (
@@ -59,7 +59,7 @@ class TeachingApp:
     """A teaching session: scenarios with a quiz and reveal, myths and facts, charts, a handout."""
 
     def __init__(self, knowledge: Knowledge | None = None, mode: str = "learner"):
-        self.knowledge = knowledge or load_knowledge()
+        self.knowledge = knowledge or load_knowledge(region=default_region())
         self.attempts: list[Attempt] = []
         self.revealed = False
         self.hint = ""
@@ -71,7 +71,10 @@ class TeachingApp:
             [
                 self.style,
                 self.header,
-                widgets.HBox([self.mode, self.projector, self.section], layout=widgets.Layout(flex_flow="row wrap")),
+                widgets.HBox(
+                    [self.mode, self.region, self.projector, self.section],
+                    layout=widgets.Layout(flex_flow="row wrap"),
+                ),
                 self.scenarios_box,
                 self.myths_box,
                 self.charts_box,
@@ -86,11 +89,16 @@ class TeachingApp:
 
     def _build_controls(self, mode: str) -> None:
         self.style = widgets.HTML(f"<style>{TEACHING_CSS}{CHART_CSS}{WIDGET_CSS}</style>")
-        self.header = widgets.HTML(
-            "<h1>Bleeding after sex: a teaching session</h1>"
-            f'<p class="note">{escape(DISCLAIMER)} In an emergency, call 999.</p>'
-        )
+        self.header = widgets.HTML(self._header())
         self.mode = widgets.Dropdown(description="Mode", options=MODES, value=mode, style=_WIDE)
+        regions = load_knowledge(self.knowledge.directory).regions.values()
+        self.region = widgets.Dropdown(
+            description="Services for",
+            options=[("No region (every emergency number)", ""), *((r.name, r.code) for r in regions)],
+            value=self.knowledge.region.code if self.knowledge.region.chosen else "",
+            style=_WIDE,
+        )
+        self.region.observe(self._on_region, names="value")
         self.projector = widgets.Checkbox(description="Large type for a projector", value=False, indent=False)
         self.section = widgets.Dropdown(description="Show", options=SECTIONS, value="scenarios", style=_WIDE)
         for control in (self.mode, self.section):
@@ -153,7 +161,8 @@ class TeachingApp:
     def _build_other_sections(self) -> None:
         self.myths = widgets.HTML(myths_html(self.knowledge))
         self.myths_box = widgets.VBox([self.myths])
-        self.charts_box = widgets.VBox([widgets.HTML("<h2>Figures</h2>" + charts_html(self.knowledge))])
+        self.charts = widgets.HTML("<h2>Figures</h2>" + charts_html(self.knowledge))
+        self.charts_box = widgets.VBox([self.charts])
         self.handout_button = widgets.Button(
             description="Make the handout", tooltip="Make a printable page", layout={"width": "auto"}
         )
@@ -170,7 +179,30 @@ class TeachingApp:
             ]
         )
 
+    def _header(self) -> str:
+        emergency = self.knowledge.services["emergency_line"].text
+        return (
+            "<h1>Bleeding after sex: a teaching session</h1>"
+            f'<p class="note">{escape(DISCLAIMER)} {escape(emergency)}</p>'
+        )
+
     # ------------------------------------------------------------------------------ handlers
+
+    def _on_region(self, change: dict[str, Any]) -> None:
+        """The facilitator picks where the session is: scenarios, quiz and figures name that
+        region's services. The expected answers (how soon) are the same everywhere."""
+        self.knowledge = load_knowledge(self.knowledge.directory, region=change["new"] or None)
+        self._resetting = True
+        try:
+            chosen = self.level.value
+            self.level.options = level_options(self.knowledge)
+            self.level.value = chosen
+        finally:
+            self._resetting = False
+        self.header.value = self._header()
+        self.myths.value = myths_html(self.knowledge)
+        self.charts.value = "<h2>Figures</h2>" + charts_html(self.knowledge)
+        self._update()
 
     def _on_projector(self, change: dict[str, Any]) -> None:
         if change["new"]:

@@ -78,7 +78,9 @@ def test_first_load_shows_no_verdict_but_the_emergency_safety_net_and_the_discla
     page.set_viewport_size(WIDE)
     open_explorer(page, explorer_url)
     expect(care_card(page)).to_have_count(0)
-    expect(start_card(page).get_by_role("link", name="Call 999")).to_have_attribute("href", "tel:999")
+    # No region chosen: every emergency number in words, and no single number to tap.
+    expect(start_card(page)).to_contain_text("911 in the US and Canada")
+    expect(start_card(page).get_by_role("link")).to_have_count(0)
     expect(start_card(page)).to_contain_text(knowledge.questions["dizzy_or_faint"].label)
     expect(page.get_by_text(DISCLAIMER, exact=True)).to_have_count(1)
     expect(page.get_by_role("status")).to_have_count(1)
@@ -125,6 +127,28 @@ def test_dizzy_or_faint_puts_the_emergency_card_first(
     expect(page.locator("[data-section=red-flags] li").first).to_have_attribute("data-flag", "dizzy_or_faint")
     snapshot(page, artifacts, "03-emergency")
     assert_accessible(page, "pregnant + dizzy or faint")
+
+
+def test_where_you_are_gives_the_number_that_works_there(
+    page: Page, explorer_url: str, knowledge: Knowledge, artifacts: Path
+) -> None:
+    """Issue 12: a reader in the US is told 911 and the ER, with a number to tap; the advice
+    (how soon) stays the same, and the answers already given stay as they were."""
+    page.set_viewport_size(WIDE)
+    open_explorer(page, explorer_url)
+    region = page.get_by_role("combobox", name="Where are you? (for the right phone numbers)")
+    expect(region).to_be_visible()
+    choose(page, knowledge, "dizzy_or_faint", "Yes")
+    expect_urgency(page, "emergency")
+    expect(care_card(page)).to_contain_text("Emergency numbers: 999 in the UK, 911 in the US")
+    region.select_option(label="United States")
+    expect(care_card(page).get_by_role("link", name="Call 911")).to_have_attribute("href", "tel:911", timeout=UPDATE_MS)
+    expect(care_card(page)).to_contain_text("the emergency room (ER)")
+    expect(care_card(page)).not_to_contain_text("999")
+    expect_urgency(page, "emergency")
+    expect(question(page, knowledge, "dizzy_or_faint")).to_have_value("Yes")
+    snapshot(page, artifacts, "03b-emergency-us")
+    assert_accessible(page, "region chosen")
 
 
 def test_pregnancy_questions_appear_and_disappear(

@@ -53,6 +53,9 @@ def test_reveal_a_scenario_answer_the_quiz_and_see_feedback(
     page: Page, teaching_url: str, knowledge: Knowledge, artifacts: Path
 ) -> None:
     open_teaching(page, teaching_url)
+    # The facilitator chooses where the session is: the quiz then names that region's services.
+    page.get_by_role("combobox", name="Services for").select_option(label="United Kingdom")
+    expect(page.locator("h1 + p.note")).to_contain_text("call 999", timeout=UPDATE_MS)
     scenarios = [s.id for s in knowledge.scenarios]
     number = scenarios.index("low_placenta_32_weeks") + 1
     scenario = knowledge.scenarios[number - 1]
