@@ -184,3 +184,29 @@ def test_a_placeholder_outside_prose_is_located(data_copy: Path) -> None:
 
 def test_the_public_api_documents_the_region_argument() -> None:
     assert "region" in (spotting.explain.__doc__ or "")
+
+
+@pytest.mark.parametrize("region", [code for code in REGIONS if code != "GB"])
+def test_what_a_reader_sees_names_no_uk_only_service_outside_the_uk(region: str | None) -> None:
+    """The rendered pages, not only the data: every clinical case's result and summary, and every
+    teaching scenario's card and reveal. Citations (the sources section) may name the NHS."""
+    from spotting.explorer.results import render_results
+    from spotting.explorer.summary import summary_html
+    from spotting.teaching.pages import reveal_html, scenario_card_html
+
+    knowledge = load_knowledge(region=region)
+    allowed = ALSO_USED_IN.get(region or "", set())
+    pages = []
+    for case in CASES:
+        explanation = explain(case["answers"], knowledge)
+        pages.append(render_results(explanation, knowledge))
+        pages.append(summary_html(explanation, knowledge).split("<h2>Where this comes from")[0])
+    for scenario in knowledge.scenarios:
+        pages += [scenario_card_html(scenario, knowledge), reveal_html(scenario, knowledge)]
+    found = set()
+    for page in pages:
+        words = re.sub(r'<section[^>]*data-section="sources".*?</section>', "", page, flags=re.S)
+        words = re.sub(r"<[^>]+>", " ", re.sub(r"<ul class=\"sources\">.*?</ul>", "", words, flags=re.S))
+        words = words.replace(knowledge.services["emergency_line"].text, "")  # "999 in the UK, 911 in …"
+        found |= {word for word, pattern in UK_ONLY.items() if word not in allowed and re.search(pattern, words)}
+    assert not found, found
