@@ -98,6 +98,7 @@ def build(
     sources = build_sources(ctx)
     regions, services = build_regions(ctx, sources)
     check_placeholders(ctx, regions, services)
+    check_calls(ctx, regions, services)
     if region not in regions:
         ctx.problem("regions.csv", None, "code", f"region {region} is not in regions.csv")
     local = services.get(region, {})
@@ -216,6 +217,16 @@ def check_placeholders(
                     f"region {code} has no {service_id} row, which {name}"
                     + (f" row {line}" if line is not None else " (the care card)") + " uses",
                 )  # fmt: skip
+
+
+def check_calls(ctx: Context, regions: Mapping[str, Region], services: Mapping[str, Mapping[str, Service]]) -> None:
+    """An advice row's number to tap must be a service every region words (it may have no number)."""
+    for row_number, row in ctx.rows("advice.csv"):
+        service_id = row.get("call", "")
+        missing = [code for code in regions if service_id and service_id not in services.get(code, {})]
+        if missing:
+            message = f"{service_id} is not a service of every region (missing in {', '.join(missing)})"
+            ctx.problem("advice.csv", row_number, "call", message)
 
 
 def check_public_sources(ctx: Context, file: str, rules: list[Rule], sources: Mapping[str, Source]) -> None:
@@ -379,6 +390,7 @@ def build_rules(
                 message=row.get("message") or row.get("text", ""),
                 review=review,
                 order=int(row.get("order") or 0),
+                call=row.get("call", ""),
             )
         )
     return rules

@@ -94,6 +94,9 @@ class Rule:
     message: str
     review: Review
     order: int = 0
+    call: str = ""
+    """Advice only: the service whose number the care card offers to tap (data/services.csv), when
+    it is not the level's usual one; a child is offered their helpline, not a health line."""
 
 
 @dataclass(frozen=True)

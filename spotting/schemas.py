@@ -188,6 +188,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "order": integer(),
             "condition": text(),
             "text": text(),
+            "call": text(required=False, pattern=ID),
             **clinical(),
         },
     ),

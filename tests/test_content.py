@@ -29,6 +29,7 @@ PERSON_FACING = {
     "choices": ("label",),
     "urgency_levels": ("heading", "action"),
     "myths": ("fact",),
+    "scenarios": ("story", "teaching_point"),
 }
 
 

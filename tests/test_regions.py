@@ -210,3 +210,10 @@ def test_what_a_reader_sees_names_no_uk_only_service_outside_the_uk(region: str 
         words = words.replace(knowledge.services["emergency_line"].text, "")  # "999 in the UK, 911 in …"
         found |= {word for word, pattern in UK_ONLY.items() if word not in allowed and re.search(pattern, words)}
     assert not found, found
+
+
+def test_in_the_us_urgent_pregnancy_help_is_the_er_not_urgent_care() -> None:
+    """Urgent care clinics usually cannot scan or run pregnancy blood tests the same day."""
+    for answers in ({"pregnant": "yes", "weeks_pregnant": 6}, {"pregnant": "unsure", "tummy_pain": "mild"}):
+        advice = explain(answers, region="US").advice.message
+        assert "emergency room" in advice and "urgent care" not in advice, advice

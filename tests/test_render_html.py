@@ -196,3 +196,26 @@ def test_with_no_region_the_card_lists_every_emergency_number_and_offers_no_sing
     assert "tel:" not in card
     for number in ("999", "911", "112", "000", "111"):
         assert number in card
+
+
+@pytest.mark.parametrize(
+    ("region", "answers", "link"),
+    [
+        ("GB", {"age": 12}, "Call Childline"),
+        ("AU", {"age": 12}, "Call Kids Helpline"),
+        ("NZ", {"age": 20, "not_consensual": True}, "Call Safe to talk"),
+        ("US", {"age": 20, "not_consensual": True}, "Call the National Sexual Assault Hotline"),
+    ],
+)
+def test_a_child_or_a_survivor_is_offered_their_own_line_to_tap(region: str, answers: dict, link: str) -> None:
+    """Clinical read of the regions: the one button on the card was the health advice line, even
+    when the advice said to call a children's helpline or a sexual assault service."""
+    knowledge = load_knowledge(region=region)
+    card = render_care_card(explain(answers, knowledge), knowledge)
+    assert card.count('class="sp-call"') == 1 and f">{link}</a>" in card
+
+
+def test_no_number_is_offered_when_the_advised_service_has_none_there() -> None:
+    knowledge = load_knowledge(region="GB")  # a SARC has no single national number
+    card = render_care_card(explain({"age": 20, "not_consensual": True}, knowledge), knowledge)
+    assert "tel:111" not in card

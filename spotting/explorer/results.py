@@ -128,10 +128,12 @@ CALL_SERVICE: dict[Urgency, str] = {Urgency.EMERGENCY: "emergency_number", Urgen
 """The service whose number the card offers to call, by level (data/services.csv: tel, call)."""
 
 
-def call_link(knowledge: Knowledge, level: Urgency) -> str:
-    """A tap-to-call link for the level's service in the reader's region, or nothing when that
-    region has no single number (no region chosen, "somewhere else", no national line)."""
-    service = knowledge.services.get(CALL_SERVICE.get(level, ""))
+def call_link(knowledge: Knowledge, level: Urgency, service_id: str = "") -> str:
+    """A tap-to-call link for the advice's service (its ``call`` column, else the level's usual
+    one) in the reader's region, or nothing when that region has no single number for it (no
+    region chosen, "somewhere else", no national line). Never another service's number: a child
+    told to call a helpline must not find a button for a health line."""
+    service = knowledge.services.get(service_id or CALL_SERVICE.get(level, ""))
     if service is None or not service.tel:
         return ""
     return f'<p><a class="sp-call" href="tel:{escape(service.tel, quote=True)}">{escape(service.call)}</a></p>'
@@ -155,6 +157,11 @@ def region_note(knowledge: Knowledge) -> str:
     """Issue 12: the services are the reader's region's; how soon follows one cautious line."""
     if knowledge.region.code == "GB":
         return ""
+    if not knowledge.region.chosen:
+        return (
+            '<p class="sp-region-note">No place is chosen, so services are described in general words. '
+            "Choose where you are at the top to see their names and numbers.</p>"
+        )
     return (
         '<p class="sp-region-note">How soon to get help follows UK guidance, the most cautious line. '
         f"Services named here are the ones {escape(knowledge.region.where)}; choose where you are at the top "
@@ -194,7 +201,7 @@ def render_care_card(explanation: Explanation, knowledge: Knowledge) -> str:
     urgency_id = explanation.urgency.id
     border = BORDER_PX[explanation.urgency]
     body = [f"<p><strong>{escape(explanation.advice.message)}</strong></p>"]
-    body.append(call_link(knowledge, explanation.urgency))
+    body.append(call_link(knowledge, explanation.urgency, explanation.advice.call))
     body.append(emergency_line(explanation, knowledge))
     if not explanation.red_flags:
         body.append(f"<p>{escape(explanation.baseline.message)}</p>")
