@@ -48,9 +48,15 @@ WIDGET_CSS = """
 .spotting-teaching input[type=checkbox] { width: 1.3em; height: 1.3em; min-width: 24px; min-height: 24px; }
 .spotting-teaching select, .spotting-teaching button { min-height: 2em; height: auto; }
 .spotting-teaching select:focus-visible, .spotting-teaching input:focus-visible,
-.spotting-teaching button:focus-visible {
+.spotting-teaching button:focus-visible, .spotting-teaching .jupyter-button:focus-visible:enabled {
   outline: 3px solid #ffb81c; outline-offset: 2px; box-shadow: 0 0 0 5px #212b32; }
+.spotting-teaching .widget-checkbox { width: auto; max-width: 100%; }
+.spotting-teaching .widget-gridbox { grid-template-columns: repeat(auto-fill, minmax(min(20em, 100%), 1fr)) !important; }
 """
+# ipywidgets styles a focused button with a 1 px outline at higher specificity
+# (.jupyter-button:focus:enabled), so the button rule names that class too (UX review, WCAG 2.4.7).
+# Its checkboxes are 300 px wide and the cause grid's columns at least 20em: on a 390 px phone the
+# labels were cut off (WCAG 1.4.10), so both shrink to the screen.
 
 _WIDE = {"description_width": "initial"}
 

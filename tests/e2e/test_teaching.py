@@ -125,3 +125,29 @@ def test_projector_mode_and_myths(page: Page, teaching_url: str, artifacts: Path
     page.keyboard.press("Enter")  # <details> opens from the keyboard
     expect(first).to_have_attribute("open", "", timeout=UPDATE_MS)
     page.screenshot(path=str(artifacts / "teaching-myths-projector.png"))
+
+
+def test_on_a_phone_every_cause_label_fits_and_a_focused_button_has_a_thick_outline(
+    page: Page, teaching_url: str, artifacts: Path
+) -> None:
+    """UX review, WCAG 1.4.10 and 2.4.7: at 390 px the 24 cause labels were cut off at the right
+    edge, and buttons showed a 1 px light-blue focus outline."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(teaching_url)
+    expect(page.get_by_role("combobox", name=ADVISE)).to_be_visible(timeout=FIRST_LOAD_MS)
+    labels = page.locator(".widget-checkbox")
+    assert labels.count() >= 20
+    overflowing = page.evaluate(
+        """() => [...document.querySelectorAll('.widget-checkbox')]
+            .filter(box => box.getBoundingClientRect().right > document.documentElement.clientWidth + 1
+                        || box.scrollWidth > box.clientWidth + 1)
+            .map(box => box.textContent.trim())"""
+    )
+    assert not overflowing, overflowing
+    reveal = page.get_by_role("button", name="Reveal the answer")
+    reveal.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # a keyboard focus, so :focus-visible applies
+    width = reveal.evaluate("button => getComputedStyle(button).outlineWidth")
+    assert float(width.removesuffix("px")) >= 3, width
+    page.screenshot(path=str(artifacts / "teaching-phone-causes.png"), full_page=True)
