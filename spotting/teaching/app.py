@@ -51,7 +51,8 @@ WIDGET_CSS = """
 .spotting-teaching button:focus-visible, .spotting-teaching .jupyter-button:focus-visible:enabled {
   outline: 3px solid #ffb81c; outline-offset: 2px; box-shadow: 0 0 0 5px #212b32; }
 .spotting-teaching .widget-checkbox { width: auto; max-width: 100%; }
-.spotting-teaching .widget-gridbox { grid-template-columns: repeat(auto-fill, minmax(min(20em, 100%), 1fr)) !important; }
+.spotting-teaching .widget-gridbox {
+  grid-template-columns: repeat(auto-fill, minmax(min(20em, 100%), 1fr)) !important; }
 """
 # ipywidgets styles a focused button with a 1 px outline at higher specificity
 # (.jupyter-button:focus:enabled), so the button rule names that class too (UX review, WCAG 2.4.7).
