@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page, expect
 from spotting import Knowledge
 
 from .conftest import VoilaServer, kernel_processes
-from .test_explorer import assert_accessible, choose, expect_urgency, open_explorer
+from .test_explorer import assert_accessible, choose, expect_urgency, open_explorer, start_card
 
 pytestmark = pytest.mark.browser
 
@@ -35,6 +35,30 @@ def wait_for_kernels(server: VoilaServer, count: int, seconds: float) -> int:
         if now == count or time.monotonic() > deadline:
             return now
         time.sleep(0.25)
+
+
+def test_closed_pages_give_their_kernels_back_within_seconds(
+    browser: Browser, serve_factory: Callable[..., VoilaServer], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """voila#1458: the close beacon used to be refused (403, no _xsrf), so kernels lived 15 minutes."""
+    server = serve_factory(tmp_path_factory.mktemp("beacon-sandbox"), "--learners", "10")
+    pool_size = 3  # spotting.serve.pool_size_for(10)
+    try:
+        context = browser.new_context()
+        pages = [context.new_page() for _ in range(10)]
+        for page in pages:
+            page.goto(server.url, wait_until="commit")
+        for page in pages:
+            expect(start_card(page)).to_be_visible(timeout=120_000)
+        assert len(kernel_processes(server)) >= 10
+        for page in pages:
+            page.close(run_before_unload=True)  # what closing a tab does: beforeunload runs
+        left = wait_for_kernels(server, pool_size, FREED_WITHIN_SECONDS)
+        context.close()
+        assert left == pool_size, f"{left} kernels {FREED_WITHIN_SECONDS} s after closing 10 pages (pool {pool_size})"
+        assert "403 POST /voila/api/shutdown" not in server.output()
+    finally:
+        server.stop()
 
 
 def test_beyond_the_kernel_limit_a_visitor_gets_a_busy_page_and_learners_keep_working(
