@@ -72,22 +72,25 @@ class Plan:
 
 
 def pool_size_for(learners: int) -> int:
-    """Kernels kept ready: one for one person; for a class, about a third of it.
+    """Kernels kept ready: one per learner, so a whole class can arrive at the same moment.
 
-    The pool takes the first wave of an arrival with no start-up wait; everyone else waits for
-    a kernel start (about a second of CPU each on 2 cores). A bigger pool costs idle memory all
-    session, so a third is the compromise ``bench/classroom.py`` measured (docs/serving.md).
+    A kernel start costs about a second of CPU; on 2 cores, twenty learners arriving together
+    without a ready kernel wait 15 s or more each (bench/classroom.py, docs/serving.md). A ready
+    kernel costs about 65 MB while it waits, so the pool is paid for in memory, which a laptop
+    has more of than cores. Start the server a couple of minutes before the class: the pool
+    fills in the background.
     """
-    return 1 if learners <= 1 else max(2, learners // 3)
+    return max(1, learners)
 
 
 def max_kernels_for(learners: int, pool_size: int) -> int:
-    """The hard limit: every learner, the pool, and headroom for reloads and late arrivals.
+    """The hard limit: the pool (or every learner), plus headroom for reloads and late arrivals.
 
-    A closed or reloaded page frees its kernel within seconds (the close beacon works), so the
-    headroom only has to cover pages that are being replaced at the same moment.
+    Once the class is in, the headroom is what Voila refills the pool with, so a reload gets a
+    ready kernel at once; a closed or reloaded page frees its kernel within seconds (the close
+    beacon works). Beyond the limit a visitor gets the busy page, never a crash.
     """
-    return learners + pool_size + max(4, learners // 5)
+    return max(learners, pool_size) + max(4, learners // 5)
 
 
 def lan_addresses() -> list[str]:

@@ -11,6 +11,11 @@ Why this exists (Voila 0.5.13, pinned in constraints.txt):
   (``voila_kernel_manager_factory``), and that subclass's ``get_rendered_notebook`` never calls
   ``super()``, so the hand-out is wrapped in ``__init_subclass__``. Upstream: the culling guard in
   voila/voila_kernel_manager.py ("assumes the init time is shorter than the cull time").
+* **A pool fills all at once.** Voila starts every pooled kernel at the same moment; thirty kernels
+  importing and running the notebook together on 2 cores starve the server, which then gives up
+  waiting for their output and serves pages without the app. Warm-ups (start and first run of
+  the notebook) are therefore taken ``max_concurrent_warmups`` at a time, first come first
+  served, which also gives the first learners of a class their kernels first.
 * **No limit on kernels** (voila#617). Every page load starts a kernel of about 100 MB; enough
   reloads exhaust memory and then every open page dies. The manager counts kernels, running and
   starting, and refuses a visitor's start beyond ``max_kernels``; pool refills wait for room
@@ -25,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
 import sys
 import uuid
 from collections.abc import Awaitable, Callable
@@ -84,6 +90,28 @@ def _restarting_the_idle_clock(
     return get_rendered_notebook
 
 
+def _taking_turns_to_warm_up(
+    initialize: Callable[..., Awaitable[dict[str, Any]]],
+) -> Callable[..., Awaitable[dict[str, Any]]]:
+    @functools.wraps(initialize)
+    async def _initialize(
+        self: ClassroomKernelManager, notebook_path: str, kernel_id: str | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
+        if kernel_id is not None:  # a restart re-runs the notebook in a kernel that already exists
+            return await initialize(self, notebook_path, kernel_id, **kwargs)
+        await self.warmups.acquire()
+        try:
+            content = await initialize(self, notebook_path, kernel_id, **kwargs)
+        except BaseException:
+            self.warmups.release()
+            raise
+        # The slot is held until the notebook has run: that, not the process start, is the cost.
+        content["task"].add_done_callback(lambda _task: self.warmups.release())
+        return content
+
+    return _initialize
+
+
 class ClassroomKernelManager(AsyncMappingKernelManager):
     """A kernel manager with a hard limit, whose pooled kernels start their idle clock at hand-out."""
 
@@ -91,17 +119,26 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
         0, config=True, help="Most kernels alive at once, pooled ones included (0: no limit)."
     )
 
+    max_concurrent_warmups = Integer(
+        os.cpu_count() or 2, config=True, help="Pooled kernels started and run at the same time (default: cores)."
+    )
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Wrap the pooling subclass's hand-out and warm-up, which never call ``super()``."""
         super().__init_subclass__(**kwargs)
         hand_out = cls.__dict__.get("get_rendered_notebook")
         if hand_out is not None:
             cls.get_rendered_notebook = _restarting_the_idle_clock(hand_out)  # type: ignore[attr-defined]
+        initialize = cls.__dict__.get("_initialize")
+        if initialize is not None:
+            cls._initialize = _taking_turns_to_warm_up(initialize)  # type: ignore[attr-defined]
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)  # type: ignore[no-untyped-call]  # jupyter_server leaves it untyped
         self._starting: set[str] = set()
         self._room = asyncio.Condition()
         self._closing = False
+        self.warmups = asyncio.Semaphore(max(1, self.max_concurrent_warmups))
 
     # -- counting -------------------------------------------------------------------------------
 
@@ -212,7 +249,22 @@ class ClassroomVoila(Voila):  # type: ignore[misc]
     def start(self) -> None:
         # Runs once the loop starts, i.e. after the port was bound (port_retries=0: or never).
         tornado.ioloop.IOLoop.current().add_callback(self._announce)
+        self._ready_check = tornado.ioloop.PeriodicCallback(self._announce_ready, 1000)
+        self._ready_check.start()
         super().start()
+
+    def _announce_ready(self) -> None:
+        """Tell the teacher when every pooled kernel has run the notebook: the class can come in."""
+        manager = self.kernel_manager
+        wanted = self.voila_configuration.default_pool_size
+        if not isinstance(manager, ClassroomKernelManager) or not self.voila_configuration.preheat_kernel:
+            self._ready_check.stop()
+            return
+        pool = getattr(manager, "_pools", {}).get(getattr(manager, "notebook_path", None), [])
+        done = [task for task in pool if task.done() and not task.cancelled() and task.exception() is None]
+        if len(done) >= wanted and all(task.result()["task"].done() for task in done):
+            self._ready_check.stop()
+            print(f"Ready: {wanted} kernel(s) preheated.", flush=True)
 
     def _announce(self) -> None:
         if not self.announce:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from spotting import Knowledge
+from spotting import Knowledge, serve
 
 from .conftest import VoilaServer, kernel_processes
 from .test_explorer import assert_accessible, choose, expect_urgency, open_explorer, start_card
@@ -41,8 +41,9 @@ def test_closed_pages_give_their_kernels_back_within_seconds(
     browser: Browser, serve_factory: Callable[..., VoilaServer], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """voila#1458: the close beacon used to be refused (403, no _xsrf), so kernels lived 15 minutes."""
-    server = serve_factory(tmp_path_factory.mktemp("beacon-sandbox"), "--learners", "10")
-    pool_size = 3  # spotting.serve.pool_size_for(10)
+    # A pool of 2 and room for all 10 pages: the count can only fall back to 2 if the pages' kernels go.
+    server = serve_factory(tmp_path_factory.mktemp("beacon-sandbox"), "--learners", "2", "--max-kernels", "20")
+    pool_size = serve.pool_size_for(2)
     try:
         context = browser.new_context()
         pages = [context.new_page() for _ in range(10)]
@@ -57,6 +58,7 @@ def test_closed_pages_give_their_kernels_back_within_seconds(
         context.close()
         assert left == pool_size, f"{left} kernels {FREED_WITHIN_SECONDS} s after closing 10 pages (pool {pool_size})"
         assert "403 POST /voila/api/shutdown" not in server.output()
+        assert server.output().count("Kernel shutdown") >= 10
     finally:
         server.stop()
 
