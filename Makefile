@@ -53,6 +53,7 @@ lint: $(STAMP)
 bench: $(STAMP) browser
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/dashboard.py
+	$(BIN)/python bench/classroom.py --client protocol --learners 30
 
 check-data: $(STAMP)
 	$(BIN)/python -m spotting check-data

@@ -1,6 +1,8 @@
 """Benchmark a class arriving at once: N learners open the explorer within 10 s, answer, and leave.
 
-Not a test: it prints numbers. Run ``.venv/bin/python bench/classroom.py --learners 30``.
+Not a test: it prints numbers. Run ``.venv/bin/python bench/classroom.py --learners 30`` (learners
+in headless Chromium) or add ``--client protocol`` (learners that speak the widget protocol over
+the kernel websocket: the server's share alone, see below).
 
 The explorer is served exactly as a teacher would serve it, ``spotting serve explorer --learners
 N`` (a private HOME/runtime/tmp, a free loopback port). Once the preheated pool is full, N
@@ -21,16 +23,23 @@ count once everyone has left (waiting up to 30 s for it to return to the pool si
 The browser runs on the same machine and takes CPU from the server, as it would not in a real
 classroom (each learner's device runs its own page): on 2 cores the numbers are pessimistic, and
 the CPU seconds spent by the server, the kernels and the simulated browsers are printed so the
-reader can see how much.
+reader can see how much. ``--client protocol`` removes the browsers: each learner fetches the
+page, connects to its kernel's websocket and asks for the widgets' state as the page's widget
+manager does ("first result" is when that state arrives, i.e. before any drawing), changes
+answers by sending widget updates (a toggle ends when the care card in the results widget
+changes), and leaves by posting the page's close beacon.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime
+import json
 import os
 import platform
 import random
+import re
 import shutil
 import signal
 import statistics
@@ -40,12 +49,18 @@ import tempfile
 import threading
 import time
 import urllib.request
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import psutil
 from dashboard import CHROMIUM, CHROMIUM_ARGS, EXPLORER_TOGGLE_JS, free_port
 from playwright.async_api import Browser, async_playwright
+from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+from tornado.websocket import WebSocketClientConnection, websocket_connect
 
 from spotting import load_knowledge
 from spotting.serve import max_kernels_for, pool_size_for
@@ -196,11 +211,138 @@ async def learner(
     return result
 
 
-async def arrive(url: str, learners: int, window: float, answers: int, seed: int) -> list[Learner]:
+# -- learners that speak the widget protocol -------------------------------------------------------
+# The same visit without a browser: what the laptop has to do for a class whose pages run on the
+# learners' own devices. The page is fetched over HTTP; then, as the page's widget manager does,
+# the client connects to its kernel's websocket, asks for every widget's state (the moment the
+# browser could draw the first result), changes answers by sending widget updates, and on leaving
+# posts the same shutdown beacon the page sends.
+
+CONFIG_DATA = re.compile(r'<script id="jupyter-config-data" type="application/json">\s*(\{.*?\})\s*</script>', re.S)
+URGENCY = re.compile(r'data-section="care" data-urgency="([a-z_]+)"')
+
+
+class WidgetClient:
+    """One page's kernel connection: Jupyter messages as JSON over the websocket."""
+
+    def __init__(self, connection: WebSocketClientConnection) -> None:
+        self.connection = connection
+        self.session = uuid.uuid4().hex
+        self.states: dict[str, dict[str, Any]] = {}
+
+    def send(self, msg_type: str, content: dict[str, Any], metadata: dict[str, Any] | None = None) -> None:
+        header = {
+            "msg_id": uuid.uuid4().hex, "msg_type": msg_type, "session": self.session, "username": "learner",
+            "date": datetime.datetime.now(datetime.UTC).isoformat(), "version": "5.3",
+        }  # fmt: skip
+        message = {
+            "header": header, "parent_header": {}, "metadata": metadata or {}, "content": content, "channel": "shell",
+        }  # fmt: skip
+        self.connection.write_message(json.dumps(message))
+
+    async def receive(self) -> dict[str, Any]:
+        raw = await self.connection.read_message()
+        if raw is None:
+            raise ConnectionError("the kernel websocket closed")
+        return dict(json.loads(raw))
+
+    async def request_states(self) -> None:
+        comm_id = uuid.uuid4().hex
+        # ipywidgets refuses a control comm without its protocol version, as the page sends it.
+        self.send(
+            "comm_open", {"comm_id": comm_id, "target_name": "jupyter.widget.control", "data": {}}, {"version": "1.0.0"}
+        )
+        self.send("comm_msg", {"comm_id": comm_id, "data": {"method": "request_states"}})
+        while True:
+            message = await self.receive()
+            data = message.get("content", {}).get("data", {})
+            if message.get("msg_type") == "comm_msg" and data.get("method") == "update_states":
+                self.states = {model: entry["state"] for model, entry in data["states"].items()}
+                return
+
+    def dropdown(self, label: str) -> tuple[str, dict[str, Any]]:
+        return next(
+            (model, state) for model, state in self.states.items()
+            if state.get("_model_name") == "DropdownModel" and state.get("description") == label
+        )  # fmt: skip
+
+    async def choose(self, model: str, index: int, until: Callable[[str], bool]) -> tuple[float, str]:
+        """Send a new index; milliseconds until the results widget's value satisfies ``until``, and that value."""
+        start = time.perf_counter()
+        self.send("comm_msg", {"comm_id": model, "data": {"method": "update", "state": {"index": index},
+                                                          "buffer_paths": []}})  # fmt: skip
+        while True:
+            message = await self.receive()
+            data = message.get("content", {}).get("data", {})
+            value = data.get("state", {}).get("value") if data.get("method") == "update" else None
+            if isinstance(value, str) and "data-section=" in value and until(value):
+                return (time.perf_counter() - start) * 1000, value
+
+
+def urgency(html: str) -> str | None:
+    found = URGENCY.search(html)
+    return found.group(1) if found else None
+
+
+async def protocol_learner(url: str, delay: float, answers: int, age_label: str, toggle_label: str) -> Learner:
+    result = Learner()
+    await asyncio.sleep(delay)
+    client = AsyncHTTPClient()
+    connection = None
+    try:
+        start = time.perf_counter()
+        response = await client.fetch(url, raise_error=False, request_timeout=180)
+        if response.code != 200:
+            result.error = f"HTTP {response.code}"
+            return result
+        cookies = "; ".join(c.split(";")[0] for c in response.headers.get_list("Set-Cookie"))
+        token = uuid.uuid4().hex
+        cookies = f"{cookies}; _xsrf={token}" if cookies else f"_xsrf={token}"
+        found = CONFIG_DATA.search(response.body.decode())
+        if found is None:
+            result.error = "the page has no kernel"
+            return result
+        kernel = json.loads(found.group(1))["kernelId"]
+        ws_url = url.replace("http://", "ws://") + f"api/kernels/{kernel}/channels?session_id={uuid.uuid4().hex}"
+        connection = await websocket_connect(HTTPRequest(ws_url, headers={"Cookie": cookies}, connect_timeout=60))
+        widgets = WidgetClient(connection)
+        await asyncio.wait_for(widgets.request_states(), 180)
+        result.first_result_ms = (time.perf_counter() - start) * 1000
+        age_model, age = widgets.dropdown(age_label)
+        toggle_model, _ = widgets.dropdown(toggle_label)
+        _, html = await asyncio.wait_for(
+            widgets.choose(age_model, age["_options_labels"].index("30"), lambda html: urgency(html) is not None), 60
+        )
+        for step in range(answers):
+            # Index 1 is Yes (an emergency), 0 is Not answered: the care card changes each time.
+            changed = partial(lambda h, now: urgency(h) not in (None, now), now=urgency(html))
+            ms, html = await asyncio.wait_for(widgets.choose(toggle_model, 1 if step % 2 == 0 else 0, changed), 60)
+            result.toggle_ms.append(ms)
+        # What the page's close beacon does (with the cookie the project template sets).
+        await client.fetch(
+            f"{url}voila/api/shutdown/{kernel}", method="POST", body=f"_xsrf={token}",
+            headers={"Cookie": cookies, "Content-Type": "application/x-www-form-urlencoded"}, raise_error=False,
+        )  # fmt: skip
+    except Exception as error:  # a benchmark counts failures rather than stopping at the first
+        result.error = f"{type(error).__name__}: {str(error).splitlines()[0][:120] if str(error) else ''}"
+    finally:
+        if connection is not None:
+            connection.close()
+    return result
+
+
+async def arrive(url: str, learners: int, window: float, answers: int, seed: int, client: str) -> list[Learner]:
     questions = load_knowledge().questions
     age_label, toggle_label = questions["age"].label, questions["dizzy_or_faint"].label
     rng = random.Random(seed)
     delays = sorted(rng.uniform(0, window) for _ in range(learners))
+    if client == "protocol":
+        AsyncHTTPClient.configure(None, max_clients=max(10, learners))
+        return list(
+            await asyncio.gather(
+                *(protocol_learner(url, delay, answers, age_label, toggle_label) for delay in delays)
+            )
+        )
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
@@ -225,7 +367,8 @@ def report(args: argparse.Namespace, results: list[Learner], sampler: Sampler, l
     after, seconds = left
     print(f"python {platform.python_version()}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GB")
     print(
-        f"{args.learners} learners arriving within {args.arrival:g} s, {args.answers} answer changes each; "
+        f"{args.learners} learners ({args.client}) arriving within {args.arrival:g} s, "
+        f"{args.answers} answer changes each; "
         f"pool {pool}, limit {max_kernels_for(args.learners, pool)}"
     )
     rows = [
@@ -253,6 +396,10 @@ def main() -> None:
     parser.add_argument("--arrival", type=float, default=10.0, help="arrival window in seconds (default 10)")
     parser.add_argument("--answers", type=int, default=10, help="answer changes per learner (default 10)")
     parser.add_argument("--seed", type=int, default=1, help="seed for the arrival times")
+    parser.add_argument(
+        "--client", choices=("browser", "protocol"), default="browser",
+        help="browser: a Chromium context per learner; protocol: the widget protocol over the kernel websocket",
+    )  # fmt: skip
     parser.add_argument("--log", type=Path, default=None, help="copy the server's log here (it holds no answers)")
     args = parser.parse_args()
     if not Path(CHROMIUM).exists():
@@ -271,7 +418,7 @@ def main() -> None:
             print(f"pool of {pool} ready {time.monotonic() - ready_at:.0f} s after the server answered", flush=True)
             watcher = threading.Thread(target=sampler.run, daemon=True)
             watcher.start()
-            results = asyncio.run(arrive(url, args.learners, args.arrival, args.answers, args.seed))
+            results = asyncio.run(arrive(url, args.learners, args.arrival, args.answers, args.seed, args.client))
             left = wait_for_kernels(sampler, pool_size_for(args.learners), LEFT_WITHIN_SECONDS)
             sampler.stop()
             watcher.join()

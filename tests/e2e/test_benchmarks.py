@@ -28,10 +28,12 @@ def test_the_dashboard_benchmark_runs_and_prints_its_table() -> None:
         assert line in run.stdout
 
 
-def test_the_classroom_benchmark_runs_and_prints_its_table() -> None:
+@pytest.mark.parametrize("client", ["browser", "protocol"])
+def test_the_classroom_benchmark_runs_and_prints_its_table(client: str) -> None:
     """Three learners, two answers each: enough to exercise serve, arrival, toggles and leaving."""
     run = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "classroom.py"), "--learners", "3", "--answers", "2", "--arrival", "2"],
+        [sys.executable, str(ROOT / "bench" / "classroom.py"), "--client", client,
+         "--learners", "3", "--answers", "2", "--arrival", "2"],
         capture_output=True, text=True, timeout=600, cwd=ROOT,
     )  # fmt: skip
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
