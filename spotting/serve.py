@@ -34,6 +34,7 @@ DASHBOARDS: dict[str, tuple[str, int]] = {
     "review": ("notebooks/review.ipynb", 8868),
 }
 """Each dashboard's notebook and its usual port (the ones the README has always named)."""
+TITLES = {"explorer": "the explorer", "teaching": "the teaching session", "review": "the content review"}
 
 REGION_VARIABLE = "SPOTTING_REGION"
 """Passed through to every kernel; what a region means is decided in the kernel, not here."""
@@ -168,7 +169,7 @@ def check_voila_options(extra: Sequence[str]) -> str | None:
 def describe(plan: Plan) -> str:
     who = "you" if plan.learners == 1 else f"{plan.learners} learners"
     return (
-        f"Serving the {plan.dashboard} for {who}: {plan.pool_size} kernel(s) kept ready, "
+        f"Serving {TITLES[plan.dashboard]} for {who}: {plan.pool_size} kernel(s) kept ready, "
         f"at most {plan.max_kernels} at once."
     )
 

@@ -113,3 +113,10 @@ def test_the_busy_page_is_plain_local_and_says_what_to_do() -> None:
     assert re.search(r"<h1>[^<]+</h1>", BUSY_PAGE)
     assert "Try again in a minute" in BUSY_PAGE and RETRY_AFTER_SECONDS == 60
     assert "<script" not in BUSY_PAGE and "http" not in BUSY_PAGE  # nothing to load, from nowhere else
+
+
+def test_the_first_line_says_what_is_served_for_whom() -> None:
+    assert serve.describe(plan_for("teaching", "--learners", "30")).startswith(
+        "Serving the teaching session for 30 learners: 30 kernel(s) kept ready, at most 36 at once."
+    )
+    assert set(serve.TITLES) == set(serve.DASHBOARDS)
