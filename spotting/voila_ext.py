@@ -64,7 +64,7 @@ BUSY_PAGE = """<!DOCTYPE html>
 <main>
 <h1>This page is busy</h1>
 <p>Too many people are using it on this computer right now.</p>
-<p>Try again in a minute. Nothing you entered has been lost, because nothing was entered yet.</p>
+<p>Try again in a minute.</p>
 <p><a href="">Try again</a></p>
 </main>
 </body>
@@ -171,7 +171,7 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
             return str(await super().start_kernel(kernel_id=kernel_id, **kwargs))
         kernel_id = kernel_id or str(uuid.uuid4())
         if (kwargs.get("env") or {}).get(ENV_VARIABLE.VOILA_PREHEAT) == "True":
-            await self._wait_for_room(kernel_id)  # a pool refill waits; nobody is waiting for it
+            await self._wait_for_room(kernel_id)  # a pool refill waits for room instead of failing
         elif self.is_full():
             raise KernelLimitReached(f"{self.max_kernels} kernels are running")
         else:
