@@ -7,8 +7,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# Voila finds the project's page template (no third-party requests) through JUPYTER_PATH.
-VOILA := JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/voila
+# `spotting serve` checks data/ first, points Voila at the project's page template and sizes the
+# kernel pool and limits (docs/serving.md). For a class: .venv/bin/spotting serve --learners 30 --network
+SERVE := $(BIN)/spotting serve
 
 .PHONY: dashboard teaching review test setup browser lint bench check-data clean
 
@@ -26,19 +27,14 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Browser tests need Debian's chromium: run 'sudo apt-get install -y chromium'" >&2; exit 1; fi; }
 
-# check-data first: a broken knowledge base stops here with file, row and column, and a
-# valid one is fingerprinted so each visitor's kernel can skip the slow column checks.
 dashboard: $(STAMP)
-	$(BIN)/python -m spotting check-data
-	$(VOILA) notebooks/explorer.ipynb
+	$(SERVE) explorer
 
 teaching: $(STAMP)
-	$(BIN)/python -m spotting check-data
-	$(VOILA) notebooks/teaching.ipynb --port=8867
+	$(SERVE) teaching
 
 review: $(STAMP)
-	$(BIN)/python -m spotting check-data
-	$(VOILA) notebooks/review.ipynb --port=8868
+	$(SERVE) review
 
 # The whole run keeps its fingerprint stamps in a throw-away folder, never in ~/.cache.
 test: $(STAMP) browser
@@ -57,6 +53,7 @@ lint: $(STAMP)
 bench: $(STAMP) browser
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/dashboard.py
+	$(BIN)/python bench/classroom.py --client protocol --learners 30
 
 check-data: $(STAMP)
 	$(BIN)/python -m spotting check-data

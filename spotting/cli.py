@@ -1,4 +1,5 @@
-"""The command line (contract §5): ``spotting explain`` and ``spotting check-data``.
+"""The command line (contract §5): ``spotting explain`` and ``spotting check-data``; and
+``spotting serve``, which starts a dashboard server (not part of the contract).
 
 Exit status: 0 on success; 2 for bad answers (message on stderr, nothing on stdout); 1 when
 the knowledge base is invalid. A person never sees a traceback.
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from . import serve
 from .errors import AnswerError, DataError
 from .explain import explain
 from .knowledge import check_data, load_knowledge
@@ -43,6 +45,12 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd.add_argument("dir", nargs="?", default=None, help="folder to check (default: the shipped data/)")
     policy_cmd = commands.add_parser("policy-doc", help="rewrite the generated tables in docs/clinical-policy.md")
     policy_cmd.add_argument("--check", action="store_true", help="only report whether the document is up to date")
+    serve_cmd = commands.add_parser(
+        "serve",
+        help="serve a dashboard with Voila (default: the explorer, for one person, on this computer)",
+        epilog="Extra --Class.trait=value options are passed to Voila unchanged.",
+    )
+    serve.add_arguments(serve_cmd)
     return parser
 
 
@@ -116,7 +124,15 @@ def main(
 ) -> int:
     """Run the command line; returns the exit status."""
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "serve":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command == "serve":  # spotting.serve imports Voila only once a server starts
+        wrong = serve.check_voila_options(extra)
+        if wrong is not None:
+            parser.error(f"unrecognized argument: {wrong} (Voila options look like --Class.trait=value)")
+        return serve.run(args, extra, stdout, stderr)
     if args.command == "explain":
         return _explain(args, stdin, stdout, stderr)
     if args.command == "policy-doc":

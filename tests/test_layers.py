@@ -26,13 +26,17 @@ CORE: dict[str, int] = {
     "relevance": 3, "causes": 3, "triage": 3, "what_if": 3, "explain": 3,
     # 4 shared renderers
     "markup": 4, "render_text": 4, "policy_doc": 4,
-    # 6 entry points (the apps are layer 5)
+    # 5 the apps (explorer/, teaching/, review/) and the server that serves them
+    "serve": 5, "voila_ext": 5,
+    # 6 entry points
     "cli": 6, "__main__": 6, "__init__": 6,
 }  # fmt: skip
 ENGINE, LOADER, APP = 3, 2, 5
 WIDGETS = {"ipywidgets", "anywidget", "traitlets", "IPython"}
 WIDGET_MODULES = {"app.py", "live.py"}
 """Inside an app, only these modules may import widget code; the rest is plain, testable HTML."""
+SERVER_MODULES = {"voila_ext": {"traitlets"}}
+"""The Voila server is configured through traitlets (Jupyter's config system); it has no widgets."""
 
 
 def module_name(path: Path) -> str:
@@ -86,4 +90,15 @@ def test_imports_only_flow_downwards(path: Path) -> None:
             if layer(name) == ENGINE:
                 assert CORE[top] != LOADER, f"the engine imports the model, never the loader: {name} -> {target}"
     if app is None or path.name not in WIDGET_MODULES:
-        assert not outer & WIDGETS, f"{name} imports widget code: {outer & WIDGETS}"
+        forbidden = WIDGETS - SERVER_MODULES.get(name, set())
+        assert not outer & forbidden, f"{name} imports widget code: {outer & forbidden}"
+
+
+def test_the_core_never_imports_the_server() -> None:
+    """The engine, loader and renderers stay importable without Voila or Jupyter's server."""
+    for path in MODULES:
+        name = module_name(path)
+        if name.split(".")[0] not in APPS and layer(name) < APP:
+            inner, outer = imports(path)
+            assert not {"serve", "voila_ext"} & {t.split(".")[0] for t in inner}, name
+            assert not {"voila", "jupyter_server", "tornado"} & outer, name

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,12 +103,30 @@ CULLING = {"MappingKernelManager.cull_interval": "60", "MappingKernelManager.cul
 def start_voila(notebook: str, cwd: Path, sandbox: Path, options: Mapping[str, str] | None = None) -> VoilaServer:
     """Start ``python -m voila`` on a free loopback port and wait until its static files answer."""
     port = _free_port()
-    url = f"http://127.0.0.1:{port}/"
-    log = sandbox / "voila.log"
     command = [
         sys.executable, "-m", "voila", notebook, "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
         *(f"--{name}={value}" for name, value in {**CULLING, **(options or {})}.items()),
     ]  # fmt: skip
+    return _start(command, port, cwd, sandbox)
+
+
+def start_serve(sandbox: Path, *arguments: str, options: Mapping[str, str] | None = None) -> VoilaServer:
+    """Start ``spotting serve`` (what ``make dashboard`` runs) on a free loopback port.
+
+    ``arguments`` are the command's own (e.g. ``--learners 10``); ``options`` are Voila's
+    ``Class.trait`` settings, passed through (e.g. faster culling).
+    """
+    port = _free_port()
+    command = [
+        sys.executable, "-m", "spotting", "serve", *arguments, f"--port={port}",
+        *(f"--{name}={value}" for name, value in (options or {}).items()),
+    ]  # fmt: skip
+    return _start(command, port, ROOT, sandbox)
+
+
+def _start(command: list[str], port: int, cwd: Path, sandbox: Path) -> VoilaServer:
+    url = f"http://127.0.0.1:{port}/"
+    log = sandbox / "voila.log"
     with log.open("wb") as sink:
         process = subprocess.Popen(
             command, cwd=cwd, env=server_environment(sandbox), stdout=sink, stderr=subprocess.STDOUT
@@ -119,6 +138,18 @@ def start_voila(notebook: str, cwd: Path, sandbox: Path, options: Mapping[str, s
         stop_voila(server)
         raise
     return server
+
+
+def kernel_processes(server: VoilaServer) -> list[psutil.Process]:
+    """The server's kernels, counted as processes (Voila offers no kernel list without a token)."""
+    found = []
+    for child in psutil.Process(server.process.pid).children(recursive=True):
+        try:
+            if "ipykernel" in " ".join(child.cmdline()) and child.status() != psutil.STATUS_ZOMBIE:
+                found.append(child)
+        except psutil.NoSuchProcess:
+            continue  # it ended while we looked
+    return found
 
 
 def stop_voila(server: VoilaServer) -> None:
@@ -150,6 +181,12 @@ def voila_server(voila_sandbox: Path) -> Iterator[VoilaServer]:
 def voila_factory() -> Callable[..., VoilaServer]:
     """Start a private explorer server in a given sandbox, with Voila options if needed."""
     return lambda sandbox, options=None: start_voila(NOTEBOOK, ROOT, sandbox, options)
+
+
+@pytest.fixture(scope="session")
+def serve_factory() -> Callable[..., VoilaServer]:
+    """Start a private ``spotting serve`` in a given sandbox: ``serve_factory(sandbox, "--learners", "10")``."""
+    return start_serve
 
 
 @pytest.fixture(scope="session")

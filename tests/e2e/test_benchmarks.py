@@ -1,4 +1,4 @@
-"""The dashboard benchmark still runs end to end (a smoke test; its numbers are not asserted).
+"""The dashboard and classroom benchmarks still run end to end (smoke tests; their numbers are not asserted).
 
 A benchmark that silently breaks when the page changes measures nothing: this one broke once
 when the explorer stopped showing a verdict before the first answer.
@@ -6,6 +6,7 @@ when the explorer stopped showing a verdict before the first answer.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -25,3 +26,17 @@ def test_the_dashboard_benchmark_runs_and_prints_its_table() -> None:
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     for line in ("first result visible, cold", "toggle -> updated result (p95 ms)", "kernel memory RSS (MB)"):
         assert line in run.stdout
+
+
+@pytest.mark.parametrize("client", ["browser", "protocol"])
+def test_the_classroom_benchmark_runs_and_prints_its_table(client: str) -> None:
+    """Three learners, two answers each: enough to exercise serve, arrival, toggles and leaving."""
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "classroom.py"), "--client", client,
+         "--learners", "3", "--answers", "2", "--arrival", "2"],
+        capture_output=True, text=True, timeout=600, cwd=ROOT,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    for line in ("first result p95 (ms)", "toggle p95 (ms)", "errors", "peak memory", "kernels after all left"):
+        assert line in run.stdout
+    assert re.search(r"^errors\s+0$", run.stdout, re.MULTILINE), run.stdout  # a learner who failed is a bug

@@ -323,25 +323,26 @@ def test_a_forged_value_from_the_browser_gets_a_kind_message(
 
 
 def test_the_first_visitor_after_a_quiet_spell_gets_a_working_page(
-    page: Page, knowledge: Knowledge, tmp_path_factory: pytest.TempPathFactory, voila_factory: Any
+    page: Page, knowledge: Knowledge, tmp_path_factory: pytest.TempPathFactory, serve_factory: Any
 ) -> None:
-    """voila.json's settings with culling sped up: a kernel must not be culled as it is handed out.
+    """``spotting serve`` (preheated pool on) with culling sped up: a kernel is not culled as it is handed out.
 
-    Voila 0.5.13 with preheat_kernel on hands out a pooled kernel whose idle clock started when
-    the pool was filled; after a quiet spell longer than cull_idle_timeout the culler shuts it
-    down before the page connects, and the visitor gets a dead page. voila.json keeps preheat off.
+    Voila 0.5.13 hands out a pooled kernel whose idle clock started when the pool was filled;
+    after a quiet spell longer than cull_idle_timeout the culler shut it down before the page
+    connected, and the visitor got a dead page. spotting.voila_ext restarts the clock at hand-out.
     """
     quiet_seconds = 8
     culling = {
         "MappingKernelManager.cull_interval": "1",
         "MappingKernelManager.cull_idle_timeout": str(quiet_seconds // 2),
     }
-    server = voila_factory(tmp_path_factory.mktemp("quiet-sandbox"), culling)
+    server = serve_factory(tmp_path_factory.mktemp("quiet-sandbox"), options=culling)
     try:
         page.wait_for_timeout(quiet_seconds * 1000)
         open_explorer(page, server.url)
         choose(page, knowledge, "pregnant", knowledge.questions["pregnant"].choice_labels["yes"])
         expect_urgency(page, "urgent")
+        assert "Using pre-heated kernel" in server.output()  # the page really came from the pool
     finally:
         server.stop()
 

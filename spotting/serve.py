@@ -1,0 +1,206 @@
+"""``spotting serve``: one command that serves a dashboard with the Voila settings the job needs.
+
+Why a command rather than a longer ``voila.json``: the right settings depend on who is coming.
+One person on their own computer needs one preheated kernel and a small limit on loopback. A
+class of thirty needs a pool that absorbs their arrival, a hard kernel limit that keeps the
+laptop alive when pages are reloaded, and an address the learners can type. This module turns
+``--learners N`` into those numbers (a plain, tested :class:`Plan`) and starts Voila with them;
+``voila.json`` stays the base for everything that does not depend on the audience.
+
+The server itself (the kernel manager, the busy page) is :mod:`spotting.voila_ext`. It is
+imported only when a server really starts, so ``spotting explain`` stays quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import socket
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from .errors import AnswerError
+from .knowledge import REGION_ENVIRONMENT, load_knowledge
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES = ROOT / "share" / "jupyter"
+KERNEL_MANAGER = "spotting.voila_ext.ClassroomKernelManager"
+
+DASHBOARDS: dict[str, tuple[str, int]] = {
+    "explorer": ("notebooks/explorer.ipynb", 8866),
+    "teaching": ("notebooks/teaching.ipynb", 8867),
+    "review": ("notebooks/review.ipynb", 8868),
+}
+"""Each dashboard's notebook and its usual port (the ones the README has always named)."""
+TITLES = {"explorer": "the explorer", "teaching": "the teaching session", "review": "the content review"}
+
+REGION_VARIABLE = REGION_ENVIRONMENT
+"""Passed through to every kernel, which starts its pages with that region (readers can change it)."""
+
+VOILA_OPTION = re.compile(r"--[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*=.*")
+"""Extra ``--Class.trait=value`` options go to Voila unchanged (tests speed culling up this way)."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything ``spotting serve`` decides before Voila starts."""
+
+    dashboard: str
+    notebook: str
+    ip: str
+    port: int
+    learners: int
+    pool_size: int
+    max_kernels: int
+    region: str | None = None
+
+    def voila_options(self) -> list[str]:
+        """Voila command-line options; ``voila.json`` (read from the repository root) gives the rest."""
+        return [
+            self.notebook,
+            "--no-browser",
+            f"--Voila.ip={self.ip}",
+            f"--port={self.port}",
+            # A classroom types the printed address: never move silently to another port.
+            "--Voila.port_retries=0",
+            "--VoilaConfiguration.preheat_kernel=True",
+            f"--VoilaConfiguration.default_pool_size={self.pool_size}",
+            f"--VoilaConfiguration.multi_kernel_manager_class={KERNEL_MANAGER}",
+            f"--ClassroomKernelManager.max_kernels={self.max_kernels}",
+        ]
+
+
+def pool_size_for(learners: int) -> int:
+    """Kernels kept ready: one per learner, so a whole class can arrive at the same moment.
+
+    A kernel start costs about a second of CPU; on 2 cores, twenty learners arriving together
+    without a ready kernel wait 15 s or more each (bench/classroom.py, docs/serving.md). A ready
+    kernel costs about 65 MB while it waits, so the pool is paid for in memory, which a laptop
+    has more of than cores. Start the server a couple of minutes before the class: the pool
+    fills in the background.
+    """
+    return max(1, learners)
+
+
+def max_kernels_for(learners: int, pool_size: int) -> int:
+    """The hard limit: the pool (or every learner), plus headroom for reloads and late arrivals.
+
+    Once the class is in, the headroom is what Voila refills the pool with, so a reload gets a
+    ready kernel at once; a closed or reloaded page frees its kernel within seconds (the close
+    beacon works). Beyond the limit a visitor gets the busy page, never a crash.
+    """
+    return max(learners, pool_size) + max(4, learners // 5)
+
+
+def lan_addresses() -> list[str]:
+    """This computer's IPv4 addresses that another computer could reach (not loopback)."""
+    import psutil
+
+    found = []
+    for addresses in psutil.net_if_addrs().values():
+        for address in addresses:
+            if address.family == socket.AF_INET and not address.address.startswith("127."):
+                found.append(address.address)
+    return sorted(set(found))
+
+
+def urls(plan: Plan, lan: Sequence[str] | None = None) -> list[str]:
+    """The address(es) to type: loopback for one computer, every LAN address for a network."""
+    if plan.ip not in ("0.0.0.0", ""):
+        return [f"http://{plan.ip}:{plan.port}/"]
+    return [f"http://{address}:{plan.port}/" for address in (lan_addresses() if lan is None else lan)]
+
+
+def _region(value: str) -> str:
+    """A region code as data/regions.csv has it (``gb`` → ``GB``); an unknown one is a usage
+    error (exit 2) that lists the allowed codes, before any server starts."""
+    try:
+        return load_knowledge(region=value).region.code
+    except AnswerError as error:
+        raise argparse.ArgumentTypeError(f"--region must be one of {error.allowed}, not {value!r}") from None
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, got {number}")
+    return number
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("dashboard", nargs="?", default="explorer", choices=sorted(DASHBOARDS))
+    parser.add_argument(
+        "--learners", type=_positive, default=1, help="how many people will use it at once (default 1: just you)"
+    )
+    parser.add_argument(
+        "--network", action="store_true", help="let other computers on this network connect (binds 0.0.0.0)"
+    )
+    parser.add_argument("--port", type=_positive, default=None, help="port (default: 8866, 8867 or 8868)")
+    parser.add_argument(
+        "--max-kernels", type=_positive, default=None, help="hard kernel limit (default: derived from --learners)"
+    )
+    parser.add_argument(
+        "--region", type=_region, default=None, help=f"region code, passed to every kernel as {REGION_VARIABLE}"
+    )
+
+
+def make_plan(args: argparse.Namespace) -> Plan:
+    notebook, default_port = DASHBOARDS[args.dashboard]
+    pool_size = pool_size_for(args.learners)
+    return Plan(
+        dashboard=args.dashboard,
+        notebook=notebook,
+        ip="0.0.0.0" if args.network else "127.0.0.1",
+        port=args.port or default_port,
+        learners=args.learners,
+        pool_size=pool_size,
+        max_kernels=args.max_kernels or max_kernels_for(args.learners, pool_size),
+        region=args.region,
+    )
+
+
+def check_voila_options(extra: Sequence[str]) -> str | None:
+    """The first extra argument that is not a ``--Class.trait=value`` Voila option, if any."""
+    return next((option for option in extra if not VOILA_OPTION.fullmatch(option)), None)
+
+
+def describe(plan: Plan) -> str:
+    who = "you" if plan.learners == 1 else f"{plan.learners} learners"
+    return (
+        f"Serving {TITLES[plan.dashboard]} for {who}: {plan.pool_size} kernel(s) kept ready, "
+        f"at most {plan.max_kernels} at once."
+    )
+
+
+def run(args: argparse.Namespace, extra: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+    """Start Voila in this process; returns when it stops (Ctrl+C)."""
+    plan = make_plan(args)
+    notebook = ROOT / plan.notebook
+    if not notebook.exists():
+        print(f"spotting: {notebook} is missing; serve from a copy of the repository", file=stderr)
+        return 1
+    # As ``make dashboard`` always did: a broken knowledge base stops here, with file, row and
+    # column, and a valid one is fingerprinted so each kernel skips the slow checks. A separate
+    # process, so the server does not carry pandas for the whole session.
+    checked = subprocess.run([sys.executable, "-m", "spotting", "check-data"], capture_output=True, text=True)
+    if checked.returncode != 0:
+        stderr.write(checked.stdout + checked.stderr)
+        return checked.returncode
+    print(describe(plan), file=stdout, flush=True)
+    os.chdir(ROOT)  # Voila reads voila.json from the folder it starts in.
+    paths = [str(TEMPLATES), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))]
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(paths)  # the project's page template
+    if plan.region is not None:
+        os.environ[REGION_VARIABLE] = plan.region  # every kernel copies the server's environment
+    from .voila_ext import ClassroomVoila
+
+    ClassroomVoila.launch_instance(argv=[*plan.voila_options(), *extra], announce=urls(plan))
+    return 0

@@ -1,0 +1,123 @@
+"""``spotting serve``: what each audience gets, before any server starts (browser tests: tests/e2e/test_serve.py)."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import re
+
+import pytest
+
+from spotting import serve
+from spotting.cli import main
+
+
+def plan_for(*argv: str) -> serve.Plan:
+    parser = argparse.ArgumentParser()
+    serve.add_arguments(parser)
+    return serve.make_plan(parser.parse_args(argv))
+
+
+def test_no_options_suits_one_person_on_their_own_computer() -> None:
+    plan = plan_for()
+    assert (plan.dashboard, plan.ip, plan.port) == ("explorer", "127.0.0.1", 8866)
+    assert plan.pool_size == 1
+    assert plan.learners < plan.max_kernels <= 6
+    assert serve.urls(plan) == ["http://127.0.0.1:8866/"]
+
+
+def test_a_class_gets_a_kernel_ready_for_each_learner_and_a_limit_just_above() -> None:
+    plan = plan_for("--learners", "30")
+    assert plan.pool_size == 30  # the whole class can arrive at once
+    assert 30 < plan.max_kernels <= 40  # room for reloads, but a reload storm cannot double the memory
+
+
+@pytest.mark.parametrize("learners", [1, 2, 5, 10, 30, 60, 200])
+def test_the_limit_always_leaves_room_for_every_learner_and_a_reload(learners: int) -> None:
+    pool = serve.pool_size_for(learners)
+    limit = serve.max_kernels_for(learners, pool)
+    assert 1 <= pool <= learners
+    assert limit >= max(learners, pool) + 4
+
+
+def test_the_limit_can_be_set_by_hand() -> None:
+    assert plan_for("--learners", "30", "--max-kernels", "35").max_kernels == 35
+
+
+def test_each_dashboard_keeps_its_usual_port_unless_told() -> None:
+    assert plan_for("teaching").port == 8867
+    assert plan_for("review").port == 8868
+    assert plan_for("review", "--port", "9100").port == 9100
+
+
+def test_network_binds_every_interface_and_prints_the_lan_addresses() -> None:
+    plan = plan_for("--network", "--learners", "30")
+    assert plan.ip == "0.0.0.0"
+    assert serve.urls(plan, lan=["192.168.1.23", "10.0.0.5"]) == ["http://192.168.1.23:8866/", "http://10.0.0.5:8866/"]
+    assert all(not address.startswith("127.") for address in serve.lan_addresses())
+
+
+def test_voila_gets_the_pool_the_limit_and_the_kernel_manager() -> None:
+    options = plan_for("--learners", "30").voila_options()
+    assert options[0] == "notebooks/explorer.ipynb"
+    assert "--VoilaConfiguration.preheat_kernel=True" in options
+    assert "--VoilaConfiguration.default_pool_size=30" in options
+    assert f"--VoilaConfiguration.multi_kernel_manager_class={serve.KERNEL_MANAGER}" in options
+    assert "--ClassroomKernelManager.max_kernels=36" in options
+    assert "--Voila.port_retries=0" in options  # the printed address is the real one
+
+
+def test_the_region_is_checked_before_any_server_starts() -> None:
+    assert plan_for("--region", "gb").region == "GB"
+    assert plan_for().region is None
+    for bad in (" ", "GB-SCT"):
+        code, _, err = run_cli("serve", "--region", bad)
+        assert code == 2 and "--region must be one of GB, IE, US, CA, AU, NZ, other" in err, err
+
+
+def run_cli(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(SystemExit) as exit_info, pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sys.stderr", err)
+        main(list(argv), stdout=out, stderr=err)
+    return int(exit_info.value.code or 0), out.getvalue(), err.getvalue()
+
+
+def test_a_mistyped_option_is_refused_with_its_name() -> None:
+    code, _, err = run_cli("serve", "--learnrs=30")
+    assert code == 2 and "--learnrs=30" in err and "Traceback" not in err
+
+
+def test_voila_options_are_passed_through_and_nothing_else() -> None:
+    assert serve.check_voila_options(["--MappingKernelManager.cull_interval=1"]) is None
+    assert serve.check_voila_options(["--debug"]) == "--debug"
+    code, _, err = run_cli("explain", "--MappingKernelManager.cull_interval=1")
+    assert code == 2 and "unrecognized" in err
+
+
+def test_the_hand_out_of_a_pooled_kernel_is_wrapped_when_voila_builds_its_manager() -> None:
+    """If a Voila upgrade renames the hand-out, this fails instead of culling kernels silently again."""
+    from voila.voila_kernel_manager import voila_kernel_manager_factory
+
+    from spotting.voila_ext import ClassroomKernelManager
+
+    pooled = voila_kernel_manager_factory(ClassroomKernelManager, True, 1)
+    for method in ("get_rendered_notebook", "_initialize"):  # the hand-out, and the warm-up that takes turns
+        assert method in pooled.__dict__
+        assert getattr(pooled, method).__wrapped__.__qualname__.endswith(f"VoilaKernelManager.{method}")
+
+
+def test_the_busy_page_is_plain_local_and_says_what_to_do() -> None:
+    from spotting.voila_ext import BUSY_PAGE, RETRY_AFTER_SECONDS
+
+    assert '<html lang="en">' in BUSY_PAGE
+    assert re.search(r"<h1>[^<]+</h1>", BUSY_PAGE)
+    assert "Try again in a minute" in BUSY_PAGE and RETRY_AFTER_SECONDS == 60
+    assert "<script" not in BUSY_PAGE and "http" not in BUSY_PAGE  # nothing to load, from nowhere else
+
+
+def test_the_first_line_says_what_is_served_for_whom() -> None:
+    assert serve.describe(plan_for("teaching", "--learners", "30")).startswith(
+        "Serving the teaching session for 30 learners: 30 kernel(s) kept ready, at most 36 at once."
+    )
+    assert set(serve.TITLES) == set(serve.DASHBOARDS)
