@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .conditions import Node
 from .model import Knowledge, Review, Rule
+from .regions import service_words
 
 BEGIN = "<!-- BEGIN GENERATED: spotting policy-doc (do not edit by hand) -->"
 END = "<!-- END GENERATED -->"
@@ -93,13 +94,9 @@ def generated(knowledge: Knowledge) -> str:
 
 def _services_table(knowledge: Knowledge) -> list[str]:
     """Each region's words for each service (data/services.csv), one column per region."""
-    rows = knowledge.tables["services"]
     codes = [region["code"] for region in knowledge.tables["regions"]]
     names = {region["code"]: region["name"] for region in knowledge.tables["regions"]}
-    by_service: dict[str, dict[str, str]] = {}
-    for row in rows:
-        said = row["text"] + (f" (tel {row['tel']})" if row["tel"] else "") + f" [{row['sources'].replace(';', ' ')}]"
-        by_service.setdefault(row["service"], {})[row["region"]] = said
+    by_service = service_words(knowledge.tables["services"])
     lines = [
         "### Services by region (placeholders in the prose above; the advice itself is the same everywhere)",
         "",

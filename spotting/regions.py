@@ -70,6 +70,16 @@ def localise(tables: Mapping[str, Records], services: Mapping[str, str]) -> dict
     return local
 
 
+def service_words(services: Records) -> dict[str, dict[str, str]]:
+    """For reviewers: each service's words in each region (by code), with its number and sources,
+    as data/services.csv has them; the clinical policy document and the review notebook show it."""
+    words: dict[str, dict[str, str]] = {}
+    for row in services:
+        said = row["text"] + (f" (tel {row['tel']})" if row["tel"] else "") + f" [{row['sources'].replace(';', ' ')}]"
+        words.setdefault(row["service"], {})[row["region"]] = said
+    return words
+
+
 def region_code(value: object, codes: Iterable[str]) -> str:
     """A region as given by a person (``"gb"``, ``"GB"``, ``"other"``, or None for not chosen)
     → its code in data/regions.csv. Anything else is an ``AnswerError`` naming what is allowed."""

@@ -152,7 +152,7 @@ class App:
 
         Kept only in this page's widget state; it words the services and never changes the advice.
         """
-        regions = load_knowledge(self.knowledge.directory).regions.values()
+        regions = self.knowledge.regions.values()
         control = widgets.Dropdown(
             options=[(REGION_NOT_CHOSEN, NOT_ANSWERED), *((region.name, region.code) for region in regions)],
             value=self.knowledge.region.code if self.knowledge.region.chosen else NOT_ANSWERED,

@@ -26,6 +26,7 @@ from ..explain import explain
 from ..knowledge import check_data, load_knowledge
 from ..model import Knowledge
 from ..policy_doc import field_label
+from ..regions import service_words
 from ..render_text import to_text
 from ..urgency import Urgency
 
@@ -120,14 +121,10 @@ REGION_NOTE = (
 def services_table(knowledge: Knowledge) -> pd.DataFrame:
     """Each service (rows) as each region words it (columns), with its number to call."""
     names = {row["code"]: row["name"] for row in knowledge.tables["regions"]}
-    cells: dict[str, dict[str, str]] = {}
-    for row in knowledge.tables["services"]:
-        said = (
-            row["text"]
-            + (f" (tel {row['tel']})" if row["tel"] else "")
-            + f" [{_sources(tuple(row['sources'].split(';')))}]"
-        )
-        cells.setdefault("{" + row["service"] + "}", {})[names[row["region"]]] = said
+    words = service_words(knowledge.tables["services"])
+    cells = {
+        "{" + service + "}": {names[code]: said for code, said in by_code.items()} for service, by_code in words.items()
+    }
     return pd.DataFrame.from_dict(cells, orient="index")[list(names.values())].rename_axis("placeholder").reset_index()
 
 

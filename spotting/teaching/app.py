@@ -98,7 +98,7 @@ class TeachingApp:
         self.style = widgets.HTML(f"<style>{TEACHING_CSS}{CHART_CSS}{WIDGET_CSS}</style>")
         self.header = widgets.HTML(self._header())
         self.mode = widgets.Dropdown(description="Mode", options=MODES, value=mode, style=_WIDE)
-        regions = load_knowledge(self.knowledge.directory).regions.values()
+        regions = self.knowledge.regions.values()
         self.region = widgets.Dropdown(
             description="Services for",
             options=[("No region (every emergency number)", ""), *((r.name, r.code) for r in regions)],
