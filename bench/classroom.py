@@ -194,11 +194,13 @@ async def learner(browser: Browser, url: str, delay: float, answers: int, age_la
             return result
         await page.locator(FIRST_RESULT).first.wait_for(state="visible", timeout=180_000)
         result.first_result_ms = (time.perf_counter() - start) * 1000
-        await page.get_by_label(age_label, exact=True).select_option(label="30")
+        age = page.get_by_role("textbox", name=age_label, exact=True)
+        await age.fill("30")
+        await age.press("Enter")
         await page.locator(CARE_CARD).wait_for(timeout=60_000)
         for step in range(answers):
-            # Option 1 is Yes (an emergency), option 0 is Not answered: the care card changes each time.
-            toggle = page.evaluate(EXPLORER_TOGGLE_JS, [toggle_label, 1 if step % 2 == 0 else 0])
+            # "Yes" (an emergency), then "I'm not sure" (not answered): the care card changes each time.
+            toggle = page.evaluate(EXPLORER_TOGGLE_JS, [toggle_label, step % 2 == 0])
             result.toggle_ms.append(float(await asyncio.wait_for(toggle, 60)))
         await page.close(run_before_unload=True)  # as closing a tab: the close beacon is sent
     except Exception as error:  # a benchmark counts failures rather than stopping at the first
@@ -258,16 +260,15 @@ class WidgetClient:
                 self.states = {model: entry["state"] for model, entry in data["states"].items()}
                 return
 
-    def dropdown(self, label: str) -> tuple[str, dict[str, Any]]:
-        return next(
-            (model, state) for model, state in self.states.items()
-            if state.get("_model_name") == "DropdownModel" and state.get("description") == label
-        )  # fmt: skip
+    def form(self) -> str:
+        """The questions form's model (spotting.explorer.form.QuestionForm: the one with a ``spec``)."""
+        return next(model for model, state in self.states.items() if "spec" in state and "answers" in state)
 
-    async def choose(self, model: str, index: int, until: Callable[[str], bool]) -> tuple[float, str]:
-        """Send a new index; milliseconds until the results widget's value satisfies ``until``, and that value."""
+    async def choose(self, model: str, answers: dict[str, Any], until: Callable[[str], bool]) -> tuple[float, str]:
+        """Send the answers, as the form does; milliseconds until the results widget's value
+        satisfies ``until``, and that value."""
         start = time.perf_counter()
-        self.send("comm_msg", {"comm_id": model, "data": {"method": "update", "state": {"index": index},
+        self.send("comm_msg", {"comm_id": model, "data": {"method": "update", "state": {"answers": answers},
                                                           "buffer_paths": []}})  # fmt: skip
         while True:
             message = await self.receive()
@@ -282,7 +283,7 @@ def urgency(html: str) -> str | None:
     return found.group(1) if found else None
 
 
-async def protocol_learner(url: str, delay: float, answers: int, age_label: str, toggle_label: str) -> Learner:
+async def protocol_learner(url: str, delay: float, answers: int, age_field: str, toggle_field: str) -> Learner:
     result = Learner()
     await asyncio.sleep(delay)
     client = AsyncHTTPClient()
@@ -306,15 +307,15 @@ async def protocol_learner(url: str, delay: float, answers: int, age_label: str,
         widgets = WidgetClient(connection)
         await asyncio.wait_for(widgets.request_states(), 180)
         result.first_result_ms = (time.perf_counter() - start) * 1000
-        age_model, age = widgets.dropdown(age_label)
-        toggle_model, _ = widgets.dropdown(toggle_label)
+        form = widgets.form()
         _, html = await asyncio.wait_for(
-            widgets.choose(age_model, age["_options_labels"].index("30"), lambda html: urgency(html) is not None), 60
+            widgets.choose(form, {age_field: 30}, lambda html: urgency(html) is not None), 60
         )
         for step in range(answers):
-            # Index 1 is Yes (an emergency), 0 is Not answered: the care card changes each time.
+            # True (an emergency), then None ("I'm not sure"): the care card changes each time.
             changed = partial(lambda h, now: urgency(h) not in (None, now), now=urgency(html))
-            ms, html = await asyncio.wait_for(widgets.choose(toggle_model, 1 if step % 2 == 0 else 0, changed), 60)
+            state = {age_field: 30, toggle_field: True if step % 2 == 0 else None}
+            ms, html = await asyncio.wait_for(widgets.choose(form, state, changed), 60)
             result.toggle_ms.append(ms)
         # What the page's close beacon does (with the cookie the project template sets).
         await client.fetch(
@@ -337,7 +338,7 @@ async def arrive(url: str, learners: int, window: float, answers: int, seed: int
     if client == "protocol":
         AsyncHTTPClient.configure(None, max_clients=max(10, learners))
         return list(
-            await asyncio.gather(*(protocol_learner(url, delay, answers, age_label, toggle_label) for delay in delays))
+            await asyncio.gather(*(protocol_learner(url, delay, answers, "age", "dizzy_or_faint") for delay in delays))
         )
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -68,8 +68,10 @@ widgets.VBox([box, out])
 # Time from a change event to the DOM update, measured inside the page so Playwright's own
 # round trips are not counted. One requestAnimationFrame approximates "painted".
 EXPLORER_TOGGLE_JS = """
-async ([label, index]) => {
-  const select = [...document.querySelectorAll("select")].find(s => s.labels[0]?.textContent.trim() === label);
+async ([label, yes]) => {
+  const group = [...document.querySelectorAll(".sp-form fieldset")]
+    .find(f => f.querySelector("legend").textContent.trim() === label);
+  const radios = [...group.querySelectorAll("input[type=radio]")];
   const region = document.querySelector(".sp-results");
   const before = region.querySelector("[data-section=care]").dataset.urgency;
   return await new Promise(resolve => {
@@ -82,8 +84,7 @@ async ([label, index]) => {
       }
     });
     observer.observe(region, { childList: true, subtree: true, attributes: true });
-    select.selectedIndex = index;
-    select.dispatchEvent(new Event("change", { bubbles: true }));
+    (yes ? radios[0] : radios[radios.length - 1]).click();  // "Yes", or "I'm not sure"
   });
 }
 """
@@ -134,15 +135,17 @@ class Target:
 
     def prepare(self, page: Page) -> None:
         if self.first_answer is not None:
-            label, option = self.first_answer
-            page.get_by_label(label, exact=True).select_option(label=option)
+            label, number = self.first_answer
+            box = page.get_by_role("textbox", name=label, exact=True)
+            box.fill(number)
+            box.press("Enter")
             page.locator(".sp-results [data-section=care]").wait_for(timeout=30_000)
 
     def toggle(self, page: Page, step: int) -> float:
         if self.name == "bare":
             return float(page.evaluate(BARE_TOGGLE_JS))
-        # Option 1 is Yes (an emergency), option 0 is Not answered: the care card changes each time.
-        return float(page.evaluate(EXPLORER_TOGGLE_JS, [self.toggle_label, 1 if step % 2 == 0 else 0]))
+        # "Yes" (an emergency), then "I'm not sure" (not answered): the care card changes each time.
+        return float(page.evaluate(EXPLORER_TOGGLE_JS, [self.toggle_label, step % 2 == 0]))
 
 
 def free_port() -> int:

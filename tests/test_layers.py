@@ -33,7 +33,7 @@ CORE: dict[str, int] = {
 }  # fmt: skip
 ENGINE, LOADER, APP = 3, 2, 5
 WIDGETS = {"ipywidgets", "anywidget", "traitlets", "IPython"}
-WIDGET_MODULES = {"app.py", "live.py"}
+WIDGET_MODULES = {"app.py", "live.py", "form_widget.py"}
 """Inside an app, only these modules may import widget code; the rest is plain, testable HTML."""
 SERVER_MODULES = {"voila_ext": {"traitlets"}}
 """The Voila server is configured through traitlets (Jupyter's config system); it has no widgets."""

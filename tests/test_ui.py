@@ -1,4 +1,4 @@
-"""The explorer App without a browser: controls come from data/, every change redraws the
+"""The explorer App without a browser: the form comes from data/, every change redraws the
 advice, hidden questions drop out, reset works, and bad input gets a kind message (and no leak)."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from pathlib import Path
 
 import ipywidgets as widgets
 import pytest
-from traitlets import TraitError
 
 import spotting.explorer.app
 from spotting import DISCLAIMER, Knowledge, Urgency
-from spotting.explorer.app import NOT_ANSWERED, NOT_ANSWERED_LABEL, App, options_for, shown_answers
+from spotting.explorer.app import App, shown_answers
+from spotting.explorer.form import form_spec
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "explorer.ipynb"
 
@@ -37,38 +37,47 @@ def urgency(app: App) -> str:
 
 
 def shown(app: App, field: str) -> bool:
-    return app.rows[field].layout.display != "none"
+    return field in app.form.shown
 
 
-def test_there_is_one_labelled_dropdown_per_question(app: App, knowledge: Knowledge) -> None:
-    assert set(app.controls) == set(knowledge.questions)
-    for field, control in app.controls.items():
-        question = knowledge.questions[field]
-        assert isinstance(control, widgets.Dropdown)  # a named <select>; no sliders or ToggleButtons
-        assert control.description == question.label
-        assert control.style.description_width == "initial"
-        assert control.options[0] == (NOT_ANSWERED_LABEL, NOT_ANSWERED)
-        assert control.value == NOT_ANSWERED
+def answer(app: App, field: str, value: object) -> None:
+    """Answer as the page does: the browser sends the whole answers object (None = "I'm not sure",
+    a missing key = nothing chosen)."""
+    answers = dict(app.form.answers)
+    if value is NOTHING:
+        answers.pop(field, None)
+    else:
+        answers[field] = value
+    app.form.set_state({"answers": answers})
 
 
-def test_options_come_from_the_questions_table(knowledge: Knowledge) -> None:
-    pregnant = knowledge.questions["pregnant"]
-    assert options_for(pregnant)[1:] == [(pregnant.choice_labels[v], v) for v in pregnant.choices]
-    fever = options_for(knowledge.questions["fever"])
-    assert fever == [(NOT_ANSWERED_LABEL, NOT_ANSWERED), ("Yes", True), ("No", False)]
-    age = options_for(knowledge.questions["age"])
-    assert age[1] == ("12", 12) and age[-1] == ("100", 100)
+NOTHING = object()
 
 
-def test_questions_are_grouped_in_the_order_of_the_groups_table(app: App, knowledge: Knowledge) -> None:
-    questions_column = app.container.children[2].children[0]
-    groups = [box for box in questions_column.children if any(c.startswith("sp-group-") for c in box._dom_classes)]
-    titles = [box.children[0].value for box in groups]
-    assert titles == [f"<h2>{title}</h2>" for title in knowledge.groups.values()]
-    for box, group in zip(groups, knowledge.groups, strict=True):
-        fields = [field for field, row in app.rows.items() if row in box.children]
-        in_order = sorted(knowledge.questions.values(), key=lambda q: q.order)
-        assert fields == [q.field for q in in_order if q.group == group]
+def test_the_questions_are_one_form_and_where_you_are_a_labelled_dropdown(app: App, knowledge: Knowledge) -> None:
+    """One widget model for every question (issue 9 item 10); the region is a named <select>."""
+    assert app.form.spec == form_spec(knowledge)
+    assert app.form.answers == {} and app.form.generation == 0
+    assert isinstance(app.region, widgets.Dropdown) and app.region.description.startswith("Where are you?")
+    assert set(app.form.shown) == {f for f, q in knowledge.questions.items() if q.show_if is None or q.show_if.test({})}
+
+
+def test_the_page_is_a_few_widget_models_not_hundreds(app: App) -> None:
+    """Every model is built by the browser before anything shows (Lighthouse: LCP 6.5x bare)."""
+    models: set[str] = set()
+
+    def walk(widget: widgets.Widget) -> None:
+        if widget.model_id in models:
+            return
+        models.add(widget.model_id)
+        for name in widget.keys:
+            value = getattr(widget, name)
+            for child in value if isinstance(value, (list, tuple)) else [value]:
+                if isinstance(child, widgets.Widget):
+                    walk(child)
+
+    walk(app.container)
+    assert len(models) <= 40, len(models)  # was 160 with a Dropdown per question
 
 
 def test_first_load_shows_no_verdict_but_the_emergency_safety_net(app: App, knowledge: Knowledge) -> None:
@@ -78,18 +87,20 @@ def test_first_load_shows_no_verdict_but_the_emergency_safety_net(app: App, know
     assert "Call your emergency number now if:" in app.results.value and "911 in the US" in app.results.value
     assert knowledge.questions["dizzy_or_faint"].label in app.results.value
     assert app.banner.value == "" and app.answers() == {}
-    app.controls["age"].value = 30  # any first answer gives the advice, cautious as ever
+    answer(app, "age", 30)  # any first answer gives the advice, cautious as ever
     assert urgency(app) == "routine"
 
 
 def test_changing_an_answer_redraws_the_advice(app: App) -> None:
-    app.controls["pregnant"].value = "yes"
+    answer(app, "pregnant", "yes")
     assert urgency(app) == "urgent"
-    app.controls["dizzy_or_faint"].value = True
+    answer(app, "dizzy_or_faint", True)
     assert urgency(app) == "emergency"
     assert app.results.value.startswith('<section class="sp-care sp-care--emergency"')
     assert 'data-urgency="emergency"' in app.banner.value
-    app.controls["dizzy_or_faint"].value = NOT_ANSWERED
+    answer(app, "dizzy_or_faint", None)  # "I'm not sure" is never "no"...
+    assert urgency(app) == "urgent"
+    answer(app, "dizzy_or_faint", NOTHING)
     assert urgency(app) == "urgent"
 
 
@@ -98,32 +109,32 @@ def test_pregnancy_questions_appear_and_disappear(app: App, knowledge: Knowledge
     # Until pregnancy is ruled out, the questions whose red flags could fire stay asked.
     asked = {"fluid_leak", "contractions", "low_lying_placenta", "cervix_weak_or_short"}
     assert {f for f in pregnancy if shown(app, f)} == asked
-    app.controls["pregnant"].value = "yes"
-    app.controls["weeks_pregnant"].value = 30
+    answer(app, "pregnant", "yes")
+    answer(app, "weeks_pregnant", 30)
     assert all(shown(app, f) for f in pregnancy)
-    app.controls["weeks_pregnant"].value = 8
+    answer(app, "weeks_pregnant", 8)
     assert not shown(app, "low_lying_placenta") and not shown(app, "reduced_movements")
-    app.controls["pregnant"].value = "unsure"
+    answer(app, "pregnant", "unsure")
     assert shown(app, "fluid_leak") and not shown(app, "weeks_pregnant")
-    app.controls["pregnant"].value = "no"
+    answer(app, "pregnant", "no")
     assert not any(shown(app, f) for f in pregnancy)
 
 
 def test_menopause_question_is_asked_at_every_age(app: App) -> None:
     """Premature or surgical menopause happens under 35 (clinical review F5)."""
-    for age in (NOT_ANSWERED, 20, 33, 60):
-        app.controls["age"].value = age
+    for age in (NOTHING, 20, 33, 60):
+        answer(app, "age", age)
         assert shown(app, "menopause")
 
 
 def test_a_hidden_questions_answer_is_dropped(app: App, knowledge: Knowledge) -> None:
-    app.controls["pregnant"].value = "yes"
-    app.controls["weeks_pregnant"].value = 30
+    answer(app, "pregnant", "yes")
+    answer(app, "weeks_pregnant", 30)
     assert app.answers()["weeks_pregnant"] == 30
-    app.controls["pregnant"].value = "no"
+    answer(app, "pregnant", "no")
     assert "weeks_pregnant" not in app.answers()
     assert knowledge.questions["weeks_pregnant"].label not in app.results.value
-    app.controls["pregnant"].value = "yes"  # shown again: the earlier answer counts again
+    answer(app, "pregnant", "yes")  # shown again: the earlier answer counts again
     assert app.answers()["weeks_pregnant"] == 30
 
 
@@ -133,12 +144,12 @@ def test_hidden_answers_cascade(knowledge: Knowledge) -> None:
 
 
 def test_reset_clears_every_answer_and_the_summary(app: App) -> None:
-    app.controls["pregnant"].value = "yes"
-    app.controls["fever"].value = True
+    answer(app, "pregnant", "yes")
+    answer(app, "fever", True)
     app.summary_button.click()
     assert app.summary.html
     app.reset_button.click()
-    assert all(control.value == NOT_ANSWERED for control in app.controls.values())
+    assert app.form.answers == {} and app.form.generation == 1  # the browser clears what it never sent
     assert urgency(app) == START
     assert app.summary.html == ""
     assert not shown(app, "weeks_pregnant")
@@ -146,19 +157,17 @@ def test_reset_clears_every_answer_and_the_summary(app: App) -> None:
 
 def test_the_summary_is_made_on_request_and_kept_up_to_date(app: App, knowledge: Knowledge) -> None:
     assert app.summary.html == ""
-    app.controls["age"].value = 45
+    answer(app, "age", 45)
     app.summary_button.click()
     assert "<td>45</td>" in app.summary.html
-    app.controls["pregnant"].value = "yes"
+    answer(app, "pregnant", "yes")
     assert knowledge.levels[next(u for u in knowledge.levels if u.id == "urgent")].heading in app.summary.html
     assert app.summary.filename == "spotting-summary.html"
 
 
 def test_a_tampered_value_is_rejected_kindly(app: App, knowledge: Knowledge, caplog: pytest.LogCaptureFixture) -> None:
-    age = app.controls["age"]
-    age.options = [(NOT_ANSWERED_LABEL, NOT_ANSWERED), ("seventy-three", "seventy-three")]  # a forged option
     with caplog.at_level(logging.INFO, logger="spotting"):
-        age.value = "seventy-three"
+        answer(app, "age", "seventy-three")  # the page never sends this; a forged message could
     assert "We could not use your answer to “Your age”" in app.results.value
     assert "Traceback" not in app.results.value
     assert "seventy-three" not in caplog.text and "age" in caplog.text
@@ -166,18 +175,30 @@ def test_a_tampered_value_is_rejected_kindly(app: App, knowledge: Knowledge, cap
     assert urgency(app) == START
 
 
-def test_a_browser_cannot_pick_an_option_that_does_not_exist(app: App) -> None:
-    control = app.controls["pregnant"]
-    with pytest.raises(TraitError):
-        control.set_state({"index": 999})
-    assert control.value == NOT_ANSWERED and urgency(app) == START
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("pregnant", "maybe"), ("fever", "yes"), ("age", 11), ("age", 101), ("age", 30.5), ("weeks_pregnant", True)],
+)
+def test_a_value_outside_the_allowed_ones_is_never_used(app: App, field: str, value: object) -> None:
+    answer(app, "amount", "heavy")
+    answer(app, field, value)
+    assert "We could not use your answer" in app.results.value and 'data-section="care"' not in app.results.value
+    answer(app, field, NOTHING)
+    assert urgency(app) == "emergency"
 
 
-def test_a_browser_clearing_a_selection_gets_a_kind_message(app: App) -> None:
-    app.controls["pregnant"].set_state({"index": None})
-    assert "Please choose it again" in app.results.value
-    app.controls["pregnant"].set_state({"index": 0})
-    assert urgency(app) == START
+def test_an_unknown_question_gets_a_kind_message(app: App) -> None:
+    answer(app, "favourite_colour", "blue")
+    assert "We could not use your answer to “one of the questions”" in app.results.value
+
+
+def test_i_am_not_sure_counts_as_a_first_answer_and_never_as_no(app: App) -> None:
+    answer(app, "pregnant", "no")
+    answer(app, "dizzy_or_faint", None)
+    assert urgency(app) != START and app.answers() == {"pregnant": "no"}
+    before = urgency(app)
+    answer(app, "dizzy_or_faint", False)
+    assert Urgency[urgency(app).upper()] <= Urgency[before.upper()]
 
 
 def test_an_unexpected_error_shows_a_kind_message_and_logs_no_answers(
@@ -188,18 +209,18 @@ def test_an_unexpected_error_shows_a_kind_message_and_logs_no_answers(
 
     monkeypatch.setattr(spotting.explorer.app, "explain", broken)
     with caplog.at_level(logging.INFO, logger="spotting"):
-        app.controls["age"].value = 73
+        answer(app, "age", 73)
     assert "Something went wrong" in app.results.value
     assert "RuntimeError" in caplog.text
     assert "73" not in caplog.text and "boom" not in caplog.text
     monkeypatch.undo()
-    app.controls["pregnant"].value = "yes"  # the app keeps working
+    answer(app, "pregnant", "yes")  # the app keeps working
     assert urgency(app) == "urgent"
 
 
 def test_nothing_is_printed(app: App, capsys: pytest.CaptureFixture[str]) -> None:
-    app.controls["age"].value = 73
-    app.controls["pregnant"].value = "unsure"
+    answer(app, "age", 73)
+    answer(app, "pregnant", "unsure")
     app.summary_button.click()
     app.reset()
     captured = capsys.readouterr()
@@ -220,11 +241,11 @@ def test_the_notebook_is_thin_and_carries_the_disclaimer() -> None:
 def test_screen_readers_hear_one_line_not_the_whole_result(app: App, knowledge: Knowledge) -> None:
     """UX review: 6,000-9,800 characters were announced after each answer."""
     assert app.results.announcement == "Your advice will show here once you answer a question."
-    app.controls["age"].value = 40
+    answer(app, "age", 40)
     assert app.results.announcement == f"Advice: {knowledge.levels[Urgency.SOON].heading}."
-    app.controls["pregnant"].value = "yes"
+    answer(app, "pregnant", "yes")
     assert app.results.announcement == "Advice changed: Get medical help today."
-    app.controls["age"].value = 30
+    answer(app, "age", 30)
     assert app.results.announcement == "Advice: Get medical help today."
     assert len(app.results.announcement) < 80 < len(app.results.value)
 
@@ -232,13 +253,14 @@ def test_screen_readers_hear_one_line_not_the_whole_result(app: App, knowledge: 
 def test_where_you_are_is_the_first_question_and_changes_the_numbers_not_the_answers(app: App) -> None:
     children = app.container.children[2].children[0].children
     assert children[0] is app.region and "Where are you?" in app.region.description
-    app.controls["amount"].value = "heavy"
-    app.controls["screening"].value = "not_yet_eligible"
+    answer(app, "amount", "heavy")
+    answer(app, "screening", "not_yet_eligible")
     before = urgency(app)
     app.region.value = "US"
     assert 'href="tel:911"' in app.results.value and "999" not in app.results.value
-    assert app.controls["amount"].value == "heavy" and app.controls["screening"].value == "not_yet_eligible"
-    assert "21" in app.controls["screening"].label  # the screening start age where the reader is
+    assert app.form.answers == {"amount": "heavy", "screening": "not_yet_eligible"}
+    screening = next(q for g in app.form.spec for q in g["questions"] if q["field"] == "screening")
+    assert any("21" in option["label"] for option in screening["options"])  # the start age where the reader is
     assert urgency(app) == before
     app.reset()
     assert app.region.value == "US" and "Call 911 now if:" in app.results.value

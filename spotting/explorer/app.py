@@ -1,21 +1,14 @@
-"""The explorer: an ipywidgets App that turns the questions table into controls and redraws the
+"""The explorer: an ipywidgets App that asks the questions (one form, :mod:`.form`) and redraws the
 explanation whenever an answer changes. ``notebooks/explorer.ipynb`` ends on ``App().container``.
 
 The shape follows the Voila gallery apps: private ``_build_*`` helpers make the widgets from
 data/ (questions, groups, choices), one change handler, and one ``update()`` that redraws the
-whole view from the current answers. Nothing clinical is decided here: visibility comes from the
-questions' ``show_if`` conditions and everything else from ``spotting.explain``.
+whole view from the current answers. Nothing clinical is decided here: which questions are asked
+comes from their ``show_if`` conditions and everything else from ``spotting.explain``.
 
-Why every question is a Dropdown whose first option is "Not answered":
-* "Not answered" must be a real choice and the default (contract §1: missing is not "no"). A
-  Checkbox has only two states, so yes/no questions are Dropdowns with Not answered / Yes / No.
-* A Dropdown renders a native ``<select>`` tied to its ``description`` by ``<label for=…>``, so
-  every control has an accessible name and works with the keyboard (arrow keys or typing the
-  first letter); sliders, radio groups and ToggleButtons lack names or group labels in
-  ipywidgets 8. Numbers (age, weeks) are Dropdowns too: a number box cannot say
-  "not answered", and typing digits in a focused ``<select>`` jumps straight to that number.
-* The browser only sends back an option *index*; ipywidgets maps it to a value, and the values
-  are still re-checked with ``spotting.validate_answers``, because widget state is client input.
+The questions are radios and number boxes drawn by one anywidget (:class:`.form_widget.QuestionForm`;
+its docstring says why). Where you are is a Dropdown: it is not an answer about you, it has eight
+places, and a native ``<select>`` is tied to its label for screen readers and the keyboard.
 
 Privacy: answers live only in this kernel's memory. Nothing here prints, logs or stores them;
 the log lines on errors carry the field name or the exception type, never a value.
@@ -27,21 +20,21 @@ import logging
 import sys
 import traceback
 from collections.abc import Mapping
-from html import escape
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
 from ipywidgets.widgets.widget_description import DescriptionStyle
-from ipywidgets.widgets.widget_string import HTMLStyle
 
 from ..answers import validate_answers
 from ..errors import AnswerError
 from ..explain import explain
 from ..knowledge import default_region, load_knowledge
-from ..model import Knowledge, Question
+from ..model import Knowledge
 from ..relevance import relevant_answers, visible
 from ..urgency import Urgency
+from .form import form_spec
+from .form_widget import QuestionForm
 from .live import LiveRegion, SummaryDownload
 from .results import STYLE, render_banner, render_problem, render_results, render_start
 from .summary import FILENAME, summary_html
@@ -49,11 +42,10 @@ from .summary import FILENAME, summary_html
 logger = logging.getLogger(__name__)
 
 NOT_ANSWERED = ""
-"""The value of the "Not answered" option; never a valid answer, so it can't be confused with one."""
-NOT_ANSWERED_LABEL = "Not answered"
+"""The region Dropdown's "not chosen" value; never a region code, so it can't be confused with one."""
 
 PROBLEM_ANSWER = (
-    "We could not use your answer to “{label}”. Please choose it again, or press “Start again”. "
+    "We could not use your answer to “{label}”. Please answer it again, or press “Start again”. "
     "Nothing you entered has been saved."
 )
 REGION_LABEL = "Where are you? (for the right phone numbers)"
@@ -87,19 +79,6 @@ def _where(error: BaseException) -> str:
     return " <- ".join(f"{Path(frame.filename).name}:{frame.lineno} in {frame.name}" for frame in reversed(frames))
 
 
-def options_for(question: Question) -> list[tuple[str, Any]]:
-    """The Dropdown options for a question: "Not answered" first, then its allowed values."""
-    options: list[tuple[str, Any]] = [(NOT_ANSWERED_LABEL, NOT_ANSWERED)]
-    if question.kind == "boolean":
-        options += [("Yes", True), ("No", False)]
-    elif question.kind == "integer":
-        assert question.minimum is not None and question.maximum is not None
-        options += [(str(number), number) for number in range(question.minimum, question.maximum + 1)]
-    else:
-        options += [(question.choice_labels[value], value) for value in question.choices]
-    return options
-
-
 def shown_answers(raw: Mapping[str, Any], knowledge: Knowledge) -> dict[str, Any]:
     """The answers to the questions currently shown: the engine's own decision (spotting.relevance)."""
     return dict(relevant_answers(raw, knowledge.questions))
@@ -111,17 +90,8 @@ class App:
     def __init__(self, knowledge: Knowledge | None = None) -> None:
         _ensure_log_handler()
         self.knowledge = knowledge or load_knowledge(region=default_region())
-        self.controls: dict[str, widgets.Dropdown] = {}
-        self.rows: dict[str, widgets.Box] = {}
         self._summary_wanted = False
-        self._muted = False
         self._last_urgency: Urgency | None = None
-        # One shared Layout/Style per kind of widget: each is a model the browser must create on
-        # first load, and sharing them cuts the app from 258 models to 160.
-        self._control_layout = widgets.Layout(width="100%")
-        self._control_style = DescriptionStyle(description_width="initial")
-        self._text_layout = widgets.Layout()
-        self._text_style = HTMLStyle()
         self.results = LiveRegion()
         self.results.add_class("sp-results-region")
         self.banner = widgets.HTML()
@@ -131,8 +101,10 @@ class App:
         self.summary_button = self._build_button(
             "Take this to your appointment", "Make a one-page summary to print or download", self._show_summary
         )
-        self.help_texts: dict[str, widgets.HTML] = {}
         self.region = self._build_region()
+        self.form = QuestionForm(spec=form_spec(self.knowledge))
+        self.form.add_class("sp-form-widget")
+        self.form.observe(self._on_change, names="answers")
         questions = self._build_questions()
         self.container = self._build_layout(questions)
         self.update()
@@ -144,9 +116,6 @@ class App:
         button.on_click(lambda _button: action())
         return button
 
-    def _text(self, html: str) -> widgets.HTML:
-        return widgets.HTML(html, layout=self._text_layout, style=self._text_style)
-
     def _build_region(self) -> widgets.Dropdown:
         """Where the reader is: the first question, so the numbers to call are right from the start.
 
@@ -157,8 +126,8 @@ class App:
             options=[(REGION_NOT_CHOSEN, NOT_ANSWERED), *((region.name, region.code) for region in regions)],
             value=self.knowledge.region.code if self.knowledge.region.chosen else NOT_ANSWERED,
             description=REGION_LABEL,
-            style=self._control_style,
-            layout=self._control_layout,
+            style=DescriptionStyle(description_width="initial"),
+            layout=widgets.Layout(width="100%"),
         )
         control.add_class("sp-question")
         control.add_class("sp-region")
@@ -168,65 +137,18 @@ class App:
     def _on_region(self, change: Mapping[str, Any]) -> None:
         code = change["new"] or None
         self.knowledge = load_knowledge(self.knowledge.directory, region=code)
-        self._muted = True
-        try:
-            self._relabel()
-        finally:
-            self._muted = False
+        self._relabel()
         self.update()
 
     def _relabel(self) -> None:
         """Question wording can name services (the screening start age), so it follows the region;
-        each answer is kept."""
-        for field, control in self.controls.items():
-            question = self.knowledge.questions[field]
-            options = options_for(question)
-            if control.description != question.label:
-                control.description = question.label
-            if list(control.options) != options:
-                value = control.value
-                control.options = options
-                control.value = value
-            if field in self.help_texts:
-                self.help_texts[field].value = f"<p>{escape(question.help)}</p>"
-
-    def _build_control(self, question: Question) -> widgets.Box:
-        control = widgets.Dropdown(
-            options=options_for(question),
-            value=NOT_ANSWERED,
-            description=question.label,
-            style=self._control_style,
-            layout=self._control_layout,
-        )
-        control.add_class("sp-question")
-        control.observe(self._on_change, names="value")
-        self.controls[question.field] = control
-        parts: list[widgets.Widget] = [control]
-        if question.help:
-            help_text = self._text(f"<p>{escape(question.help)}</p>")
-            help_text.add_class("sp-help")
-            self.help_texts[question.field] = help_text
-            parts.append(help_text)
-        row = widgets.VBox(parts, layout=widgets.Layout(width="100%"))
-        self.rows[question.field] = row
-        return row
+        the browser keeps each answer, which lives in ``form.answers``."""
+        self.form.spec = form_spec(self.knowledge)
 
     def _build_questions(self) -> widgets.Box:
-        by_group: dict[str, list[Question]] = {group: [] for group in self.knowledge.groups}
-        for question in sorted(self.knowledge.questions.values(), key=lambda q: q.order):
-            by_group[question.group].append(question)
-        sections: list[widgets.Widget] = []
-        for group, title in self.knowledge.groups.items():
-            if not by_group[group]:
-                continue
-            heading = self._text(f"<h2>{escape(title)}</h2>")
-            heading.add_class("sp-group-heading")
-            box = widgets.VBox([heading, *(self._build_control(q) for q in by_group[group])])
-            box.add_class(f"sp-group-{group}")
-            sections.append(box)
         actions = widgets.HBox([self.reset_button, self.summary_button])
         actions.add_class("sp-actions")
-        column = widgets.VBox([self.region, *sections, actions, self.summary])
+        column = widgets.VBox([self.region, self.form, actions, self.summary])
         column.add_class("sp-questions")
         return column
 
@@ -244,17 +166,15 @@ class App:
     # -- behaviour ----------------------------------------------------------------------------
 
     def raw_answers(self) -> dict[str, Any]:
-        """Every control's value that is not "Not answered", before visibility or validation."""
-        return {field: c.value for field, c in self.controls.items() if not _is_not_answered(c.value)}
+        """What the browser sent, without "I'm not sure" (``null``), before validation or visibility."""
+        return {field: value for field, value in self.form.answers.items() if value is not None}
 
     def answers(self) -> dict[str, Any]:
-        """The answers to pass to ``explain``: shown questions only, validated by the package."""
-        shown = shown_answers(self.raw_answers(), self.knowledge)
-        return dict(validate_answers(shown, self.knowledge))
+        """The answers to pass to ``explain``: validated by the package, shown questions only."""
+        return shown_answers(validate_answers(self.raw_answers(), self.knowledge), self.knowledge)
 
     def _on_change(self, _change: Mapping[str, Any]) -> None:
-        if not self._muted:
-            self.update()
+        self.update()
 
     def update(self) -> None:
         """Redraw everything from the current answers. Never raises: errors become a kind message."""
@@ -266,16 +186,15 @@ class App:
 
     def _update(self) -> None:
         raw = self.raw_answers()
-        shown = shown_answers(raw, self.knowledge)
-        try:
-            answers = validate_answers(shown, self.knowledge)
+        try:  # widget state is client input: check every value before anything reads it
+            answers = shown_answers(validate_answers(raw, self.knowledge), self.knowledge)
         except AnswerError as error:
             logger.warning("an answer from the browser was rejected (field %s)", error.field)
             question = self.knowledge.questions.get(error.field or "")
             self._show_problem(PROBLEM_ANSWER.format(label=question.label if question else "one of the questions"))
             return
         explanation = explain(answers, self.knowledge)
-        if raw:
+        if self.form.answers:  # "I'm not sure" counts as a first answer: the advice shows
             results = render_results(explanation, self.knowledge)
             announcement = self._announcement(explanation.urgency)
             banner = render_banner(explanation, self.knowledge)
@@ -285,17 +204,16 @@ class App:
             banner = summary = ""
             self._last_urgency = None
         with self.results.hold_sync(), self.banner.hold_sync(), self.summary.hold_sync():
-            self._set_visibility(shown)
+            self._set_visibility(answers)
             self.results.value = results
             self.results.announcement = announcement
             self.banner.value = banner
             self.summary.html = summary
 
     def _set_visibility(self, shown: Mapping[str, Any]) -> None:
-        for field, row in self.rows.items():
-            display = None if visible(self.knowledge.questions[field], shown) else "none"
-            if row.layout.display != display:
-                row.layout.display = display
+        asked = [field for field, question in self.knowledge.questions.items() if visible(question, shown)]
+        if self.form.shown != asked:
+            self.form.shown = asked
 
     def _announcement(self, urgency: Urgency) -> str:
         """One line for screen readers: the advice, and whether it changed (not the whole result)."""
@@ -315,17 +233,9 @@ class App:
         self.update()
 
     def reset(self) -> None:
-        """Back to the first-load state: every question "Not answered", no summary. The region
-        stays: it is where the reader is, not an answer about them."""
-        self._muted = True
-        try:
-            for control in self.controls.values():
-                control.index = 0  # "Not answered" is always the first option
-        finally:
-            self._muted = False
+        """Back to the first-load state: nothing answered, no summary. The region stays: it is
+        where the reader is, not an answer about them."""
         self._summary_wanted = False
-        self.update()
-
-
-def _is_not_answered(value: Any) -> bool:
-    return isinstance(value, str) and value == NOT_ANSWERED
+        with self.form.hold_sync():
+            self.form.answers = {}
+            self.form.generation += 1

@@ -16,7 +16,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
 
 from spotting import DISCLAIMER, Knowledge
-from spotting.explorer.app import NOT_ANSWERED_LABEL
+
+from .drive import NOT_SURE_LABEL, choose, expect_unanswered, question, unfold
 
 pytestmark = pytest.mark.browser
 
@@ -40,14 +41,6 @@ def start_card(page: Page) -> Locator:
 
 def care_card(page: Page) -> Locator:
     return page.locator(".sp-results > [data-section=care]")
-
-
-def question(page: Page, knowledge: Knowledge, field: str) -> Locator:
-    return page.get_by_label(knowledge.questions[field].label, exact=True)
-
-
-def choose(page: Page, knowledge: Knowledge, field: str, option: str) -> None:
-    question(page, knowledge, field).select_option(label=option)
 
 
 def expect_urgency(page: Page, urgency: str) -> None:
@@ -84,9 +77,9 @@ def test_first_load_shows_no_verdict_but_the_emergency_safety_net_and_the_discla
     expect(start_card(page)).to_contain_text(knowledge.questions["dizzy_or_faint"].label)
     expect(page.get_by_text(DISCLAIMER, exact=True)).to_have_count(1)
     expect(page.get_by_role("status")).to_have_count(1)
-    for control in knowledge.questions:
+    for control in knowledge.questions:  # nothing preselected: unknown is never turned into an answer
         if knowledge.questions[control].show_if is None:
-            expect(question(page, knowledge, control)).to_have_value(NOT_ANSWERED_LABEL)
+            expect_unanswered(page, knowledge, control)
     snapshot(page, artifacts, "01-first-load")
     assert_accessible(page, "first load")
 
@@ -127,6 +120,9 @@ def test_dizzy_or_faint_puts_the_emergency_card_first(
     expect(page.locator("[data-section=red-flags] li").first).to_have_attribute("data-flag", "dizzy_or_faint")
     snapshot(page, artifacts, "03-emergency")
     assert_accessible(page, "pregnant + dizzy or faint")
+    choose(page, knowledge, "dizzy_or_faint", NOT_SURE_LABEL)  # unknown, not "no": pregnancy still needs help today
+    expect_urgency(page, "urgent")
+    expect(question(page, knowledge, "dizzy_or_faint").get_by_role("radio", name=NOT_SURE_LABEL)).to_be_checked()
 
 
 def test_where_you_are_gives_the_number_that_works_there(
@@ -146,7 +142,7 @@ def test_where_you_are_gives_the_number_that_works_there(
     expect(care_card(page)).to_contain_text("the emergency room (ER)")
     expect(care_card(page)).not_to_contain_text("999")
     expect_urgency(page, "emergency")
-    expect(question(page, knowledge, "dizzy_or_faint")).to_have_value("Yes")
+    expect(question(page, knowledge, "dizzy_or_faint").get_by_role("radio", name="Yes")).to_be_checked()
     snapshot(page, artifacts, "03b-emergency-us")
     assert_accessible(page, "region chosen")
 
@@ -179,6 +175,8 @@ def _focused_name(page: Page) -> str:
             """() => {
               const el = document.activeElement;
               if (!el || el === document.body) return "";
+              const legend = el.type === "radio" && el.closest("fieldset")?.querySelector("legend");
+              if (legend) return legend.textContent.trim();  // a radio is named by its question
               if (el.labels && el.labels.length) return el.labels[0].textContent.trim();
               return (el.getAttribute("aria-label") || el.textContent || el.tagName).trim();
             }"""
@@ -212,20 +210,20 @@ def test_keyboard_only_reaches_every_control_and_changes_answers(
     assert not hidden & reached, f"hidden questions took focus: {sorted(hidden & reached)}"
 
     page.locator("body").click(position={"x": 5, "y": 5})
-    tab_to(page, knowledge.questions["pregnant"].label)
-    option_labels = [NOT_ANSWERED_LABEL, *knowledge.questions["pregnant"].choice_labels.values()]
-    for _ in range(option_labels.index(knowledge.questions["pregnant"].choice_labels["yes"])):
-        page.keyboard.press("ArrowDown")
+    tab_to(page, knowledge.questions["pregnant"].label)  # the first radio, not yet chosen
+    expect_unanswered(page, knowledge, "pregnant")
+    for _ in range(list(knowledge.questions["pregnant"].choices).index("yes")):
+        page.keyboard.press("ArrowDown")  # arrows move and choose, as in any radio group
     expect_urgency(page, "urgent")
     tab_to(page, knowledge.questions["dizzy_or_faint"].label)
-    page.keyboard.press("ArrowDown")  # Not answered -> Yes
+    page.keyboard.press("Space")  # the first radio, "Yes"
     expect_urgency(page, "emergency")
     snapshot(page, artifacts, "05-keyboard-emergency")
     assert_accessible(page, "after keyboard changes")
     tab_to(page, "Start again")
     page.keyboard.press("Space")
     expect(start_card(page)).to_be_visible(timeout=UPDATE_MS)
-    expect(question(page, knowledge, "pregnant")).to_have_value(NOT_ANSWERED_LABEL)
+    expect_unanswered(page, knowledge, "pregnant")
 
 
 def test_start_again_resets_every_answer(page: Page, explorer_url: str, knowledge: Knowledge, artifacts: Path) -> None:
@@ -237,8 +235,8 @@ def test_start_again_resets_every_answer(page: Page, explorer_url: str, knowledg
     expect_urgency(page, "urgent")
     page.get_by_role("button", name="Start again").click()
     expect(start_card(page)).to_be_visible(timeout=UPDATE_MS)
-    expect(question(page, knowledge, "pregnant")).to_have_value(NOT_ANSWERED_LABEL)
-    expect(question(page, knowledge, "fever")).to_have_value(NOT_ANSWERED_LABEL)
+    expect_unanswered(page, knowledge, "pregnant")
+    expect_unanswered(page, knowledge, "fever")
     expect(question(page, knowledge, "weeks_pregnant")).to_be_hidden()
     snapshot(page, artifacts, "06-after-reset")
     assert_accessible(page, "after reset")
@@ -269,8 +267,9 @@ def test_works_at_320_pixels_wide(page: Page, explorer_url: str, knowledge: Know
     assert overflow == [], f"wider than 320 px: {overflow}"
     snapshot(page, artifacts, "07-narrow-320px")
     assert_accessible(page, "320 px wide")
-    last = max(knowledge.questions.values(), key=lambda q: q.order)
-    question(page, knowledge, last.field).scroll_into_view_if_needed()
+    last = max(knowledge.questions.values(), key=lambda q: q.order).field
+    unfold(page, last)
+    question(page, knowledge, last).scroll_into_view_if_needed()
     expect(banner).to_be_in_viewport()  # the advice stays on screen while answering
     snapshot(page, artifacts, "07b-narrow-320px-scrolled")
 
@@ -298,28 +297,35 @@ def test_summary_is_made_in_the_browser_for_download(
     assert_accessible(page, "summary offered")
 
 
-def test_a_forged_value_from_the_browser_gets_a_kind_message(
-    page: Page, voila_server: Any, knowledge: Knowledge, artifacts: Path
+def test_a_number_that_cannot_be_used_is_never_sent_and_says_why(
+    page: Page, explorer_url: str, knowledge: Knowledge, artifacts: Path
 ) -> None:
-    """Widget state is client input: a select forced to "no selection" must not break the app."""
-    open_explorer(page, voila_server.url)
-    label = knowledge.questions["pregnant"].label
-    page.evaluate(
-        """label => {
-          const select = [...document.querySelectorAll("select")].find(s => s.labels[0].textContent.trim() === label);
-          select.selectedIndex = -1;
-          select.dispatchEvent(new Event("change", { bubbles: true }));
-        }""",
-        label,
-    )
-    problem = page.locator(".sp-results > [data-section=problem]")
-    expect(problem).to_contain_text(label, timeout=UPDATE_MS)
-    expect(problem).not_to_contain_text("Traceback")
-    snapshot(page, artifacts, "09-forged-value")
-    assert_accessible(page, "forged value")
-    choose(page, knowledge, "pregnant", knowledge.questions["pregnant"].choice_labels["yes"])
-    expect_urgency(page, "urgent")  # the app keeps working
-    assert "an answer from the browser was rejected (field pregnant)" in voila_server.output()
+    """Age is typed on a number keypad; a value outside 12-100 gets a plain message tied to the box
+    (aria-invalid, aria-describedby) and the advice never stands for a number not on screen.
+    A forged value sent past the page is rejected by the kernel (tests/test_ui.py)."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_explorer(page, explorer_url)
+    unfold(page, "age")  # "About you" starts folded on a phone
+    age = question(page, knowledge, "age")
+    expect(age).to_have_attribute("inputmode", "numeric")
+    choose(page, knowledge, "age", "50")
+    expect_urgency(page, "soon")  # from 45, bleeding after sex is checked within about 2 weeks
+    choose(page, knowledge, "age", "9")
+    error = page.locator(".sp-error:visible")
+    expect(error).to_contain_text("aged 12 and over")
+    expect(error).to_contain_text("adult you trust")
+    expect(age).to_have_attribute("aria-invalid", "true")
+    described = age.get_attribute("aria-describedby") or ""
+    assert (error.get_attribute("id") or "?") in described.split()
+    expect(start_card(page)).to_be_visible(timeout=UPDATE_MS)  # 50 no longer counts: it is not on screen
+    snapshot(page, artifacts, "09-age-too-young")
+    assert_accessible(page, "age below the range")
+    choose(page, knowledge, "age", "forty")
+    expect(error).to_contain_text("whole number")
+    choose(page, knowledge, "age", "30")
+    expect(error).to_have_count(0)
+    expect(age).not_to_have_attribute("aria-invalid", "true")
+    expect_urgency(page, "routine")
 
 
 def test_the_first_visitor_after_a_quiet_spell_gets_a_working_page(

@@ -19,6 +19,8 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from spotting import Knowledge
 
+from .drive import choose
+
 pytestmark = pytest.mark.browser
 
 FIRST_LOAD_MS = 90_000
@@ -68,11 +70,6 @@ def section(page: Page, name: str) -> Locator:
 
 def heading(page: Page, name: str) -> Locator:
     return section(page, name).locator("h2").first
-
-
-def answer(page: Page, knowledge: Knowledge, field: str, option: str) -> None:
-    """Choose an answer with the keyboard-free equivalent of a tap on the native select."""
-    page.get_by_label(knowledge.questions[field].label, exact=True).select_option(label=option)
 
 
 def seen(page: Page, target: Locator, *, whole: bool = True) -> bool:
@@ -151,11 +148,14 @@ def test_every_part_of_the_result_can_be_scrolled_into_view(
     page = open_page(browser, explorer_url, screen)
     try:
         for field, option in ANSWERS.items():
-            answer(page, knowledge, field, option)
+            choose(page, knowledge, field, option)
         expect(section(page, "care")).to_have_attribute("data-urgency", "urgent", timeout=UPDATE_MS)
         for name in SECTIONS:
             expect(section(page, name)).to_have_count(1)
         scroll = swipe_until_seen if screen.touch else wheel_until_seen
+        # Answering leaves a person where the question was, which may be below the advice: they
+        # scroll back up to it first (if it is already above the fold, this does nothing).
+        scroll(page, heading(page, "care"), direction=-1)
         for name in SECTIONS:
             steps = scroll(page, heading(page, name))
             if steps < 0:
@@ -188,10 +188,11 @@ def test_a_focused_control_is_never_hidden_under_the_sticky_banner(
     try:
         banner = page.locator(".sp-banner")
         expect(banner).to_be_visible()
-        answer(page, knowledge, "pregnant", "Not sure (period late or could be pregnant)")
+        choose(page, knowledge, "pregnant", "Not sure (period late or could be pregnant)")
         expect(section(page, "care")).to_have_attribute("data-urgency", "urgent", timeout=UPDATE_MS)
-        page.locator(".sp-question select").first.focus()
-        controls = page.locator(".sp-question select:visible").count()
+        page.locator(".sp-region select").focus()
+        # One Tab stop per question (a radio group is one stop) and the region; then back again.
+        controls = page.locator(".sp-form__question:visible").count() + 1
         hidden: list[str] = []
         for key in ["Tab"] * (controls - 1) + ["Shift+Tab"] * (controls - 1):
             page.keyboard.press(key)
