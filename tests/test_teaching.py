@@ -186,6 +186,20 @@ def test_myths_and_facts_come_from_myths_csv_with_plain_verdicts(knowledge: Know
     assert shown.count("<details open>") == len(myths)
 
 
+def test_myths_are_numbered_with_a_short_mixed_warm_up_set_first(knowledge: Knowledge) -> None:
+    myths = myths_and_facts(knowledge)
+    assert [m.number for m in myths] == list(range(1, len(myths) + 1))
+    warm = [m for m in myths if m.warm_up]
+    assert [m.number for m in warm] == [1, 2, 3]
+    assert len({m.verdict for m in warm}) == 3  # a myth, a partly true and a true claim: no pattern to guess
+    assert all(len(m.claim.split()) <= 15 for m in warm)  # short enough to read out
+    assert not any(word in m.claim.lower() for m in warm for word in ("cancer", "miscarriage", "baby"))
+    html = myths_html(knowledge)
+    assert html.index("Warm-up: myths 1 to 3") < html.index(warm[0].claim) < html.index("More myths and facts")
+    assert f"Myth 1 of {len(myths)}" in html and f"Myth {len(myths)} of {len(myths)}" in html
+    assert html.index(f"Myth 1 of {len(myths)}") < html.index(f"Myth 2 of {len(myths)}")
+
+
 def _replace(data_copy: Path, file: str, old: str, new: str) -> None:
     path = data_copy / file
     text = path.read_text(encoding="utf-8")

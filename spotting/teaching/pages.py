@@ -19,7 +19,7 @@ from ..markup import BASE_CSS, BORDER_PX, citation, urgency_label
 from ..model import Knowledge, Scenario
 from ..render_text import said
 from ..urgency import Urgency
-from .quiz import Attempt, Feedback, assess, is_sensitive, myths_and_facts, scenario_by_id
+from .quiz import Attempt, Feedback, MythFact, assess, is_sensitive, myths_and_facts, scenario_by_id
 
 MAX_WHAT_IFS = 4  # enough for a discussion prompt without burying the answer
 
@@ -171,23 +171,42 @@ def facilitator_notes_html(scenario: Scenario, knowledge: Knowledge | None = Non
 
 
 def myths_html(knowledge: Knowledge | None = None, *, revealed: bool = False) -> str:
-    """Myth-or-fact cards; hidden answers use <details>, which keyboards and screen readers open."""
+    """Numbered myth-or-fact cards, the warm-up set first under its own heading.
+
+    Numbers ("Myth 2 of 29") let a facilitator say which card to look at, and the warm-up set
+    leads so a session opens with it rather than hunting for cards further down. Hidden answers
+    use <details>, which keyboards and screen readers open.
+    """
     knowledge = knowledge or load_knowledge()
-    cards = []
-    for myth in myths_and_facts(knowledge):
-        answer = (
-            f"<p><strong>{escape(myth.verdict_words)}.</strong> {escape(myth.fact)}</p>"
-            f"{sources_html(myth.sources, knowledge)}"
-            f'<p class="small">Last reviewed {escape(myth.last_reviewed)}; next review due '
-            f"{escape(myth.next_review_due)}.</p>"
-        )
-        opened = " open" if revealed else ""
-        cards.append(
-            f'<div class="card myth" id="myth-{escape(myth.id, quote=True)}">'
-            f"<p>\u201c{escape(myth.claim)}\u201d</p>"
-            f"<details{opened}><summary>Myth or fact? Show the answer</summary>{answer}</details></div>"
-        )
-    return "<h2>Myths and facts</h2>" + "".join(cards)
+    myths = myths_and_facts(knowledge)
+    warm = [myth for myth in myths if myth.warm_up]
+    parts = ["<h2>Myths and facts</h2>"]
+    for heading, group in (
+        (f"Warm-up: myths 1 to {len(warm)}", warm),
+        ("More myths and facts" if warm else "", [myth for myth in myths if not myth.warm_up]),
+    ):
+        if not group:
+            continue
+        if heading:
+            parts.append(f"<h3>{escape(heading)}</h3>")
+        parts += [_myth_card(myth, knowledge, len(myths), revealed=revealed) for myth in group]
+    return "".join(parts)
+
+
+def _myth_card(myth: MythFact, knowledge: Knowledge, total: int, *, revealed: bool) -> str:
+    answer = (
+        f"<p><strong>{escape(myth.verdict_words)}.</strong> {escape(myth.fact)}</p>"
+        f"{sources_html(myth.sources, knowledge)}"
+        f'<p class="small">Last reviewed {escape(myth.last_reviewed)}; next review due '
+        f"{escape(myth.next_review_due)}.</p>"
+    )
+    opened = " open" if revealed else ""
+    return (
+        f'<div class="card myth" id="myth-{escape(myth.id, quote=True)}">'
+        f'<h4 class="myth-number">Myth {myth.number} of {total}</h4>'
+        f"<p>\u201c{escape(myth.claim)}\u201d</p>"
+        f"<details{opened}><summary>Myth or fact? Show the answer</summary>{answer}</details></div>"
+    )
 
 
 def handout_html(

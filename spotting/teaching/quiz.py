@@ -84,6 +84,9 @@ class MythFact:
     sources: tuple[str, ...]
     last_reviewed: str
     next_review_due: str
+    number: int = 0
+    """1, 2, 3 … in myths.csv ``order``: the number a facilitator calls it by."""
+    warm_up: bool = False
 
 
 def scenario_by_id(scenario_id: str, knowledge: Knowledge | None = None) -> Scenario:
@@ -224,7 +227,7 @@ def is_sensitive(scenario: Scenario) -> bool:
 
 
 def myths_and_facts(knowledge: Knowledge | None = None) -> list[MythFact]:
-    """The checked seed claims from myths.csv, in file order."""
+    """The checked seed claims from myths.csv, numbered from 1 in their ``order``, warm-up first."""
     knowledge = knowledge or load_knowledge()
     return [
         MythFact(
@@ -237,6 +240,8 @@ def myths_and_facts(knowledge: Knowledge | None = None) -> list[MythFact]:
             sources=myth.review.sources,
             last_reviewed=myth.review.last_reviewed.isoformat(),
             next_review_due=myth.review.next_review_due.isoformat(),
+            number=number,
+            warm_up=myth.warm_up,
         )
-        for myth in knowledge.myths
+        for number, myth in enumerate(knowledge.myths, start=1)
     ]
