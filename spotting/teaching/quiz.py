@@ -51,6 +51,8 @@ class Feedback:
     not_listed: tuple[CausePick, ...]
     missed: tuple[CausePick, ...]
     messages: tuple[str, ...]
+    urgency_message_count: int = 0
+    """How many of ``messages`` are about the level (they come first; the rest are about causes)."""
 
     @property
     def urgency_verdict(self) -> str:
@@ -163,9 +165,17 @@ def assess(
             fit, why = _cause_why(causes[cause_id], explanation, knowledge)
             missed.append(CausePick(cause_id, causes[cause_id].name, fit, why))
     messages = _urgency_messages(level, explanation, knowledge)
+    about_level = len(messages)
     messages += _cause_messages(spotted, not_listed, missed, picked_ids)
     return Feedback(
-        scenario.id, level, explanation.urgency, tuple(spotted), tuple(not_listed), tuple(missed), tuple(messages)
+        scenario.id,
+        level,
+        explanation.urgency,
+        tuple(spotted),
+        tuple(not_listed),
+        tuple(missed),
+        tuple(messages),
+        about_level,
     )
 
 
