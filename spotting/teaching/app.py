@@ -64,17 +64,28 @@ WIDGET_CSS = """
   grid-template-columns: repeat(auto-fill, minmax(min(20em, 100%), 1fr)) !important; }
 .spotting-teaching .sp-columns { flex-direction: column; align-items: stretch; }
 .spotting-teaching [tabindex="-1"]:focus { outline: 3px solid #ffb81c; outline-offset: 2px; }
-.spotting-teaching h3[tabindex="-1"] { scroll-margin-top: 0.5em; }
+.spotting-teaching h3[tabindex="-1"] { scroll-margin-top: 2em; }
 /* The presenter layout (large type on a projector, 1280x720): the story beside the quiz, the
-   feedback beside the tool's answer, the whole width used, the cause list in smaller type and
-   two columns; so a story with its quiz, and a reveal, each fit one screen. */
-.spotting-teaching.projector { max-width: none; }
+   feedback beside the tool's answer, the whole width used, the cause list in smaller type, two
+   columns and a box of its own that scrolls (29 causes do not fit a 720 px screen at any
+   readable size; the story, the level and the buttons stay in view). So a story with its
+   quiz, and a reveal, each fit one screen. The padding keeps a focused box's outline inside. */
+/* ipywidgets sets an HTML widget's line height to the control height (2em here): text inside
+   reads at the page's own spacing instead. */
+.spotting-teaching .widget-html-content { line-height: inherit; }
+.spotting-teaching.projector { max-width: none; line-height: 1.3; }
+.spotting-teaching.projector ul { margin: 0.3em 0; }
 @media (min-width: 60em) {
   .spotting-teaching.projector .sp-columns { flex-direction: row; gap: 1.2em; align-items: flex-start; }
   .spotting-teaching.projector .sp-columns > * { flex: 1 1 0; min-width: 0; }
-  .spotting-teaching.projector .sp-quiz .widget-gridbox { font-size: 0.72em;
+  .spotting-teaching.projector .sp-quiz .widget-gridbox { font-size: 0.62em; line-height: 1.2; gap: 0.35em 0.8em;
+    max-height: calc(100vh - 19rem); overflow-y: auto; padding: 4px;
     grid-template-columns: repeat(2, minmax(0, 1fr)) !important; }
-  .spotting-teaching.projector .sp-quiz .widget-checkbox { min-height: 1.6em; }
+  .spotting-teaching.projector .sp-quiz .widget-checkbox,
+  .spotting-teaching.projector .sp-quiz .widget-checkbox label { min-height: 24px; line-height: 1.2; margin: 0;
+    padding: 0; align-items: flex-start; }
+  .spotting-teaching.projector .sp-quiz .widget-checkbox input { margin: 0 0.4em 0 0; }
+  .spotting-teaching.projector .sp-columns > .sp-quiz { flex-grow: 1.5; }
   .spotting-teaching.projector .sp-quiz h4 { margin-top: 0.3em; }
   .spotting-teaching.projector .card { margin: 0.3em 0; }
 }

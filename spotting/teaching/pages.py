@@ -190,15 +190,16 @@ def _review_dates(scenario: Scenario) -> str:
 def feedback_html(feedback: Feedback, knowledge: Knowledge | None = None, *, folded: bool = False) -> str:
     """The feedback as a live region, so screen readers announce it when it appears.
 
-    ``folded`` (the projector layout) shows the level feedback and folds the feedback on causes.
+    ``folded`` (the projector layout) shows whether the level matched, and why, and folds the rest
+    (when to get checked, and the feedback on causes).
     The heading can take focus: revealing moves focus and scroll to it.
     """
     knowledge = knowledge or load_knowledge()
-    shown = feedback.messages[: feedback.urgency_message_count] if folded else feedback.messages
+    shown = feedback.messages[: min(2, feedback.urgency_message_count)] if folded else feedback.messages
     rest = feedback.messages[len(shown) :]
     items = "".join(f"<li>{escape(message)}</li>" for message in shown)
     more = "".join(f"<li>{escape(message)}</li>" for message in rest)
-    causes = f"<details><summary>Feedback on the causes</summary><ul>{more}</ul></details>" if more else ""
+    causes = f"<details><summary>More feedback, and the causes</summary><ul>{more}</ul></details>" if more else ""
     return (
         f'<div class="feedback" role="status" aria-live="polite" data-verdict="{feedback.urgency_verdict}">'
         f'<h3 id="feedback-title" tabindex="-1">Feedback on your choice</h3><ul>{items}</ul>{causes}</div>'
