@@ -87,7 +87,9 @@ WIDGET_CSS = """
   .spotting-teaching.projector .sp-quiz .widget-checkbox input { margin: 0 0.4em 0 0; }
   .spotting-teaching.projector .sp-columns > .sp-quiz { flex-grow: 1.5; }
   .spotting-teaching.projector .sp-quiz h4 { margin-top: 0.3em; }
-  .spotting-teaching.projector .card { margin: 0.3em 0; }
+  .spotting-teaching.projector .card { margin: 0.3em 0; padding: 0.3em 0.8em; }
+  .spotting-teaching.projector h3, .spotting-teaching.projector h4 { margin: 0.4em 0 0.2em; }
+  .spotting-teaching.projector .level { margin: 0.3em 0; }
 }
 """
 # ipywidgets styles a focused button with a 1 px outline at higher specificity
