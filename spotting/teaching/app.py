@@ -86,6 +86,7 @@ WIDGET_CSS = """
     padding: 0; align-items: flex-start; }
   .spotting-teaching.projector .sp-quiz .widget-checkbox input { margin: 0 0.4em 0 0; }
   .spotting-teaching.projector .sp-columns > .sp-quiz { flex-grow: 1.5; }
+  .spotting-teaching.projector .sp-answer > :last-child { flex-grow: 1.4; }
   .spotting-teaching.projector .sp-quiz h4 { margin-top: 0.3em; }
   .spotting-teaching.projector .card { margin: 0.3em 0; padding: 0.3em 0.8em; }
   .spotting-teaching.projector h3, .spotting-teaching.projector h4 { margin: 0.4em 0 0.2em; }
@@ -214,6 +215,7 @@ class TeachingApp:
         answer = widgets.HBox([self.status, self.reveal])
         for row in (story, answer):
             row.add_class("sp-columns")
+        answer.add_class("sp-answer")
         self.scenarios_box = widgets.VBox([self.scenario, story, answer])
 
     def _build_other_sections(self) -> None:
