@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 # kernel pool and limits (docs/serving.md). For a class: .venv/bin/spotting serve --learners 30 --network
 SERVE := $(BIN)/spotting serve
 
-.PHONY: dashboard teaching review test setup browser lint bench check-data clean
+.PHONY: dashboard teaching facilitator review test setup browser lint bench check-data clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ dashboard: $(STAMP)
 
 teaching: $(STAMP)
 	$(SERVE) teaching
+
+# The facilitator's page (notes, answers, worksheet): its own port, this computer only.
+facilitator: $(STAMP)
+	$(SERVE) facilitator
 
 review: $(STAMP)
 	$(SERVE) review

@@ -330,7 +330,16 @@ def build_myths(ctx: Context, sources: Mapping[str, Source]) -> list[Myth]:
         review = ctx.review("myths.csv", row_number, row, sources)
         if row["verdict"] not in MYTH_VERDICTS:
             ctx.problem("myths.csv", row_number, "verdict", f"must be one of {', '.join(MYTH_VERDICTS)}")
-        myths.append(Myth(row["id"], row["seed_claim"], row["claim"], row["verdict"], row["fact"], review))
+        myth = Myth(row["id"], row["seed_claim"], row["claim"], row["verdict"], row["fact"], review)
+        myths.append(replace(myth, order=int(row["order"]), warm_up=row["warm_up"] == "yes"))
+    myths.sort(key=lambda myth: myth.order)
+    # A session opens with the warm-up set and calls every myth by its number, so the warm-up
+    # rows take the first numbers: the facilitator's "myths 1 to 3" are the warm-up.
+    rows = {row["id"]: row_number for row_number, row in ctx.rows("myths.csv")}
+    warm = [myth for myth in myths if myth.warm_up]
+    for myth in myths[len(warm) :]:
+        if myth.warm_up:
+            ctx.problem("myths.csv", rows[myth.id], "order", "a warm-up myth must come before every other myth")
     return myths
 
 

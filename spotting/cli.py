@@ -132,6 +132,9 @@ def main(
         wrong = serve.check_voila_options(extra)
         if wrong is not None:
             parser.error(f"unrecognized argument: {wrong} (Voila options look like --Class.trait=value)")
+        refused = serve.refusal(args)
+        if refused is not None:
+            parser.error(refused)
         return serve.run(args, extra, stdout, stderr)
     if args.command == "explain":
         return _explain(args, stdin, stdout, stderr)

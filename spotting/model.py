@@ -198,6 +198,10 @@ class Myth:
     verdict: str
     fact: str
     review: Review
+    order: int = 0
+    """The myth's number in a session (myths.csv ``order``): a facilitator can say "myth 2"."""
+    warm_up: bool = False
+    """One of the short, non-alarming claims a session opens with (myths.csv ``warm_up``)."""
 
 
 @dataclass(frozen=True)

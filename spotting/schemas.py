@@ -221,6 +221,12 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         "myths",
         {
             "id": text(pattern=ID, unique=True),
+            # The number a session calls the myth by ("Myth 2 of 29"); warm-up rows come first.
+            "order": pa.Column(
+                str, checks=[pa.Check(lambda s: s.str.fullmatch(r"[1-9]\d*"), error="must be a whole number from 1")],
+                unique=True,
+            ),
+            "warm_up": text(isin=YES_NO),
             "seed_claim": text(pattern=r"[AB]\d+"),
             "claim": text(),
             "verdict": text(isin=("myth", "needs_nuance", "supported", "unsupported")),

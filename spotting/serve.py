@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .errors import AnswerError
+from .join import write_join_page
 from .knowledge import REGION_ENVIRONMENT, load_knowledge
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,9 +36,18 @@ DASHBOARDS: dict[str, tuple[str, int]] = {
     "explorer": ("notebooks/explorer.ipynb", 8866),
     "teaching": ("notebooks/teaching.ipynb", 8867),
     "review": ("notebooks/review.ipynb", 8868),
+    "facilitator": ("notebooks/facilitator.ipynb", 8869),
 }
 """Each dashboard's notebook and its usual port (the ones the README has always named)."""
-TITLES = {"explorer": "the explorer", "teaching": "the teaching session", "review": "the content review"}
+TITLES = {
+    "explorer": "the explorer",
+    "teaching": "the teaching session",
+    "review": "the content review",
+    "facilitator": "the teaching session's facilitator page",
+}
+LOOPBACK_ONLY = frozenset({"facilitator"})
+"""Pages with the answers on them: served to this computer only, so a learner who guesses the
+port still cannot reach them (the learner page has no way to show the answers early)."""
 
 REGION_VARIABLE = REGION_ENVIRONMENT
 """Passed through to every kernel, which starts its pages with that region (readers can change it)."""
@@ -143,13 +153,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--network", action="store_true", help="let other computers on this network connect (binds 0.0.0.0)"
     )
-    parser.add_argument("--port", type=_positive, default=None, help="port (default: 8866, 8867 or 8868)")
+    parser.add_argument("--port", type=_positive, default=None, help="port (default: 8866, 8867, 8868 or 8869)")
     parser.add_argument(
         "--max-kernels", type=_positive, default=None, help="hard kernel limit (default: derived from --learners)"
     )
     parser.add_argument(
         "--region", type=_region, default=None, help=f"region code, passed to every kernel as {REGION_VARIABLE}"
     )
+
+
+def refusal(args: argparse.Namespace) -> str | None:
+    """Why these options cannot be served, if they cannot (a usage error, before any server starts)."""
+    if args.network and args.dashboard in LOOPBACK_ONLY:
+        return (
+            f"the {args.dashboard} page shows the answers, so it is served to this computer only: "
+            "leave out --network (learners use: spotting serve teaching --network)"
+        )
+    return None
 
 
 def make_plan(args: argparse.Namespace) -> Plan:
@@ -195,6 +215,14 @@ def run(args: argparse.Namespace, extra: Sequence[str], stdout: TextIO, stderr: 
         stderr.write(checked.stdout + checked.stderr)
         return checked.returncode
     print(describe(plan), file=stdout, flush=True)
+    addresses = urls(plan)
+    if plan.ip == "0.0.0.0" and addresses:
+        page = write_join_page(addresses, plan.port, TITLES[plan.dashboard])
+        print(
+            f"To show the address and a QR code on the projector, open this file in a browser: {page.as_uri()}",
+            file=stdout,
+            flush=True,
+        )
     os.chdir(ROOT)  # Voila reads voila.json from the folder it starts in.
     paths = [str(TEMPLATES), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))]
     os.environ["JUPYTER_PATH"] = os.pathsep.join(paths)  # the project's page template
@@ -202,5 +230,5 @@ def run(args: argparse.Namespace, extra: Sequence[str], stdout: TextIO, stderr: 
         os.environ[REGION_VARIABLE] = plan.region  # every kernel copies the server's environment
     from .voila_ext import ClassroomVoila
 
-    ClassroomVoila.launch_instance(argv=[*plan.voila_options(), *extra], announce=urls(plan))
+    ClassroomVoila.launch_instance(argv=[*plan.voila_options(), *extra], announce=addresses)
     return 0

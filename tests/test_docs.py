@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -42,3 +43,22 @@ def test_nothing_in_the_repository_points_outside_it() -> None:
         and marker in (ROOT / name).read_text(encoding="utf-8", errors="ignore")
     ]
     assert not outside, outside
+
+
+def test_the_teaching_guide_names_myths_and_scenarios_by_the_numbers_the_page_shows(knowledge: Knowledge) -> None:
+    """The guide says "Myth 2" and "Scenario 6"; a reordered myths.csv or scenarios.csv must not
+    leave a facilitator reading out the wrong card."""
+    from spotting.teaching.quiz import myths_and_facts
+
+    guide = (ROOT / "docs" / "teaching-session.md").read_text(encoding="utf-8")
+    myths = {m.number: m for m in myths_and_facts(knowledge)}
+    named = re.findall(r"Myth (\d+): \u201c?\"?(.+?)\"?\u201d?$", guide, flags=re.MULTILINE)
+    assert len(named) == 3
+    for number, claim in named:
+        assert myths[int(number)].claim == claim and myths[int(number)].warm_up, number
+    scenarios = dict(enumerate((s.title for s in knowledge.scenarios), start=1))
+    listed = re.findall(r"Scenario (\d+)\. (.+?) \(", guide)
+    assert len(listed) == 4
+    for number, title in listed:
+        assert scenarios[int(number)] == title
+    assert "spotting serve teaching --network --learners 30" in guide and "make facilitator" in guide

@@ -291,3 +291,27 @@ def test_a_trusted_load_reads_the_same_tables_without_pandas(tmp_path: Path) -> 
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_myths_are_in_their_order_with_the_warm_up_set_first(knowledge: Knowledge) -> None:
+    orders = [myth.order for myth in knowledge.myths]
+    assert orders == sorted(orders)
+    warm = [myth.warm_up for myth in knowledge.myths]
+    assert warm == sorted(warm, reverse=True) and sum(warm) == 3
+
+
+def test_a_warm_up_myth_after_the_others_is_located(data_copy: Path) -> None:
+    path = data_copy / "myths.csv"
+    row = line_of(path, "before_period,")
+    edit(path, "before_period,13,no,", "before_period,13,yes,")
+    problem = only_problem(data_copy)
+    assert (problem.file, problem.row, problem.column) == ("myths.csv", row, "order")
+    assert "warm-up" in problem.message
+
+
+def test_a_myth_number_that_is_not_a_whole_number_is_located(data_copy: Path) -> None:
+    path = data_copy / "myths.csv"
+    row = line_of(path, "thrush_smells,")
+    edit(path, "thrush_smells,1,", "thrush_smells,first,")
+    problem = only_problem(data_copy)
+    assert (problem.file, problem.row, problem.column) == ("myths.csv", row, "order")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import re
+from pathlib import Path
 
 import pytest
 
@@ -121,3 +122,31 @@ def test_the_first_line_says_what_is_served_for_whom() -> None:
         "Serving the teaching session for 30 learners: 30 kernel(s) kept ready, at most 36 at once."
     )
     assert set(serve.TITLES) == set(serve.DASHBOARDS)
+
+
+def test_the_facilitator_page_has_its_own_port_and_never_goes_on_the_network() -> None:
+    plan = plan_for("facilitator")
+    assert (plan.notebook, plan.port, plan.ip) == ("notebooks/facilitator.ipynb", 8869, "127.0.0.1")
+    assert len({port for _, port in serve.DASHBOARDS.values()}) == len(serve.DASHBOARDS)
+    code, _, err = run_cli("serve", "facilitator", "--network")
+    assert code == 2 and "served to this computer only" in err and "serve teaching --network" in err
+
+
+def test_a_network_session_writes_a_join_page_and_says_where(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The address learners type, with its QR code, in a file the facilitator opens on the projector."""
+    from spotting import voila_ext
+
+    launched: dict[str, object] = {}
+    monkeypatch.setattr(serve, "lan_addresses", lambda: ["192.168.1.23"])
+    monkeypatch.setattr(voila_ext.ClassroomVoila, "launch_instance", lambda **kw: launched.update(kw))
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["serve", "teaching", "--network", "--learners", "30"], stdout=out, stderr=err) == 0, err.getvalue()
+    page = tmp_path / "spotting-join-8867.html"
+    assert f"open this file in a browser: {page.as_uri()}" in out.getvalue()
+    html = page.read_text(encoding="utf-8")
+    assert "http://192.168.1.23:8867/" in html and 'aria-label="QR code for http://192.168.1.23:8867/"' in html
+    assert launched["announce"] == ["http://192.168.1.23:8867/"]

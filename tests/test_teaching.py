@@ -15,12 +15,14 @@ from spotting.model import Scenario
 from spotting.teaching.pages import (
     content_note_html,
     data_uri,
+    facilitator_handout_html,
     facilitator_notes_html,
     feedback_html,
     handout_html,
     myths_html,
     reveal_html,
     scenario_card_html,
+    worksheet_html,
 )
 from spotting.teaching.quiz import (
     CHOOSE_LEVEL,
@@ -186,6 +188,20 @@ def test_myths_and_facts_come_from_myths_csv_with_plain_verdicts(knowledge: Know
     assert shown.count("<details open>") == len(myths)
 
 
+def test_myths_are_numbered_with_a_short_mixed_warm_up_set_first(knowledge: Knowledge) -> None:
+    myths = myths_and_facts(knowledge)
+    assert [m.number for m in myths] == list(range(1, len(myths) + 1))
+    warm = [m for m in myths if m.warm_up]
+    assert [m.number for m in warm] == [1, 2, 3]
+    assert len({m.verdict for m in warm}) == 3  # a myth, a partly true and a true claim: no pattern to guess
+    assert all(len(m.claim.split()) <= 15 for m in warm)  # short enough to read out
+    assert not any(word in m.claim.lower() for m in warm for word in ("cancer", "miscarriage", "baby"))
+    html = myths_html(knowledge)
+    assert html.index("Warm-up: myths 1 to 3") < html.index(warm[0].claim) < html.index("More myths and facts")
+    assert f"Myth 1 of {len(myths)}" in html and f"Myth {len(myths)} of {len(myths)}" in html
+    assert html.index(f"Myth 1 of {len(myths)}") < html.index(f"Myth 2 of {len(myths)}")
+
+
 def _replace(data_copy: Path, file: str, old: str, new: str) -> None:
     path = data_copy / file
     text = path.read_text(encoding="utf-8")
@@ -242,3 +258,59 @@ def test_reveal_agrees_with_explain_for_every_scenario(knowledge: Knowledge) -> 
     for scenario in SCENARIOS:
         heading = knowledge.levels[explain(scenario.answers, knowledge).urgency].heading
         assert escape(heading) in reveal_html(scenario, knowledge)
+
+
+def test_the_learner_worksheet_has_the_stories_and_no_answers(knowledge: Knowledge) -> None:
+    html = worksheet_html(knowledge, made_on=date(2026, 11, 21))
+    assert html.startswith("<!DOCTYPE html>") and '<html lang="en-GB">' in html
+    for scenario in SCENARIOS:
+        assert escape(scenario.story) in html
+        assert escape(scenario.teaching_point) not in html
+    for myth in myths_and_facts(knowledge):
+        assert escape(myth.claim) in html and f"Myth {myth.number} of" in html
+        assert escape(myth.fact) not in html
+    # The five levels appear once each, together, so the page points to no scenario's answer.
+    for level in knowledge.levels.values():
+        assert html.count(escape(level.heading)) == 1, level.heading
+    for answer_text in ("Facilitator notes", "Expected level", "What the tool says", "Feedback", "Teaching point"):
+        assert answer_text not in html
+    assert "Possible explanations" not in html and "What would change the advice" not in html
+    assert not any(escape(verdict) + "." in html for verdict in ("Myth", "Partly true", "True"))
+
+
+def test_the_facilitator_handout_has_every_answer(knowledge: Knowledge) -> None:
+    html = facilitator_handout_html(knowledge, made_on=date(2026, 11, 21))
+    assert "This sheet has the answers" in html
+    for number, scenario in enumerate(SCENARIOS, start=1):
+        section = html.split(f"<h3>Scenario {number}: {escape(scenario.title)}</h3>", 1)[1].split("<h3>", 1)[0]
+        assert escape(knowledge.levels[scenario.expected_urgency].heading) in section, scenario.id
+        assert escape(scenario.teaching_point) in section
+    for myth in myths_and_facts(knowledge):
+        assert f"<strong>{escape(myth.verdict_words)}.</strong> {escape(myth.fact)}" in html
+
+
+def test_a_worksheet_for_chosen_scenarios_keeps_their_numbers(knowledge: Knowledge) -> None:
+    ids = ["low_placenta_32_weeks", "first_time_at_17"]
+    html = worksheet_html(knowledge, scenario_ids=ids)
+    numbers = {s.id: n for n, s in enumerate(SCENARIOS, start=1)}
+    assert f"Scenario {numbers['first_time_at_17']}: Mia, 17" in html
+    assert html.index("Mia, 17") < html.index("Jo, 31")  # in the list's order, like the dashboard
+    assert "Priya, 22" not in html
+    with pytest.raises(KeyError):
+        worksheet_html(knowledge, scenario_ids=["nope"])
+
+
+def test_the_projector_reveal_folds_the_detail_but_shows_the_level_and_teaching_point(knowledge: Knowledge) -> None:
+    scenario = scenario_by_id("low_placenta_32_weeks", knowledge)
+    folded = reveal_html(scenario, knowledge, folded=True)
+    first_view = folded.split("<details>", 1)[0]
+    assert knowledge.levels[scenario.expected_urgency].heading in first_view
+    assert escape(scenario.teaching_point) in first_view
+    assert "<h4>Why</h4>" not in first_view and "<h4>Why</h4>" in folded
+    feedback = assess(scenario, "urgent", ["iud"], knowledge)
+    short = feedback_html(feedback, knowledge, folded=True)
+    assert "The tool goes further" in short.split("<details>", 1)[0]
+    assert "does not list" in short.split("<details>", 1)[1]
+    assert "<details>" not in feedback_html(feedback, knowledge)
+    compact = scenario_card_html(scenario, knowledge, number=6, compact=True)
+    assert '<details class="answers">' in compact and 'tabindex="-1"' in compact

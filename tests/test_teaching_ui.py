@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import pytest
 
@@ -60,8 +61,74 @@ def test_facilitator_mode_shows_notes_and_reveals_without_a_choice(knowledge: Kn
     assert "Facilitator notes" in app.notes.value
     app.reveal_button.click()
     assert app.revealed and 'data-verdict="none"' in app.status.value
-    app.mode.value = "learner"
-    assert app.notes.value == ""
+
+
+def widgets_of(widget: Any) -> list[Any]:
+    """Every widget under ``widget``: what a page can show or a person can operate."""
+    return [widget, *(w for child in getattr(widget, "children", ()) for w in widgets_of(child))]
+
+
+def test_the_learner_page_has_no_way_to_see_the_answers_before_revealing(
+    app: TeachingApp, knowledge: Knowledge
+) -> None:
+    """UX review finding 8: learners could switch themselves to facilitator mode. The learner page
+    has no mode control at all, no notes, cannot reveal without a choice, and its handout covers
+    only what was revealed."""
+    every = widgets_of(app.container)
+    assert not [w for w in every if getattr(w, "description", "") == "Mode"]
+    assert not [w for w in every if "facilitator" in str(getattr(w, "description", "")).lower()]
+    first = knowledge.scenarios[0]
+    expected = knowledge.levels[first.expected_urgency].heading
+    for section, _ in ((name, label) for label, name in app.section.options):
+        app.section.value = section
+        shown = " ".join(str(getattr(w, "value", "")) for w in every if isinstance(getattr(w, "value", None), str))
+        assert "Facilitator notes" not in shown
+        assert first.teaching_point not in shown
+    app.reveal_button.click()
+    assert not app.revealed and first.teaching_point not in app.reveal.value
+    app.handout_button.click()
+    assert "base64" not in app.handout_link.value and "Reveal a scenario first" in app.handout_link.value
+    assert expected not in app.card.value
+    with pytest.raises(ValueError, match="learner, facilitator"):
+        TeachingApp(knowledge, mode="teacher")
+
+
+def test_the_facilitator_page_makes_the_worksheet_and_the_answer_sheet(knowledge: Knowledge) -> None:
+    app = TeachingApp(knowledge, mode="facilitator")
+
+    def downloaded() -> str:
+        encoded = app.handout_link.value.split("base64,", 1)[1].split('"', 1)[0]
+        return base64.b64decode(encoded).decode("utf-8")
+
+    app.worksheet_button.click()
+    assert 'download="spotting-worksheet.html"' in app.handout_link.value
+    assert knowledge.scenarios[0].teaching_point not in downloaded()
+    app.answers_button.click()
+    assert 'download="spotting-facilitator-handout.html"' in app.handout_link.value
+    assert knowledge.scenarios[0].teaching_point in downloaded()
+
+
+def test_next_scenario_and_reveal_move_focus_to_the_new_content(app: TeachingApp, knowledge: Knowledge) -> None:
+    app.next_button.click()
+    assert app.focus.target == f"scenario-{knowledge.scenarios[1].id}-title"
+    assert f'id="{app.focus.target}" tabindex="-1"' in app.card.value
+    before = app.focus.request
+    app.reveal_button.click()  # learner page, nothing chosen: only a hint, nothing moves
+    assert app.focus.request == before
+    app.level.value = "routine"
+    app.reveal_button.click()
+    assert app.focus.target == "feedback-title" and 'id="feedback-title"' in app.status.value
+    app.scenario.value = knowledge.scenarios[3].id  # choosing from the list never moves focus (WCAG 3.2.2)
+    assert app.focus.request == before + 1
+
+
+def test_the_presenter_layout_folds_the_detail(app: TeachingApp) -> None:
+    app.level.value = "routine"
+    app.reveal_button.click()
+    assert "<details>" not in app.reveal.value
+    app.projector.value = True
+    assert '<details class="answers">' in app.card.value
+    assert "<details><summary>Why" in app.reveal.value
 
 
 def test_sections_show_one_at_a_time(app: TeachingApp) -> None:
@@ -97,7 +164,6 @@ def test_handout_link_downloads_the_session(app: TeachingApp, knowledge: Knowled
 
 def test_every_control_has_an_accessible_name(app: TeachingApp) -> None:
     controls = [
-        app.mode,
         app.projector,
         app.section,
         app.scenario,

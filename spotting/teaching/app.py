@@ -9,6 +9,11 @@ Accessibility choices (ipywidgets 8 sliders and radio groups have no accessible 
 only Dropdowns, Checkboxes and Buttons,
 each with a ``description`` (their accessible name); no sliders or toggle buttons; feedback in a
 ``role="status"`` region; large type, and a bigger "projector" size, set by CSS on the container.
+
+Two pages, never a switch: ``notebooks/teaching.ipynb`` is the learner page and
+``notebooks/facilitator.ipynb`` the facilitator's (``spotting serve facilitator``, its own port,
+loopback only). The mode is fixed when the app is made, so a learner cannot turn on the notes,
+reveal without choosing, or print the answer sheet (UX review finding 8).
 """
 
 from __future__ import annotations
@@ -22,20 +27,24 @@ from ..explain import DISCLAIMER
 from ..knowledge import default_region, load_knowledge
 from ..model import Knowledge
 from .charts import CHART_CSS, charts_html
+from .live import FocusMover
 from .pages import (
     TEACHING_CSS,
     data_uri,
+    facilitator_handout_html,
     facilitator_notes_html,
     feedback_html,
     handout_html,
     myths_html,
     reveal_html,
     scenario_card_html,
+    worksheet_html,
 )
 from .quiz import Attempt, assess, cause_options, level_options, parse_choice, scenario_by_id
 
 SECTIONS = (("Scenarios", "scenarios"), ("Myths and facts", "myths"), ("Charts", "charts"), ("Handout", "handout"))
 MODES = (("Learner", "learner"), ("Facilitator", "facilitator"))
+"""The two pages' modes: each notebook fixes one; there is no control to change it."""
 
 # ipywidgets draws labels at a fixed small size and cuts long ones off; these rules let the
 # controls grow with the text, wrap, and keep a visible keyboard focus and 24 px targets.
@@ -53,6 +62,36 @@ WIDGET_CSS = """
 .spotting-teaching .widget-checkbox { width: auto; max-width: 100%; }
 .spotting-teaching .widget-gridbox {
   grid-template-columns: repeat(auto-fill, minmax(min(20em, 100%), 1fr)) !important; }
+.spotting-teaching .sp-columns { flex-direction: column; align-items: stretch; }
+.spotting-teaching [tabindex="-1"]:focus { outline: 3px solid #ffb81c; outline-offset: 2px; }
+.spotting-teaching h3[tabindex="-1"] { scroll-margin-top: 2em; }
+/* The presenter layout (large type on a projector, 1280x720): the story beside the quiz, the
+   feedback beside the tool's answer, the whole width used, the cause list in smaller type, two
+   columns and a box of its own that scrolls (29 causes do not fit a 720 px screen at any
+   readable size; the story, the level and the buttons stay in view). So a story with its
+   quiz, and a reveal, each fit one screen. The padding keeps a focused box's outline inside. */
+/* ipywidgets sets an HTML widget's line height to the control height (2em here): text inside
+   reads at the page's own spacing instead. */
+.spotting-teaching .widget-html-content { line-height: inherit; }
+.spotting-teaching.projector { max-width: none; line-height: 1.3; }
+.spotting-teaching.projector ul { margin: 0.3em 0; }
+@media (min-width: 60em) {
+  .spotting-teaching.projector .sp-columns { flex-direction: row; gap: 1.2em; align-items: flex-start; }
+  .spotting-teaching.projector .sp-columns > * { flex: 1 1 0; min-width: 0; }
+  .spotting-teaching.projector .sp-quiz .widget-gridbox { font-size: 0.62em; line-height: 1.2; gap: 0.35em 0.8em;
+    max-height: calc(100vh - 19rem); overflow-y: auto; padding: 4px;
+    grid-template-columns: repeat(2, minmax(0, 1fr)) !important; }
+  .spotting-teaching.projector .sp-quiz .widget-checkbox,
+  .spotting-teaching.projector .sp-quiz .widget-checkbox label { min-height: 24px; line-height: 1.2; margin: 0;
+    padding: 0; align-items: flex-start; }
+  .spotting-teaching.projector .sp-quiz .widget-checkbox input { margin: 0 0.4em 0 0; }
+  .spotting-teaching.projector .sp-columns > .sp-quiz { flex-grow: 1.5; }
+  .spotting-teaching.projector .sp-answer > :last-child { flex-grow: 1.4; }
+  .spotting-teaching.projector .sp-quiz h4 { margin-top: 0.3em; }
+  .spotting-teaching.projector .card { margin: 0.3em 0; padding: 0.3em 0.8em; }
+  .spotting-teaching.projector h3, .spotting-teaching.projector h4 { margin: 0.4em 0 0.2em; }
+  .spotting-teaching.projector .level { margin: 0.3em 0; }
+}
 """
 # ipywidgets styles a focused button with a 1 px outline at higher specificity
 # (.jupyter-button:focus:enabled), so the button rule names that class too (UX review, WCAG 2.4.7).
@@ -63,15 +102,23 @@ _WIDE = {"description_width": "initial"}
 
 
 class TeachingApp:
-    """A teaching session: scenarios with a quiz and reveal, myths and facts, charts, a handout."""
+    """A teaching session: scenarios with a quiz and reveal, myths and facts, charts, a handout.
+
+    ``mode`` is ``"learner"`` (choose a level before revealing; no notes; a handout of what was
+    revealed) or ``"facilitator"`` (notes, reveal without choosing, the worksheet and the answer
+    sheet). It is fixed for the life of the page.
+    """
 
     def __init__(self, knowledge: Knowledge | None = None, mode: str = "learner"):
+        if mode not in dict(MODES).values():
+            raise ValueError(f"mode must be one of {', '.join(v for _, v in MODES)}, not {mode!r}")
+        self.mode = mode
         self.knowledge = knowledge or load_knowledge(region=default_region())
         self.attempts: list[Attempt] = []
         self.revealed = False
         self.hint = ""
         self._resetting = False
-        self._build_controls(mode)
+        self._build_controls()
         self._build_scenario_section()
         self._build_other_sections()
         self.container = widgets.VBox(
@@ -79,13 +126,14 @@ class TeachingApp:
                 self.style,
                 self.header,
                 widgets.HBox(
-                    [self.mode, self.region, self.projector, self.section],
+                    [self.region, self.projector, self.section],
                     layout=widgets.Layout(flex_flow="row wrap"),
                 ),
                 self.scenarios_box,
                 self.myths_box,
                 self.charts_box,
                 self.handout_box,
+                self.focus,
             ],
             layout=widgets.Layout(width="100%"),
         )
@@ -94,10 +142,14 @@ class TeachingApp:
 
     # ------------------------------------------------------------------------------ building
 
-    def _build_controls(self, mode: str) -> None:
+    @property
+    def facilitator(self) -> bool:
+        return self.mode == "facilitator"
+
+    def _build_controls(self) -> None:
         self.style = widgets.HTML(f"<style>{TEACHING_CSS}{CHART_CSS}{WIDGET_CSS}</style>")
         self.header = widgets.HTML(self._header())
-        self.mode = widgets.Dropdown(description="Mode", options=MODES, value=mode, style=_WIDE)
+        self.focus = FocusMover()
         regions = self.knowledge.regions.values()
         self.region = widgets.Dropdown(
             description="Services for",
@@ -108,8 +160,7 @@ class TeachingApp:
         self.region.observe(self._on_region, names="value")
         self.projector = widgets.Checkbox(description="Large type for a projector", value=False, indent=False)
         self.section = widgets.Dropdown(description="Show", options=SECTIONS, value="scenarios", style=_WIDE)
-        for control in (self.mode, self.section):
-            control.observe(lambda _change: self._update(), names="value")
+        self.section.observe(lambda _change: self._update(), names="value")
         self.projector.observe(self._on_projector, names="value")
 
     def _build_scenario_section(self) -> None:
@@ -151,19 +202,21 @@ class TeachingApp:
             box.observe(self._on_choice, names="value")
         self.reveal_button.on_click(lambda _button: self._on_reveal())
         self.next_button.on_click(lambda _button: self._on_next())
-        self.scenarios_box = widgets.VBox(
+        quiz = widgets.VBox(
             [
-                self.scenario,
-                self.card,
                 self.level,
                 widgets.HTML("<h4>Which causes are likely? Tick any that fit.</h4>"),
                 causes_grid,
-                widgets.HBox([self.reveal_button, self.next_button]),
-                self.notes,
-                self.status,
-                self.reveal,
+                widgets.HBox([self.reveal_button, self.next_button], layout=widgets.Layout(flex_flow="row wrap")),
             ]
         )
+        quiz.add_class("sp-quiz")
+        story = widgets.HBox([widgets.VBox([self.card, self.notes]), quiz])
+        answer = widgets.HBox([self.status, self.reveal])
+        for row in (story, answer):
+            row.add_class("sp-columns")
+        answer.add_class("sp-answer")
+        self.scenarios_box = widgets.VBox([self.scenario, story, answer])
 
     def _build_other_sections(self) -> None:
         self.myths = widgets.HTML(myths_html(self.knowledge))
@@ -175,22 +228,52 @@ class TeachingApp:
         )
         self.handout_link = widgets.HTML()
         self.handout_button.on_click(lambda _button: self._make_handout())
+        if self.facilitator:
+            self.worksheet_button = widgets.Button(
+                description="Make the learner worksheet",
+                tooltip="The stories and myths with space to write: no answers",
+                layout={"width": "auto"},
+            )
+            self.answers_button = widgets.Button(
+                description="Make the facilitator handout",
+                tooltip="The expected answers, for you only",
+                layout={"width": "auto"},
+            )
+            self.worksheet_button.on_click(lambda _button: self._make_worksheet())
+            self.answers_button.on_click(lambda _button: self._make_answer_sheet())
+            intro = (
+                "<h2>Handouts</h2><ul><li><strong>Before the session:</strong> the learner worksheet "
+                "(stories and myths, space to write, no answers) and, for you, the facilitator handout "
+                "(the answers).</li><li><strong>After the session:</strong> the session handout: the "
+                "scenarios you revealed, the room's answers and feedback, myths, figures and sources.</li></ul>"
+            )
+            buttons = [self.worksheet_button, self.answers_button, self.handout_button]
+        else:
+            intro = (
+                "<h2>Handout</h2><p>A printable page of the scenarios you revealed, with your answers "
+                "and the feedback, plus the myths and facts, the figures and the sources.</p>"
+            )
+            buttons = [self.handout_button]
         self.handout_box = widgets.VBox(
             [
-                widgets.HTML(
-                    "<h2>Handout</h2><p>A printable page of this session: the scenarios you revealed "
-                    "(or all of them), myths and facts, the figures and the sources.</p>"
-                ),
-                self.handout_button,
+                widgets.HTML(intro),
+                widgets.HBox(buttons, layout=widgets.Layout(flex_flow="row wrap")),
                 self.handout_link,
             ]
         )
 
     def _header(self) -> str:
         emergency = self.knowledge.services["emergency_line"].text
+        title = "Bleeding after sex: a teaching session"
+        facilitator = (
+            '<p class="note facilitator-page"><strong>Facilitator page.</strong> It shows the expected '
+            "answers, so keep it on your own computer. Learners use the learner page.</p>"
+            if self.facilitator
+            else ""
+        )
         return (
-            "<h1>Bleeding after sex: a teaching session</h1>"
-            f'<p class="note">{escape(DISCLAIMER)} {escape(emergency)}</p>'
+            f"<h1>{title}{' (facilitator)' if self.facilitator else ''}</h1>"
+            f'<p class="note">{escape(DISCLAIMER)} {escape(emergency)}</p>{facilitator}'
         )
 
     # ------------------------------------------------------------------------------ handlers
@@ -216,6 +299,7 @@ class TeachingApp:
             self.container.add_class("projector")
         else:
             self.container.remove_class("projector")
+        self._update()  # the presenter layout folds the card's answers, the reveal and the feedback
 
     def _new_scenario(self) -> None:
         """A fresh card: nothing chosen, nothing revealed."""
@@ -239,17 +323,22 @@ class TeachingApp:
         self._update()
 
     def _on_reveal(self) -> None:
-        if self.mode.value == "learner" and not self.level.value:
+        if not self.facilitator and not self.level.value:
             self.hint = "Choose a level in \u201cWhat would you advise?\u201d first, then reveal the answer."
-        else:
-            self.revealed = True
-            self.hint = ""
-            self._record()
+            self._update()
+            return
+        self.revealed = True
+        self.hint = ""
+        self._record()
         self._update()
+        self.focus.show("feedback-title")  # the answer's first line at the top of the screen
 
     def _on_next(self) -> None:
+        """The next story, with focus and scroll on its heading: the room sees the story, not
+        the bottom of the last answer, and a keyboard user carries on from there."""
         ids = [value for _label, value in self.scenario.options]
         self.scenario.value = ids[(ids.index(self.scenario.value) + 1) % len(ids)]
+        self.focus.show(f"scenario-{self.scenario.value}-title")
 
     def _record(self) -> None:
         picked = tuple(cause_id for cause_id, box in self.causes.items() if box.value)
@@ -257,11 +346,29 @@ class TeachingApp:
         self.attempts = [a for a in self.attempts if a.scenario_id != attempt.scenario_id] + [attempt]
 
     def _make_handout(self) -> None:
+        """The session handout. On the learner page it covers only the scenarios revealed, so it
+        can never show an answer before the learner has chosen and revealed it."""
+        if not self.attempts and not self.facilitator:
+            self.handout_link.value = (
+                '<p role="status">Reveal a scenario first: the handout covers the scenarios you revealed.</p>'
+            )
+            return
         document = handout_html(self.attempts, self.knowledge, charts_html=charts_html(self.knowledge))
         covered = len(self.attempts) or len(self.knowledge.scenarios)
+        self._offer(document, "spotting-handout.html", f"the handout (HTML, {covered} scenario(s))")
+
+    def _make_worksheet(self) -> None:
+        self._offer(worksheet_html(self.knowledge), "spotting-worksheet.html", "the learner worksheet (HTML)")
+
+    def _make_answer_sheet(self) -> None:
+        document = facilitator_handout_html(self.knowledge)
+        self._offer(document, "spotting-facilitator-handout.html", "the facilitator handout (HTML, has the answers)")
+
+    def _offer(self, document: str, filename: str, what: str) -> None:
+        """A download link made in the page: nothing is written on the server."""
         self.handout_link.value = (
-            f'<p role="status"><a href="{data_uri(document)}" download="spotting-handout.html">'
-            f"Download the handout (HTML, {covered} scenario(s))</a>. Open it, then print or save as PDF.</p>"
+            f'<p role="status"><a href="{data_uri(document)}" download="{filename}">'
+            f"Download {escape(what)}</a>. Open it, then print or save as PDF.</p>"
         )
 
     # -------------------------------------------------------------------------------- update
@@ -275,7 +382,8 @@ class TeachingApp:
         knowledge = self.knowledge
         scenario = scenario_by_id(self.scenario.value, knowledge)
         number = [s.id for s in knowledge.scenarios].index(scenario.id) + 1
-        facilitator = self.mode.value == "facilitator"
+        facilitator = self.facilitator
+        presenter = self.projector.value
         for name, box in (
             ("scenarios", self.scenarios_box),
             ("myths", self.myths_box),
@@ -283,7 +391,7 @@ class TeachingApp:
             ("handout", self.handout_box),
         ):
             box.layout.display = None if self.section.value == name else "none"
-        self.card.value = scenario_card_html(scenario, knowledge, number=number)
+        self.card.value = scenario_card_html(scenario, knowledge, number=number, compact=presenter)
         self.notes.value = (
             f"<details><summary>Facilitator notes (expected answer)</summary>"
             f"{facilitator_notes_html(scenario, knowledge)}</details>"
@@ -292,8 +400,9 @@ class TeachingApp:
         )
         if self.revealed:
             level, picked = self.selected()
-            self.status.value = feedback_html(assess(scenario, level, picked, knowledge), knowledge)
-            self.reveal.value = reveal_html(scenario, knowledge)
+            feedback = assess(scenario, level, picked, knowledge)
+            self.status.value = feedback_html(feedback, knowledge, folded=presenter)
+            self.reveal.value = reveal_html(scenario, knowledge, folded=presenter)
         else:
             message = self.hint or "Choose a level and any likely causes, then press \u201cReveal the answer\u201d."
             self.status.value = f'<div role="status" aria-live="polite"><p>{escape(message)}</p></div>'

@@ -53,6 +53,18 @@ CHART_CSS = """
 .spotting-chart ul.chart-notes { padding-left: 1.2em; }
 .spotting-chart a { color: #004b93; text-decoration: underline; }
 .spotting-chart .in-words { border-left: 4px solid #005eb8; padding-left: 0.6em; }
+/* Icons are sized in em, so they grow with large type and the page's zoom. */
+.spotting-chart svg.person { width: 1.25em; height: 2em; }
+/* The presenter layout (large type on a 1280x720 projector): the picture beside its words and
+   source, so each chart fits one screen. Narrower screens keep one column. */
+@media (min-width: 60em) {
+  .projector .spotting-chart { display: grid; grid-template-columns: 1fr 1fr; column-gap: 1.5em;
+    max-width: none; line-height: 1.25; }
+  .projector .spotting-chart .chart-text { font-size: 0.85em; }
+  .projector .spotting-chart figcaption { grid-column: 1 / -1; }
+  .projector .spotting-chart .row { margin: 0.3em 0 0.5em; }
+  .projector .spotting-chart .chart-text .in-words { margin-top: 0.3em; }
+}
 """
 
 _PERSON = (
@@ -94,9 +106,9 @@ def _figure_html(chart_id: str, title: str, body: str, text: str, items: Sequenc
     return (
         f'<figure class="spotting-chart" id="chart-{chart_id}" aria-labelledby="chart-{chart_id}-title">'
         f'<figcaption><h3 id="chart-{chart_id}-title">{escape(title)}</h3></figcaption>'
-        f"{body}"
-        f'<p class="in-words"><strong>In words:</strong> {escape(text)}</p>'
-        f"{_notes(items)}{_source_line(sources, knowledge)}</figure>"
+        f'<div class="chart-body">{body}</div>'
+        f'<div class="chart-text"><p class="in-words"><strong>In words:</strong> {escape(text)}</p>'
+        f"{_notes(items)}{_source_line(sources, knowledge)}</div></figure>"
     )
 
 

@@ -19,7 +19,7 @@ from ..markup import BASE_CSS, BORDER_PX, citation, urgency_label
 from ..model import Knowledge, Scenario
 from ..render_text import said
 from ..urgency import Urgency
-from .quiz import Attempt, Feedback, assess, is_sensitive, myths_and_facts, scenario_by_id
+from .quiz import Attempt, Feedback, MythFact, assess, is_sensitive, myths_and_facts, scenario_by_id
 
 MAX_WHAT_IFS = 4  # enough for a discussion prompt without burying the answer
 
@@ -75,18 +75,43 @@ def content_note_html(scenario: Scenario) -> str:
     )
 
 
-def scenario_card_html(scenario: Scenario, knowledge: Knowledge | None = None, *, number: int | None = None) -> str:
-    """The story card a learner sees before choosing: story, life stage, and the answers given."""
+def scenario_card_html(
+    scenario: Scenario,
+    knowledge: Knowledge | None = None,
+    *,
+    number: int | None = None,
+    compact: bool = False,
+    prompt: bool = True,
+) -> str:
+    """The story card a learner sees before choosing: story, life stage, and the answers given.
+
+    ``compact`` (the projector layout) folds the list of answers, which the story already tells,
+    so the story and the quiz fit one projector screen. The heading can take focus
+    (``tabindex="-1"``): "Next scenario" moves focus and scroll to it, not to the page's bottom.
+    ``prompt=False`` leaves out the on-screen instruction (for the printed worksheet).
+    """
     knowledge = knowledge or load_knowledge()
     prefix = f"Scenario {number}: " if number is not None else ""
+    ident = escape(scenario.id, quote=True)
+    answers = _answers_list(scenario, knowledge)
+    asked = "How the tool's questions were answered"
+    answers_html = (
+        f'<details class="answers"><summary>{asked}</summary>{answers}</details>'
+        if compact
+        else f"<h4>{asked}</h4>{answers}"
+    )
+    instruction = (
+        "<p><strong>What would you advise?</strong> Choose a level and the likely causes, then reveal.</p>"
+        if prompt and not compact
+        else ""
+    )
     return (
-        f'<article class="card scenario" id="scenario-{escape(scenario.id, quote=True)}">'
-        f"<h3>{escape(prefix + scenario.title)}</h3>"
+        f'<article class="card scenario" id="scenario-{ident}">'
+        f'<h3 id="scenario-{ident}-title" tabindex="-1">{escape(prefix + scenario.title)}</h3>'
         f'<p class="small">Life stage: {escape(scenario.life_stage)}</p>'
         f"{content_note_html(scenario)}"
         f'<p class="story">{escape(scenario.story)}</p>'
-        f"<h4>How the tool's questions were answered</h4>{_answers_list(scenario, knowledge)}"
-        "<p><strong>What would you advise?</strong> Choose a level and the likely causes, then reveal.</p>"
+        f"{answers_html}{instruction}"
         "</article>"
     )
 
@@ -112,8 +137,13 @@ def _what_ifs(explanation: Explanation, knowledge: Knowledge) -> str:
     return f"<h4>What would change the advice</h4><ul>{''.join(items)}</ul>" if items else ""
 
 
-def reveal_html(scenario: Scenario, knowledge: Knowledge | None = None) -> str:
-    """The tool's explanation for a scenario and why: level, reasons, causes, teaching point."""
+def reveal_html(scenario: Scenario, knowledge: Knowledge | None = None, *, folded: bool = False) -> str:
+    """The tool's explanation for a scenario and why: level, reasons, causes, teaching point.
+
+    ``folded`` (the projector layout) keeps the level and the teaching point in view and folds
+    the reasons, causes, what-ifs and sources into one <details>, so the first view of the
+    answer fits one projector screen; the facilitator opens it when the room asks why.
+    """
     knowledge = knowledge or load_knowledge()
     explanation = explain(scenario.answers, knowledge)
     reasons = []
@@ -129,16 +159,26 @@ def reveal_html(scenario: Scenario, knowledge: Knowledge | None = None) -> str:
         f"<li><strong>{escape(r.fit.cause.name)}</strong> ({escape(r.fit.fit)}): {escape(r.fit.cause.summary)}</li>"
         for r in explanation.causes
     )
-    return (
-        f'<section class="card reveal" aria-label="What the tool says about {escape(scenario.title, quote=True)}">'
-        f"<h3>What the tool says</h3>{level_html(explanation.urgency, knowledge, explanation.advice.message)}"
+    point = f"<h4>Teaching point</h4><p>{escape(scenario.teaching_point)}</p>"
+    detail = (
         f"<h4>Why</h4><ul>{''.join(reasons)}</ul>"
         f"<h4>Possible explanations (not a diagnosis)</h4><ul>{causes}</ul>"
         f"{_what_ifs(explanation, knowledge)}"
-        f"<h4>Teaching point</h4><p>{escape(scenario.teaching_point)}</p>"
+    )
+    sources = (
         f"{sources_html(scenario.sources, knowledge)}"
         f'<p class="small">Scenario last reviewed {escape(_review_dates(scenario))}.</p>'
-        "</section>"
+    )
+    body = (
+        f"{point}<details><summary>Why, possible explanations and what would change it</summary>"
+        f"{detail}{sources}</details>"
+        if folded
+        else f"{detail}{point}{sources}"
+    )
+    return (
+        f'<section class="card reveal" aria-label="What the tool says about {escape(scenario.title, quote=True)}">'
+        f"<h3>What the tool says</h3>{level_html(explanation.urgency, knowledge, explanation.advice.message)}"
+        f"{body}</section>"
     )
 
 
@@ -147,13 +187,22 @@ def _review_dates(scenario: Scenario) -> str:
     return f"{scenario.review.last_reviewed.isoformat()}; next review due {scenario.review.next_review_due.isoformat()}"
 
 
-def feedback_html(feedback: Feedback, knowledge: Knowledge | None = None) -> str:
-    """The feedback as a live region, so screen readers announce it when it appears."""
+def feedback_html(feedback: Feedback, knowledge: Knowledge | None = None, *, folded: bool = False) -> str:
+    """The feedback as a live region, so screen readers announce it when it appears.
+
+    ``folded`` (the projector layout) shows whether the level matched, and why, and folds the rest
+    (when to get checked, and the feedback on causes).
+    The heading can take focus: revealing moves focus and scroll to it.
+    """
     knowledge = knowledge or load_knowledge()
-    items = "".join(f"<li>{escape(message)}</li>" for message in feedback.messages)
+    shown = feedback.messages[: min(2, feedback.urgency_message_count)] if folded else feedback.messages
+    rest = feedback.messages[len(shown) :]
+    items = "".join(f"<li>{escape(message)}</li>" for message in shown)
+    more = "".join(f"<li>{escape(message)}</li>" for message in rest)
+    causes = f"<details><summary>More feedback, and the causes</summary><ul>{more}</ul></details>" if more else ""
     return (
         f'<div class="feedback" role="status" aria-live="polite" data-verdict="{feedback.urgency_verdict}">'
-        f"<h3>Feedback on your choice</h3><ul>{items}</ul></div>"
+        f'<h3 id="feedback-title" tabindex="-1">Feedback on your choice</h3><ul>{items}</ul>{causes}</div>'
     )
 
 
@@ -171,23 +220,42 @@ def facilitator_notes_html(scenario: Scenario, knowledge: Knowledge | None = Non
 
 
 def myths_html(knowledge: Knowledge | None = None, *, revealed: bool = False) -> str:
-    """Myth-or-fact cards; hidden answers use <details>, which keyboards and screen readers open."""
+    """Numbered myth-or-fact cards, the warm-up set first under its own heading.
+
+    Numbers ("Myth 2 of 29") let a facilitator say which card to look at, and the warm-up set
+    leads so a session opens with it rather than hunting for cards further down. Hidden answers
+    use <details>, which keyboards and screen readers open.
+    """
     knowledge = knowledge or load_knowledge()
-    cards = []
-    for myth in myths_and_facts(knowledge):
-        answer = (
-            f"<p><strong>{escape(myth.verdict_words)}.</strong> {escape(myth.fact)}</p>"
-            f"{sources_html(myth.sources, knowledge)}"
-            f'<p class="small">Last reviewed {escape(myth.last_reviewed)}; next review due '
-            f"{escape(myth.next_review_due)}.</p>"
-        )
-        opened = " open" if revealed else ""
-        cards.append(
-            f'<div class="card myth" id="myth-{escape(myth.id, quote=True)}">'
-            f"<p>\u201c{escape(myth.claim)}\u201d</p>"
-            f"<details{opened}><summary>Myth or fact? Show the answer</summary>{answer}</details></div>"
-        )
-    return "<h2>Myths and facts</h2>" + "".join(cards)
+    myths = myths_and_facts(knowledge)
+    warm = [myth for myth in myths if myth.warm_up]
+    parts = ["<h2>Myths and facts</h2>"]
+    for heading, group in (
+        (f"Warm-up: myths 1 to {len(warm)}", warm),
+        ("More myths and facts" if warm else "", [myth for myth in myths if not myth.warm_up]),
+    ):
+        if not group:
+            continue
+        if heading:
+            parts.append(f"<h3>{escape(heading)}</h3>")
+        parts += [_myth_card(myth, knowledge, len(myths), revealed=revealed) for myth in group]
+    return "".join(parts)
+
+
+def _myth_card(myth: MythFact, knowledge: Knowledge, total: int, *, revealed: bool) -> str:
+    answer = (
+        f"<p><strong>{escape(myth.verdict_words)}.</strong> {escape(myth.fact)}</p>"
+        f"{sources_html(myth.sources, knowledge)}"
+        f'<p class="small">Last reviewed {escape(myth.last_reviewed)}; next review due '
+        f"{escape(myth.next_review_due)}.</p>"
+    )
+    opened = " open" if revealed else ""
+    return (
+        f'<div class="card myth" id="myth-{escape(myth.id, quote=True)}">'
+        f'<h4 class="myth-number">Myth {myth.number} of {total}</h4>'
+        f"<p>\u201c{escape(myth.claim)}\u201d</p>"
+        f"<details{opened}><summary>Myth or fact? Show the answer</summary>{answer}</details></div>"
+    )
 
 
 def handout_html(
@@ -239,9 +307,117 @@ def handout_html(
     )
 
 
+def _page(title: str, body: str) -> str:
+    """A standalone, printable page with the teaching styles: opens from a file, asks no server."""
+    return (
+        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title>"
+        f"<style>{TEACHING_CSS}\n{_PRINT_CSS}</style></head>"
+        f'<body><main class="spotting-teaching">{body}</main></body></html>'
+    )
+
+
+def _chosen(scenario_ids: Sequence[str] | None, knowledge: Knowledge) -> list[tuple[int, Scenario]]:
+    """Scenarios with the numbers the dashboard's list gives them, so paper and screen agree."""
+    numbered = list(enumerate(knowledge.scenarios, start=1))
+    if scenario_ids is None:
+        return numbered
+    wanted = [scenario_by_id(i, knowledge).id for i in scenario_ids]
+    return [(n, s) for n, s in numbered if s.id in wanted]
+
+
+def worksheet_html(
+    knowledge: Knowledge | None = None, *, scenario_ids: Sequence[str] | None = None, made_on: date | None = None
+) -> str:
+    """A learner worksheet: the stories and the numbered myths with space to write, and no answers.
+
+    Why: the old advice was to print the handout before the session, and that handout held every
+    answer (UX review). The worksheet has no expected level, no causes the tool lists, no teaching
+    point, no feedback and no verdicts. The five levels are listed once, all together, so learners
+    can pick one without the page pointing to any.
+    """
+    knowledge = knowledge or load_knowledge()
+    levels = "".join(f"<li>{level_html(u, knowledge)}</li>" for u in sorted(knowledge.levels, reverse=True))
+    lines = '<div class="write-in" aria-hidden="true"></div>'
+    parts = []
+    for number, scenario in _chosen(scenario_ids, knowledge):
+        parts.append(
+            '<div class="handout-scenario">'
+            f"{scenario_card_html(scenario, knowledge, number=number, prompt=False)}"
+            f"<p><strong>What would you advise?</strong> Write the level.</p>{lines}"
+            f"<p><strong>What might be causing it?</strong></p>{lines}"
+            f"<p><strong>What would make it more urgent?</strong></p>{lines}</div>"
+        )
+    myths = myths_and_facts(knowledge)
+    claims = "".join(
+        f'<li class="card myth" value="{m.number}"><strong>Myth {m.number} of {len(myths)}</strong>'
+        f"{' (warm-up)' if m.warm_up else ''}: \u201c{escape(m.claim)}\u201d"
+        "<p>Myth, partly true or true? Why?</p>"
+        f"{lines}</li>"
+        for m in myths
+    )
+    made = (made_on or date.today()).isoformat()
+    body = (
+        "<h1>Bleeding after sex: learner worksheet</h1>"
+        f'<p class="note">{escape(DISCLAIMER)}</p>'
+        "<p>Write your answers here. You will talk about them together, then see what the tool says.</p>"
+        f'<h2>The five levels of advice</h2><ul class="levels">{levels}</ul>'
+        f"<h2>Scenarios</h2>{''.join(parts)}"
+        f'<h2>Myths and facts</h2><ol class="myths">{claims}</ol>'
+        f'<p class="small">Worksheet made on {made}. For learning, not diagnosis.</p>'
+    )
+    return _page("Bleeding after sex: learner worksheet", body)
+
+
+def facilitator_handout_html(
+    knowledge: Knowledge | None = None, *, scenario_ids: Sequence[str] | None = None, made_on: date | None = None
+) -> str:
+    """The facilitator's answer sheet: each scenario's expected level, key causes, teaching point
+    and "what if" prompts, and every myth's verdict, numbered as on screen and on the worksheet."""
+    knowledge = knowledge or load_knowledge()
+    parts = []
+    cited: list[str] = []
+    for number, scenario in _chosen(scenario_ids, knowledge):
+        cited += scenario.sources
+        explanation = explain(scenario.answers, knowledge)
+        parts.append(
+            '<div class="handout-scenario card">'
+            f"<h3>Scenario {number}: {escape(scenario.title)}</h3>"
+            f'<p class="story">{escape(scenario.story)}</p>'
+            f"{content_note_html(scenario)}"
+            f"{facilitator_notes_html(scenario, knowledge)}"
+            f"{level_html(explanation.urgency, knowledge, explanation.advice.message)}"
+            f"<h4>Teaching point</h4><p>{escape(scenario.teaching_point)}</p>"
+            f"{_what_ifs(explanation, knowledge)}</div>"
+        )
+    myths = myths_and_facts(knowledge)
+    answers = []
+    for m in myths:
+        cited += m.sources
+        answers.append(
+            f'<li value="{m.number}"><strong>Myth {m.number}</strong>{" (warm-up)" if m.warm_up else ""}: '
+            f"\u201c{escape(m.claim)}\u201d <strong>{escape(m.verdict_words)}.</strong> {escape(m.fact)}</li>"
+        )
+    made = (made_on or date.today()).isoformat()
+    body = (
+        "<h1>Bleeding after sex: facilitator handout</h1>"
+        '<p class="note"><strong>This sheet has the answers.</strong> Keep it for yourself; give learners '
+        "the worksheet.</p>"
+        f"<h2>Scenarios</h2>{''.join(parts)}"
+        f'<h2>Myths and facts: the answers</h2><ol class="myths">{"".join(answers)}</ol>'
+        f"<h2>Sources</h2>{sources_html(cited, knowledge)}"
+        f'<p class="small">Facilitator handout made on {made}. For learning, not diagnosis.</p>'
+    )
+    return _page("Bleeding after sex: facilitator handout", body)
+
+
 _PRINT_CSS = """
 body { margin: 1.5rem; font-family: system-ui, Arial, sans-serif; }
 ul.levels { list-style: none; padding: 0; }
+ol.myths { padding-left: 0; list-style: none; }
+.write-in { height: 4.5em; border: 1px solid #768692; margin: 0.3em 0 0.8em;
+  background: repeating-linear-gradient(transparent 0 1.45em, #aeb7bd 1.45em 1.5em); }
 @media print {
   .spotting-teaching { font-size: 11pt; max-width: none; }
   .handout-scenario, .card, figure { break-inside: avoid; }

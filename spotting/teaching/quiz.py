@@ -51,6 +51,8 @@ class Feedback:
     not_listed: tuple[CausePick, ...]
     missed: tuple[CausePick, ...]
     messages: tuple[str, ...]
+    urgency_message_count: int = 0
+    """How many of ``messages`` are about the level (they come first; the rest are about causes)."""
 
     @property
     def urgency_verdict(self) -> str:
@@ -84,6 +86,9 @@ class MythFact:
     sources: tuple[str, ...]
     last_reviewed: str
     next_review_due: str
+    number: int = 0
+    """1, 2, 3 … in myths.csv ``order``: the number a facilitator calls it by."""
+    warm_up: bool = False
 
 
 def scenario_by_id(scenario_id: str, knowledge: Knowledge | None = None) -> Scenario:
@@ -160,9 +165,17 @@ def assess(
             fit, why = _cause_why(causes[cause_id], explanation, knowledge)
             missed.append(CausePick(cause_id, causes[cause_id].name, fit, why))
     messages = _urgency_messages(level, explanation, knowledge)
+    about_level = len(messages)
     messages += _cause_messages(spotted, not_listed, missed, picked_ids)
     return Feedback(
-        scenario.id, level, explanation.urgency, tuple(spotted), tuple(not_listed), tuple(missed), tuple(messages)
+        scenario.id,
+        level,
+        explanation.urgency,
+        tuple(spotted),
+        tuple(not_listed),
+        tuple(missed),
+        tuple(messages),
+        about_level,
     )
 
 
@@ -224,7 +237,7 @@ def is_sensitive(scenario: Scenario) -> bool:
 
 
 def myths_and_facts(knowledge: Knowledge | None = None) -> list[MythFact]:
-    """The checked seed claims from myths.csv, in file order."""
+    """The checked seed claims from myths.csv, numbered from 1 in their ``order``, warm-up first."""
     knowledge = knowledge or load_knowledge()
     return [
         MythFact(
@@ -237,6 +250,8 @@ def myths_and_facts(knowledge: Knowledge | None = None) -> list[MythFact]:
             sources=myth.review.sources,
             last_reviewed=myth.review.last_reviewed.isoformat(),
             next_review_due=myth.review.next_review_due.isoformat(),
+            number=number,
+            warm_up=myth.warm_up,
         )
-        for myth in knowledge.myths
+        for number, myth in enumerate(knowledge.myths, start=1)
     ]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from spotting import Knowledge
 
@@ -86,7 +86,7 @@ def test_reveal_a_scenario_answer_the_quiz_and_see_feedback(
     page.screenshot(path=str(artifacts / "teaching-scenario-reveal.png"))
     page.locator(".feedback").screenshot(path=str(artifacts / "teaching-feedback.png"))
     answer.screenshot(path=str(artifacts / "teaching-reveal-card.png"))
-    page.locator(".widget-hbox").filter(has=reveal).screenshot(path=str(artifacts / "teaching-buttons.png"))
+    page.locator(".widget-hbox").filter(has=reveal).last.screenshot(path=str(artifacts / "teaching-buttons.png"))
     assert_accessible(page, "scenario revealed")
 
     # Changing the answer after the reveal updates the feedback in place.
@@ -151,3 +151,100 @@ def test_on_a_phone_every_cause_label_fits_and_a_focused_button_has_a_thick_outl
     width = reveal.evaluate("button => getComputedStyle(button).outlineWidth")
     assert float(width.removesuffix("px")) >= 3, width
     page.screenshot(path=str(artifacts / "teaching-phone-causes.png"), full_page=True)
+
+
+SCREEN = {"width": 1280, "height": 720}
+
+
+def bottom(locator: Locator) -> float:
+    box = locator.bounding_box()
+    assert box is not None
+    return box["y"] + box["height"]
+
+
+def top(locator: Locator) -> float:
+    box = locator.bounding_box()
+    assert box is not None
+    return box["y"]
+
+
+def test_the_presenter_layout_fits_a_1280x720_projector_and_next_goes_back_to_the_story(
+    page: Page, teaching_url: str, knowledge: Knowledge, artifacts: Path
+) -> None:
+    """UX review finding 8: one scenario was 6-10 projector screens, each chart 1.6-1.9, and
+    "Next scenario" left the room looking at the bottom of the last answer."""
+    page.set_viewport_size(SCREEN)
+    page.goto(teaching_url)
+    expect(page.get_by_role("combobox", name=ADVISE)).to_be_visible(timeout=FIRST_LOAD_MS)
+    page.get_by_role("checkbox", name="Large type for a projector").check()
+    expect(page.locator("article.scenario details.answers")).to_be_attached(timeout=UPDATE_MS)
+    second = knowledge.scenarios[1]
+    page.get_by_role("button", name="Next scenario").click()
+    heading = page.locator(f"#scenario-{second.id}-title")
+    expect(heading).to_be_focused(timeout=UPDATE_MS)
+    expect(heading).to_be_in_viewport()
+    # The story and the quiz, from the card's top to the buttons, fit one screen.
+    story, buttons = page.locator("article.scenario"), page.get_by_role("button", name="Next scenario")
+    assert top(story) >= 0 and bottom(buttons) <= SCREEN["height"], (top(story), bottom(buttons))
+    assert top(page.get_by_role("combobox", name=ADVISE)) >= 0
+    page.screenshot(path=str(artifacts / "teaching-projector-story.png"))
+
+    page.get_by_role("combobox", name=ADVISE).select_option(label="Get medical help today")
+    page.get_by_role("button", name="Reveal the answer").click()
+    feedback_title = page.locator("#feedback-title")
+    expect(feedback_title).to_be_focused(timeout=UPDATE_MS)
+    answer = page.locator("section.reveal")
+    expect(answer).to_contain_text(second.teaching_point)
+    first_view = max(bottom(page.locator(".feedback")), bottom(answer)) - top(page.locator(".feedback"))
+    assert first_view <= SCREEN["height"], first_view
+    expect(answer.get_by_text(second.teaching_point)).to_be_in_viewport()
+    page.screenshot(path=str(artifacts / "teaching-projector-reveal.png"))
+
+    page.get_by_role("combobox", name="Show").select_option(label="Charts")
+    charts = page.locator(".spotting-chart")
+    expect(charts.first).to_be_visible(timeout=UPDATE_MS)
+    for index in range(charts.count()):
+        chart = charts.nth(index)
+        box = chart.bounding_box()
+        assert box is not None and box["height"] <= SCREEN["height"], (index, box)
+        chart.screenshot(path=str(artifacts / f"teaching-projector-chart-{index + 1}.png"))
+    icon = page.locator("#chart-sti_no_symptoms svg.person").first
+    assert (icon.bounding_box() or {"height": 0})["height"] > 32  # icons grow with large type
+
+
+def test_the_learner_page_has_no_mode_switch_and_no_notes(page: Page, teaching_url: str) -> None:
+    open_teaching(page, teaching_url)
+    expect(page.get_by_role("combobox", name="Mode")).to_have_count(0)
+    expect(page.get_by_text("Facilitator notes")).to_have_count(0)
+    page.get_by_role("combobox", name="Show").select_option(label="Handout")
+    page.get_by_role("button", name="Make the handout").click()
+    expect(page.get_by_role("status").filter(has_text="Reveal a scenario first")).to_be_visible(timeout=UPDATE_MS)
+    expect(page.locator("a[download]")).to_have_count(0)
+
+
+@pytest.fixture(scope="session")
+def facilitator_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    server = start_voila("notebooks/facilitator.ipynb", ROOT, tmp_path_factory.mktemp("voila-facilitator"))
+    yield server.url
+    stop_voila(server)
+
+
+def test_the_facilitator_page_has_notes_reveals_without_choosing_and_makes_the_worksheet(
+    page: Page, facilitator_url: str, knowledge: Knowledge, artifacts: Path
+) -> None:
+    open_teaching(page, facilitator_url)
+    expect(page.locator("h1")).to_contain_text("(facilitator)")
+    notes = page.locator("details").filter(has_text="Facilitator notes")
+    expect(notes).to_be_visible()
+    expect(notes).not_to_have_attribute("open", "")  # folded, so the room does not see it by accident
+    page.get_by_role("button", name="Reveal the answer").click()
+    expect(page.locator(".feedback")).to_have_attribute("data-verdict", "none", timeout=UPDATE_MS)
+    page.get_by_role("combobox", name="Show").select_option(label="Handout")
+    page.get_by_role("button", name="Make the learner worksheet").click()
+    link = page.locator('a[download="spotting-worksheet.html"]')
+    expect(link).to_be_visible(timeout=UPDATE_MS)
+    with page.expect_download() as download_info:
+        link.click()
+    worksheet = Path(download_info.value.path()).read_text(encoding="utf-8")
+    assert knowledge.scenarios[0].story in worksheet and knowledge.scenarios[0].teaching_point not in worksheet
+    page.screenshot(path=str(artifacts / "teaching-facilitator-handouts.png"))
