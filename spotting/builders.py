@@ -35,6 +35,7 @@ from .model import (
     Rule,
     Scenario,
     Service,
+    Site,
     Source,
     Statistic,
     TermDefinition,
@@ -108,10 +109,11 @@ def build(
     definitions = build_terms(ctx, questions, sources)
     terms = {name: definition.condition for name, definition in definitions.items()}
     levels = build_levels(ctx, sources)
+    sites = build_sites(ctx, sources)
     red_flags = build_rules(ctx, "red_flags.csv", questions, terms, sources)
     baselines = build_rules(ctx, "baseline.csv", questions, terms, sources)
     advice = build_rules(ctx, "advice.csv", questions, terms, sources)
-    causes = build_causes(ctx, questions, terms, sources)
+    causes = build_causes(ctx, questions, terms, sources, sites)
     check_cover(ctx, baselines, advice)
     for file, rules in (("red_flags.csv", red_flags), ("baseline.csv", baselines), ("advice.csv", advice)):
         check_public_sources(ctx, file, rules, sources)
@@ -138,6 +140,7 @@ def build(
         region=regions.get(region, Region(region, region, 0)),
         regions=MappingProxyType({code: r for code, r in regions.items() if r.chosen}),
         services=MappingProxyType(local),
+        sites=MappingProxyType(sites),
     )
     return knowledge, ctx.problems
 
@@ -405,8 +408,21 @@ def build_rules(
     return rules
 
 
+def build_sites(ctx: Context, sources: Mapping[str, Source]) -> dict[str, Site]:
+    """The body diagram's places, in display order."""
+    rows = sorted(ctx.rows("sites.csv"), key=lambda r: int(r[1]["order"]))
+    return {
+        row["id"]: Site(row["id"], row["name"], row["where"], ctx.review("sites.csv", row_number, row, sources))
+        for row_number, row in rows
+    }
+
+
 def build_causes(
-    ctx: Context, questions: Mapping[str, Question], terms: Mapping[str, Node], sources: Mapping[str, Source]
+    ctx: Context,
+    questions: Mapping[str, Question],
+    terms: Mapping[str, Node],
+    sources: Mapping[str, Source],
+    sites: Mapping[str, Site],
 ) -> list[Cause]:
     rules: dict[str, list[CauseRule]] = {}
     for row_number, row in ctx.rows("cause_rules.csv"):
@@ -422,6 +438,10 @@ def build_causes(
     causes = []
     for row_number, row in ctx.rows("causes.csv"):
         review = ctx.review("causes.csv", row_number, row, sources)
+        places = tuple(part for part in (row.get("sites") or "").split(";") if part)
+        for place in places:
+            if place not in sites:
+                ctx.problem("causes.csv", row_number, "sites", f"site {place!r} is not in sites.csv")
         causes.append(
             Cause(
                 id=row["id"],
@@ -434,6 +454,7 @@ def build_causes(
                 rules=tuple(rules.pop(row["id"], [])),
                 advice_urgency=Urgency.from_id(row["advice_urgency"]),
                 kind=row["kind"],
+                sites=places,
             )
         )
     for cause_id in rules:

@@ -128,6 +128,19 @@ class Cause:
     rules: tuple[CauseRule, ...]
     advice_urgency: Urgency = Urgency.SELF_CARE
     kind: str = "benign"
+    sites: tuple[str, ...] = ()
+    """Where on the body it comes from (``Knowledge.sites`` ids), for the body diagram."""
+
+
+@dataclass(frozen=True)
+class Site:
+    """A place on the body diagram that bleeding after sex can come from (data/sites.csv)."""
+
+    id: str
+    name: str
+    where: str
+    """Plain words for where it is; the diagram's text alternative reads them."""
+    review: Review
 
 
 @dataclass(frozen=True)
@@ -276,6 +289,8 @@ class Knowledge:
     regions: Mapping[str, Region] = field(default_factory=dict, repr=False)
     """Every region a reader can choose, in order (not ``unset``)."""
     services: Mapping[str, Service] = field(default_factory=dict, repr=False)
+    sites: Mapping[str, Site] = field(default_factory=dict, repr=False)
+    """The body diagram's places in display order, by id."""
     """This region's services by id; their text is already filled into every prose column."""
 
     def table(self, name: str) -> pd.DataFrame:

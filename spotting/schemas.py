@@ -119,6 +119,18 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         },
     ),
     "groups.csv": _schema("groups", {"id": text(pattern=ID, unique=True), "title": text(), "order": integer()}),
+    # The places on the body diagram that bleeding after sex can come from (spotting.diagram).
+    "sites.csv": _schema(
+        "sites",
+        {
+            "id": text(pattern=ID, unique=True),
+            "order": integer(),
+            "name": text(),
+            "where": text(),
+            "sources": text(pattern=SOURCE_LIST),
+            **review(),
+        },
+    ),
     "questions.csv": _schema(
         "questions",
         {
@@ -203,6 +215,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "figure": text(required=False),
             "advice_urgency": text(isin=URGENCY_IDS),
             "kind": text(isin=CAUSE_KINDS),
+            # Where on the body diagram it comes from: sites.csv ids, ";"-separated; empty for none.
+            "sites": text(pattern=rf"({ID}(;{ID})*)?", required=False),
             **clinical(),
         },
     ),

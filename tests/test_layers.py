@@ -25,7 +25,7 @@ CORE: dict[str, int] = {
     # 3 the engine: pure functions over the model, never the loader
     "relevance": 3, "causes": 3, "triage": 3, "what_if": 3, "explain": 3,
     # 4 shared renderers
-    "markup": 4, "render_text": 4, "policy_doc": 4, "join": 4,
+    "markup": 4, "render_text": 4, "policy_doc": 4, "join": 4, "diagram": 4,
     # 5 the apps (explorer/, teaching/, review/) and the server that serves them
     "serve": 5, "voila_ext": 5,
     # 6 entry points

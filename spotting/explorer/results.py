@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
+from ..diagram import DIAGRAM_CSS, diagram_html
 from ..explain import CauseResult, Explanation
 from ..markup import BASE_CSS, BORDER_PX, citation, long_date, urgency_label
 from ..model import Knowledge, Question, Review
@@ -24,6 +25,7 @@ FIT_HEADINGS: dict[str, str] = {"likely": "More likely", "possible": "Possible"}
 
 STYLE = (
     BASE_CSS
+    + DIAGRAM_CSS
     + """
 .sp-app { max-width: 72rem; color: #212b32; font-size: 1rem; line-height: 1.5; overflow: visible; }
 .sp-app .widget-box, .sp-app .jupyter-widgets { overflow: visible; }
@@ -280,6 +282,17 @@ def render_causes(explanation: Explanation, knowledge: Knowledge) -> str:
     )
 
 
+def render_diagram(explanation: Explanation, knowledge: Knowledge) -> str:
+    """Where the possible causes could come from, as a picture with its words (spotting.diagram)."""
+    causes = [result.fit.cause for result in explanation.causes]
+    if not any(cause.sites for cause in causes):
+        return ""
+    return (
+        '<section class="sp-section" data-section="diagram" aria-labelledby="sp-diagram-heading">'
+        f'{diagram_html(causes, knowledge, heading="h2", heading_id="sp-diagram-heading")}</section>'
+    )
+
+
 def _folded(section: str, heading_id: str, heading: str, body: str) -> str:
     """A section that starts folded: its heading is the disclosure's summary, so it is still
     reachable by heading navigation and readable as a one-line outline."""
@@ -315,17 +328,19 @@ def render_unanswered(explanation: Explanation, knowledge: Knowledge) -> str:
     return _folded("unanswered", "sp-unanswered-heading", "Questions that would sharpen this", f"<ul>{items}</ul>")
 
 
-def _shown_reviews(explanation: Explanation) -> list[Review]:
-    """The review records behind everything on the page: advice, flags and causes."""
+def _shown_reviews(explanation: Explanation, knowledge: Knowledge) -> list[Review]:
+    """The review records behind everything on the page: advice, flags, causes and the diagram."""
     reviews = [explanation.advice.review, explanation.baseline.review]
     reviews += [flag.rule.review for flag in explanation.red_flags]
     reviews += [result.fit.cause.review for result in explanation.causes]
+    shown_sites = {site for result in explanation.causes for site in result.fit.cause.sites}
+    reviews += [site.review for site_id, site in knowledge.sites.items() if site_id in shown_sites]
     return reviews
 
 
 def render_sources(explanation: Explanation, knowledge: Knowledge) -> str:
     """One "Sources and review dates" section for the whole result, folded, public sources only."""
-    reviews = _shown_reviews(explanation)
+    reviews = _shown_reviews(explanation, knowledge)
     cited = list(dict.fromkeys(source for review in reviews for source in review.sources))
     public = [source for source in cited if source in knowledge.sources and knowledge.sources[source].public]
     items = "".join(f"<li>{citation(source, knowledge, new_tab=True)}</li>" for source in public)
@@ -345,6 +360,7 @@ def render_results(explanation: Explanation, knowledge: Knowledge) -> str:
             render_care_card(explanation, knowledge),
             render_red_flags(explanation, knowledge),
             render_causes(explanation, knowledge),
+            render_diagram(explanation, knowledge),
             render_would_change(explanation, knowledge),
             render_unanswered(explanation, knowledge),
             render_sources(explanation, knowledge),

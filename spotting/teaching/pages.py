@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from html import escape
 
+from ..diagram import DIAGRAM_CSS, diagram_html
 from ..explain import DISCLAIMER, Explanation, explain
 from ..knowledge import load_knowledge
 from ..markup import BASE_CSS, BORDER_PX, citation, urgency_label
@@ -25,6 +26,7 @@ MAX_WHAT_IFS = 4  # enough for a discussion prompt without burying the answer
 
 TEACHING_CSS = (
     BASE_CSS
+    + DIAGRAM_CSS
     + """
 .spotting-teaching { font-size: 1.25rem; line-height: 1.5; color: #212b32; max-width: 62rem; }
 .spotting-teaching.projector { font-size: 1.6rem; }
@@ -163,6 +165,7 @@ def reveal_html(scenario: Scenario, knowledge: Knowledge | None = None, *, folde
     detail = (
         f"<h4>Why</h4><ul>{''.join(reasons)}</ul>"
         f"<h4>Possible explanations (not a diagnosis)</h4><ul>{causes}</ul>"
+        f"{diagram_html([r.fit.cause for r in explanation.causes], knowledge, heading='h4')}"
         f"{_what_ifs(explanation, knowledge)}"
     )
     sources = (
