@@ -27,7 +27,7 @@ from ..explain import DISCLAIMER
 from ..knowledge import default_region, load_knowledge
 from ..model import Knowledge
 from .charts import CHART_CSS, charts_html
-from .live import FocusMover
+from .live import FocusMover, LiveStatus
 from .pages import (
     TEACHING_CSS,
     data_uri,
@@ -194,7 +194,7 @@ class TeachingApp:
             description="Next scenario", tooltip="Go to the next scenario", layout={"width": "auto"}
         )
         self.notes = widgets.HTML()
-        self.status = widgets.HTML()
+        self.status = LiveStatus()
         self.reveal = widgets.HTML()
         self.scenario.observe(lambda _change: self._new_scenario(), names="value")
         self.level.observe(self._on_choice, names="value")
@@ -405,5 +405,5 @@ class TeachingApp:
             self.reveal.value = reveal_html(scenario, knowledge, folded=presenter)
         else:
             message = self.hint or "Choose a level and any likely causes, then press \u201cReveal the answer\u201d."
-            self.status.value = f'<div role="status" aria-live="polite"><p>{escape(message)}</p></div>'
+            self.status.value = f"<p>{escape(message)}</p>"
             self.reveal.value = ""

@@ -1,4 +1,11 @@
-"""A small browser-side helper ipywidgets cannot express, written with anywidget: move focus.
+"""Two small browser-side helpers ipywidgets cannot express, written with anywidget.
+
+``LiveStatus`` keeps one live region for the feedback. An ``ipywidgets.HTML`` replaces its
+whole ``innerHTML``, so a ``role="status"`` inside it was destroyed and made again on every
+update, and screen readers often miss a live region that is new (UX review, finding 6). This
+widget makes the region once and changes only what is inside it.
+
+``FocusMover`` moves focus.
 
 Why: on a projector, "Next scenario" used to leave the room looking at the bottom of the page
 (the old reveal), and after "Reveal the answer" the answer was below the fold. ipywidgets can
@@ -30,6 +37,28 @@ function render({ model, el }) {
 }
 export default { render };
 """
+
+
+_STATUS_ESM = """
+function render({ model, el }) {
+  const region = document.createElement("div");
+  region.setAttribute("role", "status");
+  region.setAttribute("aria-live", "polite");
+  region.className = "sp-status";
+  const draw = () => { region.innerHTML = model.get("value"); };
+  draw();
+  model.on("change:value", draw);
+  el.append(region);
+}
+export default { render };
+"""
+
+
+class LiveStatus(anywidget.AnyWidget):
+    """A polite live region made once; ``value`` is the HTML inside it (as ``widgets.HTML``)."""
+
+    _esm = _STATUS_ESM
+    value = traitlets.Unicode("").tag(sync=True)
 
 
 class FocusMover(anywidget.AnyWidget):

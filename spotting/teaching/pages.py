@@ -191,7 +191,8 @@ def _review_dates(scenario: Scenario) -> str:
 
 
 def feedback_html(feedback: Feedback, knowledge: Knowledge | None = None, *, folded: bool = False) -> str:
-    """The feedback as a live region, so screen readers announce it when it appears.
+    """The feedback, for the page's one live region (``live.LiveStatus``), so screen readers
+    announce it when it appears.
 
     ``folded`` (the projector layout) shows whether the level matched, and why, and folds the rest
     (when to get checked, and the feedback on causes).
@@ -204,7 +205,7 @@ def feedback_html(feedback: Feedback, knowledge: Knowledge | None = None, *, fol
     more = "".join(f"<li>{escape(message)}</li>" for message in rest)
     causes = f"<details><summary>More feedback, and the causes</summary><ul>{more}</ul></details>" if more else ""
     return (
-        f'<div class="feedback" role="status" aria-live="polite" data-verdict="{feedback.urgency_verdict}">'
+        f'<div class="feedback" data-verdict="{feedback.urgency_verdict}">'
         f'<h3 id="feedback-title" tabindex="-1">Feedback on your choice</h3><ul>{items}</ul>{causes}</div>'
     )
 

@@ -64,7 +64,10 @@ def test_reveal_a_scenario_answer_the_quiz_and_see_feedback(
 
     # Learner mode: revealing before choosing asks, kindly, for a choice first.
     page.get_by_role("button", name="Reveal the answer").click()
-    expect(page.get_by_role("status").first).to_contain_text("Choose a level", timeout=UPDATE_MS)
+    status = page.locator(".sp-status")
+    expect(status).to_have_attribute("role", "status")
+    expect(status).to_contain_text("Choose a level", timeout=UPDATE_MS)
+    status.evaluate("node => { node.dataset.marker = 'same-node'; }")  # a live region is announced only if it stays
 
     # Answer the quiz by keyboard-reachable controls, less urgent than the tool, to see the feedback.
     page.get_by_role("combobox", name=ADVISE).select_option(label="Get medical help today")
@@ -75,6 +78,8 @@ def test_reveal_a_scenario_answer_the_quiz_and_see_feedback(
 
     feedback = page.locator(".feedback")
     expect(feedback).to_have_attribute("data-verdict", "lower", timeout=UPDATE_MS)
+    expect(page.locator(".sp-status[data-marker=same-node] .feedback")).to_have_count(1)
+    expect(page.locator(".sp-status")).to_have_count(1)
     expect(feedback).to_contain_text("The tool goes further")
     expect(feedback).to_contain_text("A low-lying placenta (placenta praevia) (likely)")
     answer = page.locator("section.reveal")
