@@ -37,18 +37,19 @@ def urgency(app: App) -> str:
 
 
 def shown(app: App, field: str) -> bool:
-    return field in app.form.shown
+    return all(field in form.shown for form in app.forms)
 
 
 def answer(app: App, field: str, value: object) -> None:
     """Answer as the page does: the browser sends the whole answers object (None = "I'm not sure",
     a missing key = nothing chosen)."""
-    answers = dict(app.form.answers)
+    form = app.form_for(field) if field in app.knowledge.questions else app.more_form
+    answers = dict(form.answers)
     if value is NOTHING:
         answers.pop(field, None)
     else:
         answers[field] = value
-    app.form.set_state({"answers": answers})
+    form.set_state({"answers": answers})
 
 
 NOTHING = object()
@@ -56,10 +57,13 @@ NOTHING = object()
 
 def test_the_questions_are_one_form_and_where_you_are_a_labelled_dropdown(app: App, knowledge: Knowledge) -> None:
     """One widget model for every question (issue 9 item 10); the region is a named <select>."""
-    assert app.form.spec == form_spec(knowledge)
-    assert app.form.answers == {} and app.form.generation == 0
+    spec = form_spec(knowledge)
+    assert app.emergency_form.spec == spec[:1] and app.more_form.spec == spec[1:]
+    assert not app.emergency_form.folds and app.more_form.folds  # only the later groups fold on a phone
+    assert all(form.answers == {} and form.generation == 0 for form in app.forms)
     assert isinstance(app.region, widgets.Dropdown) and app.region.description.startswith("Where are you?")
-    assert set(app.form.shown) == {f for f, q in knowledge.questions.items() if q.show_if is None or q.show_if.test({})}
+    asked = {f for f, q in knowledge.questions.items() if q.show_if is None or q.show_if.test({})}
+    assert set(app.more_form.shown) == asked
 
 
 def test_the_page_is_a_few_widget_models_not_hundreds(app: App) -> None:
@@ -77,7 +81,7 @@ def test_the_page_is_a_few_widget_models_not_hundreds(app: App) -> None:
                     walk(child)
 
     walk(app.container)
-    assert len(models) <= 40, len(models)  # was 160 with a Dropdown per question
+    assert len(models) <= 45, len(models)  # 41 now; 160 with a Dropdown per question
 
 
 def test_first_load_shows_no_verdict_but_the_emergency_safety_net(app: App, knowledge: Knowledge) -> None:
@@ -149,7 +153,7 @@ def test_reset_clears_every_answer_and_the_summary(app: App) -> None:
     app.summary_button.click()
     assert app.summary.html
     app.reset_button.click()
-    assert app.form.answers == {} and app.form.generation == 1  # the browser clears what it never sent
+    assert all(form.answers == {} and form.generation == 1 for form in app.forms)  # and what it never sent
     assert urgency(app) == START
     assert app.summary.html == ""
     assert not shown(app, "weeks_pregnant")
@@ -258,8 +262,8 @@ def test_where_you_are_is_the_first_question_and_changes_the_numbers_not_the_ans
     before = urgency(app)
     app.region.value = "US"
     assert 'href="tel:911"' in app.results.value and "999" not in app.results.value
-    assert app.form.answers == {"amount": "heavy", "screening": "not_yet_eligible"}
-    screening = next(q for g in app.form.spec for q in g["questions"] if q["field"] == "screening")
+    assert app.raw_answers() == {"amount": "heavy", "screening": "not_yet_eligible"}
+    screening = next(q for g in app.more_form.spec for q in g["questions"] if q["field"] == "screening")
     assert any("21" in option["label"] for option in screening["options"])  # the start age where the reader is
     assert urgency(app) == before
     app.reset()

@@ -20,6 +20,7 @@ import logging
 import sys
 import traceback
 from collections.abc import Mapping
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,8 @@ PROBLEM_ANSWER = (
 REGION_LABEL = "Where are you? (for the right phone numbers)"
 REGION_NOT_CHOSEN = "Not chosen: show every emergency number"
 
+MORE_QUESTIONS = "More questions. Each one you answer makes the advice fit you better; none is needed."
+
 START_ANNOUNCEMENT = "Your advice will show here once you answer a question."
 
 PROBLEM_UNEXPECTED = (
@@ -79,6 +82,11 @@ def _where(error: BaseException) -> str:
     return " <- ".join(f"{Path(frame.filename).name}:{frame.lineno} in {frame.name}" for frame in reversed(frames))
 
 
+def _fields(questions: list[dict[str, Any]]) -> set[str]:
+    """Every field in a part of the form spec, follow-ups included."""
+    return {q["field"] for q in questions} | {f for q in questions for f in _fields(q["followups"])}
+
+
 def shown_answers(raw: Mapping[str, Any], knowledge: Knowledge) -> dict[str, Any]:
     """The answers to the questions currently shown: the engine's own decision (spotting.relevance)."""
     return dict(relevant_answers(raw, knowledge.questions))
@@ -102,11 +110,15 @@ class App:
             "Take this to your appointment", "Make a one-page summary to print or download", self._show_summary
         )
         self.region = self._build_region()
-        self.form = QuestionForm(spec=form_spec(self.knowledge))
-        self.form.add_class("sp-form-widget")
-        self.form.observe(self._on_change, names="answers")
-        questions = self._build_questions()
-        self.container = self._build_layout(questions)
+        # Two parts of one form: the emergency check, then (on a phone, after the advice) the rest,
+        # folded. Each question lives in exactly one part (``form_for``).
+        first, *rest = form_spec(self.knowledge)
+        self.emergency_form = QuestionForm(spec=[first])
+        self.more_form = QuestionForm(spec=rest, folds=True)
+        self.forms = (self.emergency_form, self.more_form)
+        for form in self.forms:
+            form.observe(self._on_change, names="answers")
+        self.container = self._build_layout()
         self.update()
 
     # -- building -----------------------------------------------------------------------------
@@ -142,22 +154,36 @@ class App:
 
     def _relabel(self) -> None:
         """Question wording can name services (the screening start age), so it follows the region;
-        the browser keeps each answer, which lives in ``form.answers``."""
-        self.form.spec = form_spec(self.knowledge)
+        the browser keeps each answer, which lives in the forms' ``answers``."""
+        first, *rest = form_spec(self.knowledge)
+        self.emergency_form.spec = [first]
+        self.more_form.spec = rest
 
-    def _build_questions(self) -> widgets.Box:
+    def form_for(self, field: str) -> QuestionForm:
+        """The part of the form that asks ``field`` (a follow-up is asked where its parent is)."""
+        for form in self.forms:
+            if any(field in _fields(group["questions"]) for group in form.spec):
+                return form
+        raise KeyError(field)
+
+    def _build_layout(self) -> widgets.Box:
+        """Reading order is the phone's: where you are and the emergency check, the advice, then
+        the other questions. On a wide screen CSS puts the advice in a column of its own beside
+        all the questions (a grid, so the order in the page stays the reading order)."""
+        style = widgets.HTML(f"<style>{STYLE}</style>", layout=widgets.Layout(display="none"))
+        first = widgets.VBox([self.region, self.emergency_form])
+        first.add_class("sp-questions")
+        first.add_class("sp-questions--first")
         actions = widgets.HBox([self.reset_button, self.summary_button])
         actions.add_class("sp-actions")
-        column = widgets.VBox([self.region, self.form, actions, self.summary])
-        column.add_class("sp-questions")
-        return column
-
-    def _build_layout(self, questions: widgets.Box) -> widgets.Box:
-        style = widgets.HTML(f"<style>{STYLE}</style>", layout=widgets.Layout(display="none"))
+        more_intro = widgets.HTML(f"<p class='sp-hint sp-more-intro'>{escape(MORE_QUESTIONS)}</p>")
+        more = widgets.VBox([more_intro, self.more_form, actions, self.summary])
+        more.add_class("sp-questions")
+        more.add_class("sp-questions--more")
         heading = widgets.HTML("<h2 class='sp-visually-hidden'>Your advice</h2>")
         results = widgets.VBox([heading, self.results])
         results.add_class("sp-results-column")
-        columns = widgets.Box([questions, results])
+        columns = widgets.Box([first, results, more])
         columns.add_class("sp-columns")
         container = widgets.VBox([style, self.banner, columns])
         container.add_class("sp-app")
@@ -167,7 +193,7 @@ class App:
 
     def raw_answers(self) -> dict[str, Any]:
         """What the browser sent, without "I'm not sure" (``null``), before validation or visibility."""
-        return {field: value for field, value in self.form.answers.items() if value is not None}
+        return {field: value for form in self.forms for field, value in form.answers.items() if value is not None}
 
     def answers(self) -> dict[str, Any]:
         """The answers to pass to ``explain``: validated by the package, shown questions only."""
@@ -194,7 +220,7 @@ class App:
             self._show_problem(PROBLEM_ANSWER.format(label=question.label if question else "one of the questions"))
             return
         explanation = explain(answers, self.knowledge)
-        if self.form.answers:  # "I'm not sure" counts as a first answer: the advice shows
+        if any(form.answers for form in self.forms):  # "I'm not sure" is a first answer: the advice shows
             results = render_results(explanation, self.knowledge)
             announcement = self._announcement(explanation.urgency)
             banner = render_banner(explanation, self.knowledge)
@@ -212,8 +238,9 @@ class App:
 
     def _set_visibility(self, shown: Mapping[str, Any]) -> None:
         asked = [field for field, question in self.knowledge.questions.items() if visible(question, shown)]
-        if self.form.shown != asked:
-            self.form.shown = asked
+        for form in self.forms:
+            if form.shown != asked:
+                form.shown = asked
 
     def _announcement(self, urgency: Urgency) -> str:
         """One line for screen readers: the advice, and whether it changed (not the whole result)."""
@@ -236,6 +263,7 @@ class App:
         """Back to the first-load state: nothing answered, no summary. The region stays: it is
         where the reader is, not an answer about them."""
         self._summary_wanted = False
-        with self.form.hold_sync():
-            self.form.answers = {}
-            self.form.generation += 1
+        for form in self.forms:
+            with form.hold_sync():
+                form.answers = {}
+                form.generation += 1

@@ -5,9 +5,9 @@ Why one anywidget instead of a widget per question:
   systems advise (a ``<select>`` is their last resort): each is a ``<fieldset>`` whose
   ``<legend>`` is the question, with its hint tied by ``aria-describedby``, and nothing is
   preselected. ipywidgets' ``RadioButtons`` has no legend and cannot start with nothing chosen.
-* **Short first.** On a narrow screen only the emergency check is open; the other groups are
-  native disclosures that say how many of their questions are answered, so the advice is about
-  two phone screens down instead of nine. On a wide screen they start open.
+* **Short first.** The app shows the form in two parts: the emergency check, then (after the
+  advice, on a phone) the other groups, which on a narrow screen are native disclosures that say
+  how many of their questions are answered. On a wide screen they start open.
 * **Light.** One widget model instead of about a hundred (a Dropdown, its layout and style per
   question): the browser builds every model before anything shows, so this is most of the
   first-load cost on a phone (issue 9, item 10).
@@ -159,7 +159,7 @@ function render({ model, el }) {
     return wrapper;
   };
 
-  // The first group (the emergency check) is always open. On a narrow screen the others start
+  // The emergency check is always open. On a narrow screen the other groups (``folds``) start
   // folded, each a native disclosure that says how many of its questions are answered, so the
   // advice is two screens down a phone instead of nine; on a wide screen the advice sits beside
   // the questions, so they start open. A fold a person opened or closed stays so on a rebuild.
@@ -170,11 +170,11 @@ function render({ model, el }) {
     wrappers = new Map();
     counts = [];
     const wide = window.matchMedia("(min-width: 48rem)").matches;
-    const groups = (model.get("spec") || []).map((group, index) => {
+    const groups = (model.get("spec") || []).map((group) => {
       const heading = make("h2", "sp-group-heading", group.title);
       heading.id = `${uid}-${group.id}`;
       const questions = group.questions.map(question);
-      if (index === 0) {
+      if (!model.get("folds")) {
         const section = make("section", `sp-group sp-group-${group.id}`);
         section.setAttribute("aria-labelledby", heading.id);
         section.append(heading, ...questions);
@@ -260,5 +260,7 @@ class QuestionForm(anywidget.AnyWidget):
     spec: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
     answers = traitlets.Dict().tag(sync=True)
     shown = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    folds = traitlets.Bool(False).tag(sync=True)
+    """Whether every group folds on a narrow screen (the questions after the emergency check)."""
     generation = traitlets.Int(0).tag(sync=True)
     """Raised by "Start again", so the browser also clears what it never sent (an unusable entry)."""

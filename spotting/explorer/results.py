@@ -35,13 +35,22 @@ STYLE = (
 /* Voila's output area clips overflow, which would stop the advice sticking to the screen. */
 .jp-OutputArea:has(.sp-app), .jp-OutputArea-child:has(.sp-app), .jp-OutputArea-output:has(.sp-app) {
   overflow: visible !important; }
-.sp-columns { display: flex; flex-flow: row wrap; gap: 1.5rem; align-items: flex-start; }
-.sp-questions { flex: 1 1 18rem; min-width: 0; max-width: 100%; }
-.sp-results-column { flex: 1 1 20rem; min-width: 0; max-width: 100%; }
+/* One column on a phone, in reading order: the emergency check, the advice, the other questions.
+   A grid (not flex) so a wide screen can put the advice beside all the questions without
+   changing that order in the page. */
+.sp-app .sp-columns { display: grid !important; grid-template-columns: minmax(0, 1fr); gap: 1.5rem;
+  align-items: start; }
+.sp-questions, .sp-results-column { min-width: 0; max-width: 100%; }
+
 /* Wide screens: the advice column stays in view while answering and scrolls on its own. The
    selector carries .sp-app so it out-ranks ".sp-app .widget-box { overflow: visible }" above;
    without that the column was cut at one screen height and the wheel could not reach the rest. */
 @media (min-width: 48rem) {
+  .sp-app .sp-columns { grid-template-columns: minmax(0, 1fr) minmax(0, 1.1fr); grid-template-rows: auto 1fr;
+    grid-template-areas: "first results" "more results"; column-gap: 1.5rem; row-gap: 0; }
+  .sp-app .sp-questions--first { grid-area: first; }
+  .sp-app .sp-questions--more { grid-area: more; }
+  .sp-app .sp-results-column { grid-area: results; }
   .sp-app .sp-results-column { position: sticky; top: 0; max-height: 100vh; overflow-y: auto;
     overscroll-behavior-y: auto; box-sizing: border-box; padding: 0 0.75rem 1.5rem 0.25rem; }
   .sp-banner { display: none !important; }

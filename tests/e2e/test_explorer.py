@@ -252,6 +252,25 @@ def test_results_region_is_stable_between_updates(page: Page, explorer_url: str,
     expect(page.get_by_role("status")).to_have_attribute("data-marker", "same-node")
 
 
+def test_on_a_phone_the_advice_comes_right_after_the_emergency_check(
+    page: Page, explorer_url: str, knowledge: Knowledge, artifacts: Path
+) -> None:
+    """UX review: the advice was 4.8 screens down a phone, after 25-32 dropdowns. Now the page reads
+    the emergency check, then the advice, then the other questions (folded)."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_explorer(page, explorer_url)
+    choose(page, knowledge, "pregnant", knowledge.questions["pregnant"].choice_labels["unsure"])
+    expect_urgency(page, "urgent")
+    last_emergency = question(page, knowledge, "pregnancy_test").bounding_box()
+    card = care_card(page).bounding_box()
+    later = page.locator("details.sp-group").first.bounding_box()
+    assert last_emergency and card and later
+    assert last_emergency["y"] < card["y"] < later["y"]
+    top = page.evaluate("() => document.querySelector('.sp-app').getBoundingClientRect().top")
+    assert (card["y"] - top) / 844 < 2.5, "the care card is more than 2.5 phone screens down"
+    snapshot(page, artifacts, "07c-phone-advice-after-emergency-check")
+
+
 def test_works_at_320_pixels_wide(page: Page, explorer_url: str, knowledge: Knowledge, artifacts: Path) -> None:
     page.set_viewport_size(NARROW)
     open_explorer(page, explorer_url)
