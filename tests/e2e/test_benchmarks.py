@@ -40,3 +40,13 @@ def test_the_classroom_benchmark_runs_and_prints_its_table(client: str) -> None:
     for line in ("first result p95 (ms)", "toggle p95 (ms)", "errors", "peak memory", "kernels after all left"):
         assert line in run.stdout
     assert re.search(r"^errors\s+0$", run.stdout, re.MULTILINE), run.stdout  # a learner who failed is a bug
+
+
+def test_the_phone_tasks_benchmark_runs_and_prints_its_table() -> None:
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "phone_tasks.py")], capture_output=True, text=True, timeout=600, cwd=ROOT
+    )
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    rows = [line for line in run.stdout.splitlines() if line.startswith("| ") and "task (" not in line]
+    assert len(rows) == 3, run.stdout
+    assert all(line.rstrip().endswith("| 0 |") for line in rows), run.stdout  # axe: no serious violations
