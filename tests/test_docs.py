@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from pathlib import Path
+
+import pytest
 
 from spotting import Knowledge, load_knowledge
 from spotting.cli import POLICY_REGION
@@ -62,3 +65,12 @@ def test_the_teaching_guide_names_myths_and_scenarios_by_the_numbers_the_page_sh
     for number, title in listed:
         assert scenarios[int(number)] == title
     assert "spotting serve teaching --network --learners 30" in guide and "make facilitator" in guide
+
+
+@pytest.mark.parametrize("notebook", sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb")),
+                         ids=lambda path: path.stem)
+def test_every_dashboard_has_a_real_page_title(notebook: Path) -> None:
+    """Voila uses the notebook's ``title`` metadata as the page title; without it a tab reads
+    "teaching" (UX review, finding 6)."""
+    title = json.loads(notebook.read_text(encoding="utf-8"))["metadata"].get("title", "")
+    assert title.startswith("Bleeding after sex: "), notebook.name
