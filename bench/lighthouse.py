@@ -42,6 +42,7 @@ FORM_FACTORS = ("mobile", "desktop")
 # desktop score stays within 10 % of bare; no accessibility audit fails.
 LCP_RATIO_MAX = 2.0
 DESKTOP_SCORE_RATIO_MIN = 0.9
+ATTEMPTS = 3
 LOCAL_SCHEMES = {"data", "blob", "about", "chrome", "chrome-extension"}
 
 
@@ -77,13 +78,19 @@ def lighthouse(url: str, form_factor: str, out: Path) -> dict[str, Any]:
     if form_factor == "desktop":
         command.append("--preset=desktop")
     env = dict(os.environ, CHROME_PATH=CHROMIUM)
-    run = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
-    if run.returncode != 0:
-        raise RuntimeError(f"lighthouse failed ({run.returncode}):\n{run.stderr[-3000:]}")
-    report: dict[str, Any] = json.loads(out.read_text())
-    if report.get("runtimeError"):
-        raise RuntimeError(f"lighthouse: {report['runtimeError']}")
-    return report
+    for attempt in range(1, ATTEMPTS + 1):
+        run = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+        if run.returncode == 0:
+            report: dict[str, Any] = json.loads(out.read_text())
+            if not report.get("runtimeError"):
+                return report
+            error = str(report["runtimeError"])
+        else:
+            error = run.stderr[-3000:]
+        # On a loaded machine a DevTools call can time out (Network.getResponseBody): say so, retry.
+        print(f"  lighthouse attempt {attempt} failed: {error.strip()}", file=sys.stderr)
+        time.sleep(POOL_FILL_SECONDS)  # the failed load took a pooled kernel too
+    raise RuntimeError(f"lighthouse failed {ATTEMPTS} times on {url}")
 
 
 def off_machine_requests(report: dict[str, Any]) -> list[str]:
@@ -115,7 +122,7 @@ def parse(report: dict[str, Any]) -> Run:
 
 
 def measure(
-    targets: list[Target], preheat: bool, runs: int, form_factors: list[str], scratch: Path
+    targets: list[Target], preheat: bool, runs: int, form_factors: list[str], scratch: Path, keep_json: Path | None
 ) -> dict[tuple[str, str], Series]:
     results: dict[tuple[str, str], Series] = {(t.name, f): Series() for t in targets for f in form_factors}
     with ExitStack() as stack:
@@ -132,6 +139,9 @@ def measure(
                         raise RuntimeError(f"{target.name} made requests off this machine: {stray}")
                     run = parse(report)
                     results[target.name, form_factor].runs.append(run)
+                    if keep_json:
+                        keep_json.mkdir(parents=True, exist_ok=True)
+                        shutil.copy(out, keep_json)
                     print(f"  {target.name} {form_factor} run {index + 1}: LCP {run.lcp_ms / 1000:.1f} s, "
                           f"performance {run.performance:.0f} ({seconds:.0f} s)", file=sys.stderr)  # fmt: skip
                     if preheat:
@@ -223,12 +233,8 @@ def main() -> None:
         scratch = Path(scratch_dir)
         targets = [explorer_target(name, Path(root)) for name, root in explorers] + [bare_target(scratch)]
         for mode in modes:
-            results = measure(targets, mode == "preheated", args.runs, form_factors, scratch)
+            results = measure(targets, mode == "preheated", args.runs, form_factors, scratch, args.keep_json)
             report(targets, results, mode, args.runs)
-        if args.keep_json:
-            args.keep_json.mkdir(parents=True, exist_ok=True)
-            for path in scratch.glob("*.json"):
-                shutil.copy(path, args.keep_json)
     print("targets: mobile LCP <= 2x bare; desktop performance >= 0.9x bare; accessibility 100")
 
 
