@@ -1,4 +1,4 @@
-"""The dashboard and classroom benchmarks still run end to end (smoke tests; their numbers are not asserted).
+"""The dashboard, classroom and Lighthouse benchmarks still run end to end (smoke tests; numbers not asserted).
 
 A benchmark that silently breaks when the page changes measures nothing: this one broke once
 when the explorer stopped showing a verdict before the first answer.
@@ -40,3 +40,19 @@ def test_the_classroom_benchmark_runs_and_prints_its_table(client: str) -> None:
     for line in ("first result p95 (ms)", "toggle p95 (ms)", "errors", "peak memory", "kernels after all left"):
         assert line in run.stdout
     assert re.search(r"^errors\s+0$", run.stdout, re.MULTILINE), run.stdout  # a learner who failed is a bug
+
+
+def test_the_lighthouse_benchmark_runs_and_prints_its_table() -> None:
+    """One mobile run each of the explorer and the bare notebook, cold kernels (no pool to wait for).
+
+    The pinned Lighthouse comes from `npm ci --prefix bench`, which `make test` runs first: without
+    it the benchmark exits non-zero and this test fails rather than skipping.
+    """
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "lighthouse.py"), "--runs", "1", "--form-factor", "mobile",
+         "--kernel", "cold"],
+        capture_output=True, text=True, timeout=600, cwd=ROOT,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    for line in ("mobile, cold kernel", "LCP (s)", "TBT (ms)", "accessibility score", "explorer: mobile LCP"):
+        assert line in run.stdout
