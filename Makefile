@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 # kernel pool and limits (docs/serving.md). For a class: .venv/bin/spotting serve --learners 30 --network
 SERVE := $(BIN)/spotting serve
 
-.PHONY: dashboard teaching facilitator review test setup browser lint bench check-data clean
+.PHONY: dashboard teaching facilitator review test setup browser lint bench lighthouse check-data clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,15 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# The pinned Lighthouse for bench/lighthouse.py, from bench/package-lock.json (integrity-checked);
+# npm ci rewrites node_modules/.package-lock.json, which stamps the install.
+LIGHTHOUSE_STAMP := bench/node_modules/.package-lock.json
+$(LIGHTHOUSE_STAMP): bench/package.json bench/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; \
+	  else echo "The Lighthouse benchmark needs Node 18.16+ and npm: run 'sudo apt-get install -y nodejs npm'" >&2; exit 1; fi; }
+	npm ci --prefix bench --no-audit --no-fund
 
 # Browser tests drive Debian's chromium; a browser download from elsewhere is not possible here.
 browser:
@@ -41,7 +50,7 @@ review: $(STAMP)
 	$(SERVE) review
 
 # The whole run keeps its fingerprint stamps in a throw-away folder, never in ~/.cache.
-test: $(STAMP) browser
+test: $(STAMP) browser $(LIGHTHOUSE_STAMP)
 	@cache=$$(mktemp -d) && trap 'rm -rf "$$cache"' EXIT && export SPOTTING_CACHE_DIR="$$cache" && set -x && \
 	$(BIN)/ruff check spotting tests bench && \
 	$(BIN)/mypy && \
@@ -54,14 +63,19 @@ lint: $(STAMP)
 	$(BIN)/ruff check spotting tests bench
 	$(BIN)/mypy
 
-bench: $(STAMP) browser
+bench: $(STAMP) browser $(LIGHTHOUSE_STAMP)
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/classroom.py --client protocol --learners 30
 	$(BIN)/python bench/phone_tasks.py
+	$(BIN)/python bench/lighthouse.py
+
+# Lighthouse (mobile and desktop) on the explorer beside a bare Voila notebook, 3 runs each.
+lighthouse: $(STAMP) browser $(LIGHTHOUSE_STAMP)
+	$(BIN)/python bench/lighthouse.py
 
 check-data: $(STAMP)
 	$(BIN)/python -m spotting check-data
 
 clean:
-	rm -rf $(VENV) .pytest_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache test-artifacts bench/node_modules

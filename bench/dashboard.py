@@ -133,6 +133,10 @@ class Target:
     first_answer: tuple[str, str] | None = None
     """An answer given before timing toggles: the explorer shows no verdict until one is given."""
 
+    root: Path = ROOT
+    """The checkout whose package, data/ and page template serve the notebook: another one (an
+    older commit, in bench/lighthouse.py's before/after comparison) goes first on PYTHONPATH."""
+
     def prepare(self, page: Page) -> None:
         if self.first_answer is not None:
             label, number = self.first_answer
@@ -146,6 +150,25 @@ class Target:
             return float(page.evaluate(BARE_TOGGLE_JS))
         # "Yes" (an emergency), then "I'm not sure" (not answered): the care card changes each time.
         return float(page.evaluate(EXPLORER_TOGGLE_JS, [self.toggle_label, step % 2 == 0]))
+
+
+def bare_target(scratch: Path) -> Target:
+    """Write the bare notebook (one Checkbox, one HTML widget) into ``scratch`` and describe it."""
+    bare_dir = scratch / "bare"
+    bare_dir.mkdir()
+    notebook = bare_dir / "bare.ipynb"
+    notebook.write_text(
+        json.dumps(
+            {
+                "cells": [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+                           "source": BARE_SOURCE, "id": "bare"}],
+                "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+                "nbformat": 4,
+                "nbformat_minor": 5,
+            }
+        )
+    )  # fmt: skip
+    return Target("bare", notebook, bare_dir, ".bare-result")
 
 
 def free_port() -> int:
@@ -167,17 +190,23 @@ def voila(target: Target, preheat: bool, scratch: Path) -> Iterator[tuple[str, p
         JUPYTER_RUNTIME_DIR=str(sandbox / "runtime"),
         IPYTHONDIR=str(sandbox / "ipython"),
         TMPDIR=str(sandbox / "tmp"),
-        JUPYTER_PATH=str(ROOT / "share" / "jupyter"),  # the project's page template (voila.json names it)
+        JUPYTER_PATH=str(target.root / "share" / "jupyter"),  # the project's page template (voila.json names it)
     )
+    if target.root != ROOT:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(target.root), env.get("PYTHONPATH")]))
     command = [
         sys.executable, "-m", "voila", str(target.notebook), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
         "--VoilaConfiguration.strip_sources=True", "--VoilaConfiguration.show_tracebacks=False",
+        # The project's template for both notebooks: the bare one, served from a folder without
+        # voila.json, would otherwise get Voila's lab template and its two links to cdn.jsdelivr.net.
+        "--VoilaConfiguration.template=spotting",
         f"--VoilaConfiguration.preheat_kernel={preheat}", "--VoilaConfiguration.default_pool_size=2",
         "--VoilaKernelManager.fill_delay=0",
         "--MappingKernelManager.cull_interval=60", "--MappingKernelManager.cull_idle_timeout=900",
     ]  # fmt: skip
     # As `make dashboard` does: validate data/ once, so each kernel loads the trusted tables.
-    subprocess.run([sys.executable, "-m", "spotting", "check-data"], cwd=ROOT, env=env, check=True, capture_output=True)
+    check = [sys.executable, "-m", "spotting", "check-data"]
+    subprocess.run(check, cwd=target.root, env=env, check=True, capture_output=True)
     log = (sandbox / "voila.log").open("wb")
     process = subprocess.Popen(command, cwd=target.cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
@@ -276,20 +305,7 @@ def main() -> None:
         sys.exit(f"{CHROMIUM} is missing: apt-get install -y chromium")
     with tempfile.TemporaryDirectory(prefix="spotting-bench-") as scratch_dir:
         scratch = Path(scratch_dir)
-        bare_dir = scratch / "bare"
-        bare_dir.mkdir()
-        bare_notebook = bare_dir / "bare.ipynb"
-        bare_notebook.write_text(
-            json.dumps(
-                {
-                    "cells": [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
-                               "source": BARE_SOURCE, "id": "bare"}],
-                    "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
-                    "nbformat": 4,
-                    "nbformat_minor": 5,
-                }
-            )
-        )  # fmt: skip
+        bare = bare_target(scratch)
         questions = load_knowledge().questions
         explorer = Target(
             "explorer",
@@ -299,7 +315,6 @@ def main() -> None:
             questions["dizzy_or_faint"].label,
             (questions["age"].label, "30"),
         )
-        bare = Target("bare", bare_notebook, bare_dir, ".bare-result")
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:

@@ -1,4 +1,4 @@
-"""The dashboard and classroom benchmarks still run end to end (smoke tests; their numbers are not asserted).
+"""The dashboard, classroom and Lighthouse benchmarks still run end to end (smoke tests; numbers not asserted).
 
 A benchmark that silently breaks when the page changes measures nothing: this one broke once
 when the explorer stopped showing a verdict before the first answer.
@@ -50,3 +50,19 @@ def test_the_phone_tasks_benchmark_runs_and_prints_its_table() -> None:
     rows = [line for line in run.stdout.splitlines() if line.startswith("| ") and "task (" not in line]
     assert len(rows) == 3, run.stdout
     assert all(line.rstrip().endswith("| 0 |") for line in rows), run.stdout  # axe: no serious violations
+
+
+def test_the_lighthouse_benchmark_runs_and_prints_its_table() -> None:
+    """One mobile run each of the explorer and the bare notebook, cold kernels (no pool to wait for).
+
+    The pinned Lighthouse comes from `npm ci --prefix bench`, which `make test` runs first: without
+    it the benchmark exits non-zero and this test fails rather than skipping.
+    """
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "lighthouse.py"), "--runs", "1", "--form-factor", "mobile",
+         "--kernel", "cold"],
+        capture_output=True, text=True, timeout=600, cwd=ROOT,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    for line in ("mobile, cold kernel", "LCP (s)", "TBT (ms)", "accessibility score", "explorer: mobile LCP"):
+        assert line in run.stdout
