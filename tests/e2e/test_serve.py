@@ -162,7 +162,8 @@ def test_visitors_arriving_together_as_the_limit_fills_each_get_a_page_or_the_bu
                     response.read()
                     outcome: int | str = response.status
             except urllib.error.HTTPError as error:
-                outcome = error.code if error.headers.get("Retry-After") == "60" else f"{error.code} without Retry-After"
+                retry = error.headers.get("Retry-After")
+                outcome = error.code if retry == "60" else f"{error.code} with Retry-After {retry}"
             except OSError as error:  # a timeout: the visitor waited on the spinner
                 outcome = f"no answer within {patience} s ({type(error).__name__})"
             with lock:
