@@ -24,8 +24,8 @@ setup: $(STAMP)
 # Browser tests drive Debian's chromium; a browser download from elsewhere is not possible here.
 # The --workers tests put Debian's nginx in front of Voila (docs/serving.md). nginx is not always
 # on a user's PATH (/usr/sbin), hence the second check. Installing it on a machine with systemd
-# also starts the system's nginx on port 80; the tests never use that one, so it is stopped and
-# disabled again, but only when this target has just installed it.
+# (or a container without it) also starts the system's nginx on port 80; the tests never use that
+# one, so it is stopped (and disabled) again, but only when this target has just installed it.
 browser:
 	@missing=""; \
 	  command -v chromium >/dev/null 2>&1 || missing="chromium"; \
@@ -34,7 +34,7 @@ browser:
 	  if [ -n "$$missing" ]; then \
 	    if [ "$$(id -u)" = 0 ]; then \
 	      apt-get update -qq && apt-get install -y -qq $$missing >/dev/null || exit 1; \
-	      case "$$missing" in *nginx*) systemctl disable --now nginx >/dev/null 2>&1 || true;; esac; \
+	      case "$$missing" in *nginx*) { systemctl disable --now nginx || service nginx stop; } >/dev/null 2>&1 || true;; esac; \
 	    else echo "Browser tests need Debian's $$missing: run 'sudo apt-get install -y $$missing'" >&2; exit 1; fi; \
 	  fi
 
