@@ -65,6 +65,7 @@ bench: $(STAMP) browser
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/classroom.py --client protocol --learners 30
+	$(BIN)/python bench/classroom.py --client protocol --learners 30 --workers 2
 
 check-data: $(STAMP)
 	$(BIN)/python -m spotting check-data

@@ -8,7 +8,8 @@ laptop alive when pages are reloaded, and an address the learners can type. This
 ``voila.json`` stays the base for everything that does not depend on the audience.
 
 The server itself (the kernel manager, the busy page) is :mod:`spotting.voila_ext`. It is
-imported only when a server really starts, so ``spotting explain`` stays quick.
+imported only when a server really starts, so ``spotting explain`` stays quick. ``--workers K``
+shares the class between K such servers behind nginx (:mod:`spotting.workers`).
 """
 
 from __future__ import annotations

@@ -44,6 +44,8 @@ if TYPE_CHECKING:
     from .serve import Plan
 
 NGINX_INSTALL = "apt-get install -y nginx"
+NGINX_PATHS = ("/usr/sbin/nginx", "/sbin/nginx")
+"""Where Debian puts nginx, which is often not on a normal user's PATH."""
 KERNEL_PATHS = ("api/kernels", "voila/api/shutdown", "voila/query", "voila/execution")
 """Every URL that names a kernel (Voila 0.5.13): its websocket and REST calls, the close beacon,
 the request-info socket and progressive rendering. Anything else is the same on every worker."""
@@ -304,9 +306,7 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def run_workers(plan: Plan, extra: Sequence[str], announce: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """Serve ``plan`` with ``plan.workers`` Voila processes behind nginx until Ctrl+C; the exit status."""
-    nginx = shutil.which("nginx") or next(
-        (path for path in ("/usr/sbin/nginx", "/sbin/nginx") if Path(path).exists()), None
-    )
+    nginx = shutil.which("nginx") or next((path for path in NGINX_PATHS if Path(path).exists()), None)
     if nginx is None:
         print(f"spotting: --workers needs Debian's nginx: run '{NGINX_INSTALL}' (as root)", file=stderr)
         return 1

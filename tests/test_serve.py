@@ -180,3 +180,13 @@ def test_a_kernel_id_names_its_worker_and_is_still_a_random_uuid() -> None:
     assert all(uuid.UUID(kernel).version == 4 for kernel in ids)
     with pytest.raises(ValueError, match="hex digits"):
         ClassroomKernelManager(kernel_id_prefix="w1")
+
+
+def test_without_nginx_workers_stop_with_the_line_that_installs_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from spotting import workers
+
+    monkeypatch.setattr(workers.shutil, "which", lambda _name: None)
+    monkeypatch.setattr(workers, "NGINX_PATHS", ())
+    out, err = io.StringIO(), io.StringIO()
+    assert workers.run_workers(plan_for("--workers", "2", "--learners", "2"), [], [], out, err) == 1
+    assert "--workers needs Debian's nginx: run 'apt-get install -y nginx'" in err.getvalue()
