@@ -138,6 +138,11 @@ def test_twenty_learners_through_nginx_spread_over_two_workers_and_closed_pages_
             assert f"[worker {int(kernel[:2], 16) + 1}] [ClassroomVoila] Kernel shutdown: {kernel}" in output
         assert "Traceback" not in output
         assert not re.search(r"\b(403|404) (GET|POST)", output), "a request reached the wrong worker"
+        # nginx recorded nothing: no line in the output, no file but its config and pid file.
+        assert "[nginx]" not in output
+        (runtime,) = (server.sandbox / "tmp").glob("spotting-nginx-*")
+        written = sorted(str(path.relative_to(runtime)) for path in runtime.rglob("*") if path.is_file())
+        assert written == ["nginx.conf", "nginx.pid"], written
         family = psutil.Process(server.process.pid).children(recursive=True)
         assert {process.name() for process in family} >= {"nginx"}
     finally:
