@@ -1,6 +1,6 @@
 # Two commands for a newcomer (see README.md):
 #   make dashboard   set up .venv if needed and serve the explorer on http://127.0.0.1:8866
-#   make test        set up .venv (and Debian's chromium) if needed and run every test
+#   make test        set up .venv (and Debian's chromium and nginx) if needed and run every test
 # Everything is installed from constraints.txt, so a fresh machine gets the same versions.
 
 PYTHON ?= python3
@@ -31,10 +31,21 @@ $(LIGHTHOUSE_STAMP): bench/package.json bench/package-lock.json
 	npm ci --prefix bench --no-audit --no-fund
 
 # Browser tests drive Debian's chromium; a browser download from elsewhere is not possible here.
+# The --workers tests put Debian's nginx in front of Voila (docs/serving.md). nginx is not always
+# on a user's PATH (/usr/sbin), hence the second check. Installing it on a machine with systemd
+# (or a container without it) also starts the system's nginx on port 80; the tests never use that
+# one, so it is stopped (and disabled) again, but only when this target has just installed it.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  else echo "Browser tests need Debian's chromium: run 'sudo apt-get install -y chromium'" >&2; exit 1; fi; }
+	@missing=""; \
+	  command -v chromium >/dev/null 2>&1 || missing="chromium"; \
+	  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	  missing="$${missing# }"; \
+	  if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ]; then \
+	      apt-get update -qq && apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	      case "$$missing" in *nginx*) { systemctl disable --now nginx || service nginx stop; } >/dev/null 2>&1 || true;; esac; \
+	    else echo "Browser tests need Debian's $$missing: run 'sudo apt-get install -y $$missing'" >&2; exit 1; fi; \
+	  fi
 
 dashboard: $(STAMP)
 	$(SERVE) explorer
@@ -67,6 +78,7 @@ bench: $(STAMP) browser $(LIGHTHOUSE_STAMP)
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/classroom.py --client protocol --learners 30
+	$(BIN)/python bench/classroom.py --client protocol --learners 30 --workers 2
 	$(BIN)/python bench/phone_tasks.py
 	$(BIN)/python bench/lighthouse.py
 

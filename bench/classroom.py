@@ -28,6 +28,10 @@ page, connects to its kernel's websocket and asks for the widgets' state as the 
 manager does ("first result" is when that state arrives, i.e. before any drawing), changes
 answers by sending widget updates (a toggle ends when the care card in the results widget
 changes), and leaves by posting the page's close beacon.
+
+``--workers K`` serves with ``spotting serve --workers K``: K Voila processes behind nginx, the
+learners shared between them (docs/serving.md, "Beyond one process"). The table then also shows
+how many kernels each worker held at its peak, and nginx's CPU seconds.
 """
 
 from __future__ import annotations
@@ -73,6 +77,8 @@ LEFT_WITHIN_SECONDS = 30
 
 @dataclass
 class Learner:
+    kernel: str | None = None
+    """The kernel id the page was given (protocol learners): its prefix names the worker."""
     first_result_ms: float | None = None
     toggle_ms: list[float] = field(default_factory=list)
     error: str | None = None
@@ -85,6 +91,8 @@ class Sampler:
     server: psutil.Process
     peak_mb: float = 0.0
     peak_kernels: int = 0
+    peak_by_worker: dict[int, int] = field(default_factory=dict)
+    """Most kernels each Voila process (by pid) held at once: with --workers, how the class spread."""
     cpu: dict[int, tuple[str, float]] = field(default_factory=dict)
     """CPU seconds (user + system) last seen for each process this benchmark started, by role."""
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -107,13 +115,22 @@ class Sampler:
             except psutil.NoSuchProcess:
                 continue
         self.peak_mb = max(self.peak_mb, total / 2**20)
-        self.peak_kernels = max(self.peak_kernels, len(self.kernels()))
+        kernels = self.kernels()
+        self.peak_kernels = max(self.peak_kernels, len(kernels))
+        by_worker: dict[int, int] = {}
+        for kernel in kernels:
+            by_worker[kernel.ppid()] = by_worker.get(kernel.ppid(), 0) + 1
+        for pid, count in by_worker.items():
+            self.peak_by_worker[pid] = max(self.peak_by_worker.get(pid, 0), count)
+        served = {self.server.pid, *(child.pid for child in self.server.children(recursive=True))}
         for process in psutil.Process().children(recursive=True):
             try:
                 times = process.cpu_times()
+                command = " ".join(process.cmdline())
                 role = (
-                    "server" if process.pid == self.server.pid
-                    else "kernels" if "ipykernel" in " ".join(process.cmdline())
+                    "kernels" if "ipykernel" in command
+                    else "nginx" if process.pid in served and process.name() == "nginx"
+                    else "server" if process.pid in served
                     else "browser"
                 )  # fmt: skip
                 self.cpu[process.pid] = (role, times.user + times.system)
@@ -132,8 +149,8 @@ class Sampler:
         self._stop.set()
 
 
-def serve(learners: int, sandbox: Path) -> tuple[str, subprocess.Popen[bytes], Path]:
-    """``spotting serve explorer --learners N`` with a private HOME/runtime/tmp."""
+def serve(learners: int, sandbox: Path, workers: int = 1) -> tuple[str, subprocess.Popen[bytes], Path]:
+    """``spotting serve explorer --learners N [--workers K]`` with a private HOME/runtime/tmp."""
     port = free_port()
     env = dict(os.environ)
     for name in ("home", "runtime", "ipython", "tmp"):
@@ -146,10 +163,12 @@ def serve(learners: int, sandbox: Path) -> tuple[str, subprocess.Popen[bytes], P
     )
     log = sandbox / "voila.log"
     command = [sys.executable, "-m", "spotting", "serve", "explorer", "--learners", str(learners), f"--port={port}"]
+    if workers > 1:
+        command.append(f"--workers={workers}")
     with log.open("wb") as sink:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 90 * workers
     while True:
         try:
             urllib.request.urlopen(f"{url}voila/static/voila.js", timeout=2).close()
@@ -302,6 +321,7 @@ async def protocol_learner(url: str, delay: float, answers: int, age_field: str,
             result.error = "the page has no kernel"
             return result
         kernel = json.loads(found.group(1))["kernelId"]
+        result.kernel = kernel
         ws_url = url.replace("http://", "ws://") + f"api/kernels/{kernel}/channels?session_id={uuid.uuid4().hex}"
         connection = await websocket_connect(HTTPRequest(ws_url, headers={"Cookie": cookies}, connect_timeout=60))
         widgets = WidgetClient(connection)
@@ -367,6 +387,7 @@ def report(args: argparse.Namespace, results: list[Learner], sampler: Sampler, l
         f"{args.learners} learners ({args.client}) arriving within {args.arrival:g} s, "
         f"{args.answers} answer changes each; "
         f"pool {pool}, limit {max_kernels_for(args.learners, pool)}"
+        + (f", {args.workers} workers behind nginx" if args.workers > 1 else "")
     )
     rows = [
         ("first result p50 (ms)", f"{statistics.median(first):.0f}" if first else "-"),
@@ -377,10 +398,14 @@ def report(args: argparse.Namespace, results: list[Learner], sampler: Sampler, l
         ("peak memory, server + kernels RSS (MB)", f"{sampler.peak_mb:.0f}"),
         ("peak kernels", str(sampler.peak_kernels)),
         (f"kernels after all left (pool {pool})", f"{after} after {seconds:.1f} s"),
-        ("CPU s since start: Voila server", f"{sampler.cpu_seconds('server'):.0f}"),
+        ("CPU s since start: Voila server(s)", f"{sampler.cpu_seconds('server'):.0f}"),
         ("CPU s since start: kernels", f"{sampler.cpu_seconds('kernels'):.0f}"),
         ("CPU s since start: simulated browsers", f"{sampler.cpu_seconds('browser'):.0f}"),
     ]
+    if args.workers > 1:
+        spread = " / ".join(str(count) for _, count in sorted(sampler.peak_by_worker.items()))
+        rows.append(("peak kernels per worker", spread))
+        rows.append(("CPU s since start: nginx", f"{sampler.cpu_seconds('nginx'):.1f}"))
     for name, value in rows:
         print(f"{name:44} {value:>16}")
     for error in errors:
@@ -397,12 +422,15 @@ def main() -> None:
         "--client", choices=("browser", "protocol"), default="browser",
         help="browser: a Chromium context per learner; protocol: the widget protocol over the kernel websocket",
     )  # fmt: skip
+    parser.add_argument(
+        "--workers", type=int, default=1, help="Voila processes behind nginx (spotting serve --workers; default 1)"
+    )
     parser.add_argument("--log", type=Path, default=None, help="copy the server's log here (it holds no answers)")
     args = parser.parse_args()
     if not Path(CHROMIUM).exists():
         sys.exit(f"{CHROMIUM} is missing: apt-get install -y chromium")
     with tempfile.TemporaryDirectory(prefix="spotting-classroom-") as scratch:
-        url, process, log = serve(args.learners, Path(scratch))
+        url, process, log = serve(args.learners, Path(scratch), args.workers)
         sampler = Sampler(psutil.Process(process.pid))
         try:
             # The teacher starts the server before the class arrives and waits for "Ready".

@@ -8,7 +8,8 @@ laptop alive when pages are reloaded, and an address the learners can type. This
 ``voila.json`` stays the base for everything that does not depend on the audience.
 
 The server itself (the kernel manager, the busy page) is :mod:`spotting.voila_ext`. It is
-imported only when a server really starts, so ``spotting explain`` stays quick.
+imported only when a server really starts, so ``spotting explain`` stays quick. ``--workers K``
+shares the class between K such servers behind nginx (:mod:`spotting.workers`).
 """
 
 from __future__ import annotations
@@ -68,9 +69,22 @@ class Plan:
     pool_size: int
     max_kernels: int
     region: str | None = None
+    workers: int = 1
+    """Voila processes behind nginx (:mod:`spotting.workers`); 1 serves from this process alone."""
+    worker_index: int | None = None
+    """Set in a worker started by ``--workers``: its kernel ids start with this worker's prefix."""
+    warmups: int | None = None
+    """Pooled kernels a worker warms up at once (the cores, shared between workers)."""
 
     def voila_options(self) -> list[str]:
         """Voila command-line options; ``voila.json`` (read from the repository root) gives the rest."""
+        worker: list[str] = []
+        if self.worker_index is not None:
+            from .workers import kernel_prefix
+
+            worker.append(f"--ClassroomKernelManager.kernel_id_prefix={kernel_prefix(self.worker_index)}")
+        if self.warmups is not None:
+            worker.append(f"--ClassroomKernelManager.max_concurrent_warmups={self.warmups}")
         return [
             self.notebook,
             "--no-browser",
@@ -82,7 +96,17 @@ class Plan:
             f"--VoilaConfiguration.default_pool_size={self.pool_size}",
             f"--VoilaConfiguration.multi_kernel_manager_class={KERNEL_MANAGER}",
             f"--ClassroomKernelManager.max_kernels={self.max_kernels}",
+            *worker,
         ]
+
+    def worker_arguments(self) -> list[str]:
+        """``spotting serve`` arguments that start this plan as one worker behind nginx."""
+        region = ["--region", self.region] if self.region else []
+        return [
+            self.dashboard, "--learners", str(self.learners), "--max-kernels", str(self.max_kernels),
+            "--port", str(self.port), "--worker-index", str(self.worker_index or 0),
+            "--warmups", str(self.warmups or 1), *region,
+        ]  # fmt: skip
 
 
 def pool_size_for(learners: int) -> int:
@@ -160,6 +184,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--region", type=_region, default=None, help=f"region code, passed to every kernel as {REGION_VARIABLE}"
     )
+    parser.add_argument(
+        "--workers", type=_positive, default=1,
+        help="Voila processes behind nginx, sharing the learners (default 1: no nginx)",
+    )  # fmt: skip
+    # Internal: how ``--workers`` starts each worker (spotting.workers).
+    parser.add_argument("--worker-index", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--warmups", type=_positive, default=None, help=argparse.SUPPRESS)
 
 
 def refusal(args: argparse.Namespace) -> str | None:
@@ -184,7 +215,19 @@ def make_plan(args: argparse.Namespace) -> Plan:
         pool_size=pool_size,
         max_kernels=args.max_kernels or max_kernels_for(args.learners, pool_size),
         region=args.region,
+        workers=args.workers,
+        worker_index=args.worker_index,
+        warmups=args.warmups,
     )
+
+
+def check_workers(plan: Plan) -> str | None:
+    """Why ``plan.workers`` cannot share this class, if it cannot: each worker needs a learner and a kernel."""
+    if plan.workers > 1 and plan.learners < plan.workers:
+        return f"--workers {plan.workers} needs --learners {plan.workers} or more (each worker keeps a kernel ready)"
+    if plan.workers > 1 and plan.max_kernels < 2 * plan.workers:
+        return f"--workers {plan.workers} needs --max-kernels {2 * plan.workers} or more (two per worker)"
+    return None
 
 
 def check_voila_options(extra: Sequence[str]) -> str | None:
@@ -194,8 +237,9 @@ def check_voila_options(extra: Sequence[str]) -> str | None:
 
 def describe(plan: Plan) -> str:
     who = "you" if plan.learners == 1 else f"{plan.learners} learners"
+    where = f" in {plan.workers} workers behind nginx" if plan.workers > 1 else ""
     return (
-        f"Serving {TITLES[plan.dashboard]} for {who}: {plan.pool_size} kernel(s) kept ready, "
+        f"Serving {TITLES[plan.dashboard]} for {who}{where}: {plan.pool_size} kernel(s) kept ready, "
         f"at most {plan.max_kernels} at once."
     )
 
@@ -207,22 +251,32 @@ def run(args: argparse.Namespace, extra: Sequence[str], stdout: TextIO, stderr: 
     if not notebook.exists():
         print(f"spotting: {notebook} is missing; serve from a copy of the repository", file=stderr)
         return 1
+    problem = check_workers(plan)
+    if problem is not None:
+        print(f"spotting: {problem}", file=stderr)
+        return 2
     # As ``make dashboard`` always did: a broken knowledge base stops here, with file, row and
     # column, and a valid one is fingerprinted so each kernel skips the slow checks. A separate
-    # process, so the server does not carry pandas for the whole session.
-    checked = subprocess.run([sys.executable, "-m", "spotting", "check-data"], capture_output=True, text=True)
-    if checked.returncode != 0:
-        stderr.write(checked.stdout + checked.stderr)
-        return checked.returncode
+    # process, so the server does not carry pandas for the whole session. (A worker started by
+    # ``--workers`` skips it: the command that started it has just done it.)
+    if plan.worker_index is None:
+        checked = subprocess.run([sys.executable, "-m", "spotting", "check-data"], capture_output=True, text=True)
+        if checked.returncode != 0:
+            stderr.write(checked.stdout + checked.stderr)
+            return checked.returncode
     print(describe(plan), file=stdout, flush=True)
     addresses = urls(plan)
-    if plan.ip == "0.0.0.0" and addresses:
+    if plan.ip == "0.0.0.0" and addresses and plan.worker_index is None:
         page = write_join_page(addresses, plan.port, TITLES[plan.dashboard])
         print(
             f"To show the address and a QR code on the projector, open this file in a browser: {page.as_uri()}",
             file=stdout,
             flush=True,
         )
+    if plan.workers > 1:
+        from .workers import run_workers
+
+        return run_workers(plan, extra, addresses, stdout, stderr)
     os.chdir(ROOT)  # Voila reads voila.json from the folder it starts in.
     paths = [str(TEMPLATES), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))]
     os.environ["JUPYTER_PATH"] = os.pathsep.join(paths)  # the project's page template
@@ -230,5 +284,6 @@ def run(args: argparse.Namespace, extra: Sequence[str], stdout: TextIO, stderr: 
         os.environ[REGION_VARIABLE] = plan.region  # every kernel copies the server's environment
     from .voila_ext import ClassroomVoila
 
-    ClassroomVoila.launch_instance(argv=[*plan.voila_options(), *extra], announce=addresses)
+    announce = [] if plan.worker_index is not None else addresses  # a worker's address is nginx's business
+    ClassroomVoila.launch_instance(argv=[*plan.voila_options(), *extra], announce=announce)
     return 0

@@ -21,6 +21,15 @@ Why this exists (Voila 0.5.13, pinned in constraints.txt):
   starting, and refuses a visitor's start beyond ``max_kernels``; pool refills wait for room
   instead. :class:`ClassroomVoilaHandler` answers a refused visitor with a plain 503 page and
   ``Retry-After``. Learners already in keep their kernels.
+* **A visitor must never wait on a refill that has no room.** Voila hands out the first pooled
+  task, ready or not. Right after a hand-out the pool holds only refills that have not started a
+  kernel yet (they wait ``fill_delay``, then for room under the limit); a visitor given one of
+  those waited on the spinner until somebody else left. Only pooled kernels that are ready, or
+  whose start already has room, count as the pool; with none, the visitor takes the ordinary
+  path, whose start is counted at once or refused with the busy page.
+* **Several workers behind nginx** (``spotting serve --workers K``, :mod:`spotting.workers`).
+  Each worker's kernel ids start with its own ``kernel_id_prefix``, so nginx can send every
+  request that names a kernel (its websocket, the close beacon) to the worker that holds it.
 
 The close beacon (voila#1458) is fixed in the page template
 (``share/jupyter/voila/templates/spotting``), not here.
@@ -31,8 +40,10 @@ from __future__ import annotations
 import asyncio
 import functools
 import os
+import re
 import sys
 import uuid
+import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -90,6 +101,32 @@ def _restarting_the_idle_clock(
     return get_rendered_notebook
 
 
+def _handing_out_a_usable_kernel_first(
+    hand_out: Callable[..., Awaitable[tuple[Any, Any, str]]],
+) -> Callable[..., Awaitable[tuple[Any, Any, str]]]:
+    """Voila pops the *first* pooled task; put the usable ones (ready, or started with room) first."""
+
+    @functools.wraps(hand_out)
+    async def get_rendered_notebook(self: ClassroomKernelManager, *args: Any, **kwargs: Any) -> tuple[Any, Any, str]:
+        notebook = kwargs.get("notebook_name", args[0] if args else None)
+        pool = getattr(self, "_pools", {}).get(notebook)
+        if pool:
+            pool.sort(key=lambda task: not self.is_usable(task))  # stable: first come, first served
+        return await hand_out(self, *args, **kwargs)
+
+    return get_rendered_notebook
+
+
+def _counting_only_usable_kernels(get_pool_size: Callable[..., int]) -> Callable[..., int]:
+    """What Voila's page handler asks before it takes from the pool: only what can be handed out now."""
+
+    @functools.wraps(get_pool_size)
+    def _get_pool_size(self: ClassroomKernelManager, notebook_name: str) -> int:
+        return self.usable_in_pool(notebook_name)
+
+    return _get_pool_size
+
+
 def _taking_turns_to_warm_up(
     initialize: Callable[..., Awaitable[dict[str, Any]]],
 ) -> Callable[..., Awaitable[dict[str, Any]]]:
@@ -121,12 +158,23 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
         os.cpu_count() or 2, config=True, help="Pooled kernels started and run at the same time (default: cores)."
     )
 
+    kernel_id_prefix = Unicode(
+        "",
+        config=True,
+        help="Hex digits every kernel id starts with: nginx routes a kernel's requests to its worker by them.",
+    )
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """Wrap the pooling subclass's hand-out and warm-up, which never call ``super()``."""
         super().__init_subclass__(**kwargs)
         hand_out = cls.__dict__.get("get_rendered_notebook")
         if hand_out is not None:
-            cls.get_rendered_notebook = _restarting_the_idle_clock(hand_out)  # type: ignore[attr-defined]
+            cls.get_rendered_notebook = _handing_out_a_usable_kernel_first(  # type: ignore[attr-defined]
+                _restarting_the_idle_clock(hand_out)
+            )
+        get_pool_size = cls.__dict__.get("get_pool_size")
+        if get_pool_size is not None:
+            cls.get_pool_size = _counting_only_usable_kernels(get_pool_size)  # type: ignore[attr-defined]
         initialize = cls.__dict__.get("_initialize")
         if initialize is not None:
             cls._initialize = _taking_turns_to_warm_up(initialize)  # type: ignore[attr-defined]
@@ -137,6 +185,14 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
         self._room = asyncio.Condition()
         self._closing = False
         self.warmups = asyncio.Semaphore(max(1, self.max_concurrent_warmups))
+        self._refills_with_room: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
+        if not re.fullmatch(r"[0-9a-f]{0,8}", self.kernel_id_prefix):
+            raise ValueError(f"kernel_id_prefix must be at most 8 hex digits, not {self.kernel_id_prefix!r}")
+
+    def new_kernel_id(self, **kwargs: Any) -> str:
+        """A random (version 4) UUID whose first hex digits are this worker's prefix."""
+        fresh = str(uuid.uuid4())
+        return self.kernel_id_prefix + fresh[len(self.kernel_id_prefix) :]
 
     # -- counting -------------------------------------------------------------------------------
 
@@ -147,14 +203,24 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
     def is_full(self) -> bool:
         return 0 < self.max_kernels <= self.kernel_count()
 
-    def ready_in_pool(self, notebook: str | None) -> int:
-        """Pooled kernels that have finished running ``notebook`` and wait for a visitor."""
+    def is_usable(self, task: asyncio.Task[Any]) -> bool:
+        """A pooled task a visitor may be given: its kernel is ready, or its start already has room.
+
+        A refill still in ``fill_delay`` or waiting for room under the limit is not: a visitor
+        given one would wait until somebody else leaves.
+        """
+        if task.done():
+            return not task.cancelled() and task.exception() is None
+        return task in self._refills_with_room
+
+    def usable_in_pool(self, notebook: str | None) -> int:
+        """Pooled kernels of ``notebook`` that a visitor can be given now."""
         pool = getattr(self, "_pools", {}).get(notebook, [])
-        return sum(1 for task in pool if task.done() and not task.cancelled() and task.exception() is None)
+        return sum(1 for task in pool if self.is_usable(task))
 
     def can_admit(self, notebook: str | None) -> bool:
         """Whether a new visitor of ``notebook`` can get a kernel now, from the pool or a fresh start."""
-        return not self.is_full() or self.ready_in_pool(notebook) > 0
+        return not self.is_full() or self.usable_in_pool(notebook) > 0
 
     def start_idle_clock(self, kernel_id: str) -> None:
         kernel = self._kernels.get(kernel_id)
@@ -167,9 +233,12 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
     async def start_kernel(self, *, kernel_id: str | None = None, **kwargs: Any) -> str:  # type: ignore[override]
         if kernel_id is not None and kernel_id in self:
             return str(await super().start_kernel(kernel_id=kernel_id, **kwargs))
-        kernel_id = kernel_id or str(uuid.uuid4())
+        kernel_id = kernel_id or self.new_kernel_id()
         if (kwargs.get("env") or {}).get(ENV_VARIABLE.VOILA_PREHEAT) == "True":
             await self._wait_for_room(kernel_id)  # a pool refill waits for room instead of failing
+            refill = asyncio.current_task()  # the pooled task itself: Voila awaits this start inside it
+            if refill is not None:
+                self._refills_with_room.add(refill)
         elif self.is_full():
             raise KernelLimitReached(f"{self.max_kernels} kernels are running")
         else:

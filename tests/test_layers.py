@@ -26,8 +26,8 @@ CORE: dict[str, int] = {
     "relevance": 3, "causes": 3, "triage": 3, "what_if": 3, "explain": 3,
     # 4 shared renderers
     "markup": 4, "render_text": 4, "policy_doc": 4, "join": 4, "diagram": 4,
-    # 5 the apps (explorer/, teaching/, review/) and the server that serves them
-    "serve": 5, "voila_ext": 5,
+    # 5 the apps (explorer/, teaching/, review/) and the server that serves them (alone or behind nginx)
+    "serve": 5, "voila_ext": 5, "workers": 5,
     # 6 entry points
     "cli": 6, "__main__": 6, "__init__": 6,
 }  # fmt: skip
@@ -100,5 +100,5 @@ def test_the_core_never_imports_the_server() -> None:
         name = module_name(path)
         if name.split(".")[0] not in APPS and layer(name) < APP:
             inner, outer = imports(path)
-            assert not {"serve", "voila_ext"} & {t.split(".")[0] for t in inner}, name
+            assert not {"serve", "voila_ext", "workers"} & {t.split(".")[0] for t in inner}, name
             assert not {"voila", "jupyter_server", "tornado"} & outer, name

@@ -150,3 +150,70 @@ def test_a_network_session_writes_a_join_page_and_says_where(
     html = page.read_text(encoding="utf-8")
     assert "http://192.168.1.23:8867/" in html and 'aria-label="QR code for http://192.168.1.23:8867/"' in html
     assert launched["announce"] == ["http://192.168.1.23:8867/"]
+def test_workers_share_the_class_the_pools_and_the_limit_without_growing_them() -> None:
+    from spotting import workers
+
+    plan = plan_for("--learners", "25", "--workers", "2", "--network")
+    shares = workers.worker_plans(plan, [9001, 9002])
+    assert [w.plan.learners for w in shares] == [13, 12]
+    assert sum(w.plan.pool_size for w in shares) == plan.pool_size
+    assert sum(w.plan.max_kernels for w in shares) == plan.max_kernels  # the memory planned for, not more
+    assert all(w.plan.ip == "127.0.0.1" for w in shares)  # only nginx faces the network
+    assert [w.prefix for w in shares] == ["00", "01"]
+    options = shares[1].plan.voila_options()
+    assert "--ClassroomKernelManager.kernel_id_prefix=01" in options
+    assert "--port=9002" in options
+
+
+def test_each_worker_routes_its_own_kernels_and_nginx_logs_no_request() -> None:
+    from pathlib import Path
+
+    from spotting import workers
+
+    shares = workers.worker_plans(plan_for("--learners", "20", "--workers", "2"), [9001, 9002])
+    config = workers.nginx_config("0.0.0.0", 8866, shares, Path("/run/x"), as_root=False)
+    for share in shares:  # the websocket, the close beacon and the other kernel URLs go to the kernel's worker
+        assert f'"~/(?:api/kernels|voila/api/shutdown|voila/query|voila/execution)/{share.prefix}"' in config
+        assert f"server 127.0.0.1:{share.plan.port};" in config
+    assert "listen 0.0.0.0:8866;" in config
+    assert "proxy_set_header Upgrade $http_upgrade;" in config
+    assert "access_log off;" in config and "log_format" not in config  # no addresses, paths or query strings
+    assert "error_log stderr crit;" in config
+    assert "user " not in config  # not root: nothing to drop to
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--workers", "3", "--learners", "2"], "--workers 3 needs --learners 3 or more"),
+        (["--workers", "2", "--learners", "4", "--max-kernels", "3"], "--workers 2 needs --max-kernels 4 or more"),
+    ],
+)
+def test_workers_that_cannot_share_the_class_are_refused_before_anything_starts(argv: list[str], message: str) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["serve", *argv], stdout=out, stderr=err) == 2
+    assert message in err.getvalue() and "Traceback" not in err.getvalue()
+    assert out.getvalue() == ""  # nothing was served
+
+
+def test_a_kernel_id_names_its_worker_and_is_still_a_random_uuid() -> None:
+    import uuid
+
+    from spotting.voila_ext import ClassroomKernelManager
+
+    manager = ClassroomKernelManager(kernel_id_prefix="01")
+    ids = {manager.new_kernel_id() for _ in range(50)}
+    assert len(ids) == 50 and all(kernel.startswith("01") for kernel in ids)
+    assert all(uuid.UUID(kernel).version == 4 for kernel in ids)
+    with pytest.raises(ValueError, match="hex digits"):
+        ClassroomKernelManager(kernel_id_prefix="w1")
+
+
+def test_without_nginx_workers_stop_with_the_line_that_installs_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from spotting import workers
+
+    monkeypatch.setattr(workers.shutil, "which", lambda _name: None)
+    monkeypatch.setattr(workers, "NGINX_PATHS", ())
+    out, err = io.StringIO(), io.StringIO()
+    assert workers.run_workers(plan_for("--workers", "2", "--learners", "2"), [], [], out, err) == 1
+    assert "--workers needs Debian's nginx: run 'apt-get install -y nginx'" in err.getvalue()

@@ -28,18 +28,21 @@ def test_the_dashboard_benchmark_runs_and_prints_its_table() -> None:
         assert line in run.stdout
 
 
-@pytest.mark.parametrize("client", ["browser", "protocol"])
-def test_the_classroom_benchmark_runs_and_prints_its_table(client: str) -> None:
-    """Three learners, two answers each: enough to exercise serve, arrival, toggles and leaving."""
+@pytest.mark.parametrize(("client", "workers"), [("browser", 1), ("protocol", 1), ("protocol", 2)])
+def test_the_classroom_benchmark_runs_and_prints_its_table(client: str, workers: int) -> None:
+    """Three learners, two answers each: enough to exercise serve, arrival, toggles and leaving
+    (with two workers: through nginx)."""
     run = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "classroom.py"), "--client", client,
-         "--learners", "3", "--answers", "2", "--arrival", "2"],
+         "--learners", "3", "--answers", "2", "--arrival", "2", "--workers", str(workers)],
         capture_output=True, text=True, timeout=600, cwd=ROOT,
     )  # fmt: skip
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     for line in ("first result p95 (ms)", "toggle p95 (ms)", "errors", "peak memory", "kernels after all left"):
         assert line in run.stdout
     assert re.search(r"^errors\s+0$", run.stdout, re.MULTILINE), run.stdout  # a learner who failed is a bug
+    if workers > 1:
+        assert re.search(r"^peak kernels per worker\s+\d+ / \d+$", run.stdout, re.MULTILINE), run.stdout
 
 
 def test_the_phone_tasks_benchmark_runs_and_prints_its_table() -> None:

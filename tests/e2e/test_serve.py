@@ -135,3 +135,47 @@ def test_the_region_reaches_the_kernel_and_the_page(
         expect(start.get_by_role("link", name="Call 111")).to_have_attribute("href", "tel:111", timeout=90_000)
     finally:
         server.stop()
+
+
+def test_visitors_arriving_together_as_the_limit_fills_each_get_a_page_or_the_busy_page_promptly(
+    serve_factory: Callable[..., VoilaServer], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Twelve page requests at the same moment against a limit of 3: none may wait on the spinner.
+
+    Voila hands out the first pooled task, ready or not; right after a hand-out that is a refill
+    still waiting for room, and the visitor given it waited until somebody else left (here: for
+    ever). Every request must end in a page or the busy page, well before a person gives up.
+    """
+    limit, visitors, patience = 3, 12, 30
+    server = serve_factory(tmp_path_factory.mktemp("arrivals-sandbox"), "--max-kernels", str(limit))
+    try:
+        assert wait_for_kernels(server, 1, 60) == 1  # the preheated kernel
+        deadline = time.monotonic() + 60
+        while "Ready:" not in server.output() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        outcomes: list[int | str] = []
+        lock = threading.Lock()
+
+        def visit() -> None:
+            try:
+                with urllib.request.urlopen(server.url, timeout=patience) as response:
+                    response.read()
+                    outcome: int | str = response.status
+            except urllib.error.HTTPError as error:
+                retry = error.headers.get("Retry-After")
+                outcome = error.code if retry == "60" else f"{error.code} with Retry-After {retry}"
+            except OSError as error:  # a timeout: the visitor waited on the spinner
+                outcome = f"no answer within {patience} s ({type(error).__name__})"
+            with lock:
+                outcomes.append(outcome)
+
+        threads = [threading.Thread(target=visit) for _ in range(visitors)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert set(outcomes) <= {200, 503}, outcomes
+        assert 1 <= outcomes.count(200) <= limit and 503 in outcomes, outcomes
+        assert "Traceback" not in server.output()
+    finally:
+        server.stop()
