@@ -11,7 +11,11 @@ STAMP := $(VENV)/.installed
 # kernel pool and limits (docs/serving.md). For a class: .venv/bin/spotting serve --learners 30 --network
 SERVE := $(BIN)/spotting serve
 
-.PHONY: dashboard teaching review test setup browser lint bench check-data clean
+.PHONY: dashboard teaching review test setup browser lint bench check-data clean static
+
+# The static site's build tools live in their own venv, pinned by hash (docs/static-site.md).
+STATIC_VENV := .venv-static
+STATIC_STAMP := $(STATIC_VENV)/.installed
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +24,16 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+$(STATIC_STAMP): static/build-requirements.txt
+	$(PYTHON) -m venv $(STATIC_VENV)
+	$(STATIC_VENV)/bin/pip install --quiet --require-hashes --no-deps -r static/build-requirements.txt
+	touch $(STATIC_STAMP)
+
+# dist/: the explorer and the teaching session as a static site that runs in the browser
+# (Voici + Pyodide). Everything is pinned; after the first run it builds offline from .static-cache/.
+static: $(STAMP) $(STATIC_STAMP)
+	$(BIN)/python -m spotting.static_site build
 
 # Browser tests drive Debian's chromium; a browser download from elsewhere is not possible here.
 browser:
@@ -54,9 +68,10 @@ bench: $(STAMP) browser
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/classroom.py --client protocol --learners 30
+	$(BIN)/python bench/static.py
 
 check-data: $(STAMP)
 	$(BIN)/python -m spotting check-data
 
 clean:
-	rm -rf $(VENV) .pytest_cache test-artifacts
+	rm -rf $(VENV) $(STATIC_VENV) .pytest_cache test-artifacts dist .static-cache
