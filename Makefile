@@ -51,7 +51,7 @@ review: $(STAMP)
 	$(SERVE) review
 
 # The whole run keeps its fingerprint stamps in a throw-away folder, never in ~/.cache.
-test: $(STAMP) browser
+test: $(STAMP) $(STATIC_STAMP) browser
 	@cache=$$(mktemp -d) && trap 'rm -rf "$$cache"' EXIT && export SPOTTING_CACHE_DIR="$$cache" && set -x && \
 	$(BIN)/ruff check spotting tests bench && \
 	$(BIN)/mypy && \

@@ -87,14 +87,22 @@ CDN_LINKS = {
 }
 """Voici's page templates load Font Awesome from a CDN; the site carries its own copy instead."""
 
+_REMOTE = r"""(?:https?:)?//[^\s"'`)>]+"""
 REMOTE_LOAD = re.compile(
-    r"""(?:\b(?:src|href|action|poster|data)\s*=\s*["']?\s*|\burl\(\s*["']?|\bimport\s*\(\s*["']|"""
-    r"""\bimport\s+[^;'"]*?from\s*["']|\bimportScripts\s*\(\s*["']|\bfetch\s*\(\s*["'])(?:https?:)?//[^\s"')]+""",
+    r"<(?:script|img|iframe|frame|source|video|audio|embed|track|input)\b[^>]*?\bsrc\s*=\s*[\"']?\s*" + _REMOTE
+    + r"|<link\b[^>]*?\bhref\s*=\s*[\"']?\s*" + _REMOTE
+    + r"|\.src\s*=\s*[\"'`]" + _REMOTE
+    + r"|\burl\(\s*[\"']?" + _REMOTE
+    + r"|@import\s+[\"']" + _REMOTE
+    + r"|\bimport\s*\(\s*[\"'`]" + _REMOTE
+    + r"|\bimport\s+[^;'\"]*?from\s*[\"']" + _REMOTE
+    + r"|\bimportScripts\s*\(\s*[\"'`]" + _REMOTE
+    + r"|\bfetch\s*\(\s*[\"'`]" + _REMOTE,
     re.IGNORECASE,
 )
-"""A load from another host: an attribute, a CSS url(), an import, importScripts or a fetch.
-Bare URLs in licence comments and in links a person clicks (``<a href>`` to a source) are
-fine, so the check looks for the ways a browser would *fetch* something on its own."""
+"""A load from another host: a tag that fetches (script, img, link, ...), a script setting
+``.src``, a CSS url() or @import, an import, importScripts or a fetch. A link a person clicks
+(``<a href>`` to a source) and a bare URL in text are fine: the browser fetches neither."""
 
 JS_COMMENT = re.compile(r"/\*.*?\*/|^\s*//[^\n]*", re.DOTALL | re.MULTILINE)
 """Comments in scripts (webpack's runtime explains an attack with an example URL); code stays."""
@@ -373,7 +381,10 @@ def spotting_wheel(into: Path, requires_dist: Sequence[str]) -> Path:
         files[f"spotting/data/{name}"] = (knowledge.DEFAULT_DATA_DIR / name).read_bytes()
     manifest = knowledge.snapshot_manifest(knowledge.DEFAULT_DATA_DIR)
     files[f"spotting/data/{knowledge.SNAPSHOT_MANIFEST}"] = json.dumps(manifest, indent=1).encode()
-    version = distribution("spotting").version
+    # The content hash in the version makes a rebuilt wheel a new file name, so a browser or CDN
+    # cache can never hand an old wheel to a new lock (Pyodide would refuse its sha256).
+    content = hashlib.sha256(b"".join(name.encode() + data for name, data in sorted(files.items()))).hexdigest()
+    version = f"{distribution('spotting').version}+{content[:12]}"
     return write_wheel(into, "spotting", version, files, requires_dist)
 
 
