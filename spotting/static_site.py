@@ -64,19 +64,35 @@ KERNEL_PACKAGES = ("sqlite3", "ipykernel", "comm", "pyodide_kernel", "jedi", "ip
 """What jupyterlite-pyodide-kernel 0.7.0 installs at start unless loadPyodideOptions names it."""
 
 KERNEL_PINS = (
-    "ipython==9.0.2", "ipython_pygments_lexers==1.1.1", "jedi==0.19.2", "parso==0.8.4", "traitlets==5.14.3",
+    "ipython==9.0.2", "ipython_pygments_lexers==1.1.1", "traitlets==5.14.3",
     "decorator==5.2.1", "pygments==2.19.1", "prompt_toolkit==3.0.50", "wcwidth==0.2.13", "matplotlib_inline==0.1.7",
     "stack_data==0.6.3", "executing==2.2.0", "asttokens==3.0.0", "pure_eval==0.2.3", "six==1.17.0",
     "typing_extensions==4.15.0", "packaging==24.2", "comm==0.2.3", "micropip==0.11.0",
 )  # fmt: skip
 """The kernel's own packages at the versions Pyodide 0.29.0 ships (docs: /work/shared/voici-notes.md)."""
 
-NOT_IN_BROWSER = frozenset({"widgetsnbextension", "jupyterlab-widgets", "pexpect", "ptyprocess", "ipykernel"})
-"""Notebook-server pieces: the kernel brings shims for ipykernel and widgetsnbextension, and the
-widget manager's JavaScript comes from its labextension, not from Python."""
+KERNEL_STUBS = ("sqlite3", "jedi")
+"""Empty wheels for names the kernel installs but a dashboard never uses. Without sqlite3, IPython
+keeps no history (nothing is stored, which we want). Without jedi, IPython completes code without
+it; nobody types code in a dashboard, and jedi and parso are 1.9 MB to fetch and about 0.5 s to
+import on every visit (bench/static.py)."""
+
+NOT_IN_BROWSER = frozenset(
+    {"widgetsnbextension", "jupyterlab-widgets", "pexpect", "ptyprocess", "ipykernel", "jedi", "parso"}
+)
+"""Notebook-server pieces: the kernel brings shims for ipykernel and widgetsnbextension, the
+widget manager's JavaScript comes from its labextension, not from Python, and jedi is stubbed."""
 
 SERVER_ONLY = frozenset({"pandas", "pandera", "numpy", "voila", "jupyterlab"})
 """Must never be imported by a dashboard: compiled (no wheel for the browser) or server-side."""
+
+SERVICE_WORKER = "service-worker.js"
+"""Left out of the site on purpose. Without JupyterLite's service worker the kernel mounts no
+synced drive. A dashboard reads no files (the data is inside the spotting wheel), and the drive
+made every Python import look in it through a synchronous request: about a hundred per visit,
+several seconds of start-up on a 2-core machine (bench/static.py). Voici ignores
+``disabledExtensions`` for the worker's plugin, so the file is removed; the page logs that the
+registration failed and carries on."""
 
 KERNEL_SHIMS = ("ipykernel", "piplite", "pyodide-kernel")
 """Wheels that come inside the kernel's labextension (``static/pypi``), with their real hashes."""
@@ -388,10 +404,10 @@ def spotting_wheel(into: Path, requires_dist: Sequence[str]) -> Path:
     return write_wheel(into, "spotting", version, files, requires_dist)
 
 
-def sqlite3_stub(into: Path) -> Path:
-    """An empty wheel named sqlite3: the kernel asks for it by name, and IPython runs without
-    history when ``import sqlite3`` fails, which is what we want (nothing is stored)."""
-    return write_wheel(into, "sqlite3", "0.0.1", {}, ())
+def stub_wheel(into: Path, name: str) -> Path:
+    """An empty wheel (metadata only): the kernel asks for the name, ``import`` still fails (see
+    KERNEL_STUBS)."""
+    return write_wheel(into, name, "0.0.1", {}, ())
 
 
 def lock_entry(wheel: Path) -> dict[str, object]:
@@ -449,7 +465,8 @@ def prepare_lite_dir(lite: Path, needed: dict[str, str]) -> list[str]:
     for wheel in [*wheels, *shims]:
         shutil.copy2(wheel, pyodide_dir / wheel.name)
     spotting_wheel(pyodide_dir, sorted(name for name in needed if name in _direct_requirements()))
-    sqlite3_stub(pyodide_dir)
+    for name in KERNEL_STUBS:
+        stub_wheel(pyodide_dir, name)
     entries = [lock_entry(wheel) for wheel in sorted(pyodide_dir.glob("*.whl"))]
     pyodide_lock = json.loads(_pyodide_npm_lock())
     pyodide_lock["packages"] = {str(entry["name"]): entry for entry in entries}
@@ -503,8 +520,8 @@ def postbuild(out: Path) -> None:
         if "/render/" in page.as_posix() and "</body>" in text and 'id="spotting-progress"' not in text:
             text = _add_progress(text, progress)
         page.write_text(text, encoding="utf-8")
-    for junk in out.rglob("*.map"):
-        junk.unlink()
+    for junk in [*out.rglob("*.map"), out / SERVICE_WORKER]:
+        junk.unlink(missing_ok=True)
 
 
 def _add_progress(page: str, snippet: str) -> str:
