@@ -25,7 +25,11 @@ $(STAMP): pyproject.toml constraints.txt
 
 setup: $(STAMP)
 
+# npm fetches the pinned Pyodide and Font Awesome tarballs once (into .static-cache/).
 $(STATIC_STAMP): static/build-requirements.txt
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq npm >/dev/null; \
+	  else echo "The static site needs npm once: run 'sudo apt-get install -y npm'" >&2; exit 1; fi; }
 	$(PYTHON) -m venv $(STATIC_VENV)
 	$(STATIC_VENV)/bin/pip install --quiet --require-hashes --no-deps -r static/build-requirements.txt
 	touch $(STATIC_STAMP)

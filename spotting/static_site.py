@@ -69,7 +69,7 @@ KERNEL_PINS = (
     "stack_data==0.6.3", "executing==2.2.0", "asttokens==3.0.0", "pure_eval==0.2.3", "six==1.17.0",
     "typing_extensions==4.15.0", "packaging==24.2", "comm==0.2.3", "micropip==0.11.0",
 )  # fmt: skip
-"""The kernel's own packages at the versions Pyodide 0.29.0 ships (docs: /work/shared/voici-notes.md)."""
+"""The kernel's own packages at the versions Pyodide 0.29.0 ships (docs/static-site.md, "Pinned set")."""
 
 KERNEL_STUBS = ("sqlite3", "jedi")
 """Empty wheels for names the kernel installs but a dashboard never uses. Without sqlite3, IPython
@@ -321,6 +321,8 @@ def npm_file(name: str) -> Path:
     pin: dict[str, str] = pins[name]
     path: Path = CACHE / "npm" / pin["file"]
     if not path.is_file():
+        if shutil.which("npm") is None:
+            raise BuildError(f"{path.name} is not in {path.parent} yet, and fetching it needs npm: apt-get install npm")
         path.parent.mkdir(parents=True, exist_ok=True)
         ran = subprocess.run(
             ["npm", "pack", "--silent", f"{pin['name']}@{pin['version']}"],
@@ -522,6 +524,7 @@ def postbuild(out: Path) -> None:
         page.write_text(text, encoding="utf-8")
     for junk in [*out.rglob("*.map"), out / SERVICE_WORKER]:
         junk.unlink(missing_ok=True)
+    (out / ".nojekyll").touch()  # GitHub Pages: publish the files as they are, no Jekyll step
 
 
 def _add_progress(page: str, snippet: str) -> str:

@@ -4,14 +4,18 @@ in tests/e2e/test_static_site.py."""
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
+import threading
+import urllib.request
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from spotting import knowledge, static_site
+from spotting import knowledge, serve, static_site
+from spotting.cli import main
 from spotting.serve import StaticHandler
 
 
@@ -75,6 +79,26 @@ def test_a_validated_snapshot_is_trusted_and_a_changed_one_is_not(tmp_path: Path
     assert not knowledge._snapshot_is_intact(data)
 
 
-def test_the_static_server_sends_webassembly_as_webassembly() -> None:
-    assert StaticHandler.extensions_map[".wasm"] == "application/wasm"
+def test_the_static_server_sends_webassembly_as_webassembly_and_asks_to_revalidate(tmp_path: Path) -> None:
+    (tmp_path / "pyodide.asm.wasm").write_bytes(b"\0asm")
+    server = serve.static_server(tmp_path, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/pyodide.asm.wasm"
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert response.headers["Content-Type"] == "application/wasm"
+            assert response.headers["Cache-Control"] == "no-cache"
+    finally:
+        server.shutdown()
+        server.server_close()
     assert StaticHandler.extensions_map[".mjs"] == "text/javascript"
+
+
+def test_serve_static_without_a_build_says_how_to_make_one(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(serve, "STATIC_DIST", tmp_path / "dist")
+    monkeypatch.setattr(serve, "ROOT", tmp_path)
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["serve", "--static"], stdout=out, stderr=err) == 1
+    assert "make static" in err.getvalue() and "Traceback" not in err.getvalue()
+    assert main(["serve", "review", "--static"], stdout=out, stderr=err) == 2
+    assert "explorer and teaching" in err.getvalue()
