@@ -569,7 +569,10 @@ def build(out: Path = DIST) -> float:
             "--no-unused-shared-packages", "--no-sourcemaps",
             f"--FederatedExtensionAddon.extra_labextensions_path={Path(scratch) / 'labextensions'}",
         ]  # fmt: skip
-        ran = subprocess.run(command, cwd=lite, capture_output=True, text=True, check=False)
+        # JupyterLite stamps the notebooks' "created" times with SOURCE_DATE_EPOCH when it is set:
+        # the same tree then gives the same site, byte for byte.
+        env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or source_date_epoch()}
+        ran = subprocess.run(command, cwd=lite, env=env, capture_output=True, text=True, check=False)
         if ran.returncode != 0:
             raise BuildError(f"voici build failed:\n{(ran.stdout + ran.stderr)[-4000:]}")
         postbuild(staging)
@@ -580,6 +583,12 @@ def build(out: Path = DIST) -> float:
             shutil.rmtree(out)
         shutil.move(staging, out)
     return time.monotonic() - started
+
+
+def source_date_epoch() -> str:
+    """The time of the last commit (a reproducible build's clock), or 1980 outside a git clone."""
+    ran = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True, check=False)
+    return ran.stdout.strip() if ran.returncode == 0 and ran.stdout.strip().isdigit() else "315532800"
 
 
 def largest_parts(out: Path, count: int = 10) -> list[tuple[str, int]]:

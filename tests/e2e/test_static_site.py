@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Page, Route, expect
 
 from spotting import Knowledge, explain
@@ -49,6 +50,13 @@ def static_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.server_close()
 
 
+def assert_accessible(page: Page, state: str) -> None:
+    """axe-core (WCAG 2.2 AA rules): no serious or critical violations."""
+    results = Axe().run(page)
+    bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not bad, f"{state}: " + "; ".join(f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)" for v in bad)
+
+
 def guard(context: BrowserContext, own: str) -> list[str]:
     """Abort every request to another host and remember it: the list must stay empty."""
     elsewhere: list[str] = []
@@ -75,9 +83,11 @@ def test_a_whole_visit_asks_only_its_own_host_and_changing_answers_asks_nothing(
     progress = page.locator("#spotting-progress")
     expect(progress).to_have_attribute("role", "status")  # announced while it starts
     expect(progress).to_contain_text(PROGRESS)
+    assert_accessible(page, "starting")
     expect(page.locator(".sp-results > [data-section=start]")).to_be_visible(timeout=FIRST_LOAD_MS)
     expect(progress).to_contain_text("This runs in your browser.")
     expect(page.get_by_role("status")).to_have_count(1)  # only the app's live region once it runs
+    assert_accessible(page, "running")
     page.wait_for_timeout(1500)  # let late widget and font loads settle before counting
     assert requests, "the listener saw no requests at all"
     loaded = len(requests)
