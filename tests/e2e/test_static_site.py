@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import BrowserContext, Page, Route, expect
+from playwright.sync_api import BrowserContext, Locator, Page, Route, expect
 
 from spotting import Knowledge, explain
 from spotting.serve import STATIC_PAGES, static_server
@@ -48,6 +48,18 @@ def static_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
+
+
+def assert_seen(locator: Locator) -> None:
+    """In the window and on top: the element at its centre is the box or inside it (a box in the
+    viewport can still be hidden under another layer, which is how the first version failed)."""
+    expect(locator).to_be_in_viewport()
+    on_top = locator.evaluate(
+        """box => { const r = box.getBoundingClientRect();
+                   const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+                   return box.contains(hit); }"""
+    )
+    assert on_top, "the box is covered by another layer"
 
 
 def assert_accessible(page: Page, state: str) -> None:
@@ -83,9 +95,15 @@ def test_a_whole_visit_asks_only_its_own_host_and_changing_answers_asks_nothing(
     progress = page.locator("#spotting-progress")
     expect(progress).to_have_attribute("role", "status")  # announced while it starts
     expect(progress).to_contain_text(PROGRESS)
+    assert_seen(progress)  # above the page's own "Starting up kernel" layer, not under it
+    page.screenshot(path=str(artifacts / "static-explorer-starting.png"))
     assert_accessible(page, "starting")
     expect(page.locator(".sp-results > [data-section=start]")).to_be_visible(timeout=FIRST_LOAD_MS)
     expect(progress).to_contain_text("This runs in your browser.")
+    assert_seen(progress)  # a plain note above the questions, in the page's flow
+    box = progress.bounding_box()
+    intro = page.get_by_role("heading", level=1).bounding_box()
+    assert box is not None and intro is not None and box["y"] > intro["y"], "the note covers the page"
     expect(page.get_by_role("status")).to_have_count(1)  # only the app's live region once it runs
     assert_accessible(page, "running")
     page.wait_for_timeout(1500)  # let late widget and font loads settle before counting
