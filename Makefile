@@ -11,7 +11,11 @@ STAMP := $(VENV)/.installed
 # kernel pool and limits (docs/serving.md). For a class: .venv/bin/spotting serve --learners 30 --network
 SERVE := $(BIN)/spotting serve
 
-.PHONY: dashboard teaching facilitator review test setup browser lint bench lighthouse check-data clean
+.PHONY: dashboard teaching facilitator review test setup browser lint bench lighthouse check-data clean static
+
+# The static site's build tools live in their own venv, pinned by hash (docs/static-site.md).
+STATIC_VENV := .venv-static
+STATIC_STAMP := $(STATIC_VENV)/.installed
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +33,20 @@ $(LIGHTHOUSE_STAMP): bench/package.json bench/package-lock.json
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; \
 	  else echo "The Lighthouse benchmark needs Node 18.16+ and npm: run 'sudo apt-get install -y nodejs npm'" >&2; exit 1; fi; }
 	npm ci --prefix bench --no-audit --no-fund
+
+# npm fetches the pinned Pyodide and Font Awesome tarballs once (into .static-cache/).
+$(STATIC_STAMP): static/build-requirements.txt
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq npm >/dev/null; \
+	  else echo "The static site needs npm once: run 'sudo apt-get install -y npm'" >&2; exit 1; fi; }
+	$(PYTHON) -m venv $(STATIC_VENV)
+	$(STATIC_VENV)/bin/pip install --quiet --require-hashes --no-deps -r static/build-requirements.txt
+	touch $(STATIC_STAMP)
+
+# dist/: the explorer and the teaching session as a static site that runs in the browser
+# (Voici + Pyodide). Everything is pinned; after the first run it builds offline from .static-cache/.
+static: $(STAMP) $(STATIC_STAMP)
+	$(BIN)/python -m spotting.static_site build
 
 # Browser tests drive Debian's chromium; a browser download from elsewhere is not possible here.
 # The --workers tests put Debian's nginx in front of Voila (docs/serving.md). nginx is not always
@@ -61,7 +79,7 @@ review: $(STAMP)
 	$(SERVE) review
 
 # The whole run keeps its fingerprint stamps in a throw-away folder, never in ~/.cache.
-test: $(STAMP) browser $(LIGHTHOUSE_STAMP)
+test: $(STAMP) $(STATIC_STAMP) browser $(LIGHTHOUSE_STAMP)
 	@cache=$$(mktemp -d) && trap 'rm -rf "$$cache"' EXIT && export SPOTTING_CACHE_DIR="$$cache" && set -x && \
 	$(BIN)/ruff check spotting tests bench && \
 	$(BIN)/mypy && \
@@ -81,6 +99,7 @@ bench: $(STAMP) browser $(LIGHTHOUSE_STAMP)
 	$(BIN)/python bench/classroom.py --client protocol --learners 30 --workers 2
 	$(BIN)/python bench/phone_tasks.py
 	$(BIN)/python bench/lighthouse.py
+	$(BIN)/python bench/static.py
 
 # Lighthouse (mobile and desktop) on the explorer beside a bare Voila notebook, 3 runs each.
 lighthouse: $(STAMP) browser $(LIGHTHOUSE_STAMP)
@@ -90,4 +109,4 @@ check-data: $(STAMP)
 	$(BIN)/python -m spotting check-data
 
 clean:
-	rm -rf $(VENV) .pytest_cache test-artifacts bench/node_modules
+	rm -rf $(VENV) $(STATIC_VENV) .pytest_cache test-artifacts dist .static-cache bench/node_modules

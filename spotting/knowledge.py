@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import os
 import re
 from functools import cache
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -24,7 +25,11 @@ from .regions import region_code
 if TYPE_CHECKING:
     import pandas as pd
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+_PACKAGED_DATA = Path(__file__).resolve().parent / "data"
+DEFAULT_DATA_DIR = _PACKAGED_DATA if _PACKAGED_DATA.is_dir() else Path(__file__).resolve().parent.parent / "data"
+"""The repository's data/, or the copy inside a built wheel (the static site's: spotting.static_site)."""
+SNAPSHOT_MANIFEST = "validated.json"
+"""Written beside a copy of data/ by the static build, after validating it in full."""
 CONDITION_TABLES = ("red_flags.csv", "baseline.csv", "advice.csv", "cause_rules.csv")
 
 
@@ -89,7 +94,9 @@ def _build(directory: Path, region: str = UNSET_REGION, *, trust_fingerprint: bo
     skips only that step. Cross-table checks run on every load.
     """
     fingerprint = _fingerprint(directory)
-    trusted = trust_fingerprint and fingerprint is not None and _stamp(fingerprint).is_file()
+    trusted = trust_fingerprint and (
+        (fingerprint is not None and _stamp(fingerprint).is_file()) or _snapshot_is_intact(directory)
+    )
     tables, problems = _read_tables(directory, validate=not trusted)
     if problems:
         raise DataError(problems)
@@ -112,9 +119,38 @@ def _fingerprint(directory: Path) -> str | None:
             digest.update(f"{library}=={version(library)}".encode())
         for name in TABLES:
             digest.update(name.encode() + b"\0" + (directory / name).read_bytes() + b"\0")
-    except OSError:
+    except (OSError, PackageNotFoundError):  # in the browser there is no pandas: see _snapshot_is_intact
         return None
     return digest.hexdigest()
+
+
+def snapshot_manifest(directory: Path) -> dict[str, str]:
+    """What a validated snapshot of ``directory`` records: the hash of its files and of the code
+    that validates them. Only called by the build, right after ``check_data`` passed in full."""
+    return {"validated_by": "spotting check-data", "sha256": _snapshot_digest(directory)}
+
+
+def _snapshot_digest(directory: Path) -> str:
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for module in _VALIDATING_MODULES:
+        digest.update((here / f"{module}.py").read_bytes())
+    for name in TABLES:
+        digest.update(name.encode() + b"\0" + (directory / name).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _snapshot_is_intact(directory: Path) -> bool:
+    """True for a copy of data/ that the static build validated and nobody changed since.
+
+    The static site's kernel runs in the browser (Pyodide), which has no pandas or pandera: it
+    can only read a snapshot that passed the column checks at build time. Cross-table checks
+    still run on every load. A changed file no longer matches and is validated in full."""
+    try:
+        recorded = json.loads((directory / SNAPSHOT_MANIFEST).read_text(encoding="utf-8"))
+        return isinstance(recorded, dict) and recorded.get("sha256") == _snapshot_digest(directory)
+    except (OSError, ValueError):
+        return False
 
 
 def _cache_dir() -> Path:

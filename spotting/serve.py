@@ -15,6 +15,9 @@ shares the class between K such servers behind nginx (:mod:`spotting.workers`).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
+import http.server
 import os
 import re
 import socket
@@ -49,6 +52,11 @@ TITLES = {
 LOOPBACK_ONLY = frozenset({"facilitator"})
 """Pages with the answers on them: served to this computer only, so a learner who guesses the
 port still cannot reach them (the learner page has no way to show the answers early)."""
+
+STATIC_DIST = ROOT / "dist"
+STATIC_PORT = 8870
+STATIC_PAGES = {"explorer": "voici/render/explorer.html", "teaching": "voici/render/teaching.html"}
+"""The static site's pages (spotting.static_site builds them; review is not published)."""
 
 REGION_VARIABLE = REGION_ENVIRONMENT
 """Passed through to every kernel, which starts its pages with that region (readers can change it)."""
@@ -191,6 +199,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     # Internal: how ``--workers`` starts each worker (spotting.workers).
     parser.add_argument("--worker-index", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--warmups", type=_positive, default=None, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--static",
+        action="store_true",
+        help=f"serve the static site in dist/ (make static) instead: it runs in the browser (port {STATIC_PORT})",
+    )
 
 
 def refusal(args: argparse.Namespace) -> str | None:
@@ -245,7 +258,9 @@ def describe(plan: Plan) -> str:
 
 
 def run(args: argparse.Namespace, extra: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
-    """Start Voila in this process; returns when it stops (Ctrl+C)."""
+    """Start Voila in this process (or the static site's file server); returns when it stops (Ctrl+C)."""
+    if getattr(args, "static", False):
+        return run_static(args, extra, stdout, stderr)
     plan = make_plan(args)
     notebook = ROOT / plan.notebook
     if not notebook.exists():
@@ -286,4 +301,65 @@ def run(args: argparse.Namespace, extra: Sequence[str], stdout: TextIO, stderr: 
 
     announce = [] if plan.worker_index is not None else addresses  # a worker's address is nginx's business
     ClassroomVoila.launch_instance(argv=[*plan.voila_options(), *extra], announce=announce)
+    return 0
+
+
+class StaticHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves dist/ with the types a browser insists on, and logs nothing.
+
+    Pyodide streams its WebAssembly only when it comes as ``application/wasm``; ``.mjs`` must be
+    JavaScript. Request lines hold no answers (they never leave the browser), but a quiet server
+    leaves nothing to wonder about. ``no-cache`` makes the browser ask again each visit and get
+    a short "not modified" for what it has, so a rebuilt site is never mixed with an old one."""
+
+    extensions_map = {  # noqa: RUF012 (the base class declares it as a plain class attribute)
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".wasm": "application/wasm",
+        ".mjs": "text/javascript",
+        ".js": "text/javascript",
+        ".json": "application/json",
+        ".whl": "application/octet-stream",
+        ".zip": "application/zip",
+    }
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        super().end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+def static_server(directory: Path, ip: str, port: int) -> http.server.ThreadingHTTPServer:
+    """A file server for a built static site (tests and bench/static.py use it too)."""
+    handler = functools.partial(StaticHandler, directory=str(directory))
+    return http.server.ThreadingHTTPServer((ip, port), handler)
+
+
+def run_static(args: argparse.Namespace, extra: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+    """``spotting serve --static``: try the static site on this computer, as a visitor gets it."""
+    if args.dashboard not in STATIC_PAGES:
+        print(f"spotting: the static site has {' and '.join(STATIC_PAGES)}, not {args.dashboard}", file=stderr)
+        return 2
+    if extra:
+        print("spotting: Voila options do not apply to --static", file=stderr)
+        return 2
+    page = STATIC_DIST / STATIC_PAGES[args.dashboard]
+    if not page.is_file():
+        print(f"spotting: {page.relative_to(ROOT)} is missing; build the site first: make static", file=stderr)
+        return 1
+    ip = "0.0.0.0" if args.network else "127.0.0.1"
+    port = args.port or STATIC_PORT
+    try:
+        server = static_server(STATIC_DIST, ip, port)
+    except OSError as error:
+        print(f"spotting: cannot serve on port {port}: {error.strerror}", file=stderr)
+        return 1
+    plan_urls = urls(Plan(args.dashboard, "", ip, port, 1, 1, 1))
+    print(f"Serving the static site from {STATIC_DIST.relative_to(ROOT)}/ (it runs in the browser).", file=stdout)
+    for url in plan_urls:
+        print(f"Open {url}{STATIC_PAGES[args.dashboard]}", file=stdout, flush=True)
+    with server, contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever()
     return 0

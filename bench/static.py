@@ -1,0 +1,173 @@
+"""Benchmark the static site (Voici + Pyodide, in the browser) beside the Voila explorer.
+
+Not a test: it prints numbers. Run ``.venv/bin/python bench/static.py`` (``make bench`` does).
+
+In headless Chromium (/usr/bin/chromium), for the explorer of each kind:
+* navigation -> first advice visible (the start card), **cold** (a new browser profile: empty
+  cache) and on a **second visit** (a new tab in the same profile, so the browser's cache is
+  warm; for Voila, a preheated kernel instead);
+* change -> updated advice, timed inside the page from the change event to the DOM update (plus
+  one animation frame), median and p95;
+* for the static site: the build time and dist/ size.
+
+Targets (issue 11): static change p95 <= 20 ms, first advice <= 5 s cold and <= 3 s on a
+second visit; dist/ <= 40 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from dashboard import (  # bench/ is not a package: reuse the Voila benchmark's pieces
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    Target,
+    first_visible,
+    p95,
+    voila,
+)
+
+from spotting import load_knowledge
+from spotting.serve import STATIC_PAGES, static_server
+from spotting.static_site import build, largest_parts, total_size
+
+START = ".sp-results [data-section=start]"
+
+
+def explorer_target() -> Target:
+    questions = load_knowledge().questions
+    return Target(
+        "explorer",
+        ROOT / "notebooks" / "explorer.ipynb",
+        ROOT,
+        START,
+        questions["dizzy_or_faint"].label,
+        (questions["age"].label, "30"),
+    )
+
+
+def toggles(page: Page, target: Target, count: int) -> list[float]:
+    target.prepare(page)
+    for _ in range(3):  # warm up before timing
+        target.toggle(page, 0)
+        target.toggle(page, 1)
+    return [target.toggle(page, step) for step in range(count)]
+
+
+def measure_static(playwright: Playwright, url: str, loads: int, count: int, scratch: Path) -> dict[str, list[float]]:
+    """Cold: a new browser profile each time. Second visit: a new tab in the same profile.
+
+    A real profile on disk, not Playwright's incognito-like context: that one keeps its cache in
+    memory and refetched the 8.7 MB pyodide.asm.wasm on every visit, which a returning visitor's
+    browser does not do."""
+    result: dict[str, list[float]] = {"cold": [], "second": [], "toggle": []}
+    target = explorer_target()
+    for index in range(loads):
+        context = playwright.chromium.launch_persistent_context(
+            tempfile.mkdtemp(prefix="profile-", dir=scratch),
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport={"width": 1280, "height": 900},
+        )
+        page = context.new_page()
+        start = time.perf_counter()
+        page.goto(url)
+        page.locator(START).wait_for(state="visible", timeout=120_000)
+        result["cold"].append((time.perf_counter() - start) * 1000)
+        if index == 0:
+            result["toggle"] = toggles(page, target, count)
+        page.close()
+        page = context.new_page()
+        start = time.perf_counter()
+        page.goto(url)
+        page.locator(START).wait_for(state="visible", timeout=120_000)
+        result["second"].append((time.perf_counter() - start) * 1000)
+        context.close()
+    return result
+
+
+def measure_voila(browser: Browser, loads: int, count: int, scratch: Path) -> dict[str, list[float]]:
+    target = explorer_target()
+    result: dict[str, list[float]] = {"cold": [], "second": [], "toggle": []}
+    with voila(target, preheat=False, scratch=scratch) as (url, _server):
+        for index in range(loads):
+            elapsed, page = first_visible(browser, url, START)
+            result["cold"].append(elapsed)
+            if index == 0:
+                result["toggle"] = toggles(page, target, count)
+            page.close()
+    with voila(target, preheat=True, scratch=scratch) as (url, _server):
+        for _ in range(loads):
+            elapsed, page = first_visible(browser, url, START)
+            result["second"].append(elapsed)
+            page.close()
+            time.sleep(12)  # the pool refills before the next visitor
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--loads", type=int, default=3, help="page loads per measure (default 3)")
+    parser.add_argument("--toggles", type=int, default=40, help="changes timed per explorer (default 40)")
+    parser.add_argument("--dist", type=Path, default=None, help="a built site (default: build one now)")
+    parser.add_argument("--no-voila", action="store_true", help="measure the static site only")
+    args = parser.parse_args()
+    if not Path(CHROMIUM).exists():
+        sys.exit(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    with tempfile.TemporaryDirectory(prefix="spotting-bench-static-") as scratch_dir:
+        scratch = Path(scratch_dir)
+        dist = args.dist
+        build_seconds = None
+        if dist is None:
+            dist = scratch / "dist"
+            build_seconds = build(dist)
+        server = static_server(dist, "127.0.0.1", 0)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{server.server_address[1]}/{STATIC_PAGES['explorer']}"
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                static = measure_static(playwright, url, args.loads, args.toggles, scratch)
+                served = None if args.no_voila else measure_voila(browser, args.loads, args.toggles, scratch)
+            finally:
+                browser.close()
+                server.shutdown()
+        size = total_size(dist)
+        parts = largest_parts(dist, 8)
+    print(f"python {platform.python_version()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+    if build_seconds is not None:
+        print(f"static build: {build_seconds:.1f} s")
+    print(f"dist/ size: {size / 1e6:.1f} MB (target <= 40 MB); largest parts:")
+    for name, bytes_ in parts:
+        print(f"  {bytes_ / 1e6:6.2f} MB  {name}")
+    median = statistics.median
+    print(f"{'measure':44} {'static':>10} {'voila':>10}  target (static)")
+    rows = [
+        ("first advice, cold (median ms)", "cold", median, "<= 5000"),
+        ("first advice, cold (max ms)", "cold", max, ""),
+        ("first advice, second visit (median ms)", "second", median, "<= 3000 (voila: preheated)"),
+        ("change -> updated advice (median ms)", "toggle", median, ""),
+        ("change -> updated advice (p95 ms)", "toggle", p95, "<= 20"),
+    ]
+    for name, key, statistic, target in rows:
+        theirs = f"{statistic(served[key]):10.1f}" if served else f"{'-':>10}"
+        print(f"{name:44} {statistic(static[key]):10.1f} {theirs}  {target}")
+    print("raw (ms):", {"static": {k: [round(v) for v in static[k]] for k in ("cold", "second")}}, end="")
+    print("", {"voila": {k: [round(v) for v in served[k]] for k in ("cold", "second")}} if served else "")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,167 @@
+"""The static site (make static: Voici + Pyodide) in Chromium: same engine, same answers, and
+nothing leaves the device.
+
+The site is built once per session into a temporary folder (spotting.static_site.build, offline
+from .static-cache/ after the first run) and served from 127.0.0.1 by the same file server as
+``spotting serve --static``. Speed is measured by bench/static.py, never asserted here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import BrowserContext, Locator, Page, Route, expect
+
+from spotting import Knowledge, explain
+from spotting.serve import STATIC_PAGES, static_server
+from spotting.static_site import build
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+CASES = json.loads((ROOT / "tests" / "clinical_cases.json").read_text(encoding="utf-8"))
+FIRST_LOAD_MS = 120_000
+UPDATE_MS = 15_000
+PROGRESS = "Nothing you enter leaves this device."
+
+
+@pytest.fixture(scope="session")
+def static_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Build the site once for the session and serve it on a free loopback port.
+
+    ``SPOTTING_STATIC_DIST=folder`` serves a site built beforehand instead (for example one
+    built from deliberately broken data, to see these tests fail)."""
+    given = os.environ.get("SPOTTING_STATIC_DIST")
+    out = Path(given) if given else tmp_path_factory.mktemp("static") / "dist"
+    if not given:
+        build(out)
+    server = static_server(out, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def assert_seen(locator: Locator) -> None:
+    """In the window and on top: the element at its centre is the box or inside it (a box in the
+    viewport can still be hidden under another layer, which is how the first version failed)."""
+    expect(locator).to_be_in_viewport()
+    on_top = locator.evaluate(
+        """box => { const r = box.getBoundingClientRect();
+                   const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+                   return box.contains(hit); }"""
+    )
+    assert on_top, "the box is covered by another layer"
+
+
+def assert_accessible(page: Page, state: str) -> None:
+    """axe-core (WCAG 2.2 AA rules): no serious or critical violations."""
+    results = Axe().run(page)
+    bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not bad, f"{state}: " + "; ".join(f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)" for v in bad)
+
+
+def guard(context: BrowserContext, own: str) -> list[str]:
+    """Abort every request to another host and remember it: the list must stay empty."""
+    elsewhere: list[str] = []
+
+    def handle(route: Route) -> None:
+        url = route.request.url
+        if url.startswith(own) or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            elsewhere.append(url)
+            route.abort()
+
+    context.route("**/*", handle)
+    return elsewhere
+
+
+def test_a_whole_visit_asks_only_its_own_host_and_changing_answers_asks_nothing(
+    page: Page, static_url: str, knowledge: Knowledge, artifacts: Path
+) -> None:
+    elsewhere = guard(page.context, static_url)
+    requests: list[str] = []
+    page.context.on("request", lambda request: requests.append(request.url))
+    page.goto(static_url + STATIC_PAGES["explorer"])
+    progress = page.locator("#spotting-progress")
+    expect(progress).to_have_attribute("role", "status")  # announced while it starts
+    expect(progress).to_contain_text(PROGRESS)
+    assert_seen(progress)  # above the page's own "Starting up kernel" layer, not under it
+    page.screenshot(path=str(artifacts / "static-explorer-starting.png"))
+    assert_accessible(page, "starting")
+    expect(page.locator(".sp-results > [data-section=start]")).to_be_visible(timeout=FIRST_LOAD_MS)
+    expect(progress).to_contain_text("This runs in your browser.")
+    assert_seen(progress)  # a plain note above the questions, in the page's flow
+    box = progress.bounding_box()
+    intro = page.get_by_role("heading", level=1).bounding_box()
+    assert box is not None and intro is not None and box["y"] > intro["y"], "the note covers the page"
+    expect(page.get_by_role("status")).to_have_count(1)  # only the app's live region once it runs
+    assert_accessible(page, "running")
+    page.wait_for_timeout(1500)  # let late widget and font loads settle before counting
+    assert requests, "the listener saw no requests at all"
+    loaded = len(requests)
+    pregnant = page.get_by_label(knowledge.questions["pregnant"].label, exact=True)
+    pregnant.select_option(label="Yes")
+    care = page.locator(".sp-results > [data-section=care]")
+    expect(care).to_have_attribute("data-urgency", "urgent", timeout=UPDATE_MS)
+    page.get_by_label(knowledge.questions["amount"].label, exact=True).select_option(index=3)
+    expect(care).to_have_attribute("data-urgency", "emergency", timeout=UPDATE_MS)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(artifacts / "static-explorer.png"), full_page=True)
+    assert requests[loaded:] == [], f"changing answers made requests: {requests[loaded:]}"
+    assert elsewhere == [], f"requests to other hosts (aborted): {elsewhere}"
+
+
+def test_the_teaching_session_runs_in_the_browser_in_learner_mode(
+    page: Page, static_url: str, artifacts: Path
+) -> None:
+    elsewhere = guard(page.context, static_url)
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    page.goto(static_url + STATIC_PAGES["teaching"])
+    expect(page.locator("#spotting-progress")).to_contain_text("the teaching session")
+    expect(page.get_by_role("combobox", name="What would you advise?")).to_be_visible(timeout=FIRST_LOAD_MS)
+    expect(page.get_by_role("combobox", name="Mode")).to_have_value("Learner")  # the default; a select shows it
+    page.screenshot(path=str(artifacts / "static-teaching.png"))
+    assert elsewhere == [], f"requests to other hosts (aborted): {elsewhere}"
+
+
+ENGINE = """
+async ([cases, indexURL]) => {
+  const { loadPyodide } = await import(indexURL + "pyodide.mjs");
+  const pyodide = await loadPyodide({ indexURL, packages: ["spotting"] });
+  pyodide.globals.set("cases_json", JSON.stringify(cases));
+  return pyodide.runPython(`
+import json, sys
+import spotting
+out = {"python": sys.version_info[:2], "platform": sys.platform, "pandas": "pandas" in sys.modules, "results": {}}
+for case in json.loads(cases_json):
+    out["results"][case["id"]] = spotting.explain(case["answers"]).to_dict()
+out["pandas"] = out["pandas"] or "pandas" in sys.modules or "pandera" in sys.modules
+json.dumps(out)
+`);
+}
+"""
+
+
+def test_every_clinical_case_gets_the_same_explanation_in_the_browser(page: Page, static_url: str) -> None:
+    """Same engine, same answers: the wheel in the site, run by the site's Pyodide (Python 3.13)."""
+    elsewhere = guard(page.context, static_url)
+    page.goto(static_url + "static/pyodide/package.json")  # same origin, no scripts of its own
+    cases = [{"id": case["id"], "answers": case["answers"]} for case in CASES]
+    result: dict[str, Any] = json.loads(page.evaluate(ENGINE, [cases, static_url + "static/pyodide/"]))
+    assert result["platform"] == "emscripten" and result["python"] == [3, 13]
+    assert not result["pandas"], "the engine imported pandas or pandera in the browser"
+    assert len(result["results"]) == len(CASES)
+    for case in CASES:
+        server = json.loads(json.dumps(explain(case["answers"]).to_dict()))
+        assert result["results"][case["id"]] == server, f"{case['id']}: the browser's explanation differs"
+    assert elsewhere == []

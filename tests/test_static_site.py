@@ -1,0 +1,104 @@
+"""The static build's pieces that need no browser: the remote-load check, the derived wheel
+set, the spotting wheel and the snapshot the browser trusts. The built site itself is tested
+in tests/e2e/test_static_site.py."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import threading
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from spotting import knowledge, serve, static_site
+from spotting.cli import main
+from spotting.serve import StaticHandler
+
+
+def test_a_cdn_load_left_in_the_site_is_found(tmp_path: Path) -> None:
+    page = tmp_path / "voici" / "render" / "explorer.html"
+    page.parent.mkdir(parents=True)
+    page.write_text('<a href="https://www.nhs.uk/">NHS</a><p>see https://example.org</p>')
+    assert static_site.remote_loads(tmp_path) == []  # a link a person clicks is fine
+    page.write_text('<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/x.css">')
+    assert static_site.remote_loads(tmp_path)
+    script = tmp_path / "a.js"
+    for load in ('import("//cdn.example/x.js")', 'importScripts("https://cdn.example/p.js")', 'fetch("https://t.co/")'):
+        script.write_text(load)
+        page.write_text("")
+        assert static_site.remote_loads(tmp_path), load
+    script.write_text('// e.g. <img src="https://attacker.controlled.server/">\nlet a = 1;')
+    assert static_site.remote_loads(tmp_path) == []  # comments are not loads
+
+
+def test_the_browser_gets_only_what_the_notebooks_import_and_never_pandas() -> None:
+    needed = static_site.browser_distributions()
+    assert {"ipywidgets", "anywidget"} <= set(needed)
+    assert not set(needed) & {"pandas", "pandera", "numpy", "voila", "jupyterlab"}
+    static_site.check_lock_covers(needed, static_site.read_browser_lock())
+
+
+def test_an_unpinned_import_stops_the_build() -> None:
+    lock = static_site.read_browser_lock()
+    del lock["anywidget"]
+    with pytest.raises(static_site.BuildError, match="anywidget"):
+        static_site.check_lock_covers({"anywidget": "0.11.0"}, lock)
+
+
+def test_the_spotting_wheel_carries_the_validated_data_and_no_server_requirements(tmp_path: Path) -> None:
+    wheel = static_site.spotting_wheel(tmp_path, ["anywidget", "ipywidgets"])
+    assert wheel.name.startswith("spotting-0.1.0+")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        metadata = archive.read(next(n for n in names if n.endswith("METADATA"))).decode()
+    assert {f"spotting/data/{name}" for name in knowledge.TABLES} <= names
+    assert f"spotting/data/{knowledge.SNAPSHOT_MANIFEST}" in names
+    assert "pandas" not in metadata and "Requires-Dist: anywidget" in metadata
+
+
+def test_the_same_tree_gives_the_same_wheel(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = static_site.spotting_wheel(tmp_path / "a", [])
+    second = static_site.spotting_wheel(tmp_path / "b", [])
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_a_validated_snapshot_is_trusted_and_a_changed_one_is_not(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(knowledge.DEFAULT_DATA_DIR, data)
+    assert not knowledge._snapshot_is_intact(data)  # no manifest: validate in full
+    (data / knowledge.SNAPSHOT_MANIFEST).write_text(json.dumps(knowledge.snapshot_manifest(data)))
+    assert knowledge._snapshot_is_intact(data)
+    with (data / "red_flags.csv").open("a", encoding="utf-8") as handle:
+        handle.write("\n")
+    assert not knowledge._snapshot_is_intact(data)
+
+
+def test_the_static_server_sends_webassembly_as_webassembly_and_asks_to_revalidate(tmp_path: Path) -> None:
+    (tmp_path / "pyodide.asm.wasm").write_bytes(b"\0asm")
+    server = serve.static_server(tmp_path, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/pyodide.asm.wasm"
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert response.headers["Content-Type"] == "application/wasm"
+            assert response.headers["Cache-Control"] == "no-cache"
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert StaticHandler.extensions_map[".mjs"] == "text/javascript"
+
+
+def test_serve_static_without_a_build_says_how_to_make_one(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(serve, "STATIC_DIST", tmp_path / "dist")
+    monkeypatch.setattr(serve, "ROOT", tmp_path)
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["serve", "--static"], stdout=out, stderr=err) == 1
+    assert "make static" in err.getvalue() and "Traceback" not in err.getvalue()
+    assert main(["serve", "review", "--static"], stdout=out, stderr=err) == 2
+    assert "explorer and teaching" in err.getvalue()
