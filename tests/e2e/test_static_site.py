@@ -23,6 +23,8 @@ from spotting import Knowledge, explain
 from spotting.serve import STATIC_PAGES, static_server
 from spotting.static_site import build
 
+from .drive import choose
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,11 +111,10 @@ def test_a_whole_visit_asks_only_its_own_host_and_changing_answers_asks_nothing(
     page.wait_for_timeout(1500)  # let late widget and font loads settle before counting
     assert requests, "the listener saw no requests at all"
     loaded = len(requests)
-    pregnant = page.get_by_label(knowledge.questions["pregnant"].label, exact=True)
-    pregnant.select_option(label="Yes")
+    choose(page, knowledge, "pregnant", "Yes")
     care = page.locator(".sp-results > [data-section=care]")
     expect(care).to_have_attribute("data-urgency", "urgent", timeout=UPDATE_MS)
-    page.get_by_label(knowledge.questions["amount"].label, exact=True).select_option(index=3)
+    choose(page, knowledge, "amount", knowledge.questions["amount"].choice_labels["heavy"])
     expect(care).to_have_attribute("data-urgency", "emergency", timeout=UPDATE_MS)
     page.wait_for_timeout(1000)
     page.screenshot(path=str(artifacts / "static-explorer.png"), full_page=True)
@@ -129,7 +130,8 @@ def test_the_teaching_session_runs_in_the_browser_in_learner_mode(
     page.goto(static_url + STATIC_PAGES["teaching"])
     expect(page.locator("#spotting-progress")).to_contain_text("the teaching session")
     expect(page.get_by_role("combobox", name="What would you advise?")).to_be_visible(timeout=FIRST_LOAD_MS)
-    expect(page.get_by_role("combobox", name="Mode")).to_have_value("Learner")  # the default; a select shows it
+    expect(page.get_by_role("combobox", name="Mode")).to_have_count(0)  # the learner page: no way to switch
+    expect(page.get_by_text("Facilitator notes")).to_have_count(0)
     page.screenshot(path=str(artifacts / "static-teaching.png"))
     assert elsewhere == [], f"requests to other hosts (aborted): {elsewhere}"
 
