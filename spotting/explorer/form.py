@@ -15,6 +15,7 @@ without a browser; :mod:`.form_widget` draws it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ..model import Knowledge, Question
@@ -25,7 +26,7 @@ UNSURE_VALUE = "unsure"
 """A choice with this value is the question's own "not sure"; it then needs no extra radio."""
 
 
-def follow_up_parents(questions: dict[str, Question] | Any) -> dict[str, str]:
+def follow_up_parents(questions: Mapping[str, Question]) -> dict[str, str]:
     """Which question each follow-up belongs under: field -> parent field.
 
     A follow-up is a question hidden while nothing is answered (its ``show_if`` needs an answer

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
-from ..diagram import DIAGRAM_CSS, diagram_html
+from ..diagram import DIAGRAM_CSS, diagram_html, places
 from ..explain import CauseResult, Explanation
 from ..markup import BASE_CSS, BORDER_PX, citation, long_date, urgency_label
 from ..model import Knowledge, Question, Review
@@ -79,9 +79,6 @@ STYLE = (
   color: #212b32; border: 2px solid #4c6272; }
 .sp-question select:focus, .sp-app button:focus, .sp-app a:focus { outline: 3px solid #ffeb3b !important;
   box-shadow: 0 0 0 6px #212b32 !important; }
-.sp-help { color: #4c6272; font-size: 0.95rem; margin: -0.5rem 0 0.75rem 0; }
-.sp-help p { margin: 0; }
-.sp-group-heading h2 { font-size: 1.25rem; margin: 1.25rem 0 0.5rem 0; }
 .sp-app button { min-height: 2.75rem; min-width: 2.75rem; font-size: 1rem; }
 .sp-actions { display: flex; flex-flow: row wrap; gap: 0.5rem; margin: 1rem 0; }
 .sp-care { border: 2px solid #005eb8; border-left-style: solid; margin: 0 0 1.5rem 0; background: #ffffff; }
@@ -341,9 +338,9 @@ def _shown_reviews(explanation: Explanation, knowledge: Knowledge) -> list[Revie
     """The review records behind everything on the page: advice, flags, causes and the diagram."""
     reviews = [explanation.advice.review, explanation.baseline.review]
     reviews += [flag.rule.review for flag in explanation.red_flags]
-    reviews += [result.fit.cause.review for result in explanation.causes]
-    shown_sites = {site for result in explanation.causes for site in result.fit.cause.sites}
-    reviews += [site.review for site_id, site in knowledge.sites.items() if site_id in shown_sites]
+    causes = [result.fit.cause for result in explanation.causes]
+    reviews += [cause.review for cause in causes]
+    reviews += [knowledge.sites[site].review for site in places(causes, knowledge)]
     return reviews
 
 
