@@ -45,7 +45,6 @@ import platform
 import random
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -61,7 +60,7 @@ from pathlib import Path
 from typing import Any
 
 import psutil
-from dashboard import CHROMIUM, CHROMIUM_ARGS, EXPLORER_TOGGLE_JS, free_port
+from dashboard import CHROMIUM, CHROMIUM_ARGS, EXPLORER_TOGGLE_JS, free_port, stop
 from playwright.async_api import Browser, async_playwright
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 from tornado.websocket import WebSocketClientConnection, websocket_connect
@@ -178,16 +177,6 @@ def serve(learners: int, sandbox: Path, workers: int = 1) -> tuple[str, subproce
                 process.kill()
                 sys.exit(f"spotting serve did not start:\n{log.read_text(errors='replace')[-3000:]}")
             time.sleep(0.2)
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def wait_for_kernels(sampler: Sampler, count: int, seconds: float) -> tuple[int, float]:

@@ -227,12 +227,19 @@ def voila(target: Target, preheat: bool, scratch: Path) -> Iterator[tuple[str, p
             time.sleep(POOL_FILL_SECONDS)  # let the pool start its kernels and run the notebook
         yield url, psutil.Process(process.pid)
     finally:
+        stop(process)
+        log.close()
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM (Voila shuts its kernels down), then kill if it has not gone within a minute."""
+    if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
-            process.wait(timeout=30)
+            process.wait(timeout=60)
         except subprocess.TimeoutExpired:
             process.kill()
-        log.close()
+            process.wait()
 
 
 def first_visible(browser: Browser, url: str, selector: str) -> tuple[float, Page]:

@@ -17,23 +17,17 @@ result, and 6,228-9,835 characters announced per change.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
+import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
+from classroom import serve
+from dashboard import CHROMIUM, CHROMIUM_ARGS, stop
 from playwright.sync_api import Page, sync_playwright
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-from dashboard import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
-
-from spotting import load_knowledge  # noqa: E402
+from spotting import load_knowledge
 
 PHONE = {"width": 390, "height": 844}
 TASKS: dict[str, list[tuple[str, str]]] = {
@@ -157,30 +151,19 @@ def run_task(page: Page, url: str, name: str, steps: list[tuple[str, str]]) -> R
 
 
 def main() -> None:
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "spotting", "serve", "explorer", f"--port={port}"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(f"{url}voila/static/voila.js", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
-        results = []
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for name, steps in TASKS.items():
-                context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, device_scale_factor=3)
-                results.append(run_task(context.new_page(), url, name, steps))
-                context.close()
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(30)
+    with tempfile.TemporaryDirectory(prefix="phone-tasks-") as scratch:
+        url, server, _log = serve(1, Path(scratch))  # spotting serve explorer, with a private HOME
+        try:
+            results = []
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                for name, steps in TASKS.items():
+                    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, device_scale_factor=3)
+                    results.append(run_task(context.new_page(), url, name, steps))
+                    context.close()
+                browser.close()
+        finally:
+            stop(server)
     print("| task (390x844 phone) | taps | keys | screens scrolled | care card from top (screens) "
           "| words / links on the first screen of advice | characters announced per change | axe serious |")
     print("|---|---|---|---|---|---|---|---|")
