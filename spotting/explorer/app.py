@@ -112,10 +112,10 @@ class App:
         self.region = self._build_region()
         # Two parts of one form: the emergency check, then (on a phone, after the advice) the rest,
         # folded. Each question lives in exactly one part (``form_for``).
-        first, *rest = form_spec(self.knowledge)
-        self.emergency_form = QuestionForm(spec=[first])
-        self.more_form = QuestionForm(spec=rest, folds=True)
+        self.emergency_form = QuestionForm()
+        self.more_form = QuestionForm(folds=True)
         self.forms = (self.emergency_form, self.more_form)
+        self._relabel()
         for form in self.forms:
             form.observe(self._on_change, names="answers")
         self.container = self._build_layout()
@@ -153,8 +153,9 @@ class App:
         self.update()
 
     def _relabel(self) -> None:
-        """Question wording can name services (the screening start age), so it follows the region;
-        the browser keeps each answer, which lives in the forms' ``answers``."""
+        """Fill both parts of the form from data/ in the reader's region. Question wording can name
+        services (the screening start age), so it follows the region; the browser keeps each
+        answer, which lives in the forms' ``answers``."""
         first, *rest = form_spec(self.knowledge)
         self.emergency_form.spec = [first]
         self.more_form.spec = rest

@@ -26,8 +26,7 @@ def question(page: Page, knowledge: Knowledge, field: str) -> Locator:
 def unfold(page: Page, field: str) -> None:
     """Open the folded group a question sits in (narrow screens), as a person taps its heading.
     (Found by its ``data-field``: a folded question is out of the accessibility tree.)"""
-    fold = page.locator(f'details.sp-group:has(> .sp-form__question[data-field="{field}"]), '
-                        f'details.sp-group:has(> .sp-form__question [data-field="{field}"])')
+    fold = page.locator(f'details.sp-group:has([data-field="{field}"])')  # groups never nest
     if fold.count() and not fold.first.evaluate("node => node.open"):
         fold.first.locator("> summary").click()
 
