@@ -19,9 +19,9 @@ depends on must be in the browser lock at a pinned hash, otherwise the build sto
 to re-lock (``python -m spotting.static_site lock``). The same run proves that the apps import
 neither pandas nor pandera (the kernel reads a validated snapshot: spotting.knowledge).
 
-All wheels go into our own ``pyodide-lock.json`` and are named in the kernel's
-``loadPyodideOptions.packages``, so Pyodide fetches them in parallel at start and nothing is
-installed with ``%pip`` while the page runs. This module is only imported by the build (it needs
+The browser gets no wheels: their files go into one archive, and a Python that has already
+imported the kernel and the apps goes into a memory snapshot (spotting.static_snapshot), so a
+visit neither installs nor imports them. This module is only imported by the build (it needs
 pandas to validate data/); nothing at run time imports it.
 """
 
@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, distribution, packages_distributions, requires
 from pathlib import Path
 
-from . import knowledge
+from . import knowledge, static_snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 PINS = ROOT / "static"
@@ -412,25 +412,6 @@ def stub_wheel(into: Path, name: str) -> Path:
     return write_wheel(into, name, "0.0.1", {}, ())
 
 
-def lock_entry(wheel: Path) -> dict[str, object]:
-    """An entry of our pyodide-lock.json: Pyodide checks the sha256 before installing."""
-    name, version = wheel.name.split("-")[:2]
-    with zipfile.ZipFile(wheel) as archive:
-        tops = sorted({n.split("/")[0].removesuffix(".py") for n in archive.namelist() if ".dist-info" not in n})
-    return {
-        "name": normalise(name),
-        "version": version,
-        "file_name": wheel.name,
-        "install_dir": "site",
-        "sha256": sha256_of(wheel),
-        "package_type": "package",
-        "imports": [top for top in tops if top.isidentifier()],
-        "depends": [],
-        "unvendored_tests": False,
-        "shared_library": False,
-    }
-
-
 # --------------------------------------------------------------------------------------- build
 
 
@@ -450,8 +431,12 @@ def labextensions(names: Iterable[str]) -> list[Path]:
     return sorted(set(found))
 
 
-def prepare_lite_dir(lite: Path, needed: dict[str, str]) -> list[str]:
-    """The folder ``voici build`` reads; returns the package names Pyodide loads at start."""
+def prepare_lite_dir(lite: Path, needed: dict[str, str], epoch: str) -> list[str]:
+    """The folder ``voici build`` reads; returns the package names the kernel finds installed.
+
+    The wheels do not go into the site: their files go into one archive, and a Python that has
+    already imported them goes into a memory snapshot (spotting.static_snapshot). Pyodide's own
+    lock stays empty, so nothing is installed at start and nothing can be fetched by name."""
     pyodide_dir = lite / "static" / "pyodide"
     pyodide_dir.mkdir(parents=True)
     extract(npm_file("pyodide"), PYODIDE_CORE, pyodide_dir)
@@ -464,23 +449,33 @@ def prepare_lite_dir(lite: Path, needed: dict[str, str]) -> list[str]:
     )  # fmt: skip
     if len(shims) != len(KERNEL_SHIMS):
         raise BuildError(f"the kernel's own wheels ({', '.join(KERNEL_SHIMS)}) are missing from {BUILD_VENV}")
-    for wheel in [*wheels, *shims]:
-        shutil.copy2(wheel, pyodide_dir / wheel.name)
-    spotting_wheel(pyodide_dir, sorted(name for name in needed if name in _direct_requirements()))
-    for name in KERNEL_STUBS:
-        stub_wheel(pyodide_dir, name)
-    entries = [lock_entry(wheel) for wheel in sorted(pyodide_dir.glob("*.whl"))]
+    own = lite.parent / "wheels"
+    own.mkdir()
+    made = [spotting_wheel(own, sorted(name for name in needed if name in _direct_requirements()))]
+    made += [stub_wheel(own, name) for name in KERNEL_STUBS]
+    all_wheels = [*wheels, *shims, *made]
     pyodide_lock = json.loads(_pyodide_npm_lock())
-    pyodide_lock["packages"] = {str(entry["name"]): entry for entry in entries}
     (pyodide_dir / "pyodide-lock.json").write_text(json.dumps(pyodide_lock, indent=1, sort_keys=True))
-    packages = sorted(str(entry["name"]) for entry in entries)
+    try:
+        archive = static_snapshot.site_packages_archive(all_wheels, pyodide_dir)
+        code = static_snapshot.snapshot_imports([notebook_code(name) for name in NOTEBOOKS])
+        snapshot = static_snapshot.make_snapshot(pyodide_dir, archive, code, epoch)
+    except static_snapshot.SnapshotError as error:
+        raise BuildError(str(error)) from error
+    packages = sorted(normalise(wheel.name.split("-")[0]) for wheel in all_wheels)
     config = {
         "jupyter-lite-schema-version": 0,
         "jupyter-config-data": {
             "litePluginSettings": {
                 "@jupyterlite/pyodide-kernel-extension:kernel": {
                     "disablePyPIFallback": True,
-                    "loadPyodideOptions": {"packages": packages},
+                    # The kernel skips its own installs for the names listed here; the snapshot
+                    # loader (static/snapshot-loader.js) reads the two URLs.
+                    "loadPyodideOptions": {
+                        "packages": packages,
+                        "spottingSnapshotURL": f"./static/pyodide/{snapshot.name}",
+                        "spottingSitePackagesURL": f"./static/pyodide/{archive.name}",
+                    },
                 }
             }
         },
@@ -501,7 +496,7 @@ def _direct_requirements() -> set[str]:
 
 
 def _pyodide_npm_lock() -> str:
-    """Pyodide's own lock, for its ``info`` block only (the packages are replaced)."""
+    """Pyodide's own lock with its ``info`` block only: no package can be installed by name."""
     with tarfile.open(npm_file("pyodide")) as archive:
         member = archive.extractfile("package/pyodide-lock.json")
         assert member is not None
@@ -510,7 +505,8 @@ def _pyodide_npm_lock() -> str:
 
 
 def postbuild(out: Path) -> None:
-    """Vendor Font Awesome, point the pages at it, add the progress line, drop unused files."""
+    """Vendor Font Awesome, point the pages at it, add the progress line, start the kernel from
+    the snapshot, drop unused files."""
     voici = out / "voici"
     extract(npm_file("@fortawesome/fontawesome-free"), ("css", "webfonts"), voici / "fontawesome")
     extract(npm_file("font-awesome"), ("css", "fonts"), voici / "font-awesome-4")
@@ -522,6 +518,10 @@ def postbuild(out: Path) -> None:
         if "/render/" in page.as_posix() and "</body>" in text and 'id="spotting-progress"' not in text:
             text = _add_progress(text, progress)
         page.write_text(text, encoding="utf-8")
+    try:
+        static_snapshot.patch_kernel_worker(out)
+    except static_snapshot.SnapshotError as error:
+        raise BuildError(str(error)) from error
     for junk in [*out.rglob("*.map"), out / SERVICE_WORKER]:
         junk.unlink(missing_ok=True)
     (out / ".nojekyll").touch()  # GitHub Pages: publish the files as they are, no Jekyll step
@@ -563,15 +563,17 @@ def build(out: Path = DIST) -> float:
     with tempfile.TemporaryDirectory(prefix="spotting-static-") as scratch:
         lite = Path(scratch) / "lite"
         staging = Path(scratch) / "dist"
-        prepare_lite_dir(lite, needed)
+        # JupyterLite stamps the notebooks' "created" times with SOURCE_DATE_EPOCH when it is set,
+        # and the Python snapshot's clock reads it: the same tree then gives the same site, byte
+        # for byte.
+        epoch = os.environ.get("SOURCE_DATE_EPOCH") or source_date_epoch()
+        prepare_lite_dir(lite, needed, epoch)
         command = [
             str(voici), "build", "--contents", "notebooks", "--output-dir", str(staging), "--apps", "voici",
             "--no-unused-shared-packages", "--no-sourcemaps",
             f"--FederatedExtensionAddon.extra_labextensions_path={Path(scratch) / 'labextensions'}",
         ]  # fmt: skip
-        # JupyterLite stamps the notebooks' "created" times with SOURCE_DATE_EPOCH when it is set:
-        # the same tree then gives the same site, byte for byte.
-        env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or source_date_epoch()}
+        env = {**os.environ, "SOURCE_DATE_EPOCH": epoch}
         ran = subprocess.run(command, cwd=lite, env=env, capture_output=True, text=True, check=False)
         if ran.returncode != 0:
             raise BuildError(f"voici build failed:\n{(ran.stdout + ran.stderr)[-4000:]}")

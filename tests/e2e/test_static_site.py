@@ -137,14 +137,24 @@ def test_the_teaching_session_runs_in_the_browser_in_learner_mode(
 
 
 ENGINE = """
-async ([cases, indexURL]) => {
+async ([cases, site, loader]) => {
+  // The kernel's own start: the site's Pyodide, restored from the site's snapshot by the loader
+  // the build put in the kernel's worker, with the site's packages archive.
+  const config = await (await fetch(site + "jupyter-lite.json")).json();
+  const kernel = config["jupyter-config-data"].litePluginSettings["@jupyterlite/pyodide-kernel-extension:kernel"];
+  const options = { ...kernel.loadPyodideOptions };
+  for (const key of Object.keys(options)) {
+    if (key.endsWith("URL")) options[key] = new URL(options[key], site).href;
+  }
+  const indexURL = new URL(kernel.pyodideUrl, site).href.replace(/pyodide\\.js$/, "");
   const { loadPyodide } = await import(indexURL + "pyodide.mjs");
-  const pyodide = await loadPyodide({ indexURL, packages: ["spotting"] });
+  const pyodide = await (0, eval)(loader)(loadPyodide)({ indexURL, ...options });
   pyodide.globals.set("cases_json", JSON.stringify(cases));
   return pyodide.runPython(`
 import json, sys
 import spotting
-out = {"python": sys.version_info[:2], "platform": sys.platform, "pandas": "pandas" in sys.modules, "results": {}}
+out = {"python": sys.version_info[:2], "platform": sys.platform, "pandas": "pandas" in sys.modules, "results": {},
+       "snapshot": "pyodide_kernel" in sys.modules}
 for case in json.loads(cases_json):
     out["results"][case["id"]] = spotting.explain(case["answers"]).to_dict()
 out["pandas"] = out["pandas"] or "pandas" in sys.modules or "pandera" in sys.modules
@@ -152,15 +162,18 @@ json.dumps(out)
 `);
 }
 """
+LOADER = (ROOT / "static" / "snapshot-loader.js").read_text(encoding="utf-8")
 
 
 def test_every_clinical_case_gets_the_same_explanation_in_the_browser(page: Page, static_url: str) -> None:
-    """Same engine, same answers: the wheel in the site, run by the site's Pyodide (Python 3.13)."""
+    """Same engine, same answers: the site's own Python (Pyodide, Python 3.13), started the way
+    the kernel starts it, from the snapshot the build made."""
     elsewhere = guard(page.context, static_url)
     page.goto(static_url + "static/pyodide/package.json")  # same origin, no scripts of its own
     cases = [{"id": case["id"], "answers": case["answers"]} for case in CASES]
-    result: dict[str, Any] = json.loads(page.evaluate(ENGINE, [cases, static_url + "static/pyodide/"]))
+    result: dict[str, Any] = json.loads(page.evaluate(ENGINE, [cases, static_url, LOADER]))
     assert result["platform"] == "emscripten" and result["python"] == [3, 13]
+    assert result["snapshot"], "Python did not start from the snapshot (the kernel was not imported)"
     assert not result["pandas"], "the engine imported pandas or pandera in the browser"
     assert len(result["results"]) == len(CASES)
     for case in CASES:

@@ -1,0 +1,146 @@
+"""The static site's Python starts from a memory snapshot made when the site is built.
+
+Why: without it, every visit (the second one too) booted Pyodide, unpacked about 27 wheels and
+imported IPython, the kernel and the explorer in the visitor's browser: 5 to 8 seconds of CPU on
+a 2-core machine before the first advice (docs/static-site.md, "Speed"). The snapshot is the
+WebAssembly memory of a Python that has already done all of that, so a visit only copies it in.
+
+How, with Pyodide 0.29's snapshot options (``_makeSnapshot``, ``_loadSnapshot``: experimental,
+hence every version is pinned and the build fails loudly when something does not fit):
+
+* :func:`site_packages_archive`: the files of every browser wheel in one reproducible
+  ``.tar.gz``. A snapshot holds memory, not files, and Python still reads files after start (a
+  lazy import, the data tables, package metadata), so the browser writes them into
+  site-packages before Python runs, the same way the build does.
+* :func:`make_snapshot`: node runs the site's own Pyodide (``static/make-snapshot.mjs``), unpacks
+  the archive, imports what the kernel and the notebooks import, and writes its memory. No clock
+  and no entropy reach it, so the same tree gives the same bytes.
+* :func:`patch_kernel_worker`: jupyterlite-pyodide-kernel 0.7.0 calls ``loadPyodide`` itself in
+  its web worker; ``static/snapshot-loader.js`` is put around that call, at one exact place in
+  two pinned files, or the build stops.
+
+What is shared by every visitor, on purpose: Python's hash seed (fixed while the snapshot is
+made; it only guards servers against crafted hash collisions). What is not: ``random`` is seeded
+again in the browser. Nothing in the snapshot is secret; it is made from the published files.
+"""
+
+from __future__ import annotations
+
+import ast
+import gzip
+import hashlib
+import io
+import shutil
+import subprocess
+import tarfile
+import tempfile
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+PINS = Path(__file__).resolve().parents[1] / "static"
+LOADER = PINS / "snapshot-loader.js"
+MAKER = PINS / "make-snapshot.mjs"
+
+KERNEL_IMPORTS = ("import piplite.piplite", "import pyodide_kernel")
+"""What the kernel's worker imports at start (jupyterlite-pyodide-kernel 0.7.0, initPackageManager
+and initKernel): in the snapshot, so the worker finds them already imported."""
+
+WARM_UP = ("import spotting", "spotting.load_knowledge()")
+"""Reading and checking the data tables takes about 0.15 s in Pyodide; the cached result goes
+into the snapshot (the tables are the ones in the archive, checked against their manifest)."""
+
+WORKER_PATCHES = {
+    "352.ff006a8ce85afde3c485.js": "this._pyodide=await t({indexURL:s,",
+    "620.9c1c106a2837357b6ea1.js": "this._pyodide=await t({indexURL:n,",
+}
+"""jupyterlite-pyodide-kernel 0.7.0's two worker bundles (one for cross-origin-isolated pages) and
+the start of their ``loadPyodide`` call. Pinned by hash in static/build-requirements.txt."""
+
+WORKER_DIR = "extensions/@jupyterlite/pyodide-kernel-extension/static"
+
+
+class SnapshotError(Exception):
+    """The snapshot could not be made or put in place; the message says what to check."""
+
+
+def content_name(stem: str, suffix: str, data: bytes) -> str:
+    """A file name that changes with the content, so a cache can keep it for good."""
+    return f"{stem}-{hashlib.sha256(data).hexdigest()[:12]}{suffix}"
+
+
+def site_packages_archive(wheels: Iterable[Path], into: Path) -> Path:
+    """Every file the wheels install into site-packages, in one reproducible ``.tar.gz``.
+
+    A wheel's ``*.data/`` folders (a labextension's JavaScript, a man page) are not Python's and
+    are left out. Two wheels may not both bring the same file."""
+    files: dict[str, bytes] = {}
+    for wheel in sorted(wheels, key=lambda path: path.name):
+        with zipfile.ZipFile(wheel) as archive:
+            for name in archive.namelist():
+                if name.endswith("/") or name.split("/")[0].endswith(".data"):
+                    continue
+                data = archive.read(name)
+                if files.get(name, data) != data:
+                    raise SnapshotError(f"{wheel.name} and another wheel both bring {name}")
+                files[name] = data
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        for name, data in sorted(files.items()):
+            entry = tarfile.TarInfo(name)
+            entry.size, entry.mode, entry.mtime = len(data), 0o644, 0
+            try:
+                tar.addfile(entry, io.BytesIO(data))
+            except ValueError as error:  # a path too long for ustar, which the loader reads
+                raise SnapshotError(f"{name}: {error}") from error
+    packed = gzip.compress(buffer.getvalue(), compresslevel=9, mtime=0)
+    target = into / content_name("spotting-site-packages", ".tar.gz", packed)
+    target.write_bytes(packed)
+    return target
+
+
+def snapshot_imports(notebook_sources: Sequence[str]) -> str:
+    """The Python that runs before the snapshot: the kernel's imports, every import statement of
+    the notebooks (derived, like the wheels), and the data warm-up. Nothing that makes widgets:
+    a widget needs the page, which a snapshot cannot carry."""
+    lines = [*KERNEL_IMPORTS]
+    for source in notebook_sources:
+        for node in ast.parse(source).body:
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                lines.append(ast.unparse(node))
+    lines += [*WARM_UP, "import gc", "gc.collect()"]
+    return "\n".join(dict.fromkeys(lines)) + "\n"
+
+
+def make_snapshot(pyodide_dir: Path, archive: Path, code: str, epoch: str) -> Path:
+    """Run node on the site's own Pyodide and write ``spotting-snapshot-<hash>.bin.gz`` beside it."""
+    node = shutil.which("node")
+    if node is None:
+        raise SnapshotError("the static build needs node to make the Python snapshot: apt-get install -y nodejs")
+    with tempfile.TemporaryDirectory(prefix="spotting-snapshot-") as scratch:
+        raw = Path(scratch) / "snapshot.bin"
+        command = [node, str(MAKER), str(pyodide_dir.resolve()), str(archive), str(LOADER), str(raw), epoch]
+        ran = subprocess.run(command, input=code, capture_output=True, text=True, check=False)
+        if ran.returncode != 0 or not raw.is_file():
+            raise SnapshotError(f"making the Python snapshot failed:\n{(ran.stdout + ran.stderr)[-3000:]}")
+        packed = gzip.compress(raw.read_bytes(), compresslevel=9, mtime=0)
+    target = pyodide_dir / content_name("spotting-snapshot", ".bin.gz", packed)
+    target.write_bytes(packed)
+    return target
+
+
+def patch_kernel_worker(out: Path) -> None:
+    """Put the snapshot loader around the kernel worker's ``loadPyodide`` call, in both worker
+    bundles: the expected text must be there exactly once, or the pinned kernel has changed."""
+    loader = LOADER.read_text(encoding="utf-8").strip()
+    for name, call in WORKER_PATCHES.items():
+        path = out / WORKER_DIR / name
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        if text.count(call) != 1:
+            raise SnapshotError(
+                f"{path}: expected `{call}` once (jupyterlite-pyodide-kernel 0.7.0); "
+                "the kernel changed, so update spotting/static_snapshot.py WORKER_PATCHES"
+            )
+        function, arguments = call.removeprefix("this._pyodide=await ").split("(", 1)
+        patched = f"this._pyodide=await ({loader})({function})({arguments}"
+        path.write_text(text.replace(call, patched, 1), encoding="utf-8")

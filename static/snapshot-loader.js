@@ -1,0 +1,88 @@
+(() => {
+  // spotting: start the kernel's Python from a memory snapshot made when the site was built,
+  // instead of booting Python, unpacking every wheel and importing IPython on each visit.
+  // spotting/static_snapshot.py puts this expression, unchanged, around the loadPyodide call of
+  // jupyterlite-pyodide-kernel's worker; static/make-snapshot.mjs uses the same untar and
+  // serializer when it makes the snapshot. docs/static-site.md, "Speed", says why and the limits.
+  const gunzipped = async (bytes) => {
+    if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes; // the host has already decoded it
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  };
+  const fetchBytes = async (url) => {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    return gunzipped(new Uint8Array(await response.arrayBuffer()));
+  };
+  // Every regular file of a ustar archive, written under `root` in Pyodide's file system.
+  const untar = (FS, root, bytes) => {
+    const text = new TextDecoder();
+    const field = (at, size) => {
+      const raw = bytes.subarray(at, at + size);
+      const end = raw.indexOf(0);
+      return text.decode(end < 0 ? raw : raw.subarray(0, end));
+    };
+    let count = 0;
+    for (let at = 0; at + 512 <= bytes.length && bytes[at] !== 0; ) {
+      const prefix = field(at + 345, 155);
+      const path = `${root}/${prefix ? prefix + "/" : ""}${field(at, 100)}`;
+      const size = parseInt(field(at + 124, 12).trim() || "0", 8);
+      const type = bytes[at + 156];
+      at += 512;
+      if (type === 0x30 || type === 0) {
+        FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
+        FS.writeFile(path, bytes.subarray(at, at + size));
+        count += 1;
+      }
+      at += Math.ceil(size / 512) * 512;
+    }
+    return count;
+  };
+  // Python holds a few references to Pyodide's own API (pyodide_js, pyodide_js._api). A snapshot
+  // cannot carry live JavaScript objects, so it names them, and the new Pyodide binds the names.
+  // Anything else fails the build: nothing unnamed can hide in the snapshot.
+  const serializer = (pyodide) => (value) => {
+    const kind = typeof value;
+    if (value === pyodide) return { pyodide: null, kind };
+    for (const [where, owner] of [["pyodide", pyodide], ["api", pyodide._api]]) {
+      for (const name of Object.getOwnPropertyNames(owner)) {
+        if (owner[name] === value) return { [where]: name, kind };
+      }
+    }
+    throw new Error(`the snapshot holds a JavaScript object it cannot name: ${value}`);
+  };
+  const deserializer = (loaded) => (ref) => {
+    const target = () => {
+      const pyodide = loaded();
+      if (!pyodide) throw new Error("Pyodide is still loading");
+      if ("api" in ref) return pyodide._api[ref.api];
+      return ref.pyodide === null ? pyodide : pyodide[ref.pyodide];
+    };
+    if (ref.kind === "function") return function (...args) { return target().apply(this, args); };
+    return new Proxy({}, {
+      get: (_, key) => Reflect.get(target(), key),
+      has: (_, key) => Reflect.has(target(), key),
+      ownKeys: () => Reflect.ownKeys(target()),
+      getOwnPropertyDescriptor: (_, key) => {
+        const found = Reflect.getOwnPropertyDescriptor(target(), key);
+        return found && { ...found, configurable: true };
+      },
+    });
+  };
+  const withSnapshot = (loadPyodide) => async (config) => {
+    if (!config.spottingSnapshotURL) return loadPyodide(config);
+    const snapshot = fetchBytes(config.spottingSnapshotURL); // both start now, beside the wasm
+    const sitePackages = fetchBytes(config.spottingSitePackagesURL);
+    let pyodide = null;
+    pyodide = await loadPyodide({
+      ...config,
+      packages: [], // already imported in the snapshot; their files come from the archive
+      _loadSnapshot: snapshot,
+      _snapshotDeserializer: deserializer(() => pyodide),
+      fsInit: async (FS, info) => { untar(FS, info.sitePackages, await sitePackages); },
+    });
+    pyodide.runPython("import random; random.seed()"); // this visitor's own randomness, not the build's
+    return pyodide;
+  };
+  return Object.assign(withSnapshot, { gunzipped, untar, serializer });
+})()
