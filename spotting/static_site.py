@@ -97,6 +97,16 @@ registration failed and carries on."""
 KERNEL_SHIMS = ("ipykernel", "piplite", "pyodide-kernel")
 """Wheels that come inside the kernel's labextension (``static/pypi``), with their real hashes."""
 
+UNUSED_BUILD = "build"
+"""JupyterLab's shared bundle for the lab and notebook apps (7 MB). ``--apps voici`` leaves it
+behind; the Voici pages load ``voici/build`` instead and never ask for it (the browser tests
+fail on any request that does not succeed)."""
+
+OLD_FONT_FORMATS = frozenset({".eot", ".svg", ".ttf", ".otf", ".woff"})
+"""Font Awesome's CSS lists woff2 first among the formats a browser may pick; every browser that
+runs Pyodide (it needs WebAssembly and DecompressionStream) takes woff2 and never asks for the
+rest, which were 3.5 MB of the site."""
+
 CDN_LINKS = {
     "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@^5/css/": "../fontawesome/css/",
     "https://cdn.jsdelivr.net/npm/font-awesome@4.5.0/css/": "../font-awesome-4/css/",
@@ -506,7 +516,7 @@ def _pyodide_npm_lock() -> str:
 
 def postbuild(out: Path) -> None:
     """Vendor Font Awesome, point the pages at it, add the progress line, start the kernel from
-    the snapshot, drop unused files."""
+    the snapshot, drop what no page asks for."""
     voici = out / "voici"
     extract(npm_file("@fortawesome/fontawesome-free"), ("css", "webfonts"), voici / "fontawesome")
     extract(npm_file("font-awesome"), ("css", "fonts"), voici / "font-awesome-4")
@@ -522,9 +532,15 @@ def postbuild(out: Path) -> None:
         static_snapshot.patch_kernel_worker(out)
     except static_snapshot.SnapshotError as error:
         raise BuildError(str(error)) from error
-    for junk in [*out.rglob("*.map"), out / SERVICE_WORKER]:
+    for junk in [*out.rglob("*.map"), out / SERVICE_WORKER, *_unused_fonts(voici)]:
         junk.unlink(missing_ok=True)
+    shutil.rmtree(out / UNUSED_BUILD, ignore_errors=True)
     (out / ".nojekyll").touch()  # GitHub Pages: publish the files as they are, no Jekyll step
+
+
+def _unused_fonts(voici: Path) -> list[Path]:
+    """Icon fonts in formats for browsers too old to run Pyodide (see OLD_FONT_FORMATS)."""
+    return [path for path in voici.glob("font*/*fonts/*") if path.suffix in OLD_FONT_FORMATS]
 
 
 def _add_progress(page: str, snippet: str) -> str:
