@@ -29,6 +29,9 @@ const pyodide = await loadPyodide({
   indexURL: `${dir}/`,
   _makeSnapshot: true,
   env: { PYTHONHASHSEED: "0" },
+  // micropip keeps Pyodide's package folder from its import; a fixed name keeps this build's
+  // temporary folder out of the snapshot. (The lock is empty: no package is ever loaded by name.)
+  packageCacheDir: "static/pyodide/",
   fsInit: (FS, info) => { loader.untar(FS, info.sitePackages, sitePackages); },
 });
 await pyodide.runPythonAsync(fs.readFileSync(0, "utf8"));

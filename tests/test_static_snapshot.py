@@ -88,20 +88,22 @@ def test_the_snapshot_imports_what_the_kernel_and_notebooks_import_and_makes_no_
 
 
 @needs_node
-def test_the_same_files_give_the_same_snapshot(tmp_path: Path) -> None:
-    """No clock and no entropy reach the snapshot (make-snapshot.mjs), so builds are reproducible."""
-    pyodide_dir = tmp_path / "pyodide"
-    static_site.extract(static_site.npm_file("pyodide"), static_site.PYODIDE_CORE, pyodide_dir)
-    (pyodide_dir / "pyodide-lock.json").write_text(static_site._pyodide_npm_lock())
+def test_the_same_files_give_the_same_snapshot_wherever_the_build_runs(tmp_path: Path) -> None:
+    """No clock, no entropy and no build folder reach the snapshot (make-snapshot.mjs), so
+    builds are reproducible."""
+    micropip = static_site.cached_wheel(static_site.read_browser_lock()["micropip"])
+    assert micropip is not None
     archive = static_snapshot.site_packages_archive(
-        [wheel(tmp_path, "pkg", {"pkg.py": b"import time\nT = time.time()\n"})], tmp_path
+        [wheel(tmp_path, "pkg", {"pkg.py": b"import time\nT = time.time()\n"}), micropip], tmp_path
     )
-    code = "import random, logging, pkg\nR = random.random()\n"
-    first = static_snapshot.make_snapshot(pyodide_dir, archive, code, "1700000000")
-    first_bytes = first.read_bytes()
-    first.unlink()
-    second = static_snapshot.make_snapshot(pyodide_dir, archive, code, "1700000000")
-    assert first.name == second.name and first_bytes == second.read_bytes()
+    code = "import random, logging, micropip, pkg\nR = random.random()\n"
+    made = []
+    for build in ("a", "b"):
+        pyodide_dir = tmp_path / build / "pyodide"
+        static_site.extract(static_site.npm_file("pyodide"), static_site.PYODIDE_CORE, pyodide_dir)
+        (pyodide_dir / "pyodide-lock.json").write_text(static_site._pyodide_npm_lock())
+        made.append(static_snapshot.make_snapshot(pyodide_dir, archive, code, "1700000000"))
+    assert made[0].name == made[1].name and made[0].read_bytes() == made[1].read_bytes()
 
 
 def test_the_kernel_worker_is_patched_at_one_exact_place_or_the_build_stops(tmp_path: Path) -> None:
