@@ -10,6 +10,9 @@ In headless Chromium (/usr/bin/chromium), for the explorer of each kind:
   one animation frame), median and p95;
 * for the static site: the build time and dist/ size.
 
+The static site's Python starts from the memory snapshot the build makes
+(spotting/static_snapshot.py); docs/static-site.md, "Speed", has the numbers before and after.
+
 Targets (issue 11): static change p95 <= 20 ms, first advice <= 5 s cold and <= 3 s on a
 second visit; dist/ <= 40 MB.
 """
@@ -125,6 +128,7 @@ def main() -> None:
     parser.add_argument("--dist", type=Path, default=None, help="a built site (default: build one now)")
     parser.add_argument("--no-voila", action="store_true", help="measure the static site only")
     args = parser.parse_args()
+    load_at_start = os.getloadavg()[0]  # a shared machine: say how busy it was, before and after
     if not Path(CHROMIUM).exists():
         sys.exit(f"{CHROMIUM} is missing: apt-get install -y chromium")
     with tempfile.TemporaryDirectory(prefix="spotting-bench-static-") as scratch_dir:
@@ -147,7 +151,10 @@ def main() -> None:
                 server.shutdown()
         size = total_size(dist)
         parts = largest_parts(dist, 8)
-    print(f"python {platform.python_version()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"python {platform.python_version()}, {os.cpu_count()} cores, "
+        f"load average {load_at_start:.1f} at start, {os.getloadavg()[0]:.1f} at the end"
+    )
     if build_seconds is not None:
         print(f"static build: {build_seconds:.1f} s")
     print(f"dist/ size: {size / 1e6:.1f} MB (target <= 40 MB); largest parts:")
