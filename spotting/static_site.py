@@ -127,6 +127,13 @@ TEXT_SUFFIXES = (".html", ".js", ".mjs", ".css", ".json")
 
 PROGRESS_SNIPPET = PINS / "progress.html"
 
+MOCK_SOCKET_DELAY = re.compile(r"setTimeout\(\(function\((\w+)\)\{return (\w+)\.call\(\1\)\}\),4,")
+"""The 4 ms pause JupyterLite's in-page socket (the mock-socket library, in Voici's bundle) puts
+before every message from the page to the kernel, to imitate a network that is not there.
+Each answer waited for it; ``patch_socket_delay`` makes it 0 (still a new task, so the order of
+messages is the same). Versions are pinned by hash, so the build fails if the code is not found
+exactly once rather than ship a site that silently lost the fix."""
+
 
 class BuildError(Exception):
     """A problem the person running the build can fix; printed without a traceback."""
@@ -522,9 +529,23 @@ def postbuild(out: Path) -> None:
         if "/render/" in page.as_posix() and "</body>" in text and 'id="spotting-progress"' not in text:
             text = _add_progress(text, progress)
         page.write_text(text, encoding="utf-8")
+    patch_socket_delay(out / "voici" / "build")
     for junk in [*out.rglob("*.map"), out / SERVICE_WORKER]:
         junk.unlink(missing_ok=True)
     (out / ".nojekyll").touch()  # GitHub Pages: publish the files as they are, no Jekyll step
+
+
+def patch_socket_delay(build: Path) -> Path:
+    """Remove the in-page socket's imitation network delay (``MOCK_SOCKET_DELAY``); returns the file."""
+    hits = {path: len(MOCK_SOCKET_DELAY.findall(path.read_text(encoding="utf-8"))) for path in sorted(build.glob("*.js"))}
+    found = {path: count for path, count in hits.items() if count}
+    if list(found.values()) != [1]:
+        where = ", ".join(f"{path.name} ({count}x)" for path, count in found.items()) or "no file"
+        raise BuildError(f"expected the in-page socket's 4 ms delay exactly once in {build}, found: {where}")
+    (path,) = found
+    text = path.read_text(encoding="utf-8")
+    path.write_text(MOCK_SOCKET_DELAY.sub(lambda match: match.group(0)[: -len("4,")] + "0,", text), encoding="utf-8")
+    return path
 
 
 def _add_progress(page: str, snippet: str) -> str:
