@@ -537,8 +537,8 @@ def postbuild(out: Path) -> None:
 
 def patch_socket_delay(build: Path) -> Path:
     """Remove the in-page socket's imitation network delay (``MOCK_SOCKET_DELAY``); returns the file."""
-    hits = {path: len(MOCK_SOCKET_DELAY.findall(path.read_text(encoding="utf-8"))) for path in sorted(build.glob("*.js"))}
-    found = {path: count for path, count in hits.items() if count}
+    counts = {path: len(MOCK_SOCKET_DELAY.findall(path.read_text(encoding="utf-8"))) for path in build.glob("*.js")}
+    found = {path: count for path, count in sorted(counts.items()) if count}
     if list(found.values()) != [1]:
         where = ", ".join(f"{path.name} ({count}x)" for path, count in found.items()) or "no file"
         raise BuildError(f"expected the in-page socket's 4 ms delay exactly once in {build}, found: {where}")
