@@ -91,8 +91,17 @@ SERVICE_WORKER = "service-worker.js"
 synced drive. A dashboard reads no files (the data is inside the spotting wheel), and the drive
 made every Python import look in it through a synchronous request: about a hundred per visit,
 several seconds of start-up on a 2-core machine (bench/static.py). Voici ignores
-``disabledExtensions`` for the worker's plugin, so the file is removed; the page logs that the
-registration failed and carries on."""
+``disabledExtensions`` for the worker's plugin, so the file is removed, and NO_SERVICE_WORKER
+stops the page from asking for it (a 404 on every visit otherwise)."""
+
+NO_SERVICE_WORKER = (
+    "<script>/* spotting: no service worker, on purpose (SERVICE_WORKER in spotting/static_site.py) */\n"
+    "if (navigator.serviceWorker) navigator.serviceWorker.register = () =>\n"
+    "  Promise.reject(new Error('spotting: this site has no service worker, on purpose'));</script>"
+)
+"""First in every page's <head>. Voici always activates JupyterLite's service-worker manager, which
+registers ``service-worker.js`` at the site root; refused here, the manager takes the very path
+it takes after a failed registration (the page carries on), with no request made."""
 
 KERNEL_SHIMS = ("ipykernel", "piplite", "pyodide-kernel")
 """Wheels that come inside the kernel's labextension (``static/pypi``), with their real hashes."""
@@ -528,6 +537,8 @@ def postbuild(out: Path) -> None:
             text = text.replace(remote, local)
         if "/render/" in page.as_posix() and "</body>" in text and 'id="spotting-progress"' not in text:
             text = _add_progress(text, progress)
+        if NO_SERVICE_WORKER not in text:
+            text = re.sub(r"<head(?:\s[^>]*)?>", lambda head: head[0] + "\n" + NO_SERVICE_WORKER, text, count=1)
         page.write_text(text, encoding="utf-8")
     patch_socket_delay(out / "voici" / "build")
     for junk in [*out.rglob("*.map"), out / SERVICE_WORKER]:
