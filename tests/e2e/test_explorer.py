@@ -95,6 +95,7 @@ def test_the_words_show_before_the_widgets_are_drawn(page: Page, explorer_url: s
     expect(page.get_by_text(DISCLAIMER, exact=True)).to_be_in_viewport()
     loading = page.locator("#loading")  # Voila's "Executing..." line: a bar at the foot, not above the words
     expect(loading).to_be_visible()
+    expect(page.locator("#loading_text")).to_have_text("Getting the page ready\u2026")  # not Voila's "Executing 2 of 2"
     heading_box, loading_box = page.get_by_role("heading", level=1).bounding_box(), loading.bounding_box()
     assert heading_box and loading_box and heading_box["y"] + heading_box["height"] <= loading_box["y"]
 
