@@ -91,8 +91,17 @@ SERVICE_WORKER = "service-worker.js"
 synced drive. A dashboard reads no files (the data is inside the spotting wheel), and the drive
 made every Python import look in it through a synchronous request: about a hundred per visit,
 several seconds of start-up on a 2-core machine (bench/static.py). Voici ignores
-``disabledExtensions`` for the worker's plugin, so the file is removed; the page logs that the
-registration failed and carries on."""
+``disabledExtensions`` for the worker's plugin, so the file is removed, and NO_SERVICE_WORKER
+stops the page from asking for it (a 404 on every visit otherwise)."""
+
+NO_SERVICE_WORKER = (
+    "<script>/* spotting: no service worker, on purpose (SERVICE_WORKER in spotting/static_site.py) */\n"
+    "if (navigator.serviceWorker) navigator.serviceWorker.register = () =>\n"
+    "  Promise.reject(new Error('spotting: this site has no service worker, on purpose'));</script>"
+)
+"""First in every page's <head>. Voici always activates JupyterLite's service-worker manager, which
+registers ``service-worker.js`` at the site root; refused here, the manager takes the very path
+it takes after a failed registration (the page carries on), with no request made."""
 
 KERNEL_SHIMS = ("ipykernel", "piplite", "pyodide-kernel")
 """Wheels that come inside the kernel's labextension (``static/pypi``), with their real hashes."""
@@ -136,6 +145,13 @@ JS_COMMENT = re.compile(r"/\*.*?\*/|^\s*//[^\n]*", re.DOTALL | re.MULTILINE)
 TEXT_SUFFIXES = (".html", ".js", ".mjs", ".css", ".json")
 
 PROGRESS_SNIPPET = PINS / "progress.html"
+
+MOCK_SOCKET_DELAY = re.compile(r"setTimeout\(\(function\((\w+)\)\{return (\w+)\.call\(\1\)\}\),4,")
+"""The 4 ms pause JupyterLite's in-page socket (the mock-socket library, in Voici's bundle) puts
+before every message from the page to the kernel, to imitate a network that is not there.
+Each answer waited for it; ``patch_socket_delay`` makes it 0 (still a new task, so the order of
+messages is the same). Versions are pinned by hash, so the build fails if the code is not found
+exactly once rather than ship a site that silently lost the fix."""
 
 
 class BuildError(Exception):
@@ -527,7 +543,10 @@ def postbuild(out: Path) -> None:
             text = text.replace(remote, local)
         if "/render/" in page.as_posix() and "</body>" in text and 'id="spotting-progress"' not in text:
             text = _add_progress(text, progress)
+        if NO_SERVICE_WORKER not in text:
+            text = re.sub(r"<head(?:\s[^>]*)?>", lambda head: head[0] + "\n" + NO_SERVICE_WORKER, text, count=1)
         page.write_text(text, encoding="utf-8")
+    patch_socket_delay(out / "voici" / "build")
     try:
         static_snapshot.patch_kernel_worker(out)
     except static_snapshot.SnapshotError as error:
@@ -541,6 +560,19 @@ def postbuild(out: Path) -> None:
 def _unused_fonts(voici: Path) -> list[Path]:
     """Icon fonts in formats for browsers too old to run Pyodide (see OLD_FONT_FORMATS)."""
     return [path for path in voici.glob("font*/*fonts/*") if path.suffix in OLD_FONT_FORMATS]
+
+
+def patch_socket_delay(build: Path) -> Path:
+    """Remove the in-page socket's imitation network delay (``MOCK_SOCKET_DELAY``); returns the file."""
+    counts = {path: len(MOCK_SOCKET_DELAY.findall(path.read_text(encoding="utf-8"))) for path in build.glob("*.js")}
+    found = {path: count for path, count in sorted(counts.items()) if count}
+    if list(found.values()) != [1]:
+        where = ", ".join(f"{path.name} ({count}x)" for path, count in found.items()) or "no file"
+        raise BuildError(f"expected the in-page socket's 4 ms delay exactly once in {build}, found: {where}")
+    (path,) = found
+    text = path.read_text(encoding="utf-8")
+    path.write_text(MOCK_SOCKET_DELAY.sub(lambda match: match.group(0)[: -len("4,")] + "0,", text), encoding="utf-8")
+    return path
 
 
 def _add_progress(page: str, snippet: str) -> str:

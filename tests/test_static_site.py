@@ -35,6 +35,25 @@ def test_a_cdn_load_left_in_the_site_is_found(tmp_path: Path) -> None:
     assert static_site.remote_loads(tmp_path) == []  # comments are not loads
 
 
+MOCK_SOCKET = "function b(t,e){setTimeout((function(e){return t.call(e)}),4,e)}function g(t,e){console[t].call(null,e)}"
+
+
+def test_the_in_page_socket_delay_is_removed_once_and_a_missing_one_stops_the_build(tmp_path: Path) -> None:
+    """mock-socket (in Voici's bundle) waits 4 ms before each message to the kernel; the build
+    makes it 0 and refuses a bundle where the code is not found exactly once."""
+    (tmp_path / "1.js").write_text("let other = setTimeout(f, 4, x);")
+    bundle = tmp_path / "7032.js"
+    bundle.write_text(MOCK_SOCKET)
+    assert static_site.patch_socket_delay(tmp_path) == bundle
+    assert bundle.read_text() == MOCK_SOCKET.replace("}),4,e)", "}),0,e)")
+    assert (tmp_path / "1.js").read_text() == "let other = setTimeout(f, 4, x);"
+    with pytest.raises(static_site.BuildError, match="no file"):
+        static_site.patch_socket_delay(tmp_path)  # already patched: a new Voici moved it
+    bundle.write_text(MOCK_SOCKET * 2)
+    with pytest.raises(static_site.BuildError, match="2x"):
+        static_site.patch_socket_delay(tmp_path)
+
+
 def test_the_browser_gets_only_what_the_notebooks_import_and_never_pandas() -> None:
     needed = static_site.browser_distributions()
     assert {"ipywidgets", "anywidget"} <= set(needed)

@@ -258,7 +258,10 @@ class QuestionForm(anywidget.AnyWidget):
     _esm = _FORM_ESM
     _css = _FORM_CSS
     spec: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
-    answers = traitlets.Dict().tag(sync=True)
+    answers = traitlets.Dict().tag(sync=True, echo_update=False)
+    """No echo: ipywidgets would first send every answer straight back to the page (for other views
+    of the same widget, which a dashboard never has), and the advice waited behind it. A change made
+    here (``reset``) still reaches the page as an ordinary update."""
     shown = traitlets.List(traitlets.Unicode()).tag(sync=True)
     folds = traitlets.Bool(False).tag(sync=True)
     """Whether every group folds on a narrow screen (the questions after the emergency check)."""

@@ -217,6 +217,22 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 @pytest.fixture(scope="session")
+def static_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The static site (make static), built once for the session into a temporary folder.
+
+    ``SPOTTING_STATIC_DIST=folder`` uses a site built beforehand instead (for example one built
+    from deliberately broken data, to see the tests fail)."""
+    from spotting.static_site import build  # the build needs pandas; only these tests import it
+
+    given = os.environ.get("SPOTTING_STATIC_DIST")
+    if given:
+        return Path(given)
+    out = tmp_path_factory.mktemp("static") / "dist"
+    build(out)
+    return out
+
+
+@pytest.fixture(scope="session")
 def artifacts() -> Path:
     """Where screenshots go (gitignored); look at them after a run."""
     ARTIFACTS.mkdir(exist_ok=True)

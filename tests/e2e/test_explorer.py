@@ -84,6 +84,22 @@ def test_first_load_shows_no_verdict_but_the_emergency_safety_net_and_the_discla
     assert_accessible(page, "first load")
 
 
+def test_the_words_show_before_the_widgets_are_drawn(page: Page, explorer_url: str) -> None:
+    """The heading and the "learning, not diagnosis" notice arrive with the page's first bytes and
+    show at once, not after Voila's JavaScript has drawn every widget (the largest paint on a slow
+    phone, bench/lighthouse.py). Here that JavaScript never runs, so only the page template decides."""
+    page.route("**/voila/static/voila.js", lambda route: route.abort())
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(explorer_url)
+    expect(page.get_by_role("heading", level=1)).to_be_visible(timeout=FIRST_LOAD_MS)
+    expect(page.get_by_text(DISCLAIMER, exact=True)).to_be_in_viewport()
+    loading = page.locator("#loading")  # Voila's "Executing..." line: a bar at the foot, not above the words
+    expect(loading).to_be_visible()
+    expect(page.locator("#loading_text")).to_have_text("Getting the page ready\u2026")  # not Voila's "Executing 2 of 2"
+    heading_box, loading_box = page.get_by_role("heading", level=1).bounding_box(), loading.bounding_box()
+    assert heading_box and loading_box and heading_box["y"] + heading_box["height"] <= loading_box["y"]
+
+
 def test_pregnant_yes_shows_the_urgent_card_above_the_explanations(
     page: Page, explorer_url: str, knowledge: Knowledge, artifacts: Path
 ) -> None:

@@ -9,7 +9,6 @@ from .static-cache/ after the first run) and served from 127.0.0.1 by the same f
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +20,7 @@ from playwright.sync_api import BrowserContext, Locator, Page, Route, expect
 
 from spotting import Knowledge, explain
 from spotting.serve import STATIC_PAGES, static_server
-from spotting.static_site import SERVICE_WORKER, build
+from spotting.static_site import SERVICE_WORKER
 
 from .drive import choose
 
@@ -35,16 +34,9 @@ PROGRESS = "Nothing you enter leaves this device."
 
 
 @pytest.fixture(scope="session")
-def static_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Build the site once for the session and serve it on a free loopback port.
-
-    ``SPOTTING_STATIC_DIST=folder`` serves a site built beforehand instead (for example one
-    built from deliberately broken data, to see these tests fail)."""
-    given = os.environ.get("SPOTTING_STATIC_DIST")
-    out = Path(given) if given else tmp_path_factory.mktemp("static") / "dist"
-    if not given:
-        build(out)
-    server = static_server(out, "127.0.0.1", 0)
+def static_url(static_dist: Path) -> Iterator[str]:
+    """The site (built once for the session: conftest.static_dist) on a free loopback port."""
+    server = static_server(static_dist, "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
@@ -139,6 +131,7 @@ def test_the_teaching_session_runs_in_the_browser_in_learner_mode(
     expect(page.get_by_role("combobox", name="Mode")).to_have_count(0)  # the learner page: no way to switch
     expect(page.get_by_text("Facilitator notes")).to_have_count(0)
     page.screenshot(path=str(artifacts / "static-teaching.png"))
+    assert_accessible(page, "teaching")
     assert elsewhere == [], f"requests to other hosts (aborted): {elsewhere}"
 
 
