@@ -146,7 +146,7 @@ TEXT_SUFFIXES = (".html", ".js", ".mjs", ".css", ".json")
 
 PROGRESS_SNIPPET = PINS / "progress.html"
 
-MOCK_SOCKET_DELAY = re.compile(r"setTimeout\(\(function\((\w+)\)\{return (\w+)\.call\(\1\)\}\),4,")
+MOCK_SOCKET_DELAY = re.compile(r"(setTimeout\(\(function\((\w+)\)\{return \w+\.call\(\2\)\}\),)4,")
 """The 4 ms pause JupyterLite's in-page socket (the mock-socket library, in Voici's bundle) puts
 before every message from the page to the kernel, to imitate a network that is not there.
 Each answer waited for it; ``patch_socket_delay`` makes it 0 (still a new task, so the order of
@@ -564,14 +564,13 @@ def _unused_fonts(voici: Path) -> list[Path]:
 
 def patch_socket_delay(build: Path) -> Path:
     """Remove the in-page socket's imitation network delay (``MOCK_SOCKET_DELAY``); returns the file."""
-    counts = {path: len(MOCK_SOCKET_DELAY.findall(path.read_text(encoding="utf-8"))) for path in build.glob("*.js")}
-    found = {path: count for path, count in sorted(counts.items()) if count}
+    texts = {path: path.read_text(encoding="utf-8") for path in sorted(build.glob("*.js"))}
+    found = {path: count for path, text in texts.items() if (count := len(MOCK_SOCKET_DELAY.findall(text)))}
     if list(found.values()) != [1]:
         where = ", ".join(f"{path.name} ({count}x)" for path, count in found.items()) or "no file"
         raise BuildError(f"expected the in-page socket's 4 ms delay exactly once in {build}, found: {where}")
     (path,) = found
-    text = path.read_text(encoding="utf-8")
-    path.write_text(MOCK_SOCKET_DELAY.sub(lambda match: match.group(0)[: -len("4,")] + "0,", text), encoding="utf-8")
+    path.write_text(MOCK_SOCKET_DELAY.sub(r"\g<1>0,", texts[path]), encoding="utf-8")
     return path
 
 
