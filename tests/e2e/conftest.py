@@ -152,15 +152,20 @@ def kernel_processes(server: VoilaServer) -> list[psutil.Process]:
     return found
 
 
-def stop_voila(server: VoilaServer) -> None:
-    """SIGTERM, then SIGKILL if Voila has not shut its kernels down in time."""
-    if server.process.poll() is None:
-        server.process.send_signal(signal.SIGTERM)
+def stop_process(process: subprocess.Popen[bytes], grace: float) -> None:
+    """SIGTERM, then SIGKILL if the server has not shut down within ``grace`` seconds."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
         try:
-            server.process.wait(timeout=20)
+            process.wait(timeout=grace)
         except subprocess.TimeoutExpired:
-            server.process.kill()
-            server.process.wait(timeout=10)
+            process.kill()
+            process.wait(timeout=10)
+
+
+def stop_voila(server: VoilaServer) -> None:
+    """Voila gets 20 s to shut its kernels down."""
+    stop_process(server.process, grace=20)
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 import ssl
 import subprocess
 import time
@@ -27,6 +26,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Response, expect
 
 from spotting.workers import NGINX_INSTALL, NGINX_PATHS, free_loopback_port
 
+from .conftest import stop_process
 from .test_static_site import FIRST_LOAD_MS, assert_accessible, guard
 
 pytestmark = pytest.mark.browser
@@ -179,12 +179,7 @@ def nginx(static_dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
                 time.sleep(0.2)
         yield server
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, grace=10)
 
 
 def test_every_file_has_its_type_its_cache_rule_gzip_and_the_security_headers(nginx: Nginx, static_dist: Path) -> None:
