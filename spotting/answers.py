@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # knowledge.py validates scenario answers with this module
     from .model import Knowledge, Question
 
-from .errors import AnswerError
+from .errors import AnswerError, shown
 
 Answers = Mapping[str, Any]
 
@@ -43,7 +43,7 @@ def check_answers(raw: Any, questions: Mapping[str, Question]) -> Answers:
         question = questions.get(field) if isinstance(field, str) else None
         if question is None:
             known = ", ".join(questions)
-            raise AnswerError(str(field), f"unknown field {field!r}; allowed fields: {known}", known)
+            raise AnswerError(str(field), f"unknown field {shown(field)}; allowed fields: {known}", known)
         clean[field] = _check_value(question, value)
     return MappingProxyType(clean)
 
@@ -55,17 +55,17 @@ def _check_value(question: Question, value: Any) -> Any:
         raise AnswerError(field, f"{field}: null is not allowed; leave the field out if it is not answered", allowed)
     if question.kind == "boolean":
         if not isinstance(value, bool):
-            raise AnswerError(field, f"{field}: {value!r} is not allowed; allowed values: {allowed}", allowed)
+            raise AnswerError(field, f"{field}: {shown(value)} is not allowed; allowed values: {allowed}", allowed)
         return value
     if question.kind == "integer":
         if isinstance(value, bool) or not isinstance(value, int):
-            raise AnswerError(field, f"{field}: {value!r} is not allowed; allowed values: {allowed}", allowed)
+            raise AnswerError(field, f"{field}: {shown(value)} is not allowed; allowed values: {allowed}", allowed)
         assert question.minimum is not None and question.maximum is not None
         if not question.minimum <= value <= question.maximum:
-            raise AnswerError(field, f"{field}: {value} is out of range; allowed values: {allowed}", allowed)
+            raise AnswerError(field, f"{field}: {shown(value)} is out of range; allowed values: {allowed}", allowed)
         return value
     if not isinstance(value, str) or value not in question.choices:
-        raise AnswerError(field, f"{field}: {value!r} is not allowed; allowed values: {allowed}", allowed)
+        raise AnswerError(field, f"{field}: {shown(value)} is not allowed; allowed values: {allowed}", allowed)
     return value
 
 

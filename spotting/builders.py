@@ -41,6 +41,7 @@ from .model import (
     TermDefinition,
 )
 from .regions import PLACEHOLDER, PROSE_COLUMNS, REQUIRED_SERVICES, localise, placeholders
+from .safety_floor import floor_problems, region_problems
 from .urgency import Urgency
 
 
@@ -100,6 +101,7 @@ def build(
     regions, services = build_regions(ctx, sources)
     check_placeholders(ctx, regions, services)
     check_calls(ctx, regions, services)
+    ctx.problems.extend(region_problems(regions, services))
     if region not in regions:
         ctx.problem("regions.csv", None, "code", f"region {region} is not in regions.csv")
     local = services.get(region, {})
@@ -115,6 +117,7 @@ def build(
     advice = build_rules(ctx, "advice.csv", questions, terms, sources)
     causes = build_causes(ctx, questions, terms, sources, sites)
     check_cover(ctx, baselines, advice)
+    ctx.problems.extend(floor_problems(red_flags, questions))
     for file, rules in (("red_flags.csv", red_flags), ("baseline.csv", baselines), ("advice.csv", advice)):
         check_public_sources(ctx, file, rules, sources)
     scenarios = build_scenarios(ctx, questions, sources, {cause.id for cause in causes})

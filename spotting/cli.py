@@ -2,20 +2,25 @@
 ``spotting serve``, which starts a dashboard server (not part of the contract).
 
 Exit status: 0 on success; 2 for bad answers (message on stderr, nothing on stdout); 1 when
-the knowledge base is invalid. A person never sees a traceback.
+the knowledge base is invalid. A person never sees a traceback: answers arrive from files and
+pipes nobody checked (not UTF-8, numbers of 5,000 digits, JSON nested 5,000 deep, a key given
+twice), and each of those is one line naming the problem; a reader that closes the pipe early
+(``| head``) ends the program quietly.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from . import serve
-from .errors import AnswerError, DataError
+from .case_suite import default_case_files, suite_problems
+from .errors import AnswerError, DataError, shown
 from .explain import explain
 from .knowledge import check_data, load_knowledge
 from .regions import choose_region, split_region
@@ -43,6 +48,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     check_cmd = commands.add_parser("check-data", help="validate a knowledge base folder")
     check_cmd.add_argument("dir", nargs="?", default=None, help="folder to check (default: the shipped data/)")
+    check_cmd.add_argument(
+        "--cases",
+        action="append",
+        metavar="FILE",
+        help="a clinical case suite to run against it (default: the repository's tests/*_cases.json)",
+    )
     policy_cmd = commands.add_parser("policy-doc", help="rewrite the generated tables in docs/clinical-policy.md")
     policy_cmd.add_argument("--check", action="store_true", help="only report whether the document is up to date")
     serve_cmd = commands.add_parser(
@@ -74,15 +85,44 @@ def _policy_doc(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
 
 def _read_answers(file: str, stdin: TextIO) -> object:
     try:
-        text = stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+        raw = _read_bytes(file, stdin)
     except OSError as error:
-        raise AnswerError(None, f"cannot read answers from {file}: {error.strerror}") from None
+        raise AnswerError(None, f"cannot read answers from {shown(file)}: {error.strerror}") from None
     try:
-        return json.loads(text)
+        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError as error:
+        raise AnswerError(None, f"answers are not UTF-8 text (byte {error.start} cannot be read)") from None
+    try:
+        return json.loads(text, object_pairs_hook=_refuse_duplicates)
     except json.JSONDecodeError as error:
         raise AnswerError(
             None, f"answers are not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
         ) from None
+    except AnswerError:
+        raise
+    except RecursionError:
+        raise AnswerError(None, "answers are nested too deeply: they must be one JSON object of field: value") from None
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        raise AnswerError(None, "answers cannot be read: a number in them is far too long") from None
+
+
+def _read_bytes(file: str, stdin: TextIO) -> bytes | str:
+    """Bytes where there are bytes (so bad UTF-8 is reported, not raised); a test's StringIO as text."""
+    if file != "-":
+        return Path(file).read_bytes()
+    buffer = getattr(stdin, "buffer", None)
+    return buffer.read() if buffer is not None else stdin.read()
+
+
+def _refuse_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """JSON lets a key appear twice and Python keeps the last: {"pregnant": "yes", "pregnant": "no"}
+    would quietly become "no". Two answers to one question are refused instead."""
+    result: dict[str, object] = {}
+    for key, value in pairs:
+        if key in result:
+            raise AnswerError(key, f"{shown(key)} is given twice; give each answer once")
+        result[key] = value
+    return result
 
 
 def _explain(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
@@ -105,14 +145,21 @@ def _explain(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: Te
 
 
 def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """Validate in full, then run the clinical case suites: a knowledge base that changes a single
+    case's advice is refused, with the case named (``case_suite``)."""
     problems = check_data(args.dir)
+    suites = [Path(file) for file in args.cases] if args.cases else default_case_files()
+    if not problems and suites:
+        knowledge = load_knowledge(args.dir)
+        problems = [problem for suite in suites for problem in suite_problems(suite, knowledge)]
     if problems:
         print(f"{len(problems)} problem(s) in the knowledge base:", file=stdout)
         for problem in problems:
             print(f"  {problem}", file=stdout)
         print(f"spotting: {len(problems)} problem(s); first: {problems[0]}", file=stderr)
         return EXIT_DATA
-    print("knowledge base OK", file=stdout)
+    ran = f"; clinical cases met ({', '.join(suite.name for suite in suites)})" if suites else ""
+    print(f"knowledge base OK{ran}", file=stdout)
     return EXIT_OK
 
 
@@ -144,5 +191,22 @@ def main(
 
 
 def run() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
+    """Console-script entry point: a closed pipe ends quietly, and no error is a traceback."""
+    try:
+        status = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
+        status = EXIT_OK
+    except KeyboardInterrupt:
+        status = 130
+    except Exception as error:  # the last line of defence: one line, never a traceback
+        print(f"spotting: unexpected error ({type(error).__name__}); please report it", file=sys.stderr)
+        status = EXIT_DATA
+    sys.exit(status)
+
+
+def _quiet_stdout() -> None:
+    """The reader has gone (``| head``): point stdout at nothing so the exit flush cannot fail."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

@@ -82,4 +82,7 @@ CAUSE_IDS: Final[tuple[str, ...]] = (
 )
 """Contract §4: the minimum set of cause ids."""
 
+REGION_CODES: Final[tuple[str, ...]] = ("GB", "IE", "US", "CA", "AU", "NZ", "other")
+"""Contract §1a (1.2): the region codes a caller may send; the loader refuses data that drops one."""
+
 FITS: Final[tuple[str, ...]] = tuple(fit.value for fit in Fit)

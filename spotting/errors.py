@@ -14,7 +14,18 @@ of their messages carries a person's answer values beyond the one field being re
 
 from __future__ import annotations
 
+import reprlib
 from dataclasses import dataclass
+
+_SHORT = reprlib.Repr()  # keyword arguments only from Python 3.12
+_SHORT.maxstring, _SHORT.maxlong, _SHORT.maxother = 60, 40, 60
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxtuple = 2, 4, 4, 4
+
+
+def shown(value: object) -> str:
+    """A bad value as an error message quotes it: at most about 80 characters, never deeper
+    than two levels, so a 10 MB string or a list nested 5,000 deep is named, not echoed."""
+    return _SHORT.repr(value)
 
 
 class SpottingError(Exception):

@@ -30,6 +30,8 @@ DEFAULT_DATA_DIR = _PACKAGED_DATA if _PACKAGED_DATA.is_dir() else Path(__file__)
 """The repository's data/, or the copy inside a built wheel (the static site's: spotting.static_site)."""
 SNAPSHOT_MANIFEST = "validated.json"
 """Written beside a copy of data/ by the static build, after validating it in full."""
+ENCODING = "utf-8-sig"
+"""UTF-8, with or without the byte-order mark that Excel's "CSV UTF-8" writes first."""
 CONDITION_TABLES = ("red_flags.csv", "baseline.csv", "advice.csv", "cause_rules.csv")
 
 
@@ -90,21 +92,27 @@ def _build(directory: Path, region: str = UNSET_REGION, *, trust_fingerprint: bo
 
     Column checks (pandera) are the slow part of loading, and importing pandera alone costs a
     dashboard kernel about 0.3 s. So once a set of files passes them, their fingerprint is
-    recorded, and a later load of the very same bytes, by the same code and library versions,
-    skips only that step. Cross-table checks run on every load.
+    recorded with the columns each file had, and a later load of the very same bytes, by the
+    same code and library versions, skips only that step. If the fast reader does not see the
+    very same columns, the load falls back to the full checks. Cross-table checks and the safety
+    floor run on every load.
     """
     fingerprint = _fingerprint(directory)
-    trusted = trust_fingerprint and (
-        (fingerprint is not None and _stamp(fingerprint).is_file()) or _snapshot_is_intact(directory)
-    )
-    tables, problems = _read_tables(directory, validate=not trusted)
-    if problems:
-        raise DataError(problems)
+    tables: dict[str, Records] | None = None
+    if trust_fingerprint:
+        expected = _recorded_columns(fingerprint) if fingerprint is not None else None
+        if expected is not None or _snapshot_is_intact(directory):
+            tables = _read_trusted_tables(directory, expected)
+    validated = tables is None
+    if tables is None:
+        tables, problems = _read_tables(directory)
+        if problems:
+            raise DataError(problems)
     knowledge, problems = build(directory, tables, region)
     if problems:
         raise DataError(problems)
-    if fingerprint is not None and not trusted:
-        _record(fingerprint)
+    if fingerprint is not None and validated:
+        _record(fingerprint, tables)
     return knowledge
 
 
@@ -162,19 +170,29 @@ def _stamp(fingerprint: str) -> Path:
     return _cache_dir() / f"validated-{fingerprint}"
 
 
-def _record(fingerprint: str) -> None:
-    """Remember that these files passed; only the hash is written, never any content."""
+def _recorded_columns(fingerprint: str) -> dict[str, list[str]] | None:
+    """The columns each file had when these very bytes passed in full; None if never (or the
+    stamp is unreadable, e.g. written by an older version)."""
+    try:
+        recorded = json.loads(_stamp(fingerprint).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return recorded if isinstance(recorded, dict) and set(recorded) == set(TABLES) else None
+
+
+def _record(fingerprint: str, tables: dict[str, Records]) -> None:
+    """Remember that these files passed, with their column names; never any cell."""
+    columns = {name: list(records[0]) if records else [] for name, records in tables.items()}
     try:
         _cache_dir().mkdir(parents=True, exist_ok=True)
-        _stamp(fingerprint).touch()
+        _stamp(fingerprint).write_text(json.dumps(columns), encoding="utf-8")
     except OSError:
         pass  # a read-only home just means validating in full every time
 
 
-def _read_tables(directory: Path, *, validate: bool = True) -> tuple[dict[str, Records], list[DataProblem]]:
-    """Every table as records of text. Files not yet validated are read with pandas and checked
-    with pandera; a trusted load (the very same bytes passed before) reads them with the csv
-    module, so a dashboard kernel imports neither pandas nor pandera."""
+def _read_tables(directory: Path) -> tuple[dict[str, Records], list[DataProblem]]:
+    """Every table as records of text, read with pandas and checked with pandera (a trusted
+    load reads them with the csv module instead: see ``_read_trusted_tables``)."""
     tables: dict[str, Records] = {}
     problems: list[DataProblem] = []
     if not directory.is_dir():
@@ -184,9 +202,6 @@ def _read_tables(directory: Path, *, validate: bool = True) -> tuple[dict[str, R
         if not path.is_file():
             problems.append(DataProblem(name, None, None, "file is missing"))
             continue
-        if not validate:
-            tables[name] = _read_trusted(path)
-            continue
         records, found = _read_and_validate(name, path)
         problems.extend(found)
         if records is not None:
@@ -194,22 +209,71 @@ def _read_tables(directory: Path, *, validate: bool = True) -> tuple[dict[str, R
     return tables, problems
 
 
+def _read_trusted_tables(directory: Path, expected: dict[str, list[str]] | None) -> dict[str, Records] | None:
+    """The very same bytes that passed before, read with the csv module so a dashboard kernel
+    imports neither pandas nor pandera; None (validate in full) if any file now reads with other
+    columns than it had when it passed, so the two readers can never disagree unnoticed."""
+    tables: dict[str, Records] = {}
+    for name in TABLES:
+        try:
+            records = _read_trusted(directory / name)
+        except (OSError, UnicodeDecodeError, csv.Error):
+            return None
+        if expected is not None and records and list(records[0]) != expected[name]:
+            return None
+        tables[name] = records
+    return tables
+
+
 def _read_trusted(path: Path) -> Records:
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
+    with path.open(newline="", encoding=ENCODING) as handle:
+        reader = csv.DictReader(handle, strict=True)
         return tuple({key.strip(): value for key, value in row.items()} for row in reader)
 
 
 def _read_and_validate(name: str, path: Path) -> tuple[Records | None, list[DataProblem]]:
     import pandas as pd  # only when files are new or changed: see _read_tables
 
+    problems = _structure_problems(name, path)
+    if problems:
+        return None, problems
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
+        frame = pd.read_csv(
+            path, dtype=str, keep_default_na=False, na_filter=False, encoding=ENCODING, index_col=False
+        )
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
         return None, [DataProblem(name, _line_from(str(error)), None, _short(error))]
     frame.columns = [str(column).strip() for column in frame.columns]
     records = tuple(cast(list[dict[str, str]], frame.to_dict("records")))
     return records, _validate(name, frame)
+
+
+def _structure_problems(name: str, path: Path) -> list[DataProblem]:
+    """What makes a file not a table at all, located by line before pandas reads it: text that is
+    not UTF-8, a quote that is never closed, a row with more or fewer cells than the header.
+    (pandas would quietly take an extra first-row cell as an index and shift every column.)"""
+    try:
+        with path.open(newline="", encoding=ENCODING) as handle:
+            reader = csv.reader(handle, strict=True)
+            header = next(reader, None)
+            if not header or not any(cell.strip() for cell in header):
+                return [DataProblem(name, 1, None, "the file is empty: the first line must name the columns")]
+            problems = []
+            start = reader.line_num + 1
+            for row in reader:
+                if len(row) != len(header) and any(cell.strip() for cell in row):
+                    problems.append(_cell_count(name, start, len(row), len(header), reader.line_num))
+                start = reader.line_num + 1
+            return problems[:5]
+    except UnicodeDecodeError as error:
+        return [DataProblem(name, None, None, f"is not UTF-8 text (byte {error.start}); save it as CSV UTF-8")]
+    except csv.Error as error:
+        return [DataProblem(name, reader.line_num or None, None, f"is not valid CSV: {error} (check the quotes)")]
+
+
+def _cell_count(name: str, line: int, cells: int, columns: int, end: int) -> DataProblem:
+    spread = f" (a quote is probably not closed: the row runs to line {end})" if end > line else ""
+    return DataProblem(name, line, None, f"has {cells} cells but the header has {columns} columns{spread}")
 
 
 def _validate(name: str, frame: pd.DataFrame) -> list[DataProblem]:
@@ -244,7 +308,8 @@ def _schema_problems(name: str, cases: pd.DataFrame) -> list[DataProblem]:
         if check == "column_in_dataframe":
             problems.append(DataProblem(name, 1, str(failure), "required column is missing"))
             continue
-        row = None if pd.isna(case["index"]) else int(case["index"]) + 2
+        index = case["index"]
+        row = int(index) + 2 if isinstance(index, int) or (isinstance(index, float) and index == index) else None
         if check == "field_uniqueness":
             message = f"{failure!r} appears more than once; ids must be unique"
         else:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .errors import AnswerError
+from .errors import AnswerError, shown
 from .model import UNSET_REGION, Records
 
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
@@ -93,7 +93,7 @@ def region_code(value: object, codes: Iterable[str]) -> str:
                 return code
     raise AnswerError(
         REGION_KEY,
-        f"{REGION_KEY} must be one of {', '.join(allowed)} (upper or lower case), not {value!r}",
+        f"{REGION_KEY} must be one of {', '.join(allowed)} (upper or lower case), not {shown(value)}",
         allowed=", ".join(allowed),
     )
 
@@ -114,5 +114,5 @@ def choose_region(given: object, requested: object) -> object:
     """The region named in the answers JSON, or else the one asked for by the caller (a command
     line flag, a server default). Two different regions are an error rather than a guess."""
     if given is not None and requested is not None and str(given).casefold() != str(requested).casefold():
-        raise AnswerError(REGION_KEY, f"two different regions were given: {given!r} and {requested!r}")
+        raise AnswerError(REGION_KEY, f"two different regions were given: {shown(given)} and {shown(requested)}")
     return given if given is not None else requested
