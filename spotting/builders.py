@@ -117,7 +117,8 @@ def build(
     advice = build_rules(ctx, "advice.csv", questions, terms, sources)
     causes = build_causes(ctx, questions, terms, sources, sites)
     check_cover(ctx, baselines, advice)
-    ctx.problems.extend(floor_problems(red_flags, questions))
+    written = (row.get("id", "") for row in ctx.tables["red_flags.csv"])
+    ctx.problems.extend(floor_problems(red_flags, questions, written))
     for file, rules in (("red_flags.csv", red_flags), ("baseline.csv", baselines), ("advice.csv", advice)):
         check_public_sources(ctx, file, rules, sources)
     scenarios = build_scenarios(ctx, questions, sources, {cause.id for cause in causes})

@@ -14,7 +14,7 @@ Changing this table is a clinical decision: it needs the same review as the rule
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,12 +66,20 @@ FLOOR: tuple[FloorRule, ...] = (
 """Every emergency red flag and the urgent ones the policy names, with an answer set each."""
 
 
-def floor_problems(red_flags: list[Rule], questions: Mapping[str, Question]) -> list[DataProblem]:
-    """What is missing from, or weaker than, the floor: each problem names the red flag."""
+def floor_problems(
+    red_flags: list[Rule], questions: Mapping[str, Question], written: Iterable[str] = ()
+) -> list[DataProblem]:
+    """What is missing from, or weaker than, the floor: each problem names the red flag.
+
+    ``written`` are the ids in the file, built or not: a row whose condition could not be read
+    has its own located problem already, so it is not reported missing as well."""
     by_id = {rule.id: rule for rule in red_flags}
+    unbuilt = set(written) - set(by_id)
     problems = []
     for floor in FLOOR:
         rule = by_id.get(floor.id)
+        if floor.id in unbuilt:
+            continue
         if rule is None:
             problems.append(_problem(f"the safety rule {floor.id} is missing (it must be {floor.minimum.id} or above)"))
         elif rule.urgency < floor.minimum:

@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from spotting.cli import main
 
 
@@ -76,3 +80,85 @@ def test_the_installed_command_and_python_m_agree() -> None:
         [sys.executable, "-m", "spotting", "explain"], input="[1]", capture_output=True, text=True, check=False
     )
     assert (bad.returncode, bad.stdout) == (2, "") and "Traceback" not in bad.stderr
+
+
+# --- Hostile input: one line and exit 2, never a traceback (issue 20) ---------------------------
+
+
+def run_bytes(argv: list[str], data: bytes) -> tuple[int, str, str]:
+    """Like ``run``, with standard input as bytes, the way a pipe delivers them."""
+    out, err = io.StringIO(), io.StringIO()
+    stdin = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")
+    code = main(argv, stdin=stdin, stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+HOSTILE = {
+    "a 5,000-digit number": b'{"age": ' + b"9" * 5000 + b"}",
+    "JSON nested 5,000 deep": b"[" * 5000 + b"]" * 5000,
+    "a value nested 5,000 deep": b'{"age": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+    "text that is not UTF-8": b'{"amount": "\xff\xfe"}',
+    "a key given twice": b'{"pregnant": "yes", "pregnant": "no"}',
+    "a NaN": b'{"age": NaN}',
+    "a huge float": b'{"age": 1e400}',
+    "a lone surrogate": b'{"amount": "\\ud800"}',
+}
+
+
+@pytest.mark.parametrize("data", HOSTILE.values(), ids=list(HOSTILE))
+def test_hostile_answers_are_one_line_and_exit_2(data: bytes) -> None:
+    code, out, err = run_bytes(["explain"], data)
+    assert (code, out) == (2, "")
+    assert err.startswith("spotting: bad answers: ") and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_key_given_twice_is_refused_naming_it() -> None:
+    """Last-one-wins would turn "pregnant: yes" into routine advice without a word."""
+    code, _, err = run_bytes(["explain"], b'{"pregnant": "yes", "pregnant": "no"}')
+    assert code == 2 and "'pregnant' is given twice" in err
+
+
+def test_an_answers_file_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "answers.json"
+    path.write_bytes(b'{"amount": "\xe9"}')
+    code, out, err = run(["explain", str(path)])
+    assert (code, out) == (2, "") and "not UTF-8" in err
+
+
+def test_a_byte_order_mark_before_the_answers_is_read() -> None:
+    code, out, _ = run_bytes(["explain"], b'\xef\xbb\xbf{"amount": "heavy"}')
+    assert code == 0 and json.loads(out)["urgency"] == "emergency"
+
+
+@pytest.mark.parametrize("field", ["amount", "x" * 10_000_000])
+def test_an_error_quotes_at_most_about_80_characters_of_a_bad_value(field: str) -> None:
+    code, _, err = run(["explain"], json.dumps({field: "y" * 10_000_000}))
+    assert code == 2
+    quoted = max((part for part in err.split("'") if set(part) <= {"x", "y", "."}), key=len)
+    assert len(quoted) <= 80 and len(err) < 2_000
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=12,
+)
+FIELDS = st.sampled_from(["age", "amount", "pregnant", "region", "not_consensual", "weeks_pregnant"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=200) | st.dictionaries(FIELDS, JSON, max_size=4).map(lambda d: json.dumps(d).encode()))
+def test_any_input_gives_advice_or_a_one_line_error(data: bytes) -> None:
+    code, out, err = run_bytes(["explain"], data)
+    assert code in (0, 2), err
+    if code == 0:
+        assert json.loads(out)["urgency"] and err == ""
+    else:
+        assert out == "" and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_reader_that_stops_early_ends_the_program_quietly() -> None:
+    """``spotting explain ... | head -1``: the rest of the output has nowhere to go."""
+    command = f"echo '{{\"amount\": \"heavy\"}}' | {sys.executable} -m spotting explain - | head -c 1"
+    result = subprocess.run(["bash", "-c", f"set -o pipefail; {command}"], capture_output=True, text=True, check=False)
+    assert result.stdout == "{" and result.stderr == "", result.stderr

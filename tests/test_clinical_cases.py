@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from spotting import URGENCY_IDS, Knowledge, explain
+from spotting import URGENCY_IDS, Knowledge
+from spotting.case_suite import case_problems
 
 CASES: list[dict[str, Any]] = json.loads((Path(__file__).parent / "clinical_cases.json").read_text())
 
@@ -28,14 +29,6 @@ def test_the_suite_covers_every_level_and_every_part_a_rule() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
 def test_case(knowledge: Knowledge, case: dict[str, Any]) -> None:
-    explanation = explain(case["answers"], knowledge)
-    fits = {result.fit.cause.id: result.fit.fit for result in explanation.causes}
-    assert explanation.urgency.id == case["urgency"], [flag.rule.id for flag in explanation.red_flags]
-    for cause in case["likely"]:
-        assert fits.get(cause) == "likely", f"{cause} should be likely, is {fits.get(cause, 'not shown')}"
-    for cause in case["shown"]:
-        assert fits.get(cause) in ("likely", "possible"), f"{cause} should be shown"
-    for cause in case["not_likely"]:
-        assert fits.get(cause) != "likely", f"{cause} must not be likely"
-    for cause in case.get("not_shown", []):
-        assert cause not in fits, f"{cause} must not be shown, is {fits.get(cause)}"
+    """The level exactly, and the causes that must be likely, shown, not likely or not shown:
+    the same check ``spotting check-data`` runs (spotting.case_suite)."""
+    assert case_problems(case, knowledge) == []
