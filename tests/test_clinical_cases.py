@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from spotting import URGENCY_IDS, Knowledge
+from spotting import URGENCY_IDS, Knowledge, explain
 from spotting.case_suite import case_problems
 
 CASES: list[dict[str, Any]] = json.loads((Path(__file__).parent / "clinical_cases.json").read_text())
@@ -32,3 +32,9 @@ def test_case(knowledge: Knowledge, case: dict[str, Any]) -> None:
     """The level exactly, and the causes that must be likely, shown, not likely or not shown:
     the same check ``spotting check-data`` runs (spotting.case_suite)."""
     assert case_problems(case, knowledge) == []
+
+
+def test_every_red_flag_fires_in_at_least_one_case(knowledge: Knowledge) -> None:
+    """A rule no case exercises could be wrong, or dead, without a single test noticing."""
+    fired = {flag.rule.id for case in CASES for flag in explain(case["answers"], knowledge).red_flags}
+    assert [flag.id for flag in knowledge.red_flags if flag.id not in fired] == []
