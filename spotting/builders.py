@@ -25,6 +25,7 @@ from .model import (
     UNSET_REGION,
     Cause,
     CauseRule,
+    Hazard,
     Knowledge,
     Level,
     Myth,
@@ -32,6 +33,7 @@ from .model import (
     Records,
     Region,
     Review,
+    Risk,
     Rule,
     Scenario,
     Service,
@@ -39,6 +41,7 @@ from .model import (
     Source,
     Statistic,
     TermDefinition,
+    risk_rating,
 )
 from .regions import PLACEHOLDER, PROSE_COLUMNS, REQUIRED_SERVICES, localise, placeholders
 from .safety_floor import floor_problems, region_problems
@@ -124,6 +127,7 @@ def build(
     scenarios = build_scenarios(ctx, questions, sources, {cause.id for cause in causes})
     myths = build_myths(ctx, sources)
     statistics = build_statistics(ctx, sources)
+    hazards = build_hazards(ctx, sources)
     frozen_tables = MappingProxyType({name.removesuffix(".csv"): frame for name, frame in ctx.tables.items()})
     knowledge = Knowledge(
         directory=ctx.directory,
@@ -141,6 +145,7 @@ def build(
         term_definitions=MappingProxyType(definitions),
         myths=tuple(myths),
         statistics=tuple(statistics),
+        hazards=tuple(hazards),
         region=regions.get(region, Region(region, region, 0)),
         regions=MappingProxyType({code: r for code, r in regions.items() if r.chosen}),
         services=MappingProxyType(local),
@@ -503,6 +508,42 @@ def build_scenarios(
             )
         )
     return scenarios
+
+
+def build_hazards(ctx: Context, sources: Mapping[str, Source]) -> list[Hazard]:
+    """The hazard log: each risk is the matrix's rating, controls never raise it, and every
+    control that names a row of data/ names a row that is there (tests check the test node ids).
+    Every hazard needs a clinician's sign-off, so its review says so."""
+    known = {
+        kind: {row.get(key, "") for row in ctx.tables[file]}
+        for kind, file, key in (("red_flag", "red_flags.csv", "id"), ("advice", "advice.csv", "id"),
+                                ("cause", "causes.csv", "id"), ("term", "terms.csv", "name"))
+    }  # fmt: skip
+    hazards = []
+    for row_number, row in ctx.rows("hazards.csv"):
+        review = ctx.review("hazards.csv", row_number, {**row, "clinician_review": "yes"}, sources)
+        initial = _risk(ctx, row_number, row, "severity", "likelihood", "initial_risk")
+        residual = _risk(ctx, row_number, row, "residual_severity", "residual_likelihood", "residual_risk")
+        if residual.rating > initial.rating:
+            ctx.problem("hazards.csv", row_number, "residual_risk", "controls cannot make a risk higher")
+        controls = tuple(row["controls"].split(";"))
+        for control in controls:
+            kind, _, name = control.partition(":")
+            if kind in known and name not in known[kind]:
+                ctx.problem("hazards.csv", row_number, "controls", f"{control}: there is no {kind} {name}")
+        hazard = Hazard(row["id"], row["hazard"], row["cause"], row["effect"], initial, controls,
+                        tuple(row["verification"].split(";")), residual, row["status"], review)  # fmt: skip
+        hazards.append(hazard)
+    return hazards
+
+
+def _risk(ctx: Context, row_number: int, row: Mapping[str, str], severity: str, likelihood: str, rating: str) -> Risk:
+    risk = Risk(int(row[severity]), int(row[likelihood]), int(row[rating]))
+    expected = risk_rating(risk.severity, risk.likelihood)
+    if risk.rating != expected:
+        message = f"severity {risk.severity} and likelihood {risk.likelihood} give risk {expected} (DCB0160 matrix)"
+        ctx.problem("hazards.csv", row_number, rating, message)
+    return risk
 
 
 def check_cover(ctx: Context, baselines: list[Rule], advice: list[Rule]) -> None:

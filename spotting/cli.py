@@ -54,7 +54,9 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="a clinical case suite to run against it (default: the repository's tests/*_cases.json)",
     )
-    policy_cmd = commands.add_parser("policy-doc", help="rewrite the generated tables in docs/clinical-policy.md")
+    policy_cmd = commands.add_parser(
+        "policy-doc", help="rewrite the generated tables in docs/clinical-policy.md and docs/clinical-safety-case.md"
+    )
     policy_cmd.add_argument("--check", action="store_true", help="only report whether the document is up to date")
     serve_cmd = commands.add_parser(
         "serve",
@@ -69,18 +71,23 @@ def _policy_doc(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
     """Content editors run this after changing data/, so the written policy never drifts."""
     from . import policy_doc
 
-    path = Path(__file__).resolve().parents[1] / "docs" / "clinical-policy.md"
+    docs = Path(__file__).resolve().parents[1] / "docs"
+    documents = {"clinical-policy.md": policy_doc.generated, "clinical-safety-case.md": policy_doc.hazard_log}
     knowledge = load_knowledge(region=POLICY_REGION)
-    current = path.read_text(encoding="utf-8") if path.exists() else ""
-    if args.check:
-        if policy_doc.rewrite(current, knowledge) != current:
-            print(f"spotting: {path.name} is out of date; run: spotting policy-doc", file=stderr)
-            return EXIT_DATA
-        print(f"{path.name} is up to date", file=stdout)
-        return EXIT_OK
-    changed = policy_doc.write(path, knowledge)
-    print(f"{path} {'rewritten' if changed else 'already up to date'}", file=stdout)
-    return EXIT_OK
+    status = EXIT_OK
+    for name, make in documents.items():
+        path = docs / name
+        current = path.read_text(encoding="utf-8") if path.exists() else ""
+        if args.check:
+            if policy_doc.rewrite(current, knowledge, make) != current:
+                print(f"spotting: {name} is out of date; run: spotting policy-doc", file=stderr)
+                status = EXIT_DATA
+            else:
+                print(f"{name} is up to date", file=stdout)
+            continue
+        changed = policy_doc.write(path, knowledge, make)
+        print(f"{path} {'rewritten' if changed else 'already up to date'}", file=stdout)
+    return status
 
 
 def _read_answers(file: str, stdin: TextIO) -> object:

@@ -265,6 +265,52 @@ class Service:
     review: Review
 
 
+RISK_MATRIX: tuple[tuple[int, ...], ...] = (
+    # severity: minor, significant, considerable, major, catastrophic
+    (1, 1, 2, 2, 3),  # likelihood very low
+    (1, 2, 2, 3, 4),  # low
+    (2, 2, 3, 3, 4),  # medium
+    (2, 3, 3, 4, 5),  # high
+    (3, 4, 4, 5, 5),  # very high
+)
+"""The 5 x 5 clinical risk matrix of NHS clinical risk management (DCB0129 and DCB0160): a risk
+rating from 1 (acceptable) to 5 (unacceptable) for a severity and a likelihood, each 1 to 5."""
+HAZARD_STATUSES = ("open", "mitigated", "accepted")
+CONTROL_KINDS = ("red_flag", "advice", "cause", "term", "feature")
+"""What a hazard's control can be: a row of data/ (checked to exist) or a feature of the tool."""
+VERIFICATION_KINDS = ("test", "case", "gp_case")
+"""How a control is shown to work: a pytest node id, or a case id of a clinical case suite."""
+
+
+def risk_rating(severity: int, likelihood: int) -> int:
+    """The matrix's rating for a severity and a likelihood, each from 1 to 5."""
+    return RISK_MATRIX[likelihood - 1][severity - 1]
+
+
+@dataclass(frozen=True)
+class Risk:
+    severity: int
+    likelihood: int
+    rating: int
+
+
+@dataclass(frozen=True)
+class Hazard:
+    """One row of the clinical hazard log (hazards.csv), in the DCB0129 manner: what could go
+    wrong, why, the harm, the risk before and after its controls, and how each control is tested."""
+
+    id: str
+    hazard: str
+    cause: str
+    effect: str
+    initial: Risk
+    controls: tuple[str, ...]
+    verification: tuple[str, ...]
+    residual: Risk
+    status: str
+    review: Review
+
+
 @dataclass(frozen=True, eq=False)
 class Knowledge:
     """The validated, immutable knowledge base. Build it with ``load_knowledge``."""
@@ -291,7 +337,8 @@ class Knowledge:
     services: Mapping[str, Service] = field(default_factory=dict, repr=False)
     sites: Mapping[str, Site] = field(default_factory=dict, repr=False)
     """The body diagram's places in display order, by id."""
-    """This region's services by id; their text is already filled into every prose column."""
+    hazards: tuple[Hazard, ...] = ()
+    """The clinical hazard log (docs/clinical-safety-case.md)."""
 
     def table(self, name: str) -> pd.DataFrame:
         """A copy of a raw table (e.g. ``"myths"``) as a DataFrame, for notebooks and reports.

@@ -1,7 +1,8 @@
-"""The clinical policy tables of docs/clinical-policy.md, written from data/ so they never drift.
+"""The clinical policy tables of docs/clinical-policy.md, and the hazard log of
+docs/clinical-safety-case.md, written from data/ so they never drift.
 
-``spotting policy-doc --write`` rewrites the generated part of the document; a test fails when
-the committed document and the knowledge base disagree. Conditions are read out in the
+``spotting policy-doc`` rewrites the generated part of each document; a test fails when a
+committed document and the knowledge base disagree. Conditions are read out in the
 questions' own words, so a clinician can check every rule without learning the syntax.
 """
 
@@ -108,19 +109,46 @@ def _services_table(knowledge: Knowledge) -> list[str]:
     return lines
 
 
-def rewrite(document: str, knowledge: Knowledge) -> str:
+RISK_WORDS = {1: "1 acceptable", 2: "2 acceptable, monitored", 3: "3 undesirable", 4: "4 unacceptable",
+              5: "5 unacceptable"}  # fmt: skip
+"""DCB0160's words for each rating of the risk matrix."""
+
+
+def hazard_log(knowledge: Knowledge) -> str:
+    """The generated part of the safety case: every hazard, its risk before and after its
+    controls, and how each control is tested (data/hazards.csv)."""
+    out = [
+        BEGIN,
+        "",
+        "| id | hazard | harm | initial risk (S x L) | controls | verified by | residual risk (S x L) | status |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for hazard in knowledge.hazards:
+        first, last = hazard.initial, hazard.residual
+        out.append(
+            f"| `{hazard.id}` | {_cell(hazard.hazard)} | {_cell(hazard.effect)} "
+            f"| {RISK_WORDS[first.rating]} ({first.severity} x {first.likelihood}) "
+            f"| {'; '.join(f'`{control}`' for control in hazard.controls)} "
+            f"| {'; '.join(f'`{check}`' for check in hazard.verification)} "
+            f"| {RISK_WORDS[last.rating]} ({last.severity} x {last.likelihood}) | {hazard.status} |"
+        )
+    out += ["", END]
+    return "\n".join(out)
+
+
+def rewrite(document: str, knowledge: Knowledge, make: Callable[[Knowledge], str] = generated) -> str:
     """``document`` with its generated part replaced (appended when there is none yet)."""
     if BEGIN in document and END in document:
         head, rest = document.split(BEGIN, 1)
         tail = rest.split(END, 1)[1]
-        return f"{head}{generated(knowledge)}{tail}"
-    return f"{document.rstrip()}\n\n{generated(knowledge)}\n"
+        return f"{head}{make(knowledge)}{tail}"
+    return f"{document.rstrip()}\n\n{make(knowledge)}\n"
 
 
-def write(path: Path, knowledge: Knowledge) -> bool:
+def write(path: Path, knowledge: Knowledge, make: Callable[[Knowledge], str] = generated) -> bool:
     """Rewrite the generated part in place; True when the file changed."""
     before = path.read_text(encoding="utf-8") if path.exists() else ""
-    after = rewrite(before, knowledge)
+    after = rewrite(before, knowledge, make)
     if after != before:
         path.write_text(after, encoding="utf-8")
     return after != before

@@ -12,7 +12,7 @@ from datetime import date
 
 import pandera.pandas as pa
 
-from .model import CAUSE_KINDS
+from .model import CAUSE_KINDS, CONTROL_KINDS, HAZARD_STATUSES, VERIFICATION_KINDS
 from .urgency import URGENCY_IDS
 
 ID = r"[a-z][a-z0-9_]*"
@@ -67,6 +67,9 @@ def integer(*, required: bool = True) -> pa.Column:
 
 
 YES_NO = ("yes", "no")
+RATINGS = ("1", "2", "3", "4", "5")
+CONTROL = rf"({'|'.join(CONTROL_KINDS)}):{ID}"
+VERIFICATION = rf"(({'|'.join(VERIFICATION_KINDS[1:])}):{ID}|test:tests/[\w/]+\.py::\w+)"
 
 
 def review() -> dict[str, pa.Column]:
@@ -275,6 +278,26 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "unit": text(),
             "note": text(required=False),
             "sources": text(pattern=SOURCE_LIST),
+        },
+    ),
+    "hazards.csv": _schema(
+        "hazards",
+        {
+            "id": text(pattern=ID, unique=True),
+            "hazard": text(),
+            "cause": text(),
+            "effect": text(),
+            "severity": text(isin=RATINGS),
+            "likelihood": text(isin=RATINGS),
+            "initial_risk": text(isin=RATINGS),
+            "controls": text(pattern=rf"{CONTROL}(;{CONTROL})*"),
+            "verification": text(pattern=rf"{VERIFICATION}(;{VERIFICATION})*"),
+            "residual_severity": text(isin=RATINGS),
+            "residual_likelihood": text(isin=RATINGS),
+            "residual_risk": text(isin=RATINGS),
+            "status": text(isin=HAZARD_STATUSES),
+            "sources": text(pattern=SOURCE_LIST),
+            **review(),
         },
     ),
 }

@@ -11,7 +11,7 @@ import pytest
 
 from spotting import Knowledge, load_knowledge
 from spotting.cli import POLICY_REGION
-from spotting.policy_doc import rewrite
+from spotting.policy_doc import hazard_log, rewrite
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -19,6 +19,11 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_the_clinical_policy_document_matches_the_data() -> None:
     document = (ROOT / "docs" / "clinical-policy.md").read_text(encoding="utf-8")
     assert rewrite(document, load_knowledge(region=POLICY_REGION)) == document, "run: spotting policy-doc"
+
+
+def test_the_safety_case_hazard_log_matches_the_data() -> None:
+    document = (ROOT / "docs" / "clinical-safety-case.md").read_text(encoding="utf-8")
+    assert rewrite(document, load_knowledge(region=POLICY_REGION), hazard_log) == document, "run: spotting policy-doc"
 
 
 def test_every_answer_field_and_value_is_in_the_contract_document(knowledge: Knowledge) -> None:
