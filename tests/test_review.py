@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -14,16 +16,19 @@ from spotting import Knowledge, Urgency, load_knowledge
 from spotting.model import Rule
 from spotting.review.app import (
     STATUS_STYLE,
+    ReviewApp,
     TryAnswersPanel,
     causes_table,
     check_data_html,
     check_data_report,
     condition_words,
     coverage_matrix,
+    hazards_table,
     policy_table,
     red_flags_table,
     review_app,
     review_status,
+    source_links,
     sources_table,
     style,
     styled_coverage,
@@ -34,6 +39,7 @@ from spotting.review.app import (
 )
 
 REVIEWED, DUE = date(2026, 11, 21), date(2027, 11, 21)
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _flag(knowledge: Knowledge, flag_id: str) -> Rule:
@@ -164,3 +170,70 @@ def test_review_app_has_every_section_and_the_panel(knowledge: Knowledge) -> Non
 
 def test_review_runs_on_any_valid_knowledge_base() -> None:
     assert not review_status(load_knowledge(), REVIEWED).empty
+
+
+# --- Made for reviewing (issue 21, section 4) ---------------------------------------------------
+
+
+def _section(app: ReviewApp, anchor: str) -> str:
+    return next(section.value for section in app.sections if f'id="review-{anchor}"' in section.value)
+
+
+def test_sources_are_links_that_say_what_they_are(knowledge: Knowledge) -> None:
+    html = style(red_flags_table(knowledge), "Red flags", "rf", source_links(knowledge)).to_html()
+    source = knowledge.sources["S63"]
+    assert f'<a href="{source.url}" target="_blank" rel="noopener noreferrer">S63: {source.title}' in html
+
+
+def test_a_source_title_is_escaped_inside_its_link(knowledge: Knowledge) -> None:
+    hostile = replace(knowledge.sources["S63"], title='<script>alert("x")</script>')
+    links = source_links(replace(knowledge, sources={**knowledge.sources, "S63": hostile}))
+    assert "<script>" not in links("S63") and "&lt;script&gt;" in links("S63")
+
+
+def test_red_flags_and_causes_show_when_they_were_reviewed_and_are_due(knowledge: Knowledge) -> None:
+    for table in (red_flags_table(knowledge), causes_table(knowledge)):
+        assert {"last reviewed", "next review due"} <= set(table.columns)
+
+
+def test_the_filter_narrows_every_table_and_says_so(knowledge: Knowledge) -> None:
+    app = ReviewApp(date(2026, 12, 1), knowledge)
+    everything = _section(app, "red-flags").count("<tr")
+    app.filter.value = "shoulder"
+    narrowed = _section(app, "red-flags")
+    assert "shoulder_tip_pain_pregnancy" in narrowed and "heavy_bleeding" not in narrowed
+    assert narrowed.count("<tr") < everything
+    assert "Showing rows that mention \u201cshoulder\u201d" in narrowed
+    app.filter.value = ""
+    assert _section(app, "red-flags").count("<tr") == everything
+
+
+def test_table_headings_stay_in_view_while_a_table_scrolls(knowledge: Knowledge) -> None:
+    app = ReviewApp(date(2026, 12, 1), knowledge)
+    assert "position: sticky" in _section(app, "red-flags")
+    assert all(section.layout.max_height and section.layout.overflow == "auto" for section in app.sections)
+
+
+def test_the_hazard_log_is_reviewed_beside_the_rules(knowledge: Knowledge) -> None:
+    app = ReviewApp(date(2026, 12, 1), knowledge)
+    html = _section(app, "hazards")
+    assert all(hazard.id in html for hazard in knowledge.hazards)
+    assert not hazards_table(knowledge).empty
+
+
+def test_opening_the_review_validates_the_data_once(knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loading already validated everything (all or nothing); a second full check cost 0.85 s."""
+
+    def refuse(*_args: object) -> None:
+        raise AssertionError("validated a second time")
+
+    monkeypatch.setattr("spotting.review.app.check_data", refuse)
+    app = ReviewApp(date(2026, 12, 1), knowledge)
+    assert "clinical case suites" in _section(app, "check-data-report")
+
+
+def test_the_notebook_names_no_file_that_does_not_exist() -> None:
+    notebook = json.loads((ROOT / "notebooks" / "review.ipynb").read_text(encoding="utf-8"))
+    text = " ".join("".join(cell["source"]) for cell in notebook["cells"])
+    for name in re.findall(r"notebooks/[\w-]+\.ipynb", text):
+        assert (ROOT / name).is_file(), name

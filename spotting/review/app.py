@@ -1,5 +1,6 @@
 """The clinicians' content review: tables of causes, red flags and sources, the policy in words,
-review dates, a coverage matrix, the check-data report, and a "try a set of answers" panel.
+review dates, a coverage matrix, the hazard log, the check-data report, a filter over every
+table, and a "try a set of answers" panel.
 
 Why it exists: the people who sign off the clinical content read it as tables, not CSV or code.
 Every table here is derived from the loaded knowledge base, so what clinicians review is exactly
@@ -11,6 +12,7 @@ anyone with commit access can edit.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, timedelta
 from html import escape
 from pathlib import Path
@@ -20,11 +22,12 @@ import ipywidgets as widgets
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from ..case_suite import default_case_files, suite_problems
 from ..conditions import Node
 from ..errors import AnswerError
 from ..explain import explain
 from ..knowledge import check_data, load_knowledge
-from ..model import Knowledge
+from ..model import Knowledge, Risk
 from ..policy_doc import field_label
 from ..regions import service_words
 from ..render_text import to_text
@@ -80,6 +83,7 @@ def red_flags_table(knowledge: Knowledge) -> pd.DataFrame:
                 "in words": condition_words(rule.condition, knowledge),
                 "message": rule.message,
                 "sources": _sources(rule.review.sources),
+                "last reviewed": rule.review.last_reviewed.isoformat(),
                 "next review due": rule.review.next_review_due.isoformat(),
                 "clinician review": "yes" if rule.review.clinician_review else "no",
             }
@@ -215,6 +219,65 @@ def coverage_matrix(knowledge: Knowledge) -> pd.DataFrame:
     return frame
 
 
+def hazards_table(knowledge: Knowledge) -> pd.DataFrame:
+    """The clinical hazard log (data/hazards.csv; docs/clinical-safety-case.md)."""
+    return pd.DataFrame(
+        [
+            {
+                "id": hazard.id,
+                "hazard": hazard.hazard,
+                "cause": hazard.cause,
+                "harm": hazard.effect,
+                "initial risk": _risk(hazard.initial),
+                "controls": "; ".join(hazard.controls),
+                "verified by": "; ".join(hazard.verification),
+                "residual risk": _risk(hazard.residual),
+                "status": hazard.status,
+                "sources": _sources(hazard.review.sources),
+                "last reviewed": hazard.review.last_reviewed.isoformat(),
+                "next review due": hazard.review.next_review_due.isoformat(),
+            }
+            for hazard in knowledge.hazards
+        ]
+    )
+
+
+def _risk(risk: Risk) -> str:
+    return f"{risk.rating} ({risk.severity} x {risk.likelihood})"
+
+
+def matching(frame: pd.DataFrame, query: str) -> pd.DataFrame:
+    """The rows with ``query`` in any cell (case does not matter); every row for an empty query."""
+    words = query.strip().lower()
+    if not words or frame.empty:
+        return frame
+    found = frame.astype(str).apply(lambda column: column.str.lower().str.contains(words, regex=False))
+    kept: pd.DataFrame = frame.loc[found.any(axis=1)].copy()
+    return kept
+
+
+def source_links(knowledge: Knowledge) -> Callable[[object], str]:
+    """Turns a cell of source ids ("S34; S63") into links that say what each source is.
+
+    A clinician checking a rule needs the title, publisher and year, and one click to the page;
+    a bare id sent them 36 screens down to the sources table. Titles are escaped here, because
+    the cell is no longer escaped by the table once it holds links."""
+
+    def links(cell: object) -> str:
+        out = []
+        for source_id in filter(None, (part.strip() for part in str(cell).split(";"))):
+            source = knowledge.sources.get(source_id)
+            if source is None:
+                out.append(escape(source_id))
+                continue
+            said = ", ".join(str(part) for part in (source.publisher, source.year) if part)
+            label = f"{source_id}: {source.title}" + (f" ({said})" if said else "")
+            out.append(f'<a href="{escape(source.url)}" target="_blank" rel="noopener noreferrer">{escape(label)}</a>')
+        return "<br>".join(out)
+
+    return links
+
+
 def check_data_report(directory: str | Path | None = None) -> pd.DataFrame:
     """``spotting check-data`` as a table: file, row, column and what is wrong."""
     problems = check_data(directory)
@@ -227,9 +290,14 @@ def check_data_report(directory: str | Path | None = None) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------- styling
 
 
-def style(frame: pd.DataFrame, caption: str, uuid: str) -> Styler:
-    """A readable, escaped table: every cell, header and the caption are HTML-escaped."""
+def style(
+    frame: pd.DataFrame, caption: str, uuid: str, links: Callable[[object], str] | None = None
+) -> Styler:
+    """A readable, escaped table: every cell, header and the caption are HTML-escaped, except a
+    ``sources`` column that ``links`` turns into links (it escapes what it writes itself)."""
     styler = frame.style.format(escape="html", na_rep="")
+    if links is not None and "sources" in frame.columns:
+        styler = styler.format(links, subset=["sources"])
     styler = styler.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
     return (
         styler.hide(axis="index")
@@ -242,16 +310,19 @@ def style(frame: pd.DataFrame, caption: str, uuid: str) -> Styler:
                     "selector": "caption",
                     "props": "caption-side: top; font-size: 1.2em; font-weight: bold; text-align: left",
                 },
-                {"selector": "th", "props": "text-align: left; background: #e8edee; padding: 4px 8px"},
+                {
+                    "selector": "th",
+                    "props": "text-align: left; background: #e8edee; padding: 4px 8px; position: sticky; top: 0",
+                },
                 {"selector": "td", "props": "text-align: left; vertical-align: top; padding: 4px 8px"},
             ]
         )
     )
 
 
-def styled_review_status(knowledge: Knowledge, today: date) -> Styler:
+def styled_review_status(knowledge: Knowledge, today: date, query: str = "") -> Styler:
     """Review status with overdue and due-soon rows highlighted (the status word is also there)."""
-    frame = review_status(knowledge, today)
+    frame = matching(review_status(knowledge, today), query)
 
     def highlight(row: pd.Series) -> list[str]:
         return [STATUS_STYLE.get(row["status"], "")] * len(row)
@@ -260,9 +331,9 @@ def styled_review_status(knowledge: Knowledge, today: date) -> Styler:
     return style(frame, caption, "review-status").apply(highlight, axis=1)
 
 
-def styled_policy(knowledge: Knowledge) -> Styler:
+def styled_policy(knowledge: Knowledge, query: str = "") -> Styler:
     """The policy table with a thicker left border as urgency rises, so it never rests on colour."""
-    frame = policy_table(knowledge)
+    frame = matching(policy_table(knowledge), query)
     widths = {u.id: 2 + 3 * int(u) for u in Urgency}
 
     def border(row: pd.Series) -> list[str]:
@@ -271,9 +342,12 @@ def styled_policy(knowledge: Knowledge) -> Styler:
     return style(frame, "Policy: every red flag by urgency, then the baselines", "policy").apply(border, axis=1)
 
 
-def styled_coverage(knowledge: Knowledge) -> Styler:
-    """The coverage matrix with vertical rule names and unused questions highlighted."""
+def styled_coverage(knowledge: Knowledge, query: str = "") -> Styler:
+    """The coverage matrix with vertical rule names and unused questions highlighted; a filter
+    keeps the answers (rows) whose field name matches."""
     frame = coverage_matrix(knowledge)
+    if query.strip():
+        frame = frame[frame.index.str.contains(query.strip().lower(), regex=False)]
 
     def unused(row: pd.Series) -> list[str]:
         mark = STATUS_STYLE["overdue"] if row[("", "used by")] == 0 else ""
@@ -301,6 +375,19 @@ def check_data_html(directory: str | Path | None = None) -> str:
     if report.empty:
         return '<p role="status"><strong>Knowledge base OK:</strong> every file, row and column passed.</p>'
     table = style(report, f"{len(report)} problem(s) in the knowledge base", "check-data").to_html()
+    return f'<p role="status"><strong>{len(report)} problem(s) found.</strong> Fix them in data/.</p>{table}'
+
+
+def loaded_report_html(knowledge: Knowledge) -> str:
+    """The check-data section for a knowledge base that has already loaded: loading validated
+    every file, row and column (it is all or nothing), so only the clinical case suites run."""
+    suites = default_case_files()
+    problems = [problem for suite in suites for problem in suite_problems(suite, knowledge)]
+    if not problems:
+        cases = f" and the clinical case suites ({', '.join(s.name for s in suites)}) are met" if suites else ""
+        return f'<p role="status"><strong>Knowledge base OK:</strong> every file, row and column passed{cases}.</p>'
+    report = pd.DataFrame([{"file": p.file, "problem": p.message} for p in problems])
+    table = style(report, f"{len(report)} clinical case(s) not met", "check-data").to_html()
     return f'<p role="status"><strong>{len(report)} problem(s) found.</strong> Fix them in data/.</p>{table}'
 
 
@@ -372,56 +459,97 @@ class TryAnswersPanel:
 class ReviewApp:
     """The clinicians' notebook as one widget tree; the notebook ends on ``ReviewApp().container``.
 
-    The same shape as the explorer and the teaching app: ``_build_*`` helpers, and a
-    ``container``. The tables are read once; the only interactive part is the "try a set of
-    answers" panel, which has its own change handler and update.
+    The same shape as the explorer and the teaching app: ``_build_*`` helpers, one change handler
+    and one ``_update()``. The knowledge base is validated once, when it loads (loading is all or
+    nothing); the check-data section then runs only the clinical case suites against it. The
+    filter box narrows every table to the rows that mention what was typed.
     """
 
     def __init__(self, today: date | None = None, knowledge: Knowledge | None = None) -> None:
         self.knowledge = knowledge or load_knowledge(region=REVIEW_REGION)
         self.today = today or date.today()
+        self.checked = loaded_report_html(self.knowledge)
+        self.links = source_links(self.knowledge)
         self.panel = TryAnswersPanel(self.knowledge)
-        self.container = widgets.VBox([self._build_intro(), *self._build_sections(), self.panel.container])
+        self.filter = widgets.Text(
+            description="Find in every table",
+            placeholder="for example: ectopic, S63, overdue",
+            continuous_update=False,
+            style={"description_width": "initial"},
+            layout={"width": "min(100%, 40rem)"},
+        )
+        self.sections = [self._build_section(anchor, title) for anchor, title in SECTIONS]
+        self.filter.observe(lambda _change: self._update(), names="value")
+        self.container = widgets.VBox([self._build_intro(), self.filter, *self.sections, self.panel.container])
+        self._update()
 
-    def _sections(self) -> list[tuple[str, str, str]]:
-        knowledge, today = self.knowledge, self.today
-        terms = style(terms_table(knowledge), "Terms", "terms").to_html()
-        return [
-            ("check-data-report", "Check-data report", check_data_html(knowledge.directory)),
-            ("review-status", "Review status", styled_review_status(knowledge, today).to_html()),
-            ("policy", "Policy", styled_policy(knowledge).to_html() + terms),
-            ("causes", "Causes", style(causes_table(knowledge), "Causes", "causes").to_html()),
-            ("red-flags", "Red flags", style(red_flags_table(knowledge), "Red flags", "red-flags").to_html()),
-            ("coverage", "Coverage", styled_coverage(knowledge).to_html()),
-            (
-                "regions",
-                "Regions and services",
-                REGION_NOTE + style(services_table(knowledge), "Services by region", "services").to_html(),
-            ),
-            ("sources", "Sources", style(sources_table(knowledge), "Sources", "sources").to_html()),
-        ]
+    def _tables(self, query: str) -> dict[str, str]:
+        """Each section's HTML, its tables narrowed to the rows that match ``query``."""
+        knowledge, today, links = self.knowledge, self.today, self.links
+
+        def table(frame: pd.DataFrame, caption: str, uuid: str) -> str:
+            return style(matching(frame, query), caption, uuid, links).to_html()
+
+        status = styled_review_status(knowledge, today, query).to_html()
+        return {
+            "check-data-report": self.checked,
+            "review-status": status,
+            "policy": styled_policy(knowledge, query).to_html() + table(terms_table(knowledge), "Terms", "terms"),
+            "causes": table(causes_table(knowledge), "Causes", "causes"),
+            "red-flags": table(red_flags_table(knowledge), "Red flags", "red-flags"),
+            "hazards": HAZARD_NOTE + table(hazards_table(knowledge), "Hazard log", "hazards"),
+            "coverage": styled_coverage(knowledge, query).to_html(),
+            "regions": REGION_NOTE + style(matching(services_table(knowledge), query), "Services by region",
+                                           "services").to_html(),
+            "sources": style(matching(sources_table(knowledge), query), "Sources", "sources").to_html(),
+        }  # fmt: skip
 
     def _build_intro(self) -> widgets.HTML:
         due = (self.today + timedelta(days=DUE_SOON_DAYS)).isoformat()
-        contents = "".join(
-            f'<li><a href="#review-{anchor}">{escape(title)}</a></li>' for anchor, title, _ in self._sections()
-        )
+        contents = "".join(f'<li><a href="#review-{anchor}">{escape(title)}</a></li>' for anchor, title in SECTIONS)
         return widgets.HTML(
             "<p>For clinicians who maintain the content. Everything below is read from data/, "
-            f"exactly as the tool runs it. Rows due for review by {due} are highlighted.</p>"
+            f"exactly as the tool runs it. Rows due for review by {due} are highlighted. Each source "
+            "is a link with its title; table headings stay in view while a table scrolls.</p>"
             f'<nav aria-label="Contents"><h2>Contents</h2><ul>{contents}</ul></nav>'
         )
 
-    def _build_sections(self) -> list[widgets.HTML]:
-        """Each table in its own folding section (a native disclosure), open by default."""
-        return [
-            widgets.HTML(
-                f'<details open id="review-{anchor}"><summary><h2 style="display: inline">{escape(title)}</h2>'
-                f"</summary>{body}</details>",
-                layout=widgets.Layout(overflow="auto"),
-            )
-            for anchor, title, body in self._sections()
-        ]
+    def _build_section(self, anchor: str, title: str) -> widgets.HTML:
+        """A folding section (a native disclosure), open by default; it scrolls on its own so its
+        table's heading row can stay in view."""
+        return widgets.HTML(layout=widgets.Layout(overflow="auto", max_height="85vh"))
+
+    def _update(self) -> None:
+        query = self.filter.value
+        bodies = self._tables(query)
+        shown = escape(query.strip())
+        note = f'<p role="status">Showing rows that mention \u201c{shown}\u201d.</p>' if shown else ""
+        with self.container.hold_sync():
+            for (anchor, title), section in zip(SECTIONS, self.sections, strict=True):
+                section.value = (
+                    f'<details open id="review-{anchor}"><summary><h2 style="display: inline">{escape(title)}</h2>'
+                    f"</summary>{note}{bodies[anchor]}</details>"
+                )
+
+
+SECTIONS = (
+    ("check-data-report", "Check-data report"),
+    ("review-status", "Review status"),
+    ("policy", "Policy"),
+    ("causes", "Causes"),
+    ("red-flags", "Red flags"),
+    ("hazards", "Hazard log"),
+    ("coverage", "Coverage"),
+    ("regions", "Regions and services"),
+    ("sources", "Sources"),
+)
+"""The review's sections in order: anchor and heading."""
+
+HAZARD_NOTE = (
+    "<p>What could go wrong, how each risk is controlled and how each control is tested, scored on the "
+    "5 x 5 matrix of DCB0129 (severity x likelihood). The same log, with the scope and residual risks in "
+    "words, is docs/clinical-safety-case.md.</p>"
+)
 
 
 def review_app(today: date | None = None, knowledge: Knowledge | None = None) -> widgets.VBox:
