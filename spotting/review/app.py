@@ -314,7 +314,11 @@ def style(
                     "selector": "th",
                     "props": "text-align: left; background: #e8edee; padding: 4px 8px; position: sticky; top: 0",
                 },
-                {"selector": "td", "props": "text-align: left; vertical-align: top; padding: 4px 8px"},
+                {
+                    "selector": "td",
+                    "props": "text-align: left; vertical-align: top; padding: 4px 8px; overflow-wrap: break-word",
+                },
+                {"selector": "a", "props": "color: #005eb8; text-decoration: underline"},
             ]
         )
     )
