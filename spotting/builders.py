@@ -162,7 +162,6 @@ def build_sources(ctx: Context) -> dict[str, Source]:
             publisher=row["publisher"],
             year=int(row["year"]) if row["year"] else None,
             url=row["url"].split(" ; ")[0],
-            authority=row["authority"],
             public=row["public"] == "yes",
         )
         for _, row in ctx.rows("sources.csv")

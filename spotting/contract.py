@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Final
 
-from .urgency import Fit
-
 ANSWER_FIELDS: Final[dict[str, tuple[str, ...] | tuple[int, int] | str]] = {
     "age": (12, 100),
     "pregnant": ("no", "unsure", "yes"),
@@ -85,4 +83,3 @@ CAUSE_IDS: Final[tuple[str, ...]] = (
 REGION_CODES: Final[tuple[str, ...]] = ("GB", "IE", "US", "CA", "AU", "NZ", "other")
 """Contract §1a (1.2): the region codes a caller may send; the loader refuses data that drops one."""
 
-FITS: Final[tuple[str, ...]] = tuple(fit.value for fit in Fit)

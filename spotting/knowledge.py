@@ -32,7 +32,6 @@ SNAPSHOT_MANIFEST = "validated.json"
 """Written beside a copy of data/ by the static build, after validating it in full."""
 ENCODING = "utf-8-sig"
 """UTF-8, with or without the byte-order mark that Excel's "CSV UTF-8" writes first."""
-CONDITION_TABLES = ("red_flags.csv", "baseline.csv", "advice.csv", "cause_rules.csv")
 
 
 TABLES = (

@@ -29,7 +29,6 @@ class Source:
     publisher: str
     year: int | None
     url: str
-    authority: str
     public: bool = True
     """Shown on public pages. No for mirrors, syndicated copies, flashcards and low-authority pages:
     they stay in data/ as the record of what was read, and clinicians still see them."""
