@@ -91,8 +91,7 @@ def test_the_snapshot_imports_what_the_kernel_and_notebooks_import_and_makes_no_
 def test_the_same_files_give_the_same_snapshot_wherever_the_build_runs(tmp_path: Path) -> None:
     """No clock, no entropy and no build folder reach the snapshot (make-snapshot.mjs), so
     builds are reproducible."""
-    micropip = static_site.cached_wheel(static_site.read_browser_lock()["micropip"])
-    assert micropip is not None
+    [micropip] = static_site.fetch_wheels([static_site.read_browser_lock()["micropip"]])  # cached, or once from PyPI
     archive = static_snapshot.site_packages_archive(
         [wheel(tmp_path, "pkg", {"pkg.py": b"import time\nT = time.time()\n"}), micropip], tmp_path
     )
