@@ -17,10 +17,17 @@ SERVE := $(BIN)/spotting serve
 STATIC_VENV := .venv-static
 STATIC_STAMP := $(STATIC_VENV)/.installed
 
+# The page template lives where Voila looks for templates (<prefix>/share/jupyter/voila/templates),
+# so plain `voila notebooks/explorer.ipynb` finds it as well as `spotting serve`. A wheel installs it
+# there (pyproject's data-files); an editable install does not, so set-up links it instead, and an
+# edit to the template shows at once.
+TEMPLATES := $(VENV)/share/jupyter/voila/templates
+
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[test]"
+	mkdir -p $(TEMPLATES) && ln -sfn "$(CURDIR)/share/jupyter/voila/templates/spotting" $(TEMPLATES)/spotting
 	touch $(STAMP)
 
 setup: $(STAMP)
