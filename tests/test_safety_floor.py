@@ -125,9 +125,14 @@ def test_check_data_runs_the_case_suites() -> None:
 
 
 def test_a_change_that_alters_one_case_is_refused_naming_the_case(data_copy: Path) -> None:
-    """Not a floor rule: after the menopause any bleeding needs a GP soon (NICE NG12)."""
+    """Not a floor rule, and still there: after the menopause any bleeding needs a GP soon (NICE
+    NG12), but a bad edit narrows it to people over 90."""
     rows = _rows(data_copy / "red_flags.csv")
-    _write(data_copy / "red_flags.csv", [row for row in rows if row[0] != "after_menopause"])
+    condition = rows[0].index("condition")
+    for row in rows:
+        if row[0] == "after_menopause":
+            row[condition] = "menopause=postmenopause & age>=90"
+    _write(data_copy / "red_flags.csv", rows)
     code, printed = check(data_copy)
     assert code == 1
     assert "clinical_cases.json: case " in printed and "expected soon" in printed
