@@ -21,7 +21,7 @@ def explain(answers: _typing.Any, knowledge: Knowledge | None = None, region: ob
     """Explain a set of answers (contract §1) with the shipped knowledge base unless one is given.
 
     ``region`` (or a ``"region"`` key in the answers) words the advice with that region's
-    services: ``"GB"``, ``"IE"``, ``"US"``, ``"CA"``, ``"AU"``, ``"NZ"`` or ``"other"``. The advice
+    services: a region code of data/regions.csv, such as ``"GB"`` or ``"other"``. The advice
     itself is the same everywhere. Raises ``AnswerError`` naming the field and the allowed values
     when the answers or the region do not fit.
     """

@@ -44,7 +44,8 @@ def _parser() -> argparse.ArgumentParser:
         "--region",
         default=None,
         metavar="CODE",
-        help='word the advice for GB, IE, US, CA, AU, NZ or other (default: the answers\' "region", else neutral)',
+        help='word the advice for a region: its code in data/regions.csv, e.g. GB (default: the answers\' '
+        '"region", else neutral wording); an unknown code lists them all',
     )
     check_cmd = commands.add_parser("check-data", help="validate a knowledge base folder")
     check_cmd.add_argument("dir", nargs="?", default=None, help="folder to check (default: the shipped data/)")

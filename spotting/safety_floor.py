@@ -21,7 +21,7 @@ from typing import Any
 from .answers import check_answers
 from .contract import REGION_CODES
 from .errors import AnswerError, DataProblem
-from .model import Question, Region, Rule, Service
+from .model import UNSET_REGION, Question, Region, Rule, Service
 from .urgency import Urgency
 
 
@@ -89,17 +89,19 @@ def floor_problems(
     return problems
 
 
-NO_NUMBER_REGIONS = ("other",)
-"""Where the region is not known, the page names no number: "your local emergency number"."""
+NO_NUMBER_REGIONS = ("other", UNSET_REGION)
+"""Where the region is not known, the page names no single number ("your local emergency number")."""
 
 
 def region_problems(regions: Mapping[str, Region], services: Mapping[str, Mapping[str, Service]]) -> list[DataProblem]:
-    """Every region of the contract is there, and each one's emergency number can be tapped."""
-    problems = []
-    for code in REGION_CODES:
-        if code not in regions:
-            problems.append(DataProblem("regions.csv", None, "code", f"safety floor: region {code} is missing"))
-            continue
+    """Every region of the contract is there, and every region's emergency number can be tapped
+    (a region added to regions.csv is held to the same line, with no change here)."""
+    problems = [
+        DataProblem("regions.csv", None, "code", f"safety floor: region {code} is missing")
+        for code in REGION_CODES
+        if code not in regions
+    ]
+    for code in regions:
         number = services.get(code, {}).get("emergency_number")
         if code not in NO_NUMBER_REGIONS and (number is None or not number.tel):
             message = f"safety floor: {code} has no emergency_number with a number to call (column tel)"
