@@ -26,7 +26,7 @@ TEMPLATES := $(VENV)/share/jupyter/voila/templates
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c constraints.txt -e ".[test]"
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[serve,test]"
 	mkdir -p $(TEMPLATES) && ln -sfn "$(CURDIR)/share/jupyter/voila/templates/spotting" $(TEMPLATES)/spotting
 	touch $(STAMP)
 

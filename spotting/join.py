@@ -18,8 +18,6 @@ from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
-import segno
-
 JOIN_CSS = """
 body { font-family: system-ui, Arial, sans-serif; color: #212b32; background: #fff; margin: 2vh 3vw; }
 h1 { font-size: 2.4rem; margin: 0 0 0.4em; }
@@ -36,6 +34,8 @@ def qr_svg(url: str) -> str:
     Error correction "M" (15%) survives a dim projector and a phone held at an angle; the four
     module quiet zone that scanners need is kept. The SVG scales (no width or height in px).
     """
+    import segno  # only `spotting serve --network` draws a code; the engine and CLI never need it
+
     code = segno.make(url, error="m", micro=False)
     svg = code.svg_inline(scale=1, omitsize=True, dark="#000", light="#fff", border=4)
     label = escape(f"QR code for {url}", quote=True)

@@ -14,6 +14,7 @@ import os
 import re
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
+from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -25,9 +26,12 @@ from .regions import region_code
 if TYPE_CHECKING:
     import pandas as pd
 
-_PACKAGED_DATA = Path(__file__).resolve().parent / "data"
-DEFAULT_DATA_DIR = _PACKAGED_DATA if _PACKAGED_DATA.is_dir() else Path(__file__).resolve().parent.parent / "data"
-"""The repository's data/, or the copy inside a built wheel (the static site's: spotting.static_site)."""
+_PACKAGED_DATA = Path(str(files("spotting") / "data"))
+DEFAULT_DATA_DIR = (
+    _PACKAGED_DATA if (_PACKAGED_DATA / "red_flags.csv").is_file() else Path(__file__).resolve().parent.parent / "data"
+)
+"""The copy inside an installed wheel (spotting/data/, also the static site's: spotting.static_site),
+or, in a checkout and its editable install, the repository's data/."""
 SNAPSHOT_MANIFEST = "validated.json"
 """Written beside a copy of data/ by the static build, after validating it in full."""
 ENCODING = "utf-8-sig"

@@ -17,7 +17,8 @@ def names(requirements: list[str]) -> set[str]:
 
 def test_environment_yml_pins_the_locked_version_of_every_dependency() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = names(project["dependencies"] + project["optional-dependencies"]["test"])
+    extras = project["optional-dependencies"]
+    wanted = names(project["dependencies"] + extras["serve"] + extras["test"])
     locked = dict(
         line.lower().split("==") for line in (ROOT / "constraints.txt").read_text().splitlines() if "==" in line
     )
