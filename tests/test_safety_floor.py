@@ -41,6 +41,16 @@ def _write(path: Path, rows: Rows) -> None:
     path.write_text(buffer.getvalue(), encoding="utf-8")
 
 
+def set_cell(path: Path, key: list[str], column: str, value: str) -> None:
+    """Set ``column`` to ``value`` in the row whose first cells are ``key``."""
+    rows = _rows(path)
+    index = rows[0].index(column)
+    for row in rows:
+        if row[: len(key)] == key:
+            row[index] = value
+    _write(path, rows)
+
+
 def check(directory: Path) -> tuple[int, str]:
     """``spotting check-data DIR`` as CI and the README run it: status and everything printed."""
     out, err = io.StringIO(), io.StringIO()
@@ -83,34 +93,19 @@ def test_deleting_an_emergency_row_is_refused(data_copy: Path, flag: str) -> Non
 
 
 def test_downgrading_an_emergency_flag_is_refused(data_copy: Path) -> None:
-    rows = _rows(data_copy / "red_flags.csv")
-    urgency = rows[0].index("urgency")
-    for row in rows:
-        if row[0] == "heavy_bleeding":
-            row[urgency] = "routine"
-    _write(data_copy / "red_flags.csv", rows)
+    set_cell(data_copy / "red_flags.csv", ["heavy_bleeding"], "urgency", "routine")
     code, printed = check(data_copy)
     assert code == 1 and "heavy_bleeding is routine; the safety floor is emergency" in printed
 
 
 def test_a_flag_that_no_longer_fires_for_its_answers_is_refused(data_copy: Path) -> None:
-    rows = _rows(data_copy / "red_flags.csv")
-    condition = rows[0].index("condition")
-    for row in rows:
-        if row[0] == "heavy_bleeding":
-            row[condition] = "amount=heavy & fever=true"
-    _write(data_copy / "red_flags.csv", rows)
+    set_cell(data_copy / "red_flags.csv", ["heavy_bleeding"], "condition", "amount=heavy & fever=true")
     code, printed = check(data_copy)
     assert code == 1 and "heavy_bleeding no longer fires" in printed
 
 
 def test_a_region_without_a_number_to_tap_is_refused(data_copy: Path) -> None:
-    rows = _rows(data_copy / "services.csv")
-    tel = rows[0].index("tel")
-    for row in rows:
-        if row[:2] == ["GB", "emergency_number"]:
-            row[tel] = ""
-    _write(data_copy / "services.csv", rows)
+    set_cell(data_copy / "services.csv", ["GB", "emergency_number"], "tel", "")
     code, printed = check(data_copy)
     assert code == 1 and "GB has no emergency_number with a number to call" in printed
 
@@ -127,12 +122,7 @@ def test_check_data_runs_the_case_suites() -> None:
 def test_a_change_that_alters_one_case_is_refused_naming_the_case(data_copy: Path) -> None:
     """Not a floor rule, and still there: after the menopause any bleeding needs a GP soon (NICE
     NG12), but a bad edit narrows it to people over 90."""
-    rows = _rows(data_copy / "red_flags.csv")
-    condition = rows[0].index("condition")
-    for row in rows:
-        if row[0] == "after_menopause":
-            row[condition] = "menopause=postmenopause & age>=90"
-    _write(data_copy / "red_flags.csv", rows)
+    set_cell(data_copy / "red_flags.csv", ["after_menopause"], "condition", "menopause=postmenopause & age>=90")
     code, printed = check(data_copy)
     assert code == 1
     assert "clinical_cases.json: case " in printed and "expected soon" in printed
