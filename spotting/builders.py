@@ -9,6 +9,7 @@ column; the loader refuses the whole knowledge base if there is even one.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -33,6 +34,7 @@ from .model import (
     Region,
     Review,
     Rule,
+    SafetyNetItem,
     Scenario,
     Service,
     Site,
@@ -115,6 +117,7 @@ def build(
     advice = build_rules(ctx, "advice.csv", questions, terms, sources)
     causes = build_causes(ctx, questions, terms, sources, sites)
     check_cover(ctx, baselines, advice)
+    safety_nets = build_safety_nets(ctx, questions, terms, sources)
     for file, rules in (("red_flags.csv", red_flags), ("baseline.csv", baselines), ("advice.csv", advice)):
         check_public_sources(ctx, file, rules, sources)
     scenarios = build_scenarios(ctx, questions, sources, {cause.id for cause in causes})
@@ -141,6 +144,7 @@ def build(
         regions=MappingProxyType({code: r for code, r in regions.items() if r.chosen}),
         services=MappingProxyType(local),
         sites=MappingProxyType(sites),
+        safety_nets=tuple(sorted(safety_nets, key=lambda item: (-item.urgency, item.order))),
     )
     return knowledge, ctx.problems
 
@@ -406,6 +410,38 @@ def build_rules(
             )
         )
     return rules
+
+
+SAFETY_NET_LEVELS = (Urgency.EMERGENCY, Urgency.URGENT)
+"""The two lists a care card carries: "Call 999 if:" and "Get help today if:"."""
+LABEL_COLON = re.compile(r"\w:\s")
+"""A question label pasted with its answer ("Your age: 12"): never what a safety net says."""
+
+
+def build_safety_nets(
+    ctx: Context, questions: Mapping[str, Question], terms: Mapping[str, Node], sources: Mapping[str, Source]
+) -> list[SafetyNetItem]:
+    """The safety-net lines (data/safety_nets.csv), each guarded by a parsed condition.
+
+    Checked here because a safety net is read in a hurry: it must be a sentence (no "label: value"),
+    rest on a public source, and be one of the two levels a card lists."""
+    file = "safety_nets.csv"
+    items = []
+    for row_number, row in ctx.rows(file):
+        node = ctx.parse(file, row_number, "condition", row["condition"], questions, terms)
+        review = ctx.review(file, row_number, row, sources)
+        if LABEL_COLON.search(row["text"]):
+            ctx.problem(file, row_number, "text", "write a sentence, not a question label and answer (no colon)")
+        if not any(sources[s].public for s in review.sources if s in sources):
+            ctx.problem(file, row_number, "sources", "needs a source fit for public pages")
+        if node is None:
+            continue
+        urgency = Urgency.from_id(row["urgency"])
+        items.append(SafetyNetItem(row["id"], urgency, int(row["order"]), node, row["condition"], row["text"], review))
+    for level in SAFETY_NET_LEVELS:
+        if not any(item.urgency is level and item.condition_text == "always" for item in items):
+            ctx.problem(file, None, "condition", f"the {level.id} list needs at least one row that is always shown")
+    return items
 
 
 def build_sites(ctx: Context, sources: Mapping[str, Source]) -> dict[str, Site]:

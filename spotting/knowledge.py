@@ -37,7 +37,7 @@ TABLES = (
     "sources.csv", "regions.csv", "services.csv", "groups.csv", "questions.csv", "choices.csv", "terms.csv",
     "urgency_levels.csv", "sites.csv",
     "red_flags.csv", "baseline.csv", "advice.csv", "causes.csv", "cause_rules.csv", "myths.csv",
-    "scenarios.csv", "statistics.csv",
+    "scenarios.csv", "statistics.csv", "safety_nets.csv",
 )  # fmt: skip
 """Every file the loader reads; ``schemas.SCHEMAS`` has one schema for each (tested)."""
 

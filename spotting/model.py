@@ -100,6 +100,23 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class SafetyNetItem:
+    """One line of a care card's "Call 999 if:" or "Get help today if:" list (data/safety_nets.csv).
+
+    Written for the purpose, not copied from a question: a plain sentence about what to look out
+    for. ``condition`` is a guard in the condition language; an item is shown only when it holds,
+    so nothing the person's answers rule out (no womb, after the menopause, not pregnant) is shown."""
+
+    id: str
+    urgency: Urgency
+    order: int
+    condition: Node
+    condition_text: str
+    text: str
+    review: Review
+
+
+@dataclass(frozen=True)
 class CauseRule:
     condition: Node
     condition_text: str
@@ -291,6 +308,8 @@ class Knowledge:
     services: Mapping[str, Service] = field(default_factory=dict, repr=False)
     sites: Mapping[str, Site] = field(default_factory=dict, repr=False)
     """The body diagram's places in display order, by id."""
+    safety_nets: tuple[SafetyNetItem, ...] = ()
+    """The care cards' "Call 999 if:" and "Get help today if:" lines, most urgent level first, in order."""
     """This region's services by id; their text is already filled into every prose column."""
 
     def table(self, name: str) -> pd.DataFrame:

@@ -30,6 +30,7 @@ PROSE_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "red_flags.csv": ("message",),
     "baseline.csv": ("message",),
     "advice.csv": ("text",),
+    "safety_nets.csv": ("text",),
     "sites.csv": ("name", "where"),
     "causes.csv": ("name", "summary", "next_step", "figure"),
     "cause_rules.csv": ("note",),

@@ -204,6 +204,19 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             **clinical(),
         },
     ),
+    # The care cards' safety nets: plain sentences, each with a guard so that nothing the answers
+    # rule out is shown (spotting.safety_nets).
+    "safety_nets.csv": _schema(
+        "safety_nets",
+        {
+            "id": text(pattern=ID, unique=True),
+            "urgency": text(isin=("emergency", "urgent")),
+            "order": integer(),
+            "condition": text(),
+            "text": text(),
+            **clinical(),
+        },
+    ),
     "causes.csv": _schema(
         "causes",
         {

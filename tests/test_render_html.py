@@ -166,7 +166,7 @@ def test_the_care_card_holds_its_own_safety_net_and_a_number_to_tap() -> None:
     card = render_care_card(explain({"age": 30, "pregnant": "yes", "weeks_pregnant": 8}, knowledge), knowledge)
     assert '<a class="sp-call" href="tel:111">Call NHS 111</a>' in card
     assert "Call 999 if:" in card and 'data-safety-net="emergency"' in card
-    assert "I feel very dizzy or faint, or I have fainted" in card
+    assert "You feel very dizzy or faint, or you faint." in card  # a sentence, not a question label
     routine = render_care_card(explain({}, knowledge), knowledge)
     assert "Get help today if:" in routine and "tel:" not in routine
     emergency = render_care_card(explain({"amount": "heavy"}, knowledge), knowledge)

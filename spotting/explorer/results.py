@@ -17,8 +17,9 @@ from html import escape
 from ..diagram import DIAGRAM_CSS, diagram_html, places
 from ..explain import CauseResult, Explanation
 from ..markup import BASE_CSS, BORDER_PX, citation, long_date, urgency_label
-from ..model import Knowledge, Question, Review
+from ..model import Knowledge, Review
 from ..render_text import answered, said
+from ..safety_nets import safety_nets
 from ..urgency import Urgency
 
 FIT_HEADINGS: dict[str, str] = {"likely": "More likely", "possible": "Possible"}
@@ -177,25 +178,15 @@ def region_note(knowledge: Knowledge) -> str:
     )
 
 
-SAFETY_NET_ITEMS = 6
-"""At most this many items per list: the most decision-relevant come first (question order)."""
-
-
-def _if_item(question: Question, value: object) -> str:
-    """A statement question answered yes reads as itself ("I feel very dizzy or faint");
-    anything else as the question and the answer ("How much did you bleed: Heavy ...")."""
-    return question.label if question.kind == "boolean" and value is True else question.answer_phrase(value)
-
-
 def _net_items(explanation: Explanation, knowledge: Knowledge, level: Urgency) -> str:
-    """The answers that would raise the advice to ``level``, as list items (at most six)."""
-    changes = [c for c in explanation.would_change if c.urgency is level][:SAFETY_NET_ITEMS]
-    return "".join(f"<li>{escape(_if_item(knowledge.questions[c.field], c.value))}</li>" for c in changes)
+    """The safety-net lines for ``level`` (spotting.safety_nets decides which), as list items."""
+    lines = safety_nets(explanation.answers, explanation.urgency, knowledge).get(level, ())
+    return "".join(f"<li>{escape(item.text)}</li>" for item in lines)
 
 
 def safety_net(explanation: Explanation, knowledge: Knowledge) -> str:
-    """The NHS care card's "Call 999 if:" and "Get help today if:" lists, inside the card:
-    the answers that would make the advice more urgent, drawn from ``would_change``."""
+    """The NHS care card's "Call 999 if:" and "Get help today if:" lists, inside the card: plain
+    sentences from data/safety_nets.csv, only those the person's answers leave open."""
     parts = []
     for level, heading in safety_net_headings(knowledge).items():
         if items := _net_items(explanation, knowledge, level):
