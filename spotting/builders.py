@@ -188,7 +188,9 @@ def build_regions(
             ctx.problem("services.csv", row_number, "call", "a number to call needs the words of its link")
         if row["service"] in services[row["region"]]:
             ctx.problem("services.csv", row_number, "service", f"{row['service']} is listed twice for {row['region']}")
-        services[row["region"]][row["service"]] = Service(row["service"], row["text"], row["tel"], row["call"], review)
+        services[row["region"]][row["service"]] = Service(
+            row["service"], row["text"], row["tel"], row["call"], review, row.get("url", ""), row.get("sms", "")
+        )
     return regions, services
 
 
@@ -227,8 +229,16 @@ def check_placeholders(
 
 
 def check_calls(ctx: Context, regions: Mapping[str, Region], services: Mapping[str, Mapping[str, Service]]) -> None:
-    """An advice row's number to tap must be a service every region words (it may have no number)."""
+    """An advice row's number to tap must be a service every region words (it may have no number);
+    the services it links to must exist somewhere (a region may lack one: it shows nothing), and
+    a card with its own style needs its own heading."""
+    known = {service_id for by_id in services.values() for service_id in by_id}
     for row_number, row in ctx.rows("advice.csv"):
+        for service_id in (part for part in row.get("find", "").split(";") if part):
+            if service_id not in known:
+                ctx.problem("advice.csv", row_number, "find", f"{service_id} is not a service in services.csv")
+        if row.get("style") and not row.get("heading"):
+            ctx.problem("advice.csv", row_number, "heading", "a card with its own style needs its own heading")
         service_id = row.get("call", "")
         missing = [code for code in regions if service_id and service_id not in services.get(code, {})]
         if missing:
@@ -407,6 +417,9 @@ def build_rules(
                 review=review,
                 order=int(row.get("order") or 0),
                 call=row.get("call", ""),
+                find=tuple(part for part in row.get("find", "").split(";") if part),
+                heading=row.get("heading", ""),
+                style=row.get("style", ""),
             )
         )
     return rules

@@ -97,6 +97,13 @@ class Rule:
     call: str = ""
     """Advice only: the service whose number the care card offers to tap (data/services.csv), when
     it is not the level's usual one; a child is offered their helpline, not a health line."""
+    find: tuple[str, ...] = ()
+    """Advice only: services the card links to, in order ("find a pharmacy near you", a helpline),
+    so the place the advice names is one tap away; a region without that service shows nothing."""
+    heading: str = ""
+    """Advice only: the card's own heading when ``style`` applies ("Get emergency contraception today")."""
+    style: str = ""
+    """Advice only: a card style of its own (``time_critical``): urgent, but not an alarm."""
 
 
 @dataclass(frozen=True)
@@ -280,6 +287,11 @@ class Service:
     tel: str
     call: str
     review: Review
+    url: str = ""
+    """An official "find one near you" page (a national directory), https only; nothing about
+    the person is ever added to it."""
+    sms: str = ""
+    """A number to text (an ``sms:`` link), where the service has one."""
 
 
 @dataclass(frozen=True, eq=False)

@@ -29,7 +29,7 @@ PROSE_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "urgency_levels.csv": ("heading", "hidden_text", "action"),
     "red_flags.csv": ("message",),
     "baseline.csv": ("message",),
-    "advice.csv": ("text",),
+    "advice.csv": ("text", "heading"),
     "safety_nets.csv": ("text",),
     "sites.csv": ("name", "where"),
     "causes.csv": ("name", "summary", "next_step", "figure"),
@@ -77,7 +77,9 @@ def service_words(services: Records) -> dict[str, dict[str, str]]:
     as data/services.csv has them; the clinical policy document and the review notebook show it."""
     words: dict[str, dict[str, str]] = {}
     for row in services:
-        said = row["text"] + (f" (tel {row['tel']})" if row["tel"] else "") + f" [{row['sources'].replace(';', ' ')}]"
+        said = row["text"] + (f" (tel {row['tel']})" if row["tel"] else "")
+        said += (f" (text {row['sms']})" if row.get("sms") else "") + (f" <{row['url']}>" if row.get("url") else "")
+        said += f" [{row['sources'].replace(';', ' ')}]"
         words.setdefault(row["service"], {})[row["region"]] = said
     return words
 

@@ -23,6 +23,7 @@ from spotting.knowledge import check_data
 
 LIST = re.compile(r'<ul data-safety-net="(\w+)">(.*?)</ul>', re.S)
 ITEM = re.compile(r"<li>(.*?)</li>", re.S)
+TAG = re.compile(r"<[^>]+>")
 COLON_LABEL = re.compile(r"\w:\s")
 
 PREGNANCY_WORDS = re.compile(r"pregnan|contracepti|placenta|baby|waters", re.I)
@@ -30,17 +31,25 @@ PREGNANCY_WORDS = re.compile(r"pregnan|contracepti|placenta|baby|waters", re.I)
 
 def shown(html: str) -> dict[str, list[str]]:
     """Each safety-net list on a card, by level, as the plain text a person reads."""
-    return {level: [unescape(item) for item in ITEM.findall(body)] for level, body in LIST.findall(html)}
+    return {level: [unescape(TAG.sub("", item)) for item in ITEM.findall(body)] for level, body in LIST.findall(html)}
 
 
-def pregnancy_ruled_out(given: dict[str, Any]) -> bool:
-    """The answers say this person cannot be pregnant (or need emergency contraception)."""
-    return (
+def cannot_become_pregnant(given: dict[str, Any]) -> bool:
+    """The answers say this person cannot become pregnant, so needs no pregnancy or emergency
+    contraception line: after the menopause, 55 or over, or the womb removed, and not saying
+    themselves that they are or might be pregnant (their own "not sure" always wins)."""
+    says_maybe = given.get("pregnant") in ("yes", "unsure") or given.get("pregnancy_test") == "positive"
+    return not says_maybe and (
         given.get("menopause") == "postmenopause"
         or given.get("age", 0) >= 55
         or given.get("hysterectomy") in ("total", "subtotal")
-        or (given.get("pregnant") == "no" and given.get("pregnancy_test") == "negative")
     )
+
+
+def negative_test_not_pregnant(given: dict[str, Any]) -> bool:
+    """Not pregnant, with a negative test since the last period. Emergency contraception can still
+    matter (a test cannot know about sex in the last few days: policy C3), pregnancy cannot."""
+    return given.get("pregnant") == "no" and given.get("pregnancy_test") == "negative"
 
 
 @settings(max_examples=150, deadline=None)
@@ -55,8 +64,12 @@ def test_no_safety_net_line_presupposes_what_the_answers_exclude(raw: dict[str, 
         for line in lines:
             assert not COLON_LABEL.search(line), line  # never "Your age: 12"
             assert not re.search(r"\bage\b", line, re.I), line  # an age range is never read back
-            if pregnancy_ruled_out(given_):
+            if cannot_become_pregnant(given_):
                 assert not PREGNANCY_WORDS.search(line), (line, given_)
+            if negative_test_not_pregnant(given_) or given_.get("pregnant") == "yes":
+                assert "could be pregnant" not in line and "find out you are pregnant" not in line, line
+            if given_.get("pregnant") == "yes":
+                assert "contraception" not in line, line
             if given_.get("hysterectomy") in ("total", "subtotal") or given_.get("menopause") == "postmenopause":
                 assert not re.search(r"\bperiod|womb", line, re.I), line
             if given_.get("not_consensual") is False:
