@@ -44,6 +44,18 @@ REQUIRED_SERVICES = ("emergency_number", "emergency_line")
 """Services the code itself shows (the care card's call link and emergency line), so every
 region must have them even if no prose names them."""
 
+LINKED_SERVICES = (
+    "emergency_sms",
+    "find_pharmacy",
+    "find_sexual_health_clinic",
+    "find_early_pregnancy_unit",
+    "find_assault_service",
+    "find_emergency_department",
+    "sexual_violence_helpline",
+)
+"""Services a care card links to (advice.csv ``find``, and "text 999" on an emergency card), not
+words in a sentence: a region may lack one, and the card then shows nothing for it."""
+
 REGION_KEY = "region"
 """The optional key of the answers JSON that names the region (contract §1)."""
 
