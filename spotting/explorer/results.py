@@ -151,8 +151,9 @@ NEW_TAB = ' target="_blank" rel="noopener noreferrer"'
 """Every link out of the page opens outside it, so a person's answers stay on screen."""
 NEW_TAB_HINT = '<span class="sp-visually-hidden"> (opens in a new tab)</span>'
 
-TIME_CRITICAL_ICON = "\u23f1"
-"""A stopwatch: emergency contraception is time-critical, not the "!!" of an alarm."""
+TIME_CRITICAL_ICON = "!"
+"""One mark, not the "!!" of an alarm: emergency contraception is time-critical, and the heading
+says "today". Plain text, because a clock emoji shows as an empty box where no emoji font is."""
 
 
 def with_phones(text: str, knowledge: Knowledge) -> str:
