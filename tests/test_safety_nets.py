@@ -120,3 +120,15 @@ def test_a_safety_net_with_an_unknown_field_is_located(data_copy: Path) -> None:
     assert any(p.file == "safety_nets.csv" and p.column == "condition" for p in problems), problems
     with pytest.raises(DataError):
         load_knowledge(data_copy)
+
+
+def test_the_text_renderer_shows_the_same_lines() -> None:
+    """The command line's text output safety-nets too, with the dashboard's sentences."""
+    from spotting.render_text import to_text
+
+    knowledge = load_knowledge(region="GB")
+    explanation = explain({"age": 58, "menopause": "postmenopause"}, knowledge)
+    text = to_text(explanation, knowledge)
+    html_lines = [line for level in shown(render_care_card(explanation, knowledge)).values() for line in level]
+    assert "Call 999 if:" in text and all(f"  - {line}" in text for line in html_lines)
+    assert text.splitlines()[0] == "Non-urgent advice: See a GP within 2 weeks [soon]"  # the card's own heading
