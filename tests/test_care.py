@@ -223,3 +223,24 @@ def test_every_card_says_how_soon_and_its_heading_agrees(region: str | None) -> 
             assert pattern.search(heading), (rule.id, heading)
         if rule.urgency.id == "soon":  # "within 2 weeks" is not "book now"
             assert not re.search(r"\bnow\b", rule.message), (rule.id, rule.message)
+
+
+def test_a_link_that_is_not_https_is_located(data_copy: Path) -> None:
+    """Only https addresses can be links: check-data names the file, row and column otherwise."""
+    from spotting.knowledge import check_data
+
+    path = data_copy / "services.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("https://www.nhs.uk/sarcs", "javascript:alert(1)"), encoding="utf-8")
+    row = next(n for n, line in enumerate(text.splitlines(), 1) if "https://www.nhs.uk/sarcs" in line)
+    problems = check_data(data_copy)
+    assert any(p.file == "services.csv" and p.row == row and p.column == "url" for p in problems), problems
+
+
+def test_a_card_linking_to_an_unknown_service_is_located(data_copy: Path) -> None:
+    from spotting.knowledge import check_data
+
+    path = data_copy / "advice.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("find_pharmacy;", "find_chemist;"), encoding="utf-8")
+    problems = check_data(data_copy)
+    assert any(p.file == "advice.csv" and p.column == "find" and "find_chemist" in p.message for p in problems)
