@@ -9,6 +9,7 @@ column; the loader refuses the whole knowledge base if there is even one.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -35,6 +36,7 @@ from .model import (
     Review,
     Risk,
     Rule,
+    SafetyNetItem,
     Scenario,
     Service,
     Site,
@@ -122,6 +124,7 @@ def build(
     check_cover(ctx, baselines, advice)
     written = (row.get("id", "") for row in ctx.tables["red_flags.csv"])
     ctx.problems.extend(floor_problems(red_flags, questions, written))
+    safety_nets = build_safety_nets(ctx, questions, terms, sources)
     for file, rules in (("red_flags.csv", red_flags), ("baseline.csv", baselines), ("advice.csv", advice)):
         check_public_sources(ctx, file, rules, sources)
     scenarios = build_scenarios(ctx, questions, sources, {cause.id for cause in causes})
@@ -150,6 +153,7 @@ def build(
         regions=MappingProxyType({code: r for code, r in regions.items() if r.chosen}),
         services=MappingProxyType(local),
         sites=MappingProxyType(sites),
+        safety_nets=tuple(sorted(safety_nets, key=lambda item: (-item.urgency, item.order))),
     )
     return knowledge, ctx.problems
 
@@ -192,7 +196,9 @@ def build_regions(
             ctx.problem("services.csv", row_number, "call", "a number to call needs the words of its link")
         if row["service"] in services[row["region"]]:
             ctx.problem("services.csv", row_number, "service", f"{row['service']} is listed twice for {row['region']}")
-        services[row["region"]][row["service"]] = Service(row["service"], row["text"], row["tel"], row["call"], review)
+        services[row["region"]][row["service"]] = Service(
+            row["service"], row["text"], row["tel"], row["call"], review, row.get("url", ""), row.get("sms", "")
+        )
     return regions, services
 
 
@@ -231,8 +237,16 @@ def check_placeholders(
 
 
 def check_calls(ctx: Context, regions: Mapping[str, Region], services: Mapping[str, Mapping[str, Service]]) -> None:
-    """An advice row's number to tap must be a service every region words (it may have no number)."""
+    """An advice row's number to tap must be a service every region words (it may have no number);
+    the services it links to must exist somewhere (a region may lack one: it shows nothing), and
+    a card with its own style needs its own heading."""
+    known = {service_id for by_id in services.values() for service_id in by_id}
     for row_number, row in ctx.rows("advice.csv"):
+        for service_id in (part for part in row.get("find", "").split(";") if part):
+            if service_id not in known:
+                ctx.problem("advice.csv", row_number, "find", f"{service_id} is not a service in services.csv")
+        if row.get("style") and not row.get("heading"):
+            ctx.problem("advice.csv", row_number, "heading", "a card with its own style needs its own heading")
         service_id = row.get("call", "")
         missing = [code for code in regions if service_id and service_id not in services.get(code, {})]
         if missing:
@@ -411,9 +425,44 @@ def build_rules(
                 review=review,
                 order=int(row.get("order") or 0),
                 call=row.get("call", ""),
+                find=tuple(part for part in row.get("find", "").split(";") if part),
+                heading=row.get("heading", ""),
+                style=row.get("style", ""),
             )
         )
     return rules
+
+
+SAFETY_NET_LEVELS = (Urgency.EMERGENCY, Urgency.URGENT)
+"""The two lists a care card carries: "Call 999 if:" and "Get help today if:"."""
+LABEL_COLON = re.compile(r"\w:\s")
+"""A question label pasted with its answer ("Your age: 12"): never what a safety net says."""
+
+
+def build_safety_nets(
+    ctx: Context, questions: Mapping[str, Question], terms: Mapping[str, Node], sources: Mapping[str, Source]
+) -> list[SafetyNetItem]:
+    """The safety-net lines (data/safety_nets.csv), each guarded by a parsed condition.
+
+    Checked here because a safety net is read in a hurry: it must be a sentence (no "label: value"),
+    rest on a public source, and be one of the two levels a card lists."""
+    file = "safety_nets.csv"
+    items = []
+    for row_number, row in ctx.rows(file):
+        node = ctx.parse(file, row_number, "condition", row["condition"], questions, terms)
+        review = ctx.review(file, row_number, row, sources)
+        if LABEL_COLON.search(row["text"]):
+            ctx.problem(file, row_number, "text", "write a sentence, not a question label and answer (no colon)")
+        if not any(sources[s].public for s in review.sources if s in sources):
+            ctx.problem(file, row_number, "sources", "needs a source fit for public pages")
+        if node is None:
+            continue
+        urgency = Urgency.from_id(row["urgency"])
+        items.append(SafetyNetItem(row["id"], urgency, int(row["order"]), node, row["condition"], row["text"], review))
+    for level in SAFETY_NET_LEVELS:
+        if not any(item.urgency is level and item.condition_text == "always" for item in items):
+            ctx.problem(file, None, "condition", f"the {level.id} list needs at least one row that is always shown")
+    return items
 
 
 def build_sites(ctx: Context, sources: Mapping[str, Source]) -> dict[str, Site]:

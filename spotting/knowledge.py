@@ -42,7 +42,7 @@ TABLES = (
     "sources.csv", "regions.csv", "services.csv", "groups.csv", "questions.csv", "choices.csv", "terms.csv",
     "urgency_levels.csv", "sites.csv",
     "red_flags.csv", "baseline.csv", "advice.csv", "causes.csv", "cause_rules.csv", "myths.csv",
-    "scenarios.csv", "statistics.csv", "hazards.csv",
+    "scenarios.csv", "statistics.csv", "safety_nets.csv", "hazards.csv",
 )  # fmt: skip
 """Every file the loader reads; ``schemas.SCHEMAS`` has one schema for each (tested)."""
 

@@ -32,11 +32,15 @@ def urgency_words(level: Level) -> str:
     return f"{level.hidden_text} {level.heading}"
 
 
-def urgency_label(level: Level) -> str:
-    """How every view names an urgency: hidden words for screen readers, a symbol, the action."""
+def urgency_label(level: Level, heading_html: str | None = None, icon: str | None = None) -> str:
+    """How every view names an urgency: hidden words for screen readers, a symbol, the action.
+
+    ``heading_html`` (already escaped, e.g. with its number made tappable) and ``icon`` replace the
+    level's own, for a card whose advice row has its own heading or style."""
+    heading = escape(level.heading) if heading_html is None else heading_html
     return (
         f'<span class="sp-visually-hidden">{escape(level.hidden_text)} </span>'
-        f'<span class="sp-icon" aria-hidden="true">{escape(level.icon)}</span>{escape(level.heading)}'
+        f'<span class="sp-icon" aria-hidden="true">{escape(level.icon if icon is None else icon)}</span>{heading}'
     )
 
 

@@ -96,6 +96,30 @@ class Rule:
     call: str = ""
     """Advice only: the service whose number the care card offers to tap (data/services.csv), when
     it is not the level's usual one; a child is offered their helpline, not a health line."""
+    find: tuple[str, ...] = ()
+    """Advice only: services the card links to, in order ("find a pharmacy near you", a helpline),
+    so the place the advice names is one tap away; a region without that service shows nothing."""
+    heading: str = ""
+    """Advice only: the card's own heading when ``style`` applies ("Get emergency contraception today")."""
+    style: str = ""
+    """Advice only: a card style of its own (``time_critical``): urgent, but not an alarm."""
+
+
+@dataclass(frozen=True)
+class SafetyNetItem:
+    """One line of a care card's "Call 999 if:" or "Get help today if:" list (data/safety_nets.csv).
+
+    Written for the purpose, not copied from a question: a plain sentence about what to look out
+    for. ``condition`` is a guard in the condition language; an item is shown only when it holds,
+    so nothing the person's answers rule out (no womb, after the menopause, not pregnant) is shown."""
+
+    id: str
+    urgency: Urgency
+    order: int
+    condition: Node
+    condition_text: str
+    text: str
+    review: Review
 
 
 @dataclass(frozen=True)
@@ -262,6 +286,11 @@ class Service:
     tel: str
     call: str
     review: Review
+    url: str = ""
+    """An official "find one near you" page (a national directory), https only; nothing about
+    the person is ever added to it."""
+    sms: str = ""
+    """A number to text (an ``sms:`` link), where the service has one."""
 
 
 RISK_MATRIX: tuple[tuple[int, ...], ...] = (
@@ -334,10 +363,13 @@ class Knowledge:
     regions: Mapping[str, Region] = field(default_factory=dict, repr=False)
     """Every region a reader can choose, in order (not ``unset``)."""
     services: Mapping[str, Service] = field(default_factory=dict, repr=False)
+    """This region's services by id; their text is already filled into every prose column."""
     sites: Mapping[str, Site] = field(default_factory=dict, repr=False)
     """The body diagram's places in display order, by id."""
     hazards: tuple[Hazard, ...] = ()
     """The clinical hazard log (docs/clinical-safety-case.md)."""
+    safety_nets: tuple[SafetyNetItem, ...] = ()
+    """The care cards' "Call 999 if:" and "Get help today if:" lines, most urgent level first, in order."""
 
     def table(self, name: str) -> pd.DataFrame:
         """A copy of a raw table (e.g. ``"myths"``) as a DataFrame, for notebooks and reports.

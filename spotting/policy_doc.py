@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .conditions import Node
 from .model import Knowledge, Review, Rule
-from .regions import service_words
+from .regions import LINKED_SERVICES, service_words
 
 BEGIN = "<!-- BEGIN GENERATED: spotting policy-doc (do not edit by hand) -->"
 END = "<!-- END GENERATED -->"
@@ -74,6 +74,19 @@ def generated(knowledge: Knowledge) -> str:
     out += _rules_table(knowledge.baselines, knowledge, text="what the person is told")
     out += ["", "### Advice sentences (for the final level, the first matching row)", ""]
     out += _rules_table(knowledge.advice, knowledge, text="advice")
+    out += [
+        "",
+        "### Safety nets (a card's \"Call 999 if:\" and \"Get help today if:\" lines; shown when the guard holds,"
+        " only for levels above the card's own, at most six each)",
+        "",
+        "| id | list | shown when | line | sources | last reviewed | status |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for item in knowledge.safety_nets:
+        out.append(
+            f"| `{item.id}` | {item.urgency.id} | {_cell(words(item.condition, knowledge))} | {_cell(item.text)} "
+            f"| {_review(item.review)} |"
+        )
     out += ["", "### Named conditions (terms)", "", "| term | means | in words |", "|---|---|---|"]
     for term in knowledge.term_definitions.values():
         out.append(f"| `@{term.name}` | {_cell(term.meaning)} | {_cell(words(term.condition, knowledge))} |")
@@ -99,13 +112,15 @@ def _services_table(knowledge: Knowledge) -> list[str]:
     names = {region["code"]: region["name"] for region in knowledge.tables["regions"]}
     by_service = service_words(knowledge.tables["services"])
     lines = [
-        "### Services by region (placeholders in the prose above; the advice itself is the same everywhere)",
+        "### Services by region (placeholders in the prose above, and the links and helplines a card offers;"
+        " the advice itself is the same everywhere; an empty cell is a region without that service)",
         "",
         "| service | " + " | ".join(names[code] for code in codes) + " |",
         "|---|" + "---|" * len(codes),
     ]
     for service, cells in by_service.items():
-        lines.append(f"| `{{{service}}}` | " + " | ".join(_cell(cells.get(code, "")) for code in codes) + " |")
+        name = service if service in LINKED_SERVICES else f"{{{service}}}"  # a link on the card, not a placeholder
+        lines.append(f"| `{name}` | " + " | ".join(_cell(cells.get(code, "")) for code in codes) + " |")
     return lines
 
 

@@ -29,7 +29,8 @@ PROSE_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "urgency_levels.csv": ("heading", "hidden_text", "action"),
     "red_flags.csv": ("message",),
     "baseline.csv": ("message",),
-    "advice.csv": ("text",),
+    "advice.csv": ("text", "heading"),
+    "safety_nets.csv": ("text",),
     "sites.csv": ("name", "where"),
     "causes.csv": ("name", "summary", "next_step", "figure"),
     "cause_rules.csv": ("note",),
@@ -42,6 +43,18 @@ PROSE_COLUMNS: Mapping[str, tuple[str, ...]] = {
 REQUIRED_SERVICES = ("emergency_number", "emergency_line")
 """Services the code itself shows (the care card's call link and emergency line), so every
 region must have them even if no prose names them."""
+
+LINKED_SERVICES = (
+    "emergency_sms",
+    "find_pharmacy",
+    "find_sexual_health_clinic",
+    "find_early_pregnancy_unit",
+    "find_assault_service",
+    "find_emergency_department",
+    "sexual_violence_helpline",
+)
+"""Services a care card links to (advice.csv ``find``, and "text 999" on an emergency card), not
+words in a sentence: a region may lack one, and the card then shows nothing for it."""
 
 REGION_KEY = "region"
 """The optional key of the answers JSON that names the region (contract §1)."""
@@ -76,7 +89,9 @@ def service_words(services: Records) -> dict[str, dict[str, str]]:
     as data/services.csv has them; the clinical policy document and the review notebook show it."""
     words: dict[str, dict[str, str]] = {}
     for row in services:
-        said = row["text"] + (f" (tel {row['tel']})" if row["tel"] else "") + f" [{row['sources'].replace(';', ' ')}]"
+        said = row["text"] + (f" (tel {row['tel']})" if row["tel"] else "")
+        said += (f" (text {row['sms']})" if row.get("sms") else "") + (f" <{row['url']}>" if row.get("url") else "")
+        said += f" [{row['sources'].replace(';', ' ')}]"
         words.setdefault(row["service"], {})[row["region"]] = said
     return words
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .answers import UNANSWERED
+from .care import card_heading
 from .explain import Explanation
-from .markup import urgency_words
 from .model import Knowledge
+from .safety_nets import safety_nets
 
 
 def said(because: str, explanation: Explanation, knowledge: Knowledge) -> str:
@@ -28,11 +29,23 @@ def answered(because: Iterable[str], explanation: Explanation) -> list[str]:
     return [item for item in because if item.split("=", 1)[0] in explanation.answers]
 
 
+def safety_net_lines(explanation: Explanation, knowledge: Knowledge) -> list[str]:
+    """The card's "Call 999 if:" and "Get help today if:" lists (spotting.safety_nets), as text:
+    the same lines as the dashboard, so a printed or piped answer safety-nets too."""
+    headings = {"emergency": f"Call {knowledge.services['emergency_number'].text} if:", "urgent": "Get help today if:"}
+    lines = []
+    for level, items in safety_nets(explanation.answers, explanation.urgency, knowledge).items():
+        lines += [headings[level.id], *(f"  - {item.text}" for item in items), ""]
+    return lines
+
+
 def to_text(explanation: Explanation, knowledge: Knowledge) -> str:
     """A readable summary, most urgent advice first."""
     level = knowledge.levels[explanation.urgency]
-    lines = [f"{urgency_words(level)} [{explanation.urgency.id}]", explanation.advice.message]
+    heading = f"{level.hidden_text} {card_heading(explanation, knowledge)}"  # the card's own words (spotting.care)
+    lines = [f"{heading} [{explanation.urgency.id}]", explanation.advice.message]
     lines += [explanation.emergency, ""]
+    lines += safety_net_lines(explanation, knowledge)
     if explanation.red_flags or explanation.raised_by:
         lines.append("Why:")
         for flag in explanation.red_flags:

@@ -117,6 +117,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "text": text(),
             "tel": text(required=False, pattern=r"\d{3,15}"),
             "call": text(required=False),
+            "sms": text(required=False, pattern=r"\d{3,15}"),
+            "url": text(required=False, pattern=r"https://[^\s\"'<>]+"),
             "sources": text(pattern=SOURCE_LIST),
             **review(),
         },
@@ -204,6 +206,23 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "condition": text(),
             "text": text(),
             "call": text(required=False, pattern=ID),
+            # Services the card links to (finders, helplines), ";"-separated, in order.
+            "find": text(required=False, pattern=rf"{ID}(;{ID})*"),
+            "heading": text(required=False),
+            "style": text(required=False, isin=("time_critical",)),
+            **clinical(),
+        },
+    ),
+    # The care cards' safety nets: plain sentences, each with a guard so that nothing the answers
+    # rule out is shown (spotting.safety_nets).
+    "safety_nets.csv": _schema(
+        "safety_nets",
+        {
+            "id": text(pattern=ID, unique=True),
+            "urgency": text(isin=("emergency", "urgent")),
+            "order": integer(),
+            "condition": text(),
+            "text": text(),
             **clinical(),
         },
     ),

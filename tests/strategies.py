@@ -34,3 +34,8 @@ def every_value(question: Question) -> list[Any]:
         assert question.minimum is not None and question.maximum is not None
         return list(range(question.minimum, question.maximum + 1))
     return list(question.choices)
+
+
+def regions() -> st.SearchStrategy[str | None]:
+    """Every region a reader can choose, or none chosen (neutral wording)."""
+    return st.sampled_from([None, *load_knowledge().regions])

@@ -23,9 +23,9 @@ CORE: dict[str, int] = {
     # 2 the loader: reads and validates data/ once
     "schemas": 2, "safety_floor": 2, "builders": 2, "knowledge": 2,
     # 3 the engine: pure functions over the model, never the loader
-    "relevance": 3, "causes": 3, "triage": 3, "what_if": 3, "explain": 3,
+    "relevance": 3, "causes": 3, "triage": 3, "what_if": 3, "explain": 3, "safety_nets": 3,
     # 4 shared renderers
-    "case_suite": 4, "markup": 4, "render_text": 4, "policy_doc": 4, "join": 4, "diagram": 4,
+    "case_suite": 4, "markup": 4, "render_text": 4, "policy_doc": 4, "join": 4, "diagram": 4, "care": 4,
     # 5 the apps (explorer/, teaching/, review/), the server that serves them (alone or behind nginx),
     # and the static site's build (it packs the apps for the browser)
     "serve": 5, "voila_ext": 5, "workers": 5, "static_site": 5, "static_snapshot": 5,

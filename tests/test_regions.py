@@ -206,6 +206,7 @@ def test_what_a_reader_sees_names_no_uk_only_service_outside_the_uk(region: str 
     found = set()
     for page in pages:
         words = re.sub(r'<section[^>]*data-section="sources".*?</section>', "", page, flags=re.S)
+        words = re.sub(r"</?a\b[^>]*>", "", words)  # a tappable number is still the same words
         words = re.sub(r"<[^>]+>", " ", re.sub(r"<ul class=\"sources\">.*?</ul>", "", words, flags=re.S))
         words = words.replace(knowledge.services["emergency_line"].text, "")  # "999 in the UK, 911 in …"
         found |= {word for word, pattern in UK_ONLY.items() if word not in allowed and re.search(pattern, words)}

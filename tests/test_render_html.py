@@ -24,6 +24,11 @@ from spotting.markup import BORDER_PX, citation
 HOSTILE = '<script>alert("x")</script> & <b onmouseover=1>'
 
 
+def words(html: str) -> str:
+    """What a person reads: the HTML without its tags (a tappable number is still the number)."""
+    return re.sub(r"<[^>]+>", "", html)
+
+
 def sections(html: str) -> list[str]:
     return re.findall(r'<section [^>]*data-section="([^"]+)"', html)
 
@@ -165,12 +170,13 @@ def test_the_care_card_holds_its_own_safety_net_and_a_number_to_tap() -> None:
     knowledge = load_knowledge(region="GB")
     card = render_care_card(explain({"age": 30, "pregnant": "yes", "weeks_pregnant": 8}, knowledge), knowledge)
     assert '<a class="sp-call" href="tel:111">Call NHS 111</a>' in card
-    assert "Call 999 if:" in card and 'data-safety-net="emergency"' in card
-    assert "I feel very dizzy or faint, or I have fainted" in card
+    assert "Call 999 if:" in words(card) and 'data-safety-net="emergency"' in card
+    assert 'Call <a class="sp-tel" href="tel:999">999</a> if:' in card  # the heading's number is tappable
+    assert "You feel very dizzy or faint, or you faint." in card  # a sentence, not a question label
     routine = render_care_card(explain({}, knowledge), knowledge)
-    assert "Get help today if:" in routine and "tel:" not in routine
+    assert "Get help today if:" in routine and 'class="sp-call"' not in routine
     emergency = render_care_card(explain({"amount": "heavy"}, knowledge), knowledge)
-    assert 'href="tel:999"' in emergency and "Call 999 if:" not in emergency
+    assert 'href="tel:999"' in emergency and "Call 999 if:" not in words(emergency)
 
 
 @pytest.mark.parametrize(
@@ -185,17 +191,20 @@ def test_the_care_card_calls_the_number_that_works_where_the_reader_is(region: s
     emergency = render_care_card(explain({"amount": "heavy"}, knowledge), knowledge)
     assert link in emergency and "999" not in emergency
     urgent = render_care_card(explain({"age": 30, "pregnant": "yes", "weeks_pregnant": 8}, knowledge), knowledge)
-    assert heading in urgent and "999" not in urgent
-    assert f"ones {knowledge.region.where}" in urgent  # how soon is one line; the services are the region's
+    assert heading in words(urgent) and "999" not in urgent
+    assert f"ones {knowledge.region.where}" in urgent  # the services are the region's
+    assert "UK guidance" not in urgent  # how soon is one line, said once in the neutral footer only
 
 
 def test_with_no_region_the_card_lists_every_emergency_number_and_offers_no_single_one() -> None:
-    """No region chosen is not "UK": tapping 999 in the US would fail. The words list them all."""
+    """No region chosen is not "UK": a "Call 999" button would fail in the US. The words list them
+    all, each one tappable beside the name of its country (issue 19: every number is a link)."""
     knowledge = load_knowledge()
     card = render_care_card(explain({"amount": "heavy"}, knowledge), knowledge)
-    assert "tel:" not in card
-    for number in ("999", "911", "112", "000", "111"):
-        assert number in card
+    assert 'class="sp-call"' not in card
+    countries = {"999": "UK", "911": "US", "112": "Ireland", "000": "Australia", "111": "New Zealand"}
+    for number, country in countries.items():
+        assert re.search(rf'<a class="sp-tel" href="tel:{number}">{number}</a> in (the )?{country}', card), number
 
 
 @pytest.mark.parametrize(

@@ -94,7 +94,7 @@ def test_review_status_depends_only_on_the_given_today(
     scenario_rows = table[table["table"] == "scenarios"]
     assert set(scenario_rows["status"]) == {status}
     assert set(scenario_rows["days left"]) == {days}
-    assert set(table["table"]) == {"red_flags", "baseline", "advice", "causes", "myths", "scenarios"}
+    assert set(table["table"]) == {"red_flags", "baseline", "advice", "safety_nets", "causes", "myths", "scenarios"}
 
 
 def test_review_status_highlights_overdue_rows_in_words_and_style(knowledge: Knowledge) -> None:

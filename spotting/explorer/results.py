@@ -14,11 +14,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
+from ..care import card_heading, card_style, contacts, phone_pieces
 from ..diagram import DIAGRAM_CSS, diagram_html, places
 from ..explain import CauseResult, Explanation
 from ..markup import BASE_CSS, BORDER_PX, citation, long_date, urgency_label
-from ..model import Knowledge, Question, Review
+from ..model import Knowledge, Review, Service
 from ..render_text import answered, said
+from ..safety_nets import safety_nets
 from ..urgency import Urgency
 
 FIT_HEADINGS: dict[str, str] = {"likely": "More likely", "possible": "Possible"}
@@ -92,6 +94,16 @@ STYLE = (
 .sp-app .sp-care--emergency a, .sp-care--emergency .sp-sources, .sp-care--emergency .sp-review { color: #ffffff; }
 .sp-care--soon .sp-care__heading, .sp-care--routine .sp-care__heading, .sp-care--self_care .sp-care__heading {
   background: #005eb8; color: #ffffff; }
+/* Emergency contraception: time-critical, not an alarm (issue 19). Its own colour and symbol, the
+   urgent border width; NHS warm yellow behind dark text (8:1), a dark amber edge (6:1 on white). */
+.sp-care--time_critical { border-color: #7a5200; }
+.sp-care--time_critical .sp-care__heading { background: #ffb81c; color: #212b32; }
+.sp-banner .sp-banner--time_critical { border: 6px solid #7a5200; }
+.sp-contacts { list-style: none; padding-left: 0 !important; margin: 0.75rem 0; }
+.sp-contacts li { margin: 0 0 0.5rem 0; }
+.sp-app a.sp-find { display: inline-flex; align-items: center; min-height: 2.75rem; font-weight: 700; }
+.sp-call-links { display: flex; flex-flow: row wrap; gap: 0.5rem; }
+.sp-guidance-note { font-size: 0.9rem; color: #4c6272; }
 .sp-care__if { font-size: 1.05rem; margin: 0.75rem 0 0.25rem 0; }
 .sp-care__content ul { margin: 0.25rem 0 0.5rem 0; padding-left: 1.25rem; }
 .sp-app a.sp-call { display: inline-flex; align-items: center; min-height: 2.75rem; padding: 0.6rem 1rem;
@@ -135,24 +147,82 @@ def because_line(because: Iterable[str], explanation: Explanation, knowledge: Kn
 CALL_SERVICE: dict[Urgency, str] = {Urgency.EMERGENCY: "emergency_number", Urgency.URGENT: "urgent_contact"}
 """The service whose number the card offers to call, by level (data/services.csv: tel, call)."""
 
+NEW_TAB = ' target="_blank" rel="noopener noreferrer"'
+"""Every link out of the page opens outside it, so a person's answers stay on screen."""
+NEW_TAB_HINT = '<span class="sp-visually-hidden"> (opens in a new tab)</span>'
+
+TIME_CRITICAL_ICON = "!"
+"""One mark, not the "!!" of an alarm: emergency contraception is time-critical, and the heading
+says "today". Plain text, because a clock emoji shows as an empty box where no emoji font is."""
+
+
+def with_phones(text: str, knowledge: Knowledge) -> str:
+    """``text`` escaped, with every phone number of the region's services as a ``tel:`` (or, after
+    "text", an ``sms:``) link, so no number on a card has to be copied to be dialled."""
+    parts = []
+    for piece in phone_pieces(text, knowledge):
+        words = escape(piece.text)
+        if piece.number:
+            href = escape(f"{piece.scheme}:{piece.number}", quote=True)
+            words = f'<a class="sp-tel" href="{href}">{words}</a>'
+        parts.append(words)
+    return "".join(parts)
+
+
+def _service_links(service: Service) -> str:
+    """A service's own call and text buttons (its ``tel`` and ``sms`` columns), if it has them."""
+    links = []
+    if service.tel:
+        links.append(f'<a class="sp-call" href="tel:{escape(service.tel, quote=True)}">{escape(service.call)}</a>')
+    if service.sms:
+        href = escape(f"sms:{service.sms}", quote=True)
+        links.append(f'<a class="sp-call sp-call--sms" href="{href}">Text {escape(service.sms)}</a>')
+    return f'<p class="sp-call-links">{" ".join(links)}</p>' if links else ""
+
 
 def call_link(knowledge: Knowledge, level: Urgency, service_id: str = "") -> str:
     """A tap-to-call link for the advice's service (its ``call`` column, else the level's usual
     one) in the reader's region, or nothing when that region has no single number for it (no
     region chosen, "somewhere else", no national line). Never another service's number: a child
-    told to call a helpline must not find a button for a health line."""
+    told to call a helpline must not find a button for a health line. A service with a text
+    number gets a text button too; an emergency card adds the region's "text 999" service."""
     service = knowledge.services.get(service_id or CALL_SERVICE.get(level, ""))
-    if service is None or not service.tel:
+    if service is None or not (service.tel or service.sms):
         return ""
-    return f'<p><a class="sp-call" href="tel:{escape(service.tel, quote=True)}">{escape(service.call)}</a></p>'
+    links = _service_links(service)
+    sms = knowledge.services.get("emergency_sms")
+    if level is Urgency.EMERGENCY and service.id == "emergency_number" and sms is not None:
+        links += f'<p class="sp-sms-note">{with_phones(sms.text, knowledge)}</p>'
+    return links
 
 
 def emergency_line(explanation: Explanation, knowledge: Knowledge) -> str:
     """The region's emergency number(s) in words, where there is no single number to tap: with no
-    region chosen it lists them all, so a missing answer never hides the number that works."""
+    region chosen it lists them all, each one tappable beside its country's name."""
     if knowledge.services["emergency_number"].tel:
         return ""
-    return f'<p class="sp-emergency-line">{escape(explanation.emergency)}</p>'
+    return f'<p class="sp-emergency-line">{with_phones(explanation.emergency, knowledge)}</p>'
+
+
+def render_contacts(explanation: Explanation, knowledge: Knowledge) -> str:
+    """The card's "find one near you" links and helplines (spotting.care.contacts): official
+    pages only, opened outside the page, with nothing about the person in them."""
+    call = knowledge.services.get(explanation.advice.call or CALL_SERVICE.get(explanation.urgency, ""))
+    items = []
+    for service in contacts(explanation, knowledge, skip_tel=call.tel if call else ""):
+        words = with_phones(service.text, knowledge)
+        has_number = words != escape(service.text)
+        if service.url and not has_number:
+            href = escape(service.url, quote=True)
+            words = f'<a class="sp-find" href="{href}"{NEW_TAB}>{words}{NEW_TAB_HINT}</a>'
+        elif service.url:
+            link_words = escape(service.call or "Open their website")
+            href = escape(service.url, quote=True)
+            words += f' <a class="sp-find" href="{href}"{NEW_TAB}>{link_words}{NEW_TAB_HINT}</a>'
+        items.append(f'<li data-service="{escape(service.id, quote=True)}">{words}</li>')
+    if not items:
+        return ""
+    return f'<ul class="sp-contacts" aria-label="Where to get help">{"".join(items)}</ul>'
 
 
 def safety_net_headings(knowledge: Knowledge) -> dict[Urgency, str]:
@@ -162,7 +232,8 @@ def safety_net_headings(knowledge: Knowledge) -> dict[Urgency, str]:
 
 
 def region_note(knowledge: Knowledge) -> str:
-    """Issue 12: the services are the reader's region's; how soon follows one cautious line."""
+    """Issue 12: the services are the reader's region's. How soon to get help is one cautious line
+    everywhere; that is said once, in the footer, for the neutral wording only (issue 19)."""
     if knowledge.region.code == "GB":
         return ""
     if not knowledge.region.chosen:
@@ -171,55 +242,70 @@ def region_note(knowledge: Knowledge) -> str:
             "Choose where you are at the top to see their names and numbers.</p>"
         )
     return (
-        '<p class="sp-region-note">How soon to get help follows UK guidance, the most cautious line. '
-        f"Services named here are the ones {escape(knowledge.region.where)}; choose where you are at the top "
-        "to change them.</p>"
+        f'<p class="sp-region-note">Services named here are the ones {escape(knowledge.region.where)}; '
+        "choose where you are at the top to change them.</p>"
     )
 
 
-SAFETY_NET_ITEMS = 6
-"""At most this many items per list: the most decision-relevant come first (question order)."""
-
-
-def _if_item(question: Question, value: object) -> str:
-    """A statement question answered yes reads as itself ("I feel very dizzy or faint");
-    anything else as the question and the answer ("How much did you bleed: Heavy ...")."""
-    return question.label if question.kind == "boolean" and value is True else question.answer_phrase(value)
+def render_guidance_note(knowledge: Knowledge) -> str:
+    """The footer line that says which guidance "how soon" follows: only where no country is
+    named (no region chosen, or "somewhere else"); a chosen country's reader is not told about
+    another country's guidance."""
+    if knowledge.region.code not in ("unset", "other"):
+        return ""
+    return (
+        '<p class="sp-guidance-note" data-section="guidance">How soon to get help follows UK '
+        "guidance, the most cautious line we found.</p>"
+    )
 
 
 def _net_items(explanation: Explanation, knowledge: Knowledge, level: Urgency) -> str:
-    """The answers that would raise the advice to ``level``, as list items (at most six)."""
-    changes = [c for c in explanation.would_change if c.urgency is level][:SAFETY_NET_ITEMS]
-    return "".join(f"<li>{escape(_if_item(knowledge.questions[c.field], c.value))}</li>" for c in changes)
+    """The safety-net lines for ``level`` (spotting.safety_nets decides which), as list items."""
+    lines = safety_nets(explanation.answers, explanation.urgency, knowledge).get(level, ())
+    return "".join(f"<li>{with_phones(item.text, knowledge)}</li>" for item in lines)
 
 
 def safety_net(explanation: Explanation, knowledge: Knowledge) -> str:
-    """The NHS care card's "Call 999 if:" and "Get help today if:" lists, inside the card:
-    the answers that would make the advice more urgent, drawn from ``would_change``."""
+    """The NHS care card's "Call 999 if:" and "Get help today if:" lists, inside the card: plain
+    sentences from data/safety_nets.csv, only those the person's answers leave open."""
     parts = []
     for level, heading in safety_net_headings(knowledge).items():
         if items := _net_items(explanation, knowledge, level):
-            parts.append(f'<h3 class="sp-care__if">{escape(heading)}</h3><ul data-safety-net="{level.id}">{items}</ul>')
+            heading_html = with_phones(heading, knowledge)
+            parts.append(f'<h3 class="sp-care__if">{heading_html}</h3><ul data-safety-net="{level.id}">{items}</ul>')
     return "".join(parts)
 
 
-def render_care_card(explanation: Explanation, knowledge: Knowledge) -> str:
-    """The care card for the overall urgency: the action as heading, hidden urgency words first."""
+def card_label(explanation: Explanation, knowledge: Knowledge) -> str:
+    """The card's heading as every view shows it: hidden urgency words, a symbol, the action with
+    its number tappable; a time-critical card has its own heading and symbol (spotting.care)."""
     level = knowledge.levels[explanation.urgency]
-    urgency_id = explanation.urgency.id
+    style = card_style(explanation)
+    icon = TIME_CRITICAL_ICON if style == "time_critical" else None
+    return urgency_label(level, with_phones(card_heading(explanation, knowledge), knowledge), icon)
+
+
+def render_care_card(explanation: Explanation, knowledge: Knowledge) -> str:
+    """The care card for the overall urgency: the action as heading, hidden urgency words first.
+
+    In an emergency the call button comes straight after the advice; otherwise the places the
+    advice names ("find a pharmacy near you") come first, then the number to call."""
+    style = card_style(explanation)
     border = BORDER_PX[explanation.urgency]
-    body = [f"<p><strong>{escape(explanation.advice.message)}</strong></p>"]
-    body.append(call_link(knowledge, explanation.urgency, explanation.advice.call))
+    body = [f"<p><strong>{with_phones(explanation.advice.message, knowledge)}</strong></p>"]
+    call = call_link(knowledge, explanation.urgency, explanation.advice.call)
+    found = render_contacts(explanation, knowledge)
+    body += [call, found] if explanation.urgency is Urgency.EMERGENCY else [found, call]
     body.append(emergency_line(explanation, knowledge))
     if not explanation.red_flags:
-        body.append(f"<p>{escape(explanation.baseline.message)}</p>")
+        body.append(f"<p>{with_phones(explanation.baseline.message, knowledge)}</p>")
     body.append(safety_net(explanation, knowledge))
     body.append(region_note(knowledge))
     return (
-        f'<section class="sp-care sp-care--{urgency_id}" data-section="care" data-urgency="{urgency_id}" '
+        f'<section class="sp-care sp-care--{style}" data-section="care" data-urgency="{explanation.urgency.id}" '
         f'style="border-width: {border}px" aria-labelledby="sp-care-heading">'
         f'<h2 class="sp-care__heading" id="sp-care-heading">'
-        f"{urgency_label(level)}</h2>"
+        f"{card_label(explanation, knowledge)}</h2>"
         f'<div class="sp-care__content">{"".join(body)}</div></section>'
     )
 
@@ -235,7 +321,7 @@ def render_red_flags(explanation: Explanation, knowledge: Knowledge) -> str:
         heading = knowledge.levels[flag.rule.urgency].heading
         items.append(
             f'<li class="sp-item" data-flag="{escape(flag.rule.id, quote=True)}">'
-            f"<p><strong>{escape(flag.rule.message)}</strong> ({escape(heading)})</p>"
+            f"<p><strong>{with_phones(flag.rule.message, knowledge)}</strong> ({with_phones(heading, knowledge)})</p>"
             f"{because_line(flag.because, explanation, knowledge)}</li>"
         )
     for result in explanation.raised_by:  # a possible cause whose own advice sets the level
@@ -243,7 +329,8 @@ def render_red_flags(explanation: Explanation, knowledge: Knowledge) -> str:
         heading = knowledge.levels[cause.advice_urgency].heading
         items.append(
             f'<li class="sp-item" data-raised-by="{escape(cause.id, quote=True)}">'
-            f"<p><strong>{escape(cause.name)} is possible. {escape(cause.next_step)}</strong> ({escape(heading)})</p>"
+            f"<p><strong>{escape(cause.name)} is possible. {with_phones(cause.next_step, knowledge)}</strong> "
+            f"({with_phones(heading, knowledge)})</p>"
             f"{because_line(result.because, explanation, knowledge)}</li>"
         )
     return (
@@ -264,8 +351,8 @@ def _cause_item(result: CauseResult, explanation: Explanation, knowledge: Knowle
         f'<li class="sp-item" data-cause="{escape(cause.id, quote=True)}" data-fit="{escape(fit, quote=True)}">'
         f"<details><summary><strong>{escape(cause.name)}</strong> ({escape(FIT_HEADINGS[fit].lower())})</summary>"
         f"{because_line(result.because, explanation, knowledge)}"
-        f"<p><strong>What it is:</strong> {escape(cause.summary)}</p>"
-        f"<p><strong>What helps:</strong> {escape(cause.next_step)}</p>{figure}</details></li>"
+        f"<p><strong>What it is:</strong> {with_phones(cause.summary, knowledge)}</p>"
+        f"<p><strong>What helps:</strong> {with_phones(cause.next_step, knowledge)}</p>{figure}</details></li>"
     )
 
 
@@ -318,7 +405,7 @@ def render_would_change(explanation: Explanation, knowledge: Knowledge) -> str:
         heading = knowledge.levels[change.urgency].heading
         items.append(
             f'<li data-field="{escape(change.field, quote=True)}">If you answered “{escape(answer)}”, '
-            f"the advice would be: <strong>{escape(heading)}</strong></li>"
+            f"the advice would be: <strong>{with_phones(heading, knowledge)}</strong></li>"
         )
     return _folded("would-change", "sp-change-heading", "What would change this advice", f"<ul>{''.join(items)}</ul>")
 
@@ -370,6 +457,7 @@ def render_results(explanation: Explanation, knowledge: Knowledge) -> str:
             render_would_change(explanation, knowledge),
             render_unanswered(explanation, knowledge),
             render_sources(explanation, knowledge),
+            render_guidance_note(knowledge),
         )
     )
 
@@ -380,23 +468,22 @@ def render_start(explanation: Explanation, knowledge: Knowledge) -> str:
     ``explanation`` is the one for no answers; only its "Call 999 if:" list is shown (the
     region's number, or every number when no region is chosen)."""
     items = _net_items(explanation, knowledge, Urgency.EMERGENCY)
-    heading = f"Call {knowledge.services['emergency_number'].text} now if:"
+    heading = with_phones(f"Call {knowledge.services['emergency_number'].text} now if:", knowledge)
     return (
         '<section class="sp-start" data-section="start" aria-labelledby="sp-start-heading">'
         '<h2 id="sp-start-heading">Your advice will show here</h2>'
         "<p>Start with the first questions: they check for an emergency. You can leave any question "
         "unanswered.</p>"
-        f'<h3 class="sp-care__if">{escape(heading)}</h3><ul data-safety-net="emergency">{items}</ul>'
+        f'<h3 class="sp-care__if">{heading}</h3><ul data-safety-net="emergency">{items}</ul>'
         f"{call_link(knowledge, Urgency.EMERGENCY)}{emergency_line(explanation, knowledge)}</section>"
     )
 
 
 def render_banner(explanation: Explanation, knowledge: Knowledge) -> str:
     """A one-line copy of the care card heading that stays on screen on narrow (phone) layouts."""
-    level = knowledge.levels[explanation.urgency]
     return (
-        f'<p class="sp-banner--{explanation.urgency.id}" data-urgency="{explanation.urgency.id}">'
-        f"{urgency_label(level)} "
+        f'<p class="sp-banner--{card_style(explanation)}" data-urgency="{explanation.urgency.id}">'
+        f"{card_label(explanation, knowledge)} "
         '<a href="#sp-care-heading">See why</a></p>'
     )
 

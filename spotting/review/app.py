@@ -34,7 +34,7 @@ from ..render_text import to_text
 from ..urgency import Urgency
 
 DUE_SOON_DAYS = 90
-REVIEWED_TABLES = ("red_flags", "baseline", "advice", "causes", "myths", "scenarios")
+REVIEWED_TABLES = ("red_flags", "baseline", "advice", "safety_nets", "causes", "myths", "scenarios")
 STATUS_STYLE = {
     "overdue": "background-color: #fde8e6; font-weight: bold; border-left: 6px solid #d5281b",
     "due soon": "background-color: #fff4cc; border-left: 4px dashed #4c6272",

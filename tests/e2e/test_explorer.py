@@ -71,10 +71,13 @@ def test_first_load_shows_no_verdict_but_the_emergency_safety_net_and_the_discla
     page.set_viewport_size(WIDE)
     open_explorer(page, explorer_url)
     expect(care_card(page)).to_have_count(0)
-    # No region chosen: every emergency number in words, and no single number to tap.
+    # No region chosen: every emergency number in words, each tappable beside its country, and no
+    # single "Call" button (999 would fail in the US).
     expect(start_card(page)).to_contain_text("911 in the US and Canada")
-    expect(start_card(page).get_by_role("link")).to_have_count(0)
-    expect(start_card(page)).to_contain_text(knowledge.questions["dizzy_or_faint"].label)
+    expect(start_card(page).get_by_role("link")).to_have_count(5)
+    expect(start_card(page).get_by_role("link", name="911", exact=True)).to_have_attribute("href", "tel:911")
+    expect(start_card(page).locator(".sp-call")).to_have_count(0)
+    expect(start_card(page)).to_contain_text("You feel very dizzy or faint, or you faint.")  # a sentence, not a label
     expect(page.get_by_text(DISCLAIMER, exact=True)).to_have_count(1)
     expect(page.get_by_role("status")).to_have_count(1)
     for control in knowledge.questions:  # nothing preselected: unknown is never turned into an answer
