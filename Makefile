@@ -92,7 +92,7 @@ test: $(STAMP) $(STATIC_STAMP) browser $(LIGHTHOUSE_STAMP)
 	$(BIN)/mypy && \
 	$(BIN)/python -m spotting check-data && \
 	$(BIN)/python -m spotting policy-doc --check && \
-	$(BIN)/python -m pytest && \
+	$(BIN)/python -m pytest --cov --cov-report=term && \
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env notebooks/
 
 lint: $(STAMP)
