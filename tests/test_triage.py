@@ -74,3 +74,65 @@ def test_advice_is_fitted_to_weeks_of_pregnancy() -> None:
 def test_every_level_has_advice(knowledge: Knowledge) -> None:
     for level in Urgency:
         assert advice_for(level, {}, knowledge).message
+
+
+def _advice_id(answers: dict[str, object], knowledge: Knowledge) -> str:
+    from spotting.explain import explain
+
+    return explain(answers, knowledge).advice.id
+
+
+def test_emergency_contraception_leads_the_headline_while_its_window_is_open(knowledge: Knowledge) -> None:
+    """Issue 21, 2.1: "do a pregnancy test today" never displaces EC; the time left is in words."""
+    teen = {"age": 16, "contraception": "none", "pregnant": "unsure", "amount": "spotting"}
+    expected = {None: "urgent_ec", "under_3_days": "urgent_ec_within_3_days", "days_3_to_5": "urgent_ec_3_to_5_days"}
+    for when, advice in expected.items():
+        answers = teen if when is None else {**teen, "time_since_sex": when}
+        assert _advice_id(answers, knowledge) == advice, when
+        text = advice_for(Urgency.URGENT, answers, knowledge).message
+        assert "only shows a pregnancy from earlier sex" in text and "3 weeks after" in text
+    # Skipping the pregnancy question (H1) leads with EC too.
+    assert _advice_id({"age": 19, "unprotected_sex": True}, knowledge) == "urgent_ec"
+
+
+def test_the_emergency_contraception_window_closes_after_5_days(knowledge: Knowledge) -> None:
+    answers = {"age": 25, "contraception": "none", "pregnant": "no", "how_often": "once", "amount": "light"}
+    for when in ("days_6_to_7", "over_a_week"):
+        flags = ids(triggered({**answers, "time_since_sex": when}, knowledge.red_flags))
+        assert not [flag for flag in flags if flag.startswith("emergency_contraception")], when
+    # "In the last 5 days I had unprotected sex" still opens it: contradictory answers, careful reading.
+    flags = ids(triggered({**answers, "time_since_sex": "over_a_week", "unprotected_sex": True}, knowledge.red_flags))
+    assert "emergency_contraception" in flags
+
+
+def test_sex_that_could_not_cause_a_pregnancy_switches_off_emergency_contraception_only(knowledge: Knowledge) -> None:
+    """Issue 21, 1: fingers, toys or a partner who cannot cause a pregnancy; earlier sex still counts."""
+    answers = {"age": 22, "unprotected_sex": True, "sex_could_cause_pregnancy": "no"}
+    flags = ids(triggered(answers, knowledge.red_flags))
+    assert not [flag for flag in flags if flag.startswith("emergency_contraception")]
+    assert "might_be_pregnant" in ids(triggered({**answers, "pregnant": "unsure"}, knowledge.red_flags))
+    for unsure in ("unsure", "yes"):
+        flags = ids(triggered({**answers, "sex_could_cause_pregnancy": unsure}, knowledge.red_flags))
+        assert "emergency_contraception" in flags, unsure
+
+
+def test_after_assault_the_pep_and_forensic_windows_are_named(knowledge: Knowledge) -> None:
+    assault = {"age": 24, "not_consensual": True}
+    assert {"assault_hiv_pep_window", "assault_forensic_window"} <= set(
+        ids(triggered({**assault, "time_since_sex": "under_3_days"}, knowledge.red_flags))
+    )
+    later = ids(triggered({**assault, "time_since_sex": "days_6_to_7"}, knowledge.red_flags))
+    assert "assault_forensic_window" in later and "assault_hiv_pep_window" not in later
+    assert "assault_forensic_window" not in ids(triggered({**assault, "time_since_sex": "over_a_week"}, knowledge.red_flags))
+
+
+def test_heavy_bleeding_that_has_stopped_is_same_day_and_not_sure_stays_an_emergency(knowledge: Knowledge) -> None:
+    heavy = {"age": 30, "pregnant": "no", "amount": "heavy"}
+    assert urgency_of({**heavy, "bleeding_now": "stopped"}, knowledge) is Urgency.URGENT
+    for now in ("still", "unsure", None):
+        answers = heavy if now is None else {**heavy, "bleeding_now": now}
+        assert urgency_of(answers, knowledge) is Urgency.EMERGENCY, now
+    thinners = {"age": 70, "blood_thinners_or_bleeding_disorder": True, "bleeding_30_minutes": True}
+    assert urgency_of({**thinners, "bleeding_now": "stopped"}, knowledge) is Urgency.URGENT
+    assert urgency_of({**thinners, "bleeding_now": "unsure"}, knowledge) is Urgency.EMERGENCY
+    assert urgency_of({**thinners, "bleeding_now": "stopped", "dizzy_or_faint": True}, knowledge) is Urgency.EMERGENCY
