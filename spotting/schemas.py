@@ -145,6 +145,9 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "maximum": integer(required=False),
             "show_if": text(required=False),
             "offer_change": text(isin=("yes", "no")),
+            # A condition: "what would change" offers this question only when it holds (empty =
+            # always). For answers that other answers rule out: pregnancy without a womb.
+            "offer_if": text(required=False),
         },
     ),
     "choices.csv": _schema(

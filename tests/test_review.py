@@ -45,7 +45,7 @@ def test_conditions_read_in_the_questions_own_words(knowledge: Knowledge) -> Non
     assert heavy.startswith("How much did you bleed: Heavy")
     placenta = condition_words(_flag(knowledge, "low_lying_placenta_bleeding").condition, knowledge)
     assert placenta == (
-        "A scan showed my placenta is low (placenta praevia): yes and not (Are you pregnant: No, I do not think so)"
+        "A scan showed my placenta is low (placenta praevia): yes and pregnancy items apply"
         " and not (How many weeks pregnant are you < 20)"
     )
     age = condition_words(_flag(knowledge, "aged_55_menopause_not_answered").condition, knowledge)
@@ -103,7 +103,7 @@ def test_coverage_matrix_marks_which_answers_each_rule_reads(knowledge: Knowledg
     matrix = coverage_matrix(knowledge)
     assert list(matrix.index) == sorted(knowledge.questions, key=lambda f: knowledge.questions[f].order)
     heavy = matrix[("red flag", "heavy_bleeding")]
-    assert heavy[heavy == "\u2713"].index.tolist() == ["amount"]
+    assert heavy[heavy == "\u2713"].index.tolist() == ["amount", "bleeding_now"]  # issue 21: "stopped"
     assert matrix.loc["pregnant", ("cause", "ectopic_pregnancy")] == "\u2713"
     assert matrix.loc["amount", ("", "used by")] == (matrix.loc["amount"] == "\u2713").sum()
     assert {rule_id for kind, rule_id in matrix.columns if kind == "cause"} == {c.id for c in knowledge.causes}

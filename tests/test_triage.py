@@ -123,7 +123,8 @@ def test_after_assault_the_pep_and_forensic_windows_are_named(knowledge: Knowled
     )
     later = ids(triggered({**assault, "time_since_sex": "days_6_to_7"}, knowledge.red_flags))
     assert "assault_forensic_window" in later and "assault_hiv_pep_window" not in later
-    assert "assault_forensic_window" not in ids(triggered({**assault, "time_since_sex": "over_a_week"}, knowledge.red_flags))
+    week = ids(triggered({**assault, "time_since_sex": "over_a_week"}, knowledge.red_flags))
+    assert "assault_forensic_window" not in week and "not_consensual" in week
 
 
 def test_heavy_bleeding_that_has_stopped_is_same_day_and_not_sure_stays_an_emergency(knowledge: Knowledge) -> None:
@@ -136,3 +137,17 @@ def test_heavy_bleeding_that_has_stopped_is_same_day_and_not_sure_stays_an_emerg
     assert urgency_of({**thinners, "bleeding_now": "stopped"}, knowledge) is Urgency.URGENT
     assert urgency_of({**thinners, "bleeding_now": "unsure"}, knowledge) is Urgency.EMERGENCY
     assert urgency_of({**thinners, "bleeding_now": "stopped", "dizzy_or_faint": True}, knowledge) is Urgency.EMERGENCY
+
+
+def test_flags_that_need_a_cervix_or_a_womb_are_off_when_the_answers_rule_them_out(knowledge: Knowledge) -> None:
+    """Clinical review 3, M2 and L6: "your cervix needs a look" after a total hysterectomy,
+    "pregnancy is still possible" without a womb, and screening wording after 65."""
+    no_cervix = {"age": 40, "hysterectomy": "total", "testosterone": True, "screening": "unsure"}
+    flags = ids(triggered(no_cervix, knowledge.red_flags))
+    assert "after_hysterectomy" in flags
+    assert not {"aged_40_screening_not_up_to_date", "testosterone", "screening_missed"} & set(flags)
+    assert urgency_of(no_cervix, knowledge) is Urgency.SOON  # the examination is still needed
+    older = {"age": 67, "menopause": "postmenopause", "screening": "unsure"}
+    flags = ids(triggered(older, knowledge.red_flags))
+    assert "after_menopause" in flags and "aged_40_screening_not_up_to_date" not in flags
+    assert urgency_of(older, knowledge) is Urgency.SOON
