@@ -266,3 +266,18 @@ def test_nothing_shown_presupposes_what_the_answers_rule_out(knowledge: Knowledg
         if not pregnant:
             assert not flags & ADULT_FLAGS, (flags & ADULT_FLAGS, dict(given))
     assert len(explanation.would_change) <= 7
+
+
+@settings(max_examples=400, deadline=None)
+@given(answers(), st.sampled_from(["copper_iud", "hormonal_iud"]))
+def test_a_skipped_pregnancy_question_never_makes_a_coil_raise_the_advice(
+    knowledge: Knowledge, raw: dict[str, Any], coil: str
+) -> None:
+    """Issue 21, 2.5 (review M4): a coil lowers the chance of pregnancy, so with "are you
+    pregnant" skipped it may not raise the advice above what the same person gets without
+    saying which contraception they use, or with the pregnancy question answered "no"."""
+    skipped = {key: value for key, value in raw.items() if key not in ("pregnant", "contraception")}
+    with_coil = urgency_of({**skipped, "contraception": coil}, knowledge)
+    without = urgency_of(skipped, knowledge)
+    answered_no = urgency_of({**skipped, "contraception": coil, "pregnant": "no"}, knowledge)
+    assert with_coil <= max(without, answered_no), (with_coil.id, without.id, answered_no.id)
