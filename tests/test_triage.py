@@ -151,3 +151,31 @@ def test_flags_that_need_a_cervix_or_a_womb_are_off_when_the_answers_rule_them_o
     flags = ids(triggered(older, knowledge.red_flags))
     assert "after_menopause" in flags and "aged_40_screening_not_up_to_date" not in flags
     assert urgency_of(older, knowledge) is Urgency.SOON
+
+
+def test_assault_with_an_emergency_sign_says_plainly_that_the_bleeding_needs_help_now(knowledge: Knowledge) -> None:
+    """Clinical review 3, M6: not "if you are badly hurt"; "not your fault" opens the card."""
+    advice = advice_for(Urgency.EMERGENCY, {"age": 25, "not_consensual": True, "amount": "heavy"}, knowledge)
+    assert advice.id == "emergency_assault_bleeding"
+    assert advice.message.startswith("What happened is not your fault.")
+    assert "needs emergency help now" in advice.message
+
+
+def test_after_a_birth_or_loss_the_wording_fits(knowledge: Knowledge) -> None:
+    """Clinical review 3, M5: no ectopic wording weeks after a birth; the emergency line names the birth."""
+    after_birth = {"age": 31, "gave_birth_recently": True, "tummy_pain": "mild", "discharge_changed": True}
+    flags = ids(triggered(after_birth, knowledge.red_flags))
+    assert "after_birth_warning_signs" in flags and "pain_pregnancy_not_ruled_out" not in flags
+    assert urgency_of(after_birth, knowledge) is Urgency.URGENT
+    advice = advice_for(Urgency.EMERGENCY, {**after_birth, "amount": "heavy"}, knowledge)
+    assert advice.id == "emergency_after_pregnancy"
+
+
+def test_period_pain_is_allowed_for_but_not_without_its_pattern(knowledge: Knowledge) -> None:
+    """Issue 21, 2.3: cramps that come and go as a period starts are not same-day."""
+    cramps = {"age": 24, "pregnant": "no", "period_due": True, "tummy_pain": "mild", "pain_constant": False,
+              "amount": "light", "how_often": "once"}
+    assert urgency_of(cramps, knowledge) is Urgency.SOON
+    for worse in ({"pain_constant": True}, {"fever": True}, {"discharge_changed": True}, {"pregnant": "unsure"},
+                  {"shoulder_tip_pain": True}, {"period_due": False}):
+        assert urgency_of({**cramps, **worse}, knowledge) >= Urgency.URGENT, worse
