@@ -85,7 +85,9 @@ def test_review_status_depends_only_on_the_given_today(
     knowledge: Knowledge, today: date, status: str, days: int
 ) -> None:
     table = review_status(knowledge, today)
-    scenario_rows = table[table["table"] == "scenarios"]
+    # The scenarios reviewed on REVIEWED (issue 21 added two, reviewed later, with their own dates).
+    scenario_rows = table[(table["table"] == "scenarios") & (table["next review due"] == DUE.isoformat())]
+    assert len(scenario_rows) >= 20
     assert set(scenario_rows["status"]) == {status}
     assert set(scenario_rows["days left"]) == {days}
     assert set(table["table"]) == {"red_flags", "baseline", "advice", "causes", "myths", "scenarios"}
