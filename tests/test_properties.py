@@ -245,12 +245,12 @@ def test_nothing_shown_presupposes_what_the_answers_rule_out(knowledge: Knowledg
     causes = {result.fit.cause.id for result in explanation.causes}
     suggested = set(explanation.unanswered) | {change.field for change in explanation.would_change}
     age = given.get("age")
-    no_womb = given.get("hysterectomy") in ("total", "subtotal")
+    no_womb = given.get("hysterectomy") in ("total", "subtotal", "never_had")
     said_pregnant = given.get("pregnant") in ("yes", "unsure") or given.get("pregnancy_test") == "positive"
     past_fertility = (age is not None and age >= 55) or (
         given.get("menopause") == "postmenopause" and age is not None and age >= 50
     )
-    if given.get("hysterectomy") == "total":
+    if given.get("hysterectomy") in ("total", "never_had"):
         assert not flags & NEEDS_CERVIX["red_flags"] and not causes & NEEDS_CERVIX["causes"], (flags, causes)
     if no_womb:
         assert not flags & NEEDS_WOMB["red_flags"] and not causes & NEEDS_WOMB["causes"], (flags, causes)
