@@ -52,6 +52,10 @@ MORE_WARNING_SIGNS = {
     "ectopic_risk": (True, (False,)),
     "previous_abnormal_screening": (True, (False,)),
     "weakened_immunity": (True, (False,)),
+    # Added with issue 21 (contract 1.3).
+    "missed_pills": (True, (False,)),
+    "blood_from": ("peeing", ("vagina", "bottom", "unsure")),
+    "bleeding_now": ("still", ("stopped", "unsure")),
 }
 
 
