@@ -60,3 +60,12 @@ def test_the_bleeding_tendency_card_says_now_like_its_red_flag(knowledge: Knowle
     "the same day" for the same bleeding."""
     card = next(cause for cause in knowledge.causes if cause.id == "bleeding_tendency")
     assert "get help now" in card.next_step and "same day" not in card.next_step
+
+
+def test_on_tamoxifen_a_womb_lining_cause_ranks_first(knowledge: Knowledge) -> None:
+    """Issue 21, 2.10: tamoxifen thickens the womb lining (the tamoxifen reason says so)."""
+    for answers in (
+        {"age": 62, "menopause": "postmenopause", "tamoxifen": True, "how_often": "once", "amount": "spotting"},
+        {"age": 45, "menopause": "perimenopause", "tamoxifen": True, "dryness": True},
+    ):
+        assert rank_causes(answers, knowledge)[0].cause.id == "endometrial_cause", answers
