@@ -105,7 +105,8 @@ def test_coverage_matrix_marks_which_answers_each_rule_reads(knowledge: Knowledg
     matrix = coverage_matrix(knowledge)
     assert list(matrix.index) == sorted(knowledge.questions, key=lambda f: knowledge.questions[f].order)
     heavy = matrix[("red flag", "heavy_bleeding")]
-    assert heavy[heavy == "\u2713"].index.tolist() == ["amount", "bleeding_now"]  # issue 21: "stopped"
+    read = heavy[heavy == "\u2713"].index.tolist()
+    assert read[0] == "amount" and {"bleeding_now", "pregnant", "gave_birth_recently"} <= set(read)  # issue 21
     assert matrix.loc["pregnant", ("cause", "ectopic_pregnancy")] == "\u2713"
     assert matrix.loc["amount", ("", "used by")] == (matrix.loc["amount"] == "\u2713").sum()
     assert {rule_id for kind, rule_id in matrix.columns if kind == "cause"} == {c.id for c in knowledge.causes}
