@@ -302,6 +302,10 @@ def build_questions(ctx: Context, groups: Mapping[str, str]) -> dict[str, Questi
         if row["show_if"].strip():
             node = ctx.parse("questions.csv", row_number, "show_if", row["show_if"], questions, {})
             questions[row["field"]] = replace(questions[row["field"]], show_if=node)
+    for row_number, row in raw:
+        if (row.get("offer_if") or "").strip():
+            node = ctx.parse("questions.csv", row_number, "offer_if", row["offer_if"], questions, {})
+            questions[row["field"]] = replace(questions[row["field"]], offer_if=node)
     return questions
 
 

@@ -79,7 +79,13 @@ def own_card_applies(explanation: Explanation) -> bool:
     if explanation.raised_by:
         return False
     at_level = [flag for flag in explanation.red_flags if flag.rule.urgency >= explanation.urgency]
-    return all(flag.rule.condition_text == advice.condition_text for flag in at_level)
+    return all(_implies(flag.rule.condition_text, advice.condition_text) for flag in at_level)
+
+
+def _implies(flag: str, advice: str) -> bool:
+    """A flag speaks for the advice row when its condition is the row's, or the row's and more
+    (``@emergency_contraception_window & time_since_sex=under_3_days``): it cannot hold without it."""
+    return flag == advice or flag.startswith(f"{advice} & ")
 
 
 def card_style(explanation: Explanation) -> str:

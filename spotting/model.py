@@ -51,6 +51,10 @@ class Question:
     offer_change: bool = True
     """Whether "what would change this advice" may suggest a different answer once one is given.
     No for facts such as age: "if you were 12" is not advice anyone can act on."""
+    offer_if: Node | None = None
+    """When "what would change" may offer this question at all (None: always). A change that the
+    other answers rule out ("Are you pregnant: Yes" after a hysterectomy) contradicts the person
+    and buries the changes that could really happen (issue 21, 2.12)."""
 
     @property
     def name(self) -> str:  # FieldSpec protocol for the condition parser

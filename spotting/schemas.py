@@ -150,6 +150,10 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "maximum": integer(required=False),
             "show_if": text(required=False),
             "offer_change": text(isin=("yes", "no")),
+            # A condition: "what would change" offers this question only when it holds (empty =
+            # always). For answers that other answers rule out: pregnancy without a womb. The column
+            # itself is optional, so a knowledge base written before contract 1.3 still loads.
+            "offer_if": pa.Column(str, nullable=False, required=False),
         },
     ),
     "choices.csv": _schema(

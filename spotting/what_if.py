@@ -21,6 +21,10 @@ from .relevance import visible
 from .triage import urgency_of
 from .urgency import Fit, Urgency
 
+MAX_CHANGES = 7
+"""At most this many "what would change" items: about 30 for sparse answers buried the few that
+matter (clinical review 3, L9). The most urgent come first, then the most decision-relevant."""
+
 
 @dataclass(frozen=True)
 class Change:
@@ -251,8 +255,10 @@ class Trial:
 def would_change(trial: Trial, current: Urgency) -> list[Change]:
     """Single answers, not given or given differently, that would raise the urgency.
 
-    Most urgent first, then in question order. For a number, the value nearest the current
-    answer (or the lowest, when unanswered) is given for each level it reaches.
+    Most urgent first, then the most decision-relevant (question priority), then question order;
+    at most ``MAX_CHANGES``. A question whose ``offer_if`` does not hold is never offered: its
+    change would contradict another answer. For a number, the value nearest the current answer
+    (or the lowest, when unanswered) is given for each level it reaches.
     """
     if current is Urgency.EMERGENCY:
         return []
@@ -263,6 +269,8 @@ def would_change(trial: Trial, current: Urgency) -> list[Change]:
         given = trial.answers.get(name, _NOTHING)
         if given is not _NOTHING and not question.offer_change:
             continue
+        if question.offer_if is not None and not question.offer_if.test(trial.answers):
+            continue
         if question.kind == "integer":
             changes += _number_changes(trial, name, given, current)
             continue
@@ -272,8 +280,9 @@ def would_change(trial: Trial, current: Urgency) -> list[Change]:
             level = trial.urgency(name, value)
             if level > current:
                 changes.append(Change(name, value, level))
-    order = {name: q.order for name, q in trial.knowledge.questions.items()}
-    return sorted(changes, key=lambda c: (-c.urgency, order[c.field]))
+    questions = trial.knowledge.questions
+    ranked = sorted(changes, key=lambda c: (-c.urgency, questions[c.field].priority, questions[c.field].order))
+    return ranked[:MAX_CHANGES]
 
 
 def _number_changes(trial: Trial, name: str, given: Any, current: Urgency) -> list[Change]:
@@ -298,6 +307,7 @@ def _nearer(value: int, best: int, given: Any) -> bool:
 def unanswered(trial: Trial, current: Urgency) -> list[str]:
     """Unanswered, currently asked questions whose answer would change the advice or ranking.
 
+    Questions whose ``offer_if`` does not hold are left out, as in ``would_change``.
     Most decision-relevant first: the widest spread of urgency its answers could give, then
     the question's priority (data/questions.csv), then whether it changes the causes only.
     """
@@ -305,6 +315,8 @@ def unanswered(trial: Trial, current: Urgency) -> list[str]:
     for name, question in trial.knowledge.questions.items():
         if name in trial.answers or not visible(question, trial.answers):
             continue
+        if question.offer_if is not None and not question.offer_if.test(trial.answers):
+            continue  # the other answers rule its worrying answers out: not worth suggesting
         levels = [trial.urgency(name, value) for value in trial.index.candidates[name]]
         spread = max([*levels, current]) - min([*levels, current])
         if spread == 0 and not any(trial.causes_change(name, value) for value in trial.index.candidates[name]):

@@ -44,3 +44,28 @@ def test_ranking_is_likely_then_possible(knowledge: Knowledge) -> None:
     ranked = rank_causes({"age": 19, "first_time_sex": True, "sti_risk": True}, knowledge)
     words = [fit.fit for fit in ranked]
     assert words == sorted(words, key=["likely", "possible"].index)
+
+
+def test_on_an_anticoagulant_a_bleeding_tendency_ranks_in_the_top_three(knowledge: Knowledge) -> None:
+    """Clinical review 3, M3: it ranked 4th, behind atrophy, friction and a polyp."""
+    answers = {"age": 62, "menopause": "postmenopause", "blood_thinners_or_bleeding_disorder": True,
+               "dryness": True, "injury_or_rough_sex": True, "how_often": "sometimes", "pain_during_sex": True}
+    for extra in ({}, {"bleeding_30_minutes": True}, {"how_often": "once", "amount": "spotting"}):
+        top = [fit.cause.id for fit in rank_causes({**answers, **extra}, knowledge)[:3]]
+        assert "bleeding_tendency" in top, (extra, top)
+
+
+def test_the_bleeding_tendency_card_says_now_like_its_red_flag(knowledge: Knowledge) -> None:
+    """One level, one wording (issue 21, 2.8): the red flag says "now", so the card may not say
+    "the same day" for the same bleeding."""
+    card = next(cause for cause in knowledge.causes if cause.id == "bleeding_tendency")
+    assert "get help now" in card.next_step and "same day" not in card.next_step
+
+
+def test_on_tamoxifen_a_womb_lining_cause_ranks_first(knowledge: Knowledge) -> None:
+    """Issue 21, 2.10: tamoxifen thickens the womb lining (the tamoxifen reason says so)."""
+    for answers in (
+        {"age": 62, "menopause": "postmenopause", "tamoxifen": True, "how_often": "once", "amount": "spotting"},
+        {"age": 45, "menopause": "perimenopause", "tamoxifen": True, "dryness": True},
+    ):
+        assert rank_causes(answers, knowledge)[0].cause.id == "endometrial_cause", answers

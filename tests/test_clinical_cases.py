@@ -24,6 +24,9 @@ def test_the_suite_covers_every_level_and_every_part_a_rule() -> None:
     rules = {rule for case in CASES for rule in case["rule"].split(";")}
     assert {f"A{n}" for n in range(1, 15)} <= rules
     assert {f"C{n}" for n in range(1, 11)} <= rules  # docs/clinical-policy.md, part C
+    # Part E (issue 21): every rule that a case can show, and every new field (F1-F7).
+    assert {f"E{n}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 14)} <= rules
+    assert {f"F{n}" for n in range(1, 8)} <= rules
     assert len(CASES) >= 40
 
 

@@ -52,6 +52,10 @@ MORE_WARNING_SIGNS = {
     "ectopic_risk": (True, (False,)),
     "previous_abnormal_screening": (True, (False,)),
     "weakened_immunity": (True, (False,)),
+    # Added with issue 21 (contract 1.3).
+    "missed_pills": (True, (False,)),
+    "blood_from": ("peeing", ("vagina", "bottom", "unsure")),
+    "bleeding_now": ("still", ("stopped", "unsure")),
 }
 
 
@@ -163,3 +167,121 @@ def test_dropping_the_answers_to_questions_not_asked_never_lowers_the_advice(
     """Relevance is decided once, in the engine; it must never be a way to lose a warning sign:
     every red flag that reads a question can only fire when that question is asked."""
     assert explain(raw, knowledge).urgency >= rule_urgency(raw, knowledge)
+
+
+# Issue 21, 2.4 and 2.11: what each shown item takes for granted about the person.
+NEEDS_CERVIX = {
+    "red_flags": {"aged_40_screening_not_up_to_date", "screening_missed", "previous_abnormal_screening"},
+    "causes": {"cervical_ectropion", "cervical_polyp", "cervical_precancer_or_cancer", "sti_cervicitis"},
+}
+NEEDS_WOMB = {
+    "red_flags": {"testosterone"},
+    "causes": {"endometrial_cause", "endometrial_cancer", "period_timing"},
+}
+PREGNANCY_FLAGS = {
+    "might_be_pregnant",
+    "pain_pregnancy_not_ruled_out",
+    "emergency_contraception",
+    "emergency_contraception_within_3_days",
+    "emergency_contraception_3_to_5_days",
+    "waters_leaking",
+    "contractions_before_37_weeks",
+    "weak_or_short_cervix",
+    "low_lying_placenta_bleeding",
+    "shoulder_tip_pain_pregnancy",
+    "severe_pain_pregnancy_possible",
+}
+PREGNANCY_CAUSES = {
+    "pregnancy_cervix_changes",
+    "implantation_bleeding",
+    "miscarriage",
+    "ectopic_pregnancy",
+    "placenta_praevia",
+    "late_pregnancy_bleeding",
+}
+PREGNANCY_QUESTIONS = {
+    "pregnant",
+    "pregnancy_test",
+    "unprotected_sex",
+    "recent_pregnancy_loss",
+    "gave_birth_recently",
+    "fluid_leak",
+    "contractions",
+    "low_lying_placenta",
+    "cervix_weak_or_short",
+}
+ADULT_FLAGS = {
+    "after_menopause",
+    "hrt",
+    "hrt_recently_changed",
+    "tamoxifen",
+    "periods_after_55",
+    "screening_missed",
+    "aged_40_screening_not_up_to_date",
+    "low_lying_placenta_bleeding",
+}
+ADULT_QUESTIONS = {
+    "menopause",
+    "hrt",
+    "hrt_changed_recently",
+    "tamoxifen",
+    "hysterectomy",
+    "screening",
+    "previous_abnormal_screening",
+    "gave_birth_recently",
+    "postpartum_or_breastfeeding",
+    "low_lying_placenta",
+    "fluid_leak",
+    "contractions",
+    "cervix_weak_or_short",
+}
+
+
+@settings(max_examples=400, deadline=None)
+@given(answers())
+def test_nothing_shown_presupposes_what_the_answers_rule_out(knowledge: Knowledge, raw: dict[str, Any]) -> None:
+    """Applicability: no red flag, cause, suggested question or "what would change" item takes
+    for granted a womb, a cervix, a possible pregnancy or an age range that the answers exclude.
+    A person's own answer ("pregnant: yes", a positive test) always counts."""
+    explanation = explain(raw, knowledge)
+    given = explanation.answers
+    flags = {flag.rule.id for flag in explanation.red_flags}
+    causes = {result.fit.cause.id for result in explanation.causes}
+    suggested = set(explanation.unanswered) | {change.field for change in explanation.would_change}
+    age = given.get("age")
+    no_womb = given.get("hysterectomy") in ("total", "subtotal", "never_had")
+    said_pregnant = given.get("pregnant") in ("yes", "unsure") or given.get("pregnancy_test") == "positive"
+    past_fertility = (age is not None and age >= 55) or (
+        given.get("menopause") == "postmenopause" and age is not None and age >= 50
+    )
+    if given.get("hysterectomy") in ("total", "never_had"):
+        assert not flags & NEEDS_CERVIX["red_flags"] and not causes & NEEDS_CERVIX["causes"], (flags, causes)
+    if no_womb:
+        assert not flags & NEEDS_WOMB["red_flags"] and not causes & NEEDS_WOMB["causes"], (flags, causes)
+    if (no_womb or past_fertility) and not said_pregnant:
+        assert not flags & PREGNANCY_FLAGS, flags & PREGNANCY_FLAGS
+        assert not causes & PREGNANCY_CAUSES, causes & PREGNANCY_CAUSES
+        assert not suggested & PREGNANCY_QUESTIONS, suggested & PREGNANCY_QUESTIONS
+    if age is not None and age < 13:
+        # A child who says she is pregnant, or has a positive test, is asked about the pregnancy.
+        pregnant = given.get("pregnant") == "yes" or given.get("pregnancy_test") == "positive"
+        adult = ADULT_QUESTIONS - (PREGNANCY_QUESTIONS if pregnant else set())
+        assert not suggested & adult, (suggested & adult, dict(given))
+        if not pregnant:
+            assert not flags & ADULT_FLAGS, (flags & ADULT_FLAGS, dict(given))
+    assert len(explanation.would_change) <= 7
+
+
+@settings(max_examples=400, deadline=None)
+@given(answers(), st.sampled_from(["copper_iud", "hormonal_iud"]))
+def test_a_skipped_pregnancy_question_never_makes_a_coil_raise_the_advice(
+    knowledge: Knowledge, raw: dict[str, Any], coil: str
+) -> None:
+    """Issue 21, 2.5 (review M4): a coil lowers the chance of pregnancy, so with "are you
+    pregnant" skipped it may not raise the advice above what the same person gets without
+    saying which contraception they use, or with the pregnancy question answered "no"."""
+    skipped = {key: value for key, value in raw.items() if key not in ("pregnant", "contraception")}
+    with_coil = urgency_of({**skipped, "contraception": coil}, knowledge)
+    without = urgency_of(skipped, knowledge)
+    answered_no = urgency_of({**skipped, "contraception": coil, "pregnant": "no"}, knowledge)
+    assert with_coil <= max(without, answered_no), (with_coil.id, without.id, answered_no.id)

@@ -74,3 +74,114 @@ def test_advice_is_fitted_to_weeks_of_pregnancy() -> None:
 def test_every_level_has_advice(knowledge: Knowledge) -> None:
     for level in Urgency:
         assert advice_for(level, {}, knowledge).message
+
+
+def _advice_id(answers: dict[str, object], knowledge: Knowledge) -> str:
+    from spotting.explain import explain
+
+    return explain(answers, knowledge).advice.id
+
+
+def test_emergency_contraception_leads_the_headline_while_its_window_is_open(knowledge: Knowledge) -> None:
+    """Issue 21, 2.1: "do a pregnancy test today" never displaces EC; the time left is in words."""
+    teen = {"age": 16, "contraception": "none", "pregnant": "unsure", "amount": "spotting"}
+    expected = {None: "urgent_ec", "under_3_days": "urgent_ec_within_3_days", "days_3_to_5": "urgent_ec_3_to_5_days"}
+    for when, advice in expected.items():
+        answers = teen if when is None else {**teen, "time_since_sex": when}
+        assert _advice_id(answers, knowledge) == advice, when
+        text = advice_for(Urgency.URGENT, answers, knowledge).message
+        assert "only shows a pregnancy from earlier sex" in text and "3 weeks after" in text
+    # Skipping the pregnancy question (H1) leads with EC too.
+    assert _advice_id({"age": 19, "unprotected_sex": True}, knowledge) == "urgent_ec"
+
+
+def test_the_emergency_contraception_window_closes_after_5_days(knowledge: Knowledge) -> None:
+    answers = {"age": 25, "contraception": "none", "pregnant": "no", "how_often": "once", "amount": "light"}
+    for when in ("days_6_to_7", "over_a_week"):
+        flags = ids(triggered({**answers, "time_since_sex": when}, knowledge.red_flags))
+        assert not [flag for flag in flags if flag.startswith("emergency_contraception")], when
+    # "In the last 5 days I had unprotected sex" still opens it: contradictory answers, careful reading.
+    flags = ids(triggered({**answers, "time_since_sex": "over_a_week", "unprotected_sex": True}, knowledge.red_flags))
+    assert "emergency_contraception" in flags
+
+
+def test_sex_that_could_not_cause_a_pregnancy_switches_off_emergency_contraception_only(knowledge: Knowledge) -> None:
+    """Issue 21, 1: fingers, toys or a partner who cannot cause a pregnancy; earlier sex still counts."""
+    answers = {"age": 22, "unprotected_sex": True, "sex_could_cause_pregnancy": "no"}
+    flags = ids(triggered(answers, knowledge.red_flags))
+    assert not [flag for flag in flags if flag.startswith("emergency_contraception")]
+    assert "might_be_pregnant" in ids(triggered({**answers, "pregnant": "unsure"}, knowledge.red_flags))
+    for unsure in ("unsure", "yes"):
+        flags = ids(triggered({**answers, "sex_could_cause_pregnancy": unsure}, knowledge.red_flags))
+        assert "emergency_contraception" in flags, unsure
+
+
+def test_after_assault_the_pep_and_forensic_windows_are_named(knowledge: Knowledge) -> None:
+    assault = {"age": 24, "not_consensual": True}
+    assert {"assault_hiv_pep_window", "assault_forensic_window"} <= set(
+        ids(triggered({**assault, "time_since_sex": "under_3_days"}, knowledge.red_flags))
+    )
+    later = ids(triggered({**assault, "time_since_sex": "days_6_to_7"}, knowledge.red_flags))
+    assert "assault_forensic_window" in later and "assault_hiv_pep_window" not in later
+    week = ids(triggered({**assault, "time_since_sex": "over_a_week"}, knowledge.red_flags))
+    assert "assault_forensic_window" not in week and "not_consensual" in week
+
+
+def test_heavy_bleeding_that_has_stopped_is_same_day_and_not_sure_stays_an_emergency(knowledge: Knowledge) -> None:
+    heavy = {"age": 30, "pregnant": "no", "amount": "heavy"}
+    assert urgency_of({**heavy, "bleeding_now": "stopped"}, knowledge) is Urgency.URGENT
+    for now in ("still", "unsure", None):
+        answers = heavy if now is None else {**heavy, "bleeding_now": now}
+        assert urgency_of(answers, knowledge) is Urgency.EMERGENCY, now
+    thinners = {"age": 70, "blood_thinners_or_bleeding_disorder": True, "bleeding_30_minutes": True}
+    assert urgency_of({**thinners, "bleeding_now": "stopped"}, knowledge) is Urgency.URGENT
+    assert urgency_of({**thinners, "bleeding_now": "unsure"}, knowledge) is Urgency.EMERGENCY
+    assert urgency_of({**thinners, "bleeding_now": "stopped", "dizzy_or_faint": True}, knowledge) is Urgency.EMERGENCY
+
+
+def test_flags_that_need_a_cervix_or_a_womb_are_off_when_the_answers_rule_them_out(knowledge: Knowledge) -> None:
+    """Clinical review 3, M2 and L6: "your cervix needs a look" after a total hysterectomy,
+    "pregnancy is still possible" without a womb, and screening wording after 65."""
+    no_cervix = {"age": 40, "hysterectomy": "total", "testosterone": True, "screening": "unsure"}
+    flags = ids(triggered(no_cervix, knowledge.red_flags))
+    assert "after_hysterectomy" in flags
+    assert not {"aged_40_screening_not_up_to_date", "testosterone", "screening_missed"} & set(flags)
+    assert urgency_of(no_cervix, knowledge) is Urgency.SOON  # the examination is still needed
+    older = {"age": 67, "menopause": "postmenopause", "screening": "unsure"}
+    flags = ids(triggered(older, knowledge.red_flags))
+    assert "after_menopause" in flags and "aged_40_screening_not_up_to_date" not in flags
+    assert urgency_of(older, knowledge) is Urgency.SOON
+
+
+def test_assault_with_an_emergency_sign_says_plainly_that_the_bleeding_needs_help_now(knowledge: Knowledge) -> None:
+    """Clinical review 3, M6: not "if you are badly hurt"; "not your fault" opens the card."""
+    advice = advice_for(Urgency.EMERGENCY, {"age": 25, "not_consensual": True, "amount": "heavy"}, knowledge)
+    assert advice.id == "emergency_assault_bleeding"
+    assert advice.message.startswith("What happened is not your fault.")
+    assert "needs emergency help now" in advice.message
+
+
+def test_after_a_birth_or_loss_the_wording_fits(knowledge: Knowledge) -> None:
+    """Clinical review 3, M5: no ectopic wording weeks after a birth; the emergency line names the birth."""
+    after_birth = {"age": 31, "gave_birth_recently": True, "tummy_pain": "mild", "discharge_changed": True}
+    flags = ids(triggered(after_birth, knowledge.red_flags))
+    assert "after_birth_warning_signs" in flags and "pain_pregnancy_not_ruled_out" not in flags
+    assert urgency_of(after_birth, knowledge) is Urgency.URGENT
+    advice = advice_for(Urgency.EMERGENCY, {**after_birth, "amount": "heavy"}, knowledge)
+    assert advice.id == "emergency_after_pregnancy"
+
+
+def test_period_pain_is_allowed_for_but_not_without_its_pattern(knowledge: Knowledge) -> None:
+    """Issue 21, 2.3: cramps that come and go as a period starts are not same-day, once a negative
+    test and "no" to the signs of infection say so; skipped, those questions keep it same-day."""
+    cramps = {"age": 24, "pregnant": "no", "pregnancy_test": "negative", "period_due": True, "tummy_pain": "mild",
+              "pain_constant": False, "amount": "light", "how_often": "once", "sti_risk": False,
+              "pain_during_sex": False, "discharge_changed": False, "fever": False}
+    assert urgency_of(cramps, knowledge) < Urgency.URGENT
+    for unknown in ("pregnancy_test", "sti_risk", "fever"):
+        assert urgency_of({k: v for k, v in cramps.items() if k != unknown}, knowledge) >= Urgency.URGENT, unknown
+    for worse in ({"fever": True}, {"discharge_changed": True}, {"sti_risk": True}, {"pregnant": "unsure"},
+                  {"shoulder_tip_pain": True}):
+        assert urgency_of({**cramps, **worse}, knowledge) >= Urgency.URGENT, worse
+    for not_period_pain in ({"pain_constant": True}, {"period_due": False}):  # a check soon, as before 2.3
+        assert urgency_of({**cramps, **not_period_pain}, knowledge) >= Urgency.SOON, not_period_pain
