@@ -36,7 +36,7 @@ from ..relevance import relevant_answers, visible
 from ..urgency import Urgency
 from .form import form_spec
 from .form_widget import QuestionForm
-from .live import LiveRegion, SummaryDownload
+from .live import AdviceBar, LiveRegion, SummaryDownload
 from .results import STYLE, render_banner, render_problem, render_results, render_start
 from .summary import FILENAME, summary_html
 
@@ -102,7 +102,7 @@ class App:
         self._last_urgency: Urgency | None = None
         self.results = LiveRegion()
         self.results.add_class("sp-results-region")
-        self.banner = widgets.HTML()
+        self.banner = AdviceBar()
         self.banner.add_class("sp-banner")
         self.summary = SummaryDownload(filename=FILENAME)
         self.reset_button = self._build_button("Start again", "Clear every answer", self.reset)

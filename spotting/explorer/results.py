@@ -11,6 +11,7 @@ plain string building — no ipywidgets — so it is tested without a browser or
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from html import escape
 
@@ -27,7 +28,10 @@ STYLE = (
     BASE_CSS
     + DIAGRAM_CSS
     + """
-.sp-app { max-width: 72rem; color: #212b32; font-size: 1rem; line-height: 1.5; overflow: visible; }
+/* The side padding keeps every focus ring (3px outline and a 6px shadow) inside the page: at the
+   edge of Voila's panel it was clipped (UX review 3, Pat at 200% zoom). */
+.sp-app { max-width: 72rem; color: #212b32; font-size: 1rem; line-height: 1.5; overflow: visible;
+  padding: 0 0.75rem; box-sizing: border-box; }
 .sp-app .widget-box, .sp-app .jupyter-widgets { overflow: visible; }
 /* The live region is a Lumino widget (overflow: hidden) inside a flex column: without this it
    shrinks to the column's height and clips everything after the first screen of advice. */
@@ -51,19 +55,33 @@ STYLE = (
   .sp-app .sp-questions--first { grid-area: first; }
   .sp-app .sp-questions--more { grid-area: more; }
   .sp-app .sp-results-column { grid-area: results; }
-  .sp-app .sp-results-column { position: sticky; top: 0; max-height: 100vh; overflow-y: auto;
-    overscroll-behavior-y: auto; box-sizing: border-box; padding: 0 0.75rem 1.5rem 0.25rem; }
-  .sp-banner { display: none !important; }
+  .sp-app .sp-results-column { position: sticky; top: var(--sp-bar-h, 0px);
+    max-height: calc(100vh - var(--sp-bar-h, 0px)); overflow-y: auto;
+    overscroll-behavior-y: auto; box-sizing: border-box; padding: 0.5rem 0.75rem 1.5rem 0.25rem; }
 }
-/* Narrow screens: the banner is sticky, so keep a focused control or a jumped-to heading clear of
-   it (WCAG 2.2 2.4.11); Voila's page scrolls inside this panel, not the document. */
-.lm-BoxPanel-child:has(.sp-app), .sp-app { scroll-padding-top: 7rem; }
-.sp-app h2[id] { scroll-margin-top: 7rem; }
-/* A short window (landscape phone, 400% zoom): a sticky banner would cover half the screen. */
-@media (max-height: 31rem) { .sp-app .sp-banner { position: static !important; } }
+/* The advice bar sticks to the top at every size and zoom (issue 19, item 1): a change of advice
+   is seen where the person is. It is one compact paragraph: the level, then the advice's first
+   sentence. Its own script (live.AdviceBar) sets the page's scroll padding to its height, so a
+   focused control or a jumped-to heading is never scrolled under it (WCAG 2.2 2.4.11). */
 .sp-banner { position: sticky !important; top: 0; z-index: 10; width: 100% !important; box-sizing: border-box;
   margin: 0 !important; background: #ffffff; padding: 0.25rem 0; box-shadow: 0 2px 4px rgba(33, 43, 50, 0.3); }
-.sp-banner p { margin: 0; padding: 0.5rem 0.75rem; border: 2px solid #005eb8; font-weight: 700; }
+.sp-banner:not(:has(p)) { display: none !important; }
+.sp-banner p { margin: 0; padding: 0.4rem 0.75rem; border: 2px solid #005eb8; line-height: 1.35; }
+.sp-banner .sp-bar__level { font-weight: 700; }
+/* Voila's panel has 10px of padding, which Chromium keeps clear above a sticky element. */
+.lm-BoxPanel-child:has(.sp-app) { padding-top: 0 !important; }
+/* The quick exit button sits in the bar's top-right corner: the bar's first lines make room for it. */
+body:has(.sp-exit) .sp-banner p::before { content: ""; float: right; width: 9.5rem; height: 2.25rem; }
+/* A short window (200% and 400% zoom): the bar is one line, the level, and says the advice's first
+   sentence too right after the level has changed (sp-bar--fresh), until the next answer. */
+@media (max-height: 31rem) {
+  .sp-banner { padding: 0.1rem 0; }
+  .sp-banner p { padding: 0.2rem 0.5rem; }
+  .sp-banner p:not(.sp-bar--fresh) .sp-bar__first { display: none; }
+}
+@media (max-height: 31rem), (max-width: 40rem) {
+  body:has(.sp-exit) .sp-banner p::before { width: 8.5rem; height: 1.2rem; }
+}
 .sp-banner .sp-banner--emergency, .sp-banner .sp-banner--urgent { border: 6px solid #d5281b; }
 .sp-banner .sp-banner--soon { border-width: 4px; }
 .sp-banner .sp-banner--self_care { border-color: #4c6272; }
@@ -391,12 +409,21 @@ def render_start(explanation: Explanation, knowledge: Knowledge) -> str:
     )
 
 
+def first_sentence(text: str) -> str:
+    """The first sentence of the advice: what the bar can say in a line or two."""
+    return re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0]
+
+
 def render_banner(explanation: Explanation, knowledge: Knowledge) -> str:
-    """A one-line copy of the care card heading that stays on screen on narrow (phone) layouts."""
+    """The advice bar that stays at the top of every screen: the level (its hidden urgency words,
+    icon and heading) and the advice's first sentence, unless that only repeats the heading."""
     level = knowledge.levels[explanation.urgency]
+    sentence = first_sentence(explanation.advice.message)
+    same = sentence.rstrip(".").casefold() == level.heading.rstrip(".").casefold()
+    extra = "" if same else f' <span class="sp-bar__first">{escape(sentence)}</span>'
     return (
         f'<p class="sp-banner--{explanation.urgency.id}" data-urgency="{explanation.urgency.id}">'
-        f"{urgency_label(level)} "
+        f'<span class="sp-bar__level">{urgency_label(level)}.</span>{extra} '
         '<a href="#sp-care-heading">See why</a></p>'
     )
 
