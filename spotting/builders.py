@@ -32,6 +32,7 @@ from .model import (
     Records,
     Region,
     Review,
+    Route,
     Rule,
     Scenario,
     Service,
@@ -106,6 +107,7 @@ def build(
     ctx.tables = localise(tables, {service_id: service.text for service_id, service in local.items()})
     groups = build_groups(ctx)
     questions = build_questions(ctx, groups)
+    routes = build_routes(ctx, questions)
     definitions = build_terms(ctx, questions, sources)
     terms = {name: definition.condition for name, definition in definitions.items()}
     levels = build_levels(ctx, sources)
@@ -141,6 +143,7 @@ def build(
         regions=MappingProxyType({code: r for code, r in regions.items() if r.chosen}),
         services=MappingProxyType(local),
         sites=MappingProxyType(sites),
+        routes=tuple(routes),
     )
     return knowledge, ctx.problems
 
@@ -309,6 +312,21 @@ def build_groups(ctx: Context) -> dict[str, str]:
     """Question groups (id to title) in display order."""
     rows = sorted(ctx.rows("groups.csv"), key=lambda r: int(r[1]["order"]))
     return {row["id"]: row["title"] for _, row in rows}
+
+
+def build_routes(ctx: Context, questions: Mapping[str, Question]) -> list[Route]:
+    """The explorer's first choices in order; each must lead to a question that is asked from the
+    start (a hidden one could not be reached with one tap)."""
+    routes = []
+    for row_number, row in sorted(ctx.rows("routes.csv"), key=lambda r: int(r[1]["order"])):
+        question = questions.get(row["field"])
+        if question is None:
+            ctx.problem("routes.csv", row_number, "field", f"{row['field']} is not a question in questions.csv")
+        elif question.show_if is not None and not question.show_if.test({}):
+            ctx.problem("routes.csv", row_number, "field", f"{row['field']} is not asked from the start")
+        else:
+            routes.append(Route(row["id"], row["label"], row["field"]))
+    return routes
 
 
 def build_terms(

@@ -34,8 +34,8 @@ CONDITION_TABLES = ("red_flags.csv", "baseline.csv", "advice.csv", "cause_rules.
 
 
 TABLES = (
-    "sources.csv", "regions.csv", "services.csv", "groups.csv", "questions.csv", "choices.csv", "terms.csv",
-    "urgency_levels.csv", "sites.csv",
+    "sources.csv", "regions.csv", "services.csv", "groups.csv", "routes.csv", "questions.csv", "choices.csv",
+    "terms.csv", "urgency_levels.csv", "sites.csv",
     "red_flags.csv", "baseline.csv", "advice.csv", "causes.csv", "cause_rules.csv", "myths.csv",
     "scenarios.csv", "statistics.csv",
 )  # fmt: skip

@@ -168,6 +168,18 @@ STATISTIC_UNITS: tuple[str, ...] = ("percent", "ratio", "count")
 
 
 @dataclass(frozen=True)
+class Route:
+    """A first choice in the explorer (routes.csv): its words, and the question it takes you to.
+
+    Why: someone who was assaulted, or a child, reaches the question that speaks to them in one
+    tap, and nobody else has to read about assault first (UX review 3)."""
+
+    id: str
+    label: str
+    field: str
+
+
+@dataclass(frozen=True)
 class Statistic:
     """One sourced figure (statistics.csv), checked at load: a proportion between 0 and 1."""
 
@@ -291,6 +303,8 @@ class Knowledge:
     services: Mapping[str, Service] = field(default_factory=dict, repr=False)
     sites: Mapping[str, Site] = field(default_factory=dict, repr=False)
     """The body diagram's places in display order, by id."""
+    routes: tuple[Route, ...] = ()
+    """The explorer's first choices, in order."""
     """This region's services by id; their text is already filled into every prose column."""
 
     def table(self, name: str) -> pd.DataFrame:

@@ -119,6 +119,11 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         },
     ),
     "groups.csv": _schema("groups", {"id": text(pattern=ID, unique=True), "title": text(), "order": integer()}),
+    # The explorer's first choice (issue 19): "where would you like to start?", each leading to a question.
+    "routes.csv": _schema(
+        "routes",
+        {"id": text(pattern=ID, unique=True), "order": integer(), "label": text(), "field": text(pattern=ID)},
+    ),
     # The places on the body diagram that bleeding after sex can come from (spotting.diagram).
     "sites.csv": _schema(
         "sites",

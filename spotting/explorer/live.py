@@ -24,7 +24,7 @@ import anywidget
 import traitlets
 
 _LIVE_REGION_ESM = """
-const SETTLE_MS = 700;
+const SETTLE_MS = 400;
 function render({ model, el }) {
   const announcer = document.createElement("p");
   announcer.setAttribute("role", "status");
@@ -41,7 +41,14 @@ function render({ model, el }) {
     spoken = text;
     announcer.textContent = text;
   };
-  const announce = () => { clearTimeout(settle); settle = setTimeout(speak, SETTLE_MS); };
+  // Settled means the kernel has worked through every answer this page sent (``handled`` against
+  // the forms' count, window.spottingSent), and then a short quiet moment. Two quick changes are
+  // one announcement however slow the kernel is; the wait only ever merges, never splits.
+  const caughtUp = () => (model.get("handled") || 0) >= (window.spottingSent || 0);
+  const announce = () => {
+    clearTimeout(settle);
+    if (caughtUp()) settle = setTimeout(speak, SETTLE_MS);
+  };
   const region = document.createElement("div");
   region.className = "sp-results";
   const draw = () => {
@@ -111,6 +118,7 @@ function render({ model, el }) {
   speak();
   model.on("change:value", draw);
   model.on("change:announcement", announce);
+  model.on("change:handled", announce);
   el.append(announcer, lost, region);
   return () => { clearInterval(beat); clearTimeout(settle); };
 }
@@ -257,6 +265,9 @@ class LiveRegion(anywidget.AnyWidget):
     _esm = _LIVE_REGION_ESM
     value = traitlets.Unicode("").tag(sync=True)
     announcement = traitlets.Unicode("").tag(sync=True)
+    handled = traitlets.Int(0).tag(sync=True)
+    """How many answer changes the kernel has worked through: the announcement waits until it has
+    caught up with every change the page sent, so a burst of changes is spoken once."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)

@@ -313,7 +313,7 @@ def render_diagram(explanation: Explanation, knowledge: Knowledge) -> str:
         return ""
     return (
         '<section class="sp-section" data-section="diagram" aria-labelledby="sp-diagram-heading">'
-        f'{diagram_html(causes, knowledge, heading="h2", heading_id="sp-diagram-heading")}</section>'
+        f"{diagram_html(causes, knowledge, heading='h2', heading_id='sp-diagram-heading')}</section>"
     )
 
 
