@@ -32,7 +32,8 @@ STYLE = (
    edge of Voila's panel it was clipped (UX review 3, Pat at 200% zoom). */
 .sp-app { max-width: 72rem; color: #212b32; font-size: 1rem; line-height: 1.5; overflow: visible;
   padding: 0 0.75rem; box-sizing: border-box; }
-.sp-app .widget-box, .sp-app .jupyter-widgets { overflow: visible; }
+/* Lumino clips every widget (overflow: hidden), which cut focus rings at the form's edges. */
+.sp-app .widget-box, .sp-app .jupyter-widgets, .sp-app .lm-Widget { overflow: visible; }
 /* The live region is a Lumino widget (overflow: hidden) inside a flex column: without this it
    shrinks to the column's height and clips everything after the first screen of advice. */
 .sp-app .sp-results-region { overflow: visible; flex: 0 0 auto; }
