@@ -72,11 +72,11 @@ def test_causes_fold_and_sources_and_review_dates_are_gathered_once(knowledge: K
     first = explanation.causes[0]
     item = html[html.index(f'data-cause="{first.fit.cause.id}"') :]
     item = item[: item.index("</li>")]
-    assert "<details><summary>" in item
+    assert re.search(r"<details aria-label=\"[^\"]+\"><summary>", item)  # a disclosure named by its cause
     assert "What it is:" in item and "What helps:" in item and "Because you said:" in item
     assert "Sources:" not in item and "Last reviewed" not in item
     sources = html[html.index('data-section="sources"') :]
-    assert sources.count("<details>") == 1
+    assert sources.count("<details ") == 1
     public = [s for s in first.fit.cause.review.sources if knowledge.sources[s].public]
     assert 'href="' + knowledge.sources[public[0]].url.replace("&", "&amp;") in sources
     hidden = [s for s, source in knowledge.sources.items() if not source.public]

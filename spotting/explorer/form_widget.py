@@ -186,6 +186,7 @@ function render({ model, el }) {
         return section;
       }
       const fold = make("details", `sp-group sp-group--fold sp-group-${group.id}`);
+      fold.setAttribute("aria-labelledby", heading.id);  // a details is a group: named by its heading
       fold.open = opened.has(group.id) ? opened.get(group.id) : wide;
       fold.addEventListener("toggle", () => opened.set(group.id, fold.open));
       const summary = make("summary", "sp-group__summary");

@@ -281,7 +281,8 @@ def _cause_item(result: CauseResult, explanation: Explanation, knowledge: Knowle
     figure = f"<p>How common: {escape(cause.figure)}</p>" if cause.figure else ""
     return (
         f'<li class="sp-item" data-cause="{escape(cause.id, quote=True)}" data-fit="{escape(fit, quote=True)}">'
-        f"<details><summary><strong>{escape(cause.name)}</strong> ({escape(FIT_HEADINGS[fit].lower())})</summary>"
+        f'<details aria-label="{escape(cause.name, quote=True)}">'
+        f"<summary><strong>{escape(cause.name)}</strong> ({escape(FIT_HEADINGS[fit].lower())})</summary>"
         f"{because_line(result.because, explanation, knowledge)}"
         f"<p><strong>What it is:</strong> {escape(cause.summary)}</p>"
         f"<p><strong>What helps:</strong> {escape(cause.next_step)}</p>{figure}</details></li>"
@@ -295,7 +296,8 @@ def render_causes(explanation: Explanation, knowledge: Knowledge) -> str:
     items = [_cause_item(result, explanation, knowledge) for result in explanation.causes]
     top, rest = items[:TOP_CAUSES], items[TOP_CAUSES:]
     more = (
-        f'<details class="sp-more"><summary>{len(rest)} more possible explanation{"s" if len(rest) > 1 else ""}'
+        f'<details class="sp-more" aria-label="More possible explanations">'
+        f"<summary>{len(rest)} more possible explanation{'s' if len(rest) > 1 else ''}"
         f'</summary><ul class="sp-causes">{"".join(rest)}</ul></details>'
         if rest
         else ""
@@ -323,7 +325,8 @@ def _folded(section: str, heading_id: str, heading: str, body: str) -> str:
     reachable by heading navigation and readable as a one-line outline."""
     return (
         f'<section class="sp-section" data-section="{section}" aria-labelledby="{heading_id}">'
-        f'<details><summary><h2 id="{heading_id}">{escape(heading)}</h2></summary>{body}</details></section>'
+        f'<details aria-labelledby="{heading_id}"><summary><h2 id="{heading_id}">{escape(heading)}</h2></summary>'
+        f"{body}</details></section>"
     )
 
 
