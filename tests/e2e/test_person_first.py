@@ -261,6 +261,9 @@ def test_quick_exit_is_on_the_first_phone_screen_and_while_scrolling_and_leaves_
         assert seen(page, button), "the quick exit is covered or gone after scrolling"
         assert seen(page, page.locator(".sp-banner .sp-bar__level"), whole=False), "the exit covers the advice bar"
         page.screenshot(path=str(artifacts / "19-2-phone-quick-exit-scrolled.png"))
+        see_why = page.locator(".sp-banner").get_by_role("link", name="See why")
+        page.touchscreen.tap(*centre(see_why))  # moves to the card without a history entry to go Back to
+        eventually(page, lambda: seen(page, care(page).locator("h2")), "See why did not bring the card into view")
         page.touchscreen.tap(*centre(button))
         expect_left_for_good(page, explorer_url, asked)
     finally:
