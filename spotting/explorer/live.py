@@ -157,6 +157,7 @@ function render({ model, el }) {
     if (!root || !active || !root.contains(active) || host().contains(active) || !bar.childElementCount) return;
     const barBottom = host().getBoundingClientRect().bottom;
     const control = active.getBoundingClientRect();
+    if (control.bottom <= 0 || control.top >= window.innerHeight) return;  // scrolled away on purpose: no jump
     const legend = active.closest(".sp-form__question")?.querySelector(".sp-legend");
     const top = Math.min(control.top, legend ? legend.getBoundingClientRect().top : control.top);
     const room = window.innerHeight - control.bottom - 8;  // never push the control off the bottom
