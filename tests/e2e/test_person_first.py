@@ -42,10 +42,11 @@ class Screen:
     height: int
     scale: float
     mode: str  # "wheel", "keyboard" or "touch"
+    reduced_motion: bool = False
 
 
 LAPTOP = Screen("laptop-1366x768", 1366, 768, 1, "wheel")
-DESKTOP = Screen("desktop-1920x1080", 1920, 1080, 1, "wheel")
+DESKTOP = Screen("desktop-1920x1080-reduced-motion", 1920, 1080, 1, "wheel", reduced_motion=True)
 ZOOM_200 = Screen("zoom-200pc-1280x720", 640, 360, 2, "keyboard")
 ZOOM_400 = Screen("zoom-400pc-1280x720", 320, 180, 4, "keyboard")
 PHONE = Screen("phone-390x844", 390, 844, 3, "touch")
@@ -60,6 +61,7 @@ def open_page(browser: Browser, url: str, screen: Screen) -> Page:
         device_scale_factor=screen.scale,
         has_touch=touch,
         is_mobile=touch,
+        reduced_motion="reduce" if screen.reduced_motion else "no-preference",
     )
     page = context.new_page()
     page.goto(url)
