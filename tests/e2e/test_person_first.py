@@ -283,8 +283,11 @@ def test_shift_three_times_leaves_the_page_for_good(
         eventually(page, lambda: seen(page, exit_button(page)), "the quick exit is not on the first screen")
         page.screenshot(path=str(artifacts / f"19-2-{screen.name}-quick-exit.png"))
         page.keyboard.press("Tab")
+        said = page.locator(".sp-exit [aria-live]")  # as GOV.UK: how many presses are left, spoken
         page.keyboard.press("Shift")
+        expect(said).to_have_text("Shift, press 2 more times to exit.")
         page.keyboard.press("Shift")
+        expect(said).to_have_text("Shift, press 1 more time to exit.")
         page.keyboard.press("Shift+Tab")  # another key: the count starts again
         page.keyboard.press("Shift")
         assert page.url.startswith(explorer_url) and not asked
