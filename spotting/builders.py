@@ -319,13 +319,16 @@ def build_routes(ctx: Context, questions: Mapping[str, Question]) -> list[Route]
     start (a hidden one could not be reached with one tap)."""
     routes = []
     for row_number, row in sorted(ctx.rows("routes.csv"), key=lambda r: int(r[1]["order"])):
-        question = questions.get(row["field"])
-        if question is None:
-            ctx.problem("routes.csv", row_number, "field", f"{row['field']} is not a question in questions.csv")
-        elif question.show_if is not None and not question.show_if.test({}):
-            ctx.problem("routes.csv", row_number, "field", f"{row['field']} is not asked from the start")
-        else:
-            routes.append(Route(row["id"], row["label"], row["field"]))
+        also = tuple(name for name in (row.get("also") or "").split(";") if name)
+        problems = len(ctx.problems)
+        for column, name in [("field", row["field"]), *(("also", other) for other in also)]:
+            question = questions.get(name)
+            if question is None:
+                ctx.problem("routes.csv", row_number, column, f"{name} is not a question in questions.csv")
+            elif question.show_if is not None and not question.show_if.test({}):
+                ctx.problem("routes.csv", row_number, column, f"{name} is not asked from the start")
+        if len(ctx.problems) == problems:
+            routes.append(Route(row["id"], row["label"], row["field"], also))
     return routes
 
 

@@ -177,6 +177,8 @@ class Route:
     id: str
     label: str
     field: str
+    also: tuple[str, ...] = ()
+    """Questions whose groups open too (age, for a child), without moving to them."""
 
 
 @dataclass(frozen=True)

@@ -116,7 +116,9 @@ class App:
         self.region = self._build_region()
         self.routes = Routes(
             heading=ROUTES_HEADING,
-            routes=[{"id": r.id, "label": r.label, "field": r.field} for r in self.knowledge.routes],
+            routes=[
+                {"id": r.id, "label": r.label, "field": r.field, "also": list(r.also)} for r in self.knowledge.routes
+            ],
         )
         # Two parts of one form: the emergency check, then (on a phone, after the advice) the rest,
         # folded. Each question lives in exactly one part (``form_for``).

@@ -267,9 +267,14 @@ function render({ model, el }) {
   nav.setAttribute("aria-labelledby", heading.id);
   const list = document.createElement("ul");
   list.className = "sp-routes__list";
-  // Open the question's group (a fold on a phone), show the group from its heading, so age and
-  // the question sit together, and put focus on the question: one tap, no answer is changed.
-  const go = (field) => {
+  // Open the question's group (a fold on a phone) and the groups of its ``also`` questions (age),
+  // show the group from its heading and put focus on the question: one tap, no answer is changed.
+  const unfold = (field) => {
+    const fold = document.querySelector(`.sp-form__question[data-field="${field}"]`)?.closest("details");
+    if (fold && !fold.open) fold.open = true;
+  };
+  const go = (field, also) => {
+    (also || []).forEach(unfold);
     const wrapper = document.querySelector(`.sp-form__question[data-field="${field}"]`);
     if (!wrapper) return;
     const fold = wrapper.closest("details");
@@ -287,7 +292,7 @@ function render({ model, el }) {
       button.className = "sp-routes__button";
       button.dataset.route = route.id;
       button.textContent = route.label;
-      button.addEventListener("click", () => go(route.field));
+      button.addEventListener("click", () => go(route.field, route.also));
       item.append(button);
       return item;
     }));
@@ -324,7 +329,7 @@ class Routes(anywidget.AnyWidget):
     _esm = _ROUTES_ESM
     _css = _ROUTES_CSS
     heading = traitlets.Unicode("").tag(sync=True)
-    routes: traitlets.List[dict[str, str]] = traitlets.List().tag(sync=True)
+    routes: traitlets.List[dict[str, object]] = traitlets.List().tag(sync=True)
 
 
 class QuestionForm(anywidget.AnyWidget):
