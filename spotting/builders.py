@@ -35,6 +35,7 @@ from .model import (
     Region,
     Review,
     Risk,
+    Route,
     Rule,
     SafetyNetItem,
     Scenario,
@@ -113,6 +114,7 @@ def build(
     ctx.tables = localise(tables, {service_id: service.text for service_id, service in local.items()})
     groups = build_groups(ctx)
     questions = build_questions(ctx, groups)
+    routes = build_routes(ctx, questions)
     definitions = build_terms(ctx, questions, sources)
     terms = {name: definition.condition for name, definition in definitions.items()}
     levels = build_levels(ctx, sources)
@@ -154,6 +156,7 @@ def build(
         services=MappingProxyType(local),
         sites=MappingProxyType(sites),
         safety_nets=tuple(sorted(safety_nets, key=lambda item: (-item.urgency, item.order))),
+        routes=tuple(routes),
     )
     return knowledge, ctx.problems
 
@@ -335,6 +338,24 @@ def build_groups(ctx: Context) -> dict[str, str]:
     """Question groups (id to title) in display order."""
     rows = sorted(ctx.rows("groups.csv"), key=lambda r: int(r[1]["order"]))
     return {row["id"]: row["title"] for _, row in rows}
+
+
+def build_routes(ctx: Context, questions: Mapping[str, Question]) -> list[Route]:
+    """The explorer's first choices in order; each must lead to a question that is asked from the
+    start (a hidden one could not be reached with one tap)."""
+    routes = []
+    for row_number, row in sorted(ctx.rows("routes.csv"), key=lambda r: int(r[1]["order"])):
+        also = tuple(name for name in (row.get("also") or "").split(";") if name)
+        problems = len(ctx.problems)
+        for column, name in [("field", row["field"]), *(("also", other) for other in also)]:
+            question = questions.get(name)
+            if question is None:
+                ctx.problem("routes.csv", row_number, column, f"{name} is not a question in questions.csv")
+            elif question.show_if is not None and not question.show_if.test({}):
+                ctx.problem("routes.csv", row_number, column, f"{name} is not asked from the start")
+        if len(ctx.problems) == problems:
+            routes.append(Route(row["id"], row["label"], row["field"], also))
+    return routes
 
 
 def build_terms(

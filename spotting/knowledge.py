@@ -39,8 +39,8 @@ ENCODING = "utf-8-sig"
 
 
 TABLES = (
-    "sources.csv", "regions.csv", "services.csv", "groups.csv", "questions.csv", "choices.csv", "terms.csv",
-    "urgency_levels.csv", "sites.csv",
+    "sources.csv", "regions.csv", "services.csv", "groups.csv", "routes.csv", "questions.csv", "choices.csv",
+    "terms.csv", "urgency_levels.csv", "sites.csv",
     "red_flags.csv", "baseline.csv", "advice.csv", "causes.csv", "cause_rules.csv", "myths.csv",
     "scenarios.csv", "statistics.csv", "safety_nets.csv", "hazards.csv",
 )  # fmt: skip

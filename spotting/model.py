@@ -195,6 +195,20 @@ STATISTIC_UNITS: tuple[str, ...] = ("percent", "ratio", "count")
 
 
 @dataclass(frozen=True)
+class Route:
+    """A first choice in the explorer (routes.csv): its words, and the question it takes you to.
+
+    Why: someone who was assaulted, or a child, reaches the question that speaks to them in one
+    tap, and nobody else has to read about assault first (UX review 3)."""
+
+    id: str
+    label: str
+    field: str
+    also: tuple[str, ...] = ()
+    """Questions whose groups open too (age, for a child), without moving to them."""
+
+
+@dataclass(frozen=True)
 class Statistic:
     """One sourced figure (statistics.csv), checked at load: a proportion between 0 and 1."""
 
@@ -374,6 +388,8 @@ class Knowledge:
     """The clinical hazard log (docs/clinical-safety-case.md)."""
     safety_nets: tuple[SafetyNetItem, ...] = ()
     """The care cards' "Call 999 if:" and "Get help today if:" lines, most urgent level first, in order."""
+    routes: tuple[Route, ...] = ()
+    """The explorer's first choices, in order."""
 
     def table(self, name: str) -> pd.DataFrame:
         """A copy of a raw table (e.g. ``"myths"``) as a DataFrame, for notebooks and reports.

@@ -124,6 +124,17 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         },
     ),
     "groups.csv": _schema("groups", {"id": text(pattern=ID, unique=True), "title": text(), "order": integer()}),
+    # The explorer's first choice (issue 19): "where would you like to start?", each leading to a question.
+    "routes.csv": _schema(
+        "routes",
+        {
+            "id": text(pattern=ID, unique=True),
+            "order": integer(),
+            "label": text(),
+            "field": text(pattern=ID),
+            "also": text(required=False, pattern=r"[a-z_]+(;[a-z_]+)*"),
+        },
+    ),
     # The places on the body diagram that bleeding after sex can come from (spotting.diagram).
     "sites.csv": _schema(
         "sites",
@@ -263,7 +274,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "id": text(pattern=ID, unique=True),
             # The number a session calls the myth by ("Myth 2 of 29"); warm-up rows come first.
             "order": pa.Column(
-                str, checks=[pa.Check(lambda s: s.str.fullmatch(r"[1-9]\d*"), error="must be a whole number from 1")],
+                str,
+                checks=[pa.Check(lambda s: s.str.fullmatch(r"[1-9]\d*"), error="must be a whole number from 1")],
                 unique=True,
             ),
             "warm_up": text(isin=YES_NO),

@@ -145,6 +145,8 @@ JS_COMMENT = re.compile(r"/\*.*?\*/|^\s*//[^\n]*", re.DOTALL | re.MULTILINE)
 TEXT_SUFFIXES = (".html", ".js", ".mjs", ".css", ".json")
 
 PROGRESS_SNIPPET = PINS / "progress.html"
+QUICK_EXIT_SNIPPET = ROOT / "share" / "jupyter" / "voila" / "templates" / "spotting" / "quick_exit.html"
+"""The quick exit (issue 19): the Voila template's own file, so the neutral site is written once."""
 
 MOCK_SOCKET_DELAY = re.compile(r"(setTimeout\(\(function\((\w+)\)\{return \w+\.call\(\2\)\}\),)4,")
 """The 4 ms pause JupyterLite's in-page socket (the mock-socket library, in Voici's bundle) puts
@@ -531,12 +533,12 @@ def _pyodide_npm_lock() -> str:
 
 
 def postbuild(out: Path) -> None:
-    """Vendor Font Awesome, point the pages at it, add the progress line, start the kernel from
-    the snapshot, drop what no page asks for."""
+    """Vendor Font Awesome, point the pages at it, add the progress line and the quick exit, start
+    the kernel from the snapshot, drop what no page asks for."""
     voici = out / "voici"
     extract(npm_file("@fortawesome/fontawesome-free"), ("css", "webfonts"), voici / "fontawesome")
     extract(npm_file("font-awesome"), ("css", "fonts"), voici / "font-awesome-4")
-    progress = PROGRESS_SNIPPET.read_text(encoding="utf-8")
+    progress = PROGRESS_SNIPPET.read_text(encoding="utf-8") + QUICK_EXIT_SNIPPET.read_text(encoding="utf-8")
     for page in sorted(out.rglob("*.html")):
         text = page.read_text(encoding="utf-8")
         for remote, local in CDN_LINKS.items():

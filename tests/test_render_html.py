@@ -77,11 +77,11 @@ def test_causes_fold_and_sources_and_review_dates_are_gathered_once(knowledge: K
     first = explanation.causes[0]
     item = html[html.index(f'data-cause="{first.fit.cause.id}"') :]
     item = item[: item.index("</li>")]
-    assert "<details><summary>" in item
+    assert re.search(r"<details aria-label=\"[^\"]+\"><summary>", item)  # a disclosure named by its cause
     assert "What it is:" in item and "What helps:" in item and "Because you said:" in item
     assert "Sources:" not in item and "Last reviewed" not in item
     sources = html[html.index('data-section="sources"') :]
-    assert sources.count("<details>") == 1
+    assert sources.count("<details ") == 1
     public = [s for s in first.fit.cause.review.sources if knowledge.sources[s].public]
     assert 'href="' + knowledge.sources[public[0]].url.replace("&", "&amp;") in sources
     hidden = [s for s, source in knowledge.sources.items() if not source.public]
@@ -228,3 +228,20 @@ def test_no_number_is_offered_when_the_advised_service_has_none_there() -> None:
     knowledge = load_knowledge(region="GB")  # a SARC has no single national number
     card = render_care_card(explain({"age": 20, "not_consensual": True}, knowledge), knowledge)
     assert "tel:111" not in card
+
+
+def test_the_advice_bar_says_the_level_and_the_advice_first_sentence(knowledge: Knowledge) -> None:
+    """Issue 19, item 1: the bar at the top of every screen carries the level and its first sentence,
+    and leaves the sentence out when it only repeats the heading."""
+    from html import escape
+
+    from spotting.explorer.results import first_sentence, render_banner
+
+    assault = explain({"age": 20, "not_consensual": True}, knowledge)
+    bar = render_banner(assault, knowledge)
+    assert 'data-urgency="urgent"' in bar and knowledge.levels[assault.urgency].heading in bar
+    assert f'<span class="sp-bar__first">{escape(first_sentence(assault.advice.message))}</span>' in bar
+    assert first_sentence("Call 999 now. Then tell someone.") == "Call 999 now."
+    faint = explain({"dizzy_or_faint": True}, knowledge)
+    if first_sentence(faint.advice.message).rstrip(".") == knowledge.levels[faint.urgency].heading:
+        assert "sp-bar__first" not in render_banner(faint, knowledge)

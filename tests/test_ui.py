@@ -255,9 +255,30 @@ def test_screen_readers_hear_one_line_not_the_whole_result(app: App, knowledge: 
     assert len(app.results.announcement) < 80 < len(app.results.value)
 
 
+def test_the_emergency_announcement_says_the_number_to_call(app: App, knowledge: Knowledge) -> None:
+    """Issue 19, item 8: with no region chosen, every number in words; with one, its own number."""
+    answer(app, "dizzy_or_faint", True)
+    assert "999 in the UK" in app.results.announcement and "911" in app.results.announcement
+    app.region.value = "US"
+    assert "911" in app.results.announcement and "999" not in app.results.announcement
+    assert app.results.handled == 1  # one change worked through: the page speaks once it has caught up
+
+
+def test_the_first_choice_comes_from_data_and_leads_to_questions_asked_from_the_start(
+    app: App, knowledge: Knowledge
+) -> None:
+    """Issue 19, item 3: someone assaulted, or a child, reaches their question in one tap."""
+    routes = {route["id"]: route for route in app.routes.routes}
+    assert [route.label for route in knowledge.routes] == [route["label"] for route in app.routes.routes]
+    assert routes["unwanted"]["field"] == "not_consensual" and routes["unwanted"]["also"] == ["age"]
+    about = next(group for group in app.more_form.spec if any(q["field"] == "age" for q in group["questions"]))
+    assert about["questions"][0]["field"] == "age", "age is the first question after the emergency check"
+
+
 def test_where_you_are_is_the_first_question_and_changes_the_numbers_not_the_answers(app: App) -> None:
     children = app.container.children[2].children[0].children
-    assert children[0] is app.region and "Where are you?" in app.region.description
+    assert children[0] is app.routes  # the first choice (where to start) is not a question
+    assert children[1] is app.region and "Where are you?" in app.region.description
     answer(app, "amount", "heavy")
     answer(app, "screening", "not_yet_eligible")
     before = urgency(app)

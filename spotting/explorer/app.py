@@ -35,8 +35,8 @@ from ..model import Knowledge
 from ..relevance import relevant_answers, visible
 from ..urgency import Urgency
 from .form import form_spec
-from .form_widget import QuestionForm
-from .live import LiveRegion, SummaryDownload
+from .form_widget import QuestionForm, Routes
+from .live import AdviceBar, LiveRegion, SummaryDownload
 from .results import STYLE, render_banner, render_problem, render_results, render_start
 from .summary import FILENAME, summary_html
 
@@ -49,6 +49,8 @@ PROBLEM_ANSWER = (
     "We could not use your answer to “{label}”. Please answer it again, or press “Start again”. "
     "Nothing you entered has been saved."
 )
+ROUTES_HEADING = "Where would you like to start?"
+"""The first choice's heading; the choices themselves are rows of data/routes.csv."""
 REGION_LABEL = "Where are you? (for the right phone numbers)"
 REGION_NOT_CHOSEN = "Not chosen: show every emergency number"
 
@@ -100,9 +102,11 @@ class App:
         self.knowledge = knowledge or load_knowledge(region=default_region())
         self._summary_wanted = False
         self._last_urgency: Urgency | None = None
+        self._handled = 0
+        """How many answer changes this kernel has worked through (the live region's ``handled``)."""
         self.results = LiveRegion()
         self.results.add_class("sp-results-region")
-        self.banner = widgets.HTML()
+        self.banner = AdviceBar()
         self.banner.add_class("sp-banner")
         self.summary = SummaryDownload(filename=FILENAME)
         self.reset_button = self._build_button("Start again", "Clear every answer", self.reset)
@@ -110,6 +114,12 @@ class App:
             "Take this to your appointment", "Make a one-page summary to print or download", self._show_summary
         )
         self.region = self._build_region()
+        self.routes = Routes(
+            heading=ROUTES_HEADING,
+            routes=[
+                {"id": r.id, "label": r.label, "field": r.field, "also": list(r.also)} for r in self.knowledge.routes
+            ],
+        )
         # Two parts of one form: the emergency check, then (on a phone, after the advice) the rest,
         # folded. Each question lives in exactly one part (``form_for``).
         self.emergency_form = QuestionForm()
@@ -172,7 +182,7 @@ class App:
         the other questions. On a wide screen CSS puts the advice in a column of its own beside
         all the questions (a grid, so the order in the page stays the reading order)."""
         style = widgets.HTML(f"<style>{STYLE}</style>", layout=widgets.Layout(display="none"))
-        first = widgets.VBox([self.region, self.emergency_form])
+        first = widgets.VBox([self.routes, self.region, self.emergency_form])
         first.add_class("sp-questions")
         first.add_class("sp-questions--first")
         actions = widgets.HBox([self.reset_button, self.summary_button])
@@ -201,6 +211,7 @@ class App:
         return shown_answers(validate_answers(self.raw_answers(), self.knowledge), self.knowledge)
 
     def _on_change(self, _change: Mapping[str, Any]) -> None:
+        self._handled += 1
         self.update()
 
     def update(self) -> None:
@@ -223,7 +234,7 @@ class App:
         explanation = explain(answers, self.knowledge)
         if any(form.answers for form in self.forms):  # "I'm not sure" is a first answer: the advice shows
             results = render_results(explanation, self.knowledge)
-            announcement = self._announcement(explanation.urgency)
+            announcement = self._announcement(explanation.urgency, explanation.emergency)
             banner = render_banner(explanation, self.knowledge)
             summary = summary_html(explanation, self.knowledge) if self._summary_wanted else ""
         else:  # no verdict before the first answer; the emergency safety net shows at once
@@ -234,6 +245,7 @@ class App:
             self._set_visibility(answers)
             self.results.value = results
             self.results.announcement = announcement
+            self.results.handled = self._handled
             self.banner.value = banner
             self.summary.html = summary
 
@@ -243,15 +255,23 @@ class App:
             if form.shown != asked:
                 form.shown = asked
 
-    def _announcement(self, urgency: Urgency) -> str:
-        """One line for screen readers: the advice, and whether it changed (not the whole result)."""
+    def _announcement(self, urgency: Urgency, emergency: str) -> str:
+        """One line for screen readers: the advice, and whether it changed (not the whole result).
+
+        An emergency always says the number to call: the region's is in the heading; with none
+        chosen, every number is added in words (the card's own list), as nothing can be tapped."""
         heading = self.knowledge.levels[urgency].heading
         changed = self._last_urgency is not None and urgency is not self._last_urgency
         self._last_urgency = urgency
-        return f"Advice changed: {heading}." if changed else f"Advice: {heading}."
+        line = f"Advice changed: {heading}." if changed else f"Advice: {heading}."
+        number = self.knowledge.services["emergency_number"]
+        if urgency is Urgency.EMERGENCY and not number.tel and emergency:
+            line = f"{line} {emergency}"
+        return line
 
     def _show_problem(self, message: str) -> None:
         self.results.announcement = message
+        self.results.handled = self._handled
         self.results.value = render_problem(message)
         self.banner.value = ""
         self.summary.html = ""

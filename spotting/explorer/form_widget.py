@@ -37,7 +37,12 @@ function render({ model, el }) {
   const answers = () => model.get("answers") || {};
   const send = (field, value) => {
     const next = { ...answers() };
+    const had = Object.prototype.hasOwnProperty.call(next, field);
+    const same = value === undefined ? !had : had && next[field] === value;
     if (value === undefined) delete next[field]; else next[field] = value;
+    // Counted for the live region, which speaks once the kernel has caught up (live.LiveRegion);
+    // an unchanged answer is never sent, so it is not counted.
+    if (!same) window.spottingSent = (window.spottingSent || 0) + 1;
     model.set("answers", next);
     model.save_changes();
   };
@@ -181,6 +186,7 @@ function render({ model, el }) {
         return section;
       }
       const fold = make("details", `sp-group sp-group--fold sp-group-${group.id}`);
+      fold.setAttribute("aria-labelledby", heading.id);  // a details is a group: named by its heading
       fold.open = opened.has(group.id) ? opened.get(group.id) : wide;
       fold.addEventListener("toggle", () => opened.set(group.id, fold.open));
       const summary = make("summary", "sp-group__summary");
@@ -249,6 +255,81 @@ _FORM_CSS = """
 .sp-form .sp-visually-hidden { position: absolute !important; width: 1px; height: 1px; overflow: hidden;
   clip: rect(0 0 0 0); white-space: nowrap; }
 """
+
+
+_ROUTES_ESM = r"""
+function render({ model, el }) {
+  const nav = document.createElement("nav");
+  nav.className = "sp-routes";
+  const heading = document.createElement("h2");
+  heading.className = "sp-routes__heading";
+  heading.id = "sp-routes-" + Math.random().toString(36).slice(2, 8);
+  nav.setAttribute("aria-labelledby", heading.id);
+  const list = document.createElement("ul");
+  list.className = "sp-routes__list";
+  // Open the question's group (a fold on a phone) and the groups of its ``also`` questions (age),
+  // show the group from its heading and put focus on the question: one tap, no answer is changed.
+  const unfold = (field) => {
+    const fold = document.querySelector(`.sp-form__question[data-field="${field}"]`)?.closest("details");
+    if (fold && !fold.open) fold.open = true;
+  };
+  const go = (field, also) => {
+    (also || []).forEach(unfold);
+    const wrapper = document.querySelector(`.sp-form__question[data-field="${field}"]`);
+    if (!wrapper) return;
+    const fold = wrapper.closest("details");
+    if (fold && !fold.open) fold.open = true;
+    (fold ? fold.querySelector("summary") : wrapper).scrollIntoView({ block: "start" });
+    const input = wrapper.querySelector("input");
+    if (input) input.focus();
+  };
+  const draw = () => {
+    heading.textContent = model.get("heading");
+    list.replaceChildren(...(model.get("routes") || []).map((route) => {
+      const item = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "sp-routes__button";
+      button.dataset.route = route.id;
+      button.textContent = route.label;
+      button.addEventListener("click", () => go(route.field, route.also));
+      item.append(button);
+      return item;
+    }));
+  };
+  draw();
+  model.on("change:routes", draw);
+  model.on("change:heading", draw);
+  nav.append(heading, list);
+  el.append(nav);
+}
+export default { render };
+"""
+
+_ROUTES_CSS = """
+.sp-routes { margin: 0 0 1rem 0; }
+.sp-routes .sp-routes__heading { font-size: 1.25rem; margin: 0.5rem 0; }
+.sp-routes .sp-routes__list { list-style: none; margin: 0; padding: 0; display: flex; flex-flow: row wrap;
+  gap: 0.5rem; }
+.sp-routes .sp-routes__button { min-height: 2.75rem; padding: 0.4rem 0.9rem; font-size: 1rem; text-align: left;
+  color: #003087; background: #ffffff; border: 2px solid #005eb8; border-radius: 0.25rem; cursor: pointer; }
+.sp-routes .sp-routes__button:hover { background: #e8edee; }
+.sp-routes .sp-routes__button:focus-visible { outline: 3px solid #ffeb3b; box-shadow: 0 0 0 6px #212b32; }
+"""
+
+
+class Routes(anywidget.AnyWidget):
+    """The first choice at the top of the explorer (data/routes.csv): buttons that each open and
+    focus one question, in the browser, without answering anything.
+
+    Why: the assault question was 6.9 phone screens down in a folded group and age was folded too
+    (UX review 3). A route takes someone there in one tap, and the words about assault are one
+    short button, so nobody else has to read more about it first."""
+
+    _esm = _ROUTES_ESM
+    _css = _ROUTES_CSS
+    heading = traitlets.Unicode("").tag(sync=True)
+    routes: traitlets.List[dict[str, object]] = traitlets.List().tag(sync=True)
 
 
 class QuestionForm(anywidget.AnyWidget):

@@ -1,4 +1,4 @@
-"""Two small browser-side widgets that ipywidgets cannot express, written with anywidget.
+"""Small browser-side widgets that ipywidgets cannot express, written with anywidget.
 
 * ``LiveRegion``: the results, and beside them a *stable* ``role="status"`` line that screen
   readers announce. The whole result is thousands of characters; read out after every answer it
@@ -7,6 +7,8 @@
   widget would replace its whole ``innerHTML`` and with it any live region inside, which
   assistive technology often misses; this widget creates both once and swaps only the result
   sections (``data-section``) whose HTML changed.
+* ``AdviceBar``: the one-line advice (level and first sentence) that sticks to the top of every
+  screen, so a change of advice is seen where the person is (issue 19, item 1); see its docstring.
 * ``SummaryDownload``: "take this to your appointment" is shown on screen first (a sandboxed
   frame that runs nothing), then offers a "save as a file" link and a print button.
   Both are made in the person's browser from HTML held in their own kernel session: a Blob URL
@@ -22,12 +24,31 @@ import anywidget
 import traitlets
 
 _LIVE_REGION_ESM = """
+const SETTLE_MS = 400;
 function render({ model, el }) {
   const announcer = document.createElement("p");
   announcer.setAttribute("role", "status");
   announcer.setAttribute("aria-live", "polite");
   announcer.className = "sp-visually-hidden sp-announcement";
-  const announce = () => { announcer.textContent = model.get("announcement"); };
+  // One announcement per settled change (issue 19, item 8): two quick changes are spoken once,
+  // after the answers have been still for a moment, and the same words are never said twice in a row.
+  let spoken = "";
+  let settle = null;
+  const speak = () => {
+    settle = null;
+    const text = model.get("announcement");
+    if (text === spoken) return;
+    spoken = text;
+    announcer.textContent = text;
+  };
+  // Settled means the kernel has worked through every answer this page sent (``handled`` against
+  // the forms' count, window.spottingSent), and then a short quiet moment. Two quick changes are
+  // one announcement however slow the kernel is; the wait only ever merges, never splits.
+  const caughtUp = () => (model.get("handled") || 0) >= (window.spottingSent || 0);
+  const announce = () => {
+    clearTimeout(settle);
+    if (caughtUp()) settle = setTimeout(speak, SETTLE_MS);
+  };
   const region = document.createElement("div");
   region.className = "sp-results";
   const draw = () => {
@@ -64,7 +85,7 @@ function render({ model, el }) {
   reload.addEventListener("click", () => window.location.reload());
   lost.append(heading, words, reload);
   // The phone's sticky banner repeats the advice, so it must not keep a stale verdict either.
-  const banners = () => Array.from(document.querySelectorAll(".sp-banner .widget-html-content"));
+  const banners = () => Array.from(document.querySelectorAll(".sp-banner .sp-bar"));
   const saved = new Map();
   const coverBanners = () => banners().forEach((banner) => {
     saved.set(banner, banner.innerHTML);
@@ -79,6 +100,7 @@ function render({ model, el }) {
       lost.hidden = true;
       region.hidden = false;
       restoreBanners();
+      spoken = "";
       announce();
     }
   });
@@ -88,15 +110,100 @@ function render({ model, el }) {
       lost.hidden = false;
       region.hidden = true;
       coverBanners();
+      clearTimeout(settle);
       announcer.textContent = "";
     }
   }, 500);
   draw();
-  announce();
+  speak();
   model.on("change:value", draw);
   model.on("change:announcement", announce);
+  model.on("change:handled", announce);
   el.append(announcer, lost, region);
-  return () => clearInterval(beat);
+  return () => { clearInterval(beat); clearTimeout(settle); };
+}
+export default { render };
+"""
+
+_ADVICE_BAR_ESM = """
+function render({ model, el }) {
+  const bar = document.createElement("div");
+  bar.className = "sp-bar";
+  el.appendChild(bar);
+  const host = () => el.closest(".sp-banner") || el;
+  const app = () => el.closest(".sp-app");
+  const scroller = () => {  // the box the page scrolls in (Voila's panel, or the document)
+    for (let node = el.parentElement; node; node = node.parentElement) {
+      if (/(auto|scroll)/.test(getComputedStyle(node).overflowY) && node.scrollHeight > node.clientHeight) return node;
+    }
+    return document.scrollingElement;
+  };
+  const motion = () => (window.matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth");
+  // The bar's height, for the advice column on a wide screen (it sticks just below the bar) and
+  // for the page's scroll padding, so the browser never scrolls a focused control under the bar.
+  const measure = () => {
+    const height = bar.childElementCount ? host().getBoundingClientRect().height : 0;
+    const root = app();
+    if (root) root.style.setProperty("--sp-bar-h", `${Math.ceil(height)}px`);
+    const exit = document.querySelector(".sp-exit");  // the quick exit (the page template), fixed at the top
+    const top = Math.max(height, exit ? exit.getBoundingClientRect().bottom : 0);
+    const box = scroller();
+    if (box) box.style.scrollPaddingTop = `${Math.ceil(top) + 8}px`;
+  };
+  // WCAG 2.2 2.4.11: the bar never covers the control in use or the question it answers.
+  const keepClear = () => {
+    const active = document.activeElement;
+    const root = app();
+    if (!root || !active || !root.contains(active) || host().contains(active) || !bar.childElementCount) return;
+    const barBottom = host().getBoundingClientRect().bottom;
+    const control = active.getBoundingClientRect();
+    if (control.bottom <= 0 || control.top >= window.innerHeight) return;  // scrolled away on purpose: no jump
+    const legend = active.closest(".sp-form__question")?.querySelector(".sp-legend");
+    const top = Math.min(control.top, legend ? legend.getBoundingClientRect().top : control.top);
+    const room = window.innerHeight - control.bottom - 8;  // never push the control off the bottom
+    const down = Math.min(barBottom + 8 - top, Math.max(room, barBottom + 8 - control.top));
+    if (down > 0) scroller().scrollTop -= down;
+  };
+  // A change of level is shown where the person is looking (issue 19, item 1): the bar says it
+  // at the top of every screen, and on a wide screen the advice column goes back to the card.
+  const bringCard = () => {
+    const column = document.querySelector(".sp-results-column");
+    const scrolls = column && /(auto|scroll)/.test(getComputedStyle(column).overflowY);
+    if (scrolls && column.scrollHeight > column.clientHeight) {
+      column.scrollTo({ top: 0, behavior: motion() });
+    }
+  };
+  let level = null;
+  const draw = () => {
+    bar.innerHTML = model.get("value");
+    const now = bar.querySelector("[data-urgency]")?.dataset.urgency || null;
+    const changed = now !== null && level !== null && now !== level;
+    if (now !== null) level = now;
+    if (changed) bar.querySelector("[data-urgency]").classList.add("sp-bar--fresh");
+    requestAnimationFrame(() => {
+      measure();
+      if (changed) bringCard();
+      keepClear();
+    });
+  };
+  // "See why" moves to the care card without adding a history entry, so the quick exit's
+  // location.replace() leaves nothing of this page behind Back.
+  bar.addEventListener("click", (event) => {
+    const link = event.target.closest('a[href^="#"]');
+    if (!link) return;
+    const target = document.getElementById(link.getAttribute("href").slice(1));
+    if (!target) return;
+    event.preventDefault();
+    bringCard();
+    target.setAttribute("tabindex", "-1");
+    target.scrollIntoView({ block: "start", behavior: motion() });
+    target.focus({ preventScroll: true });
+  });
+  const resize = new ResizeObserver(measure);
+  resize.observe(bar);
+  draw();
+  model.on("change:value", draw);
+  return () => resize.disconnect();
 }
 export default { render };
 """
@@ -159,6 +266,9 @@ class LiveRegion(anywidget.AnyWidget):
     _esm = _LIVE_REGION_ESM
     value = traitlets.Unicode("").tag(sync=True)
     announcement = traitlets.Unicode("").tag(sync=True)
+    handled = traitlets.Int(0).tag(sync=True)
+    """How many answer changes the kernel has worked through: the announcement waits until it has
+    caught up with every change the page sent, so a burst of changes is spoken once."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
@@ -168,6 +278,18 @@ class LiveRegion(anywidget.AnyWidget):
         """The page's heartbeat: a reply says the kernel is alive (see the ESM above)."""
         if isinstance(content, dict) and content.get("type") == "ping":
             self.send({"type": "pong"})
+
+
+class AdviceBar(anywidget.AnyWidget):
+    """The compact advice bar that sticks to the top of every screen (``value`` is its HTML).
+
+    Why a widget of its own and not ``ipywidgets.HTML``: it must measure itself (so the page's
+    scroll padding and the wide screen's advice column leave room for it), keep the focused
+    control clear of it, and bring the care card back into view when the level changes. An HTML
+    widget can only set ``innerHTML``."""
+
+    _esm = _ADVICE_BAR_ESM
+    value = traitlets.Unicode("").tag(sync=True)
 
 
 class SummaryDownload(anywidget.AnyWidget):

@@ -11,6 +11,7 @@ plain string building — no ipywidgets — so it is tested without a browser or
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from html import escape
 
@@ -29,8 +30,12 @@ STYLE = (
     BASE_CSS
     + DIAGRAM_CSS
     + """
-.sp-app { max-width: 72rem; color: #212b32; font-size: 1rem; line-height: 1.5; overflow: visible; }
-.sp-app .widget-box, .sp-app .jupyter-widgets { overflow: visible; }
+/* The side padding keeps every focus ring (3px outline and a 6px shadow) inside the page: at the
+   edge of Voila's panel it was clipped (UX review 3, Pat at 200% zoom). */
+.sp-app { max-width: 72rem; color: #212b32; font-size: 1rem; line-height: 1.5; overflow: visible;
+  padding: 0 0.75rem; box-sizing: border-box; }
+/* Lumino clips every widget (overflow: hidden), which cut focus rings at the form's edges. */
+.sp-app .widget-box, .sp-app .jupyter-widgets, .sp-app .lm-Widget { overflow: visible; }
 /* The live region is a Lumino widget (overflow: hidden) inside a flex column: without this it
    shrinks to the column's height and clips everything after the first screen of advice. */
 .sp-app .sp-results-region { overflow: visible; flex: 0 0 auto; }
@@ -53,19 +58,33 @@ STYLE = (
   .sp-app .sp-questions--first { grid-area: first; }
   .sp-app .sp-questions--more { grid-area: more; }
   .sp-app .sp-results-column { grid-area: results; }
-  .sp-app .sp-results-column { position: sticky; top: 0; max-height: 100vh; overflow-y: auto;
-    overscroll-behavior-y: auto; box-sizing: border-box; padding: 0 0.75rem 1.5rem 0.25rem; }
-  .sp-banner { display: none !important; }
+  .sp-app .sp-results-column { position: sticky; top: var(--sp-bar-h, 0px);
+    max-height: calc(100vh - var(--sp-bar-h, 0px)); overflow-y: auto;
+    overscroll-behavior-y: auto; box-sizing: border-box; padding: 0.5rem 0.75rem 1.5rem 0.25rem; }
 }
-/* Narrow screens: the banner is sticky, so keep a focused control or a jumped-to heading clear of
-   it (WCAG 2.2 2.4.11); Voila's page scrolls inside this panel, not the document. */
-.lm-BoxPanel-child:has(.sp-app), .sp-app { scroll-padding-top: 7rem; }
-.sp-app h2[id] { scroll-margin-top: 7rem; }
-/* A short window (landscape phone, 400% zoom): a sticky banner would cover half the screen. */
-@media (max-height: 31rem) { .sp-app .sp-banner { position: static !important; } }
+/* The advice bar sticks to the top at every size and zoom (issue 19, item 1): a change of advice
+   is seen where the person is. It is one compact paragraph: the level, then the advice's first
+   sentence. Its own script (live.AdviceBar) sets the page's scroll padding to its height, so a
+   focused control or a jumped-to heading is never scrolled under it (WCAG 2.2 2.4.11). */
 .sp-banner { position: sticky !important; top: 0; z-index: 10; width: 100% !important; box-sizing: border-box;
   margin: 0 !important; background: #ffffff; padding: 0.25rem 0; box-shadow: 0 2px 4px rgba(33, 43, 50, 0.3); }
-.sp-banner p { margin: 0; padding: 0.5rem 0.75rem; border: 2px solid #005eb8; font-weight: 700; }
+.sp-banner:not(:has(p)) { display: none !important; }
+.sp-banner p { margin: 0; padding: 0.4rem 0.75rem; border: 2px solid #005eb8; line-height: 1.35; }
+.sp-banner .sp-bar__level { font-weight: 700; }
+/* Voila's panel has 10px of padding, which Chromium keeps clear above a sticky element. */
+.lm-BoxPanel-child:has(.sp-app) { padding-top: 0 !important; }
+/* The quick exit button sits in the bar's top-right corner: the bar's first lines make room for it. */
+body:has(.sp-exit) .sp-banner p::before { content: ""; float: right; width: 9.5rem; height: 2.25rem; }
+/* A short window (200% and 400% zoom): the bar is one line, the level, and says the advice's first
+   sentence too right after the level has changed (sp-bar--fresh), until the next answer. */
+@media (max-height: 31rem) {
+  .sp-banner { padding: 0.1rem 0; }
+  .sp-banner p { padding: 0.2rem 0.5rem; }
+  .sp-banner p:not(.sp-bar--fresh) .sp-bar__first { display: none; }
+}
+@media (max-height: 31rem), (max-width: 40rem) {
+  body:has(.sp-exit) .sp-banner p::before { width: 8.5rem; height: 1.2rem; }
+}
 .sp-banner .sp-banner--emergency, .sp-banner .sp-banner--urgent { border: 6px solid #d5281b; }
 .sp-banner .sp-banner--soon { border-width: 4px; }
 .sp-banner .sp-banner--self_care { border-color: #4c6272; }
@@ -349,7 +368,8 @@ def _cause_item(result: CauseResult, explanation: Explanation, knowledge: Knowle
     figure = f"<p>How common: {escape(cause.figure)}</p>" if cause.figure else ""
     return (
         f'<li class="sp-item" data-cause="{escape(cause.id, quote=True)}" data-fit="{escape(fit, quote=True)}">'
-        f"<details><summary><strong>{escape(cause.name)}</strong> ({escape(FIT_HEADINGS[fit].lower())})</summary>"
+        f'<details aria-label="{escape(cause.name, quote=True)}">'
+        f"<summary><strong>{escape(cause.name)}</strong> ({escape(FIT_HEADINGS[fit].lower())})</summary>"
         f"{because_line(result.because, explanation, knowledge)}"
         f"<p><strong>What it is:</strong> {with_phones(cause.summary, knowledge)}</p>"
         f"<p><strong>What helps:</strong> {with_phones(cause.next_step, knowledge)}</p>{figure}</details></li>"
@@ -363,7 +383,8 @@ def render_causes(explanation: Explanation, knowledge: Knowledge) -> str:
     items = [_cause_item(result, explanation, knowledge) for result in explanation.causes]
     top, rest = items[:TOP_CAUSES], items[TOP_CAUSES:]
     more = (
-        f'<details class="sp-more"><summary>{len(rest)} more possible explanation{"s" if len(rest) > 1 else ""}'
+        f'<details class="sp-more" aria-label="More possible explanations">'
+        f"<summary>{len(rest)} more possible explanation{'s' if len(rest) > 1 else ''}"
         f'</summary><ul class="sp-causes">{"".join(rest)}</ul></details>'
         if rest
         else ""
@@ -382,7 +403,7 @@ def render_diagram(explanation: Explanation, knowledge: Knowledge) -> str:
         return ""
     return (
         '<section class="sp-section" data-section="diagram" aria-labelledby="sp-diagram-heading">'
-        f'{diagram_html(causes, knowledge, heading="h2", heading_id="sp-diagram-heading")}</section>'
+        f"{diagram_html(causes, knowledge, heading='h2', heading_id='sp-diagram-heading')}</section>"
     )
 
 
@@ -391,7 +412,8 @@ def _folded(section: str, heading_id: str, heading: str, body: str) -> str:
     reachable by heading navigation and readable as a one-line outline."""
     return (
         f'<section class="sp-section" data-section="{section}" aria-labelledby="{heading_id}">'
-        f'<details><summary><h2 id="{heading_id}">{escape(heading)}</h2></summary>{body}</details></section>'
+        f'<details aria-labelledby="{heading_id}"><summary><h2 id="{heading_id}">{escape(heading)}</h2></summary>'
+        f"{body}</details></section>"
     )
 
 
@@ -479,11 +501,21 @@ def render_start(explanation: Explanation, knowledge: Knowledge) -> str:
     )
 
 
+def first_sentence(text: str) -> str:
+    """The first sentence of the advice: what the bar can say in a line or two."""
+    return re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0]
+
+
 def render_banner(explanation: Explanation, knowledge: Knowledge) -> str:
-    """A one-line copy of the care card heading that stays on screen on narrow (phone) layouts."""
+    """The advice bar that stays at the top of every screen: the card's heading (hidden urgency
+    words, symbol and action, as on the card) and the advice's first sentence, unless that only
+    repeats the heading. Every number in it can be tapped."""
+    sentence = first_sentence(explanation.advice.message)
+    same = sentence.rstrip(".").casefold() == card_heading(explanation, knowledge).rstrip(".").casefold()
+    extra = "" if same else f' <span class="sp-bar__first">{with_phones(sentence, knowledge)}</span>'
     return (
         f'<p class="sp-banner--{card_style(explanation)}" data-urgency="{explanation.urgency.id}">'
-        f"{card_label(explanation, knowledge)} "
+        f'<span class="sp-bar__level">{card_label(explanation, knowledge)}.</span>{extra} '
         '<a href="#sp-care-heading">See why</a></p>'
     )
 
