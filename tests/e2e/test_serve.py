@@ -9,6 +9,7 @@ something that must happen, not measurements.
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
 import time
 import urllib.error
@@ -22,6 +23,9 @@ from spotting import Knowledge, serve
 
 from .conftest import ROOT, VoilaServer, kernel_processes
 from .test_explorer import assert_accessible, choose, expect_urgency, open_explorer, start_card
+
+sys.path.insert(0, str(ROOT / "bench"))
+import classroom  # bench/ is a folder of scripts: its widget protocol client
 
 pytestmark = pytest.mark.browser
 
@@ -365,14 +369,10 @@ def test_the_log_holds_nothing_a_client_sent(
     import asyncio
     import json
     import re
-    import sys
     import uuid
 
     from tornado.httpclient import HTTPRequest
     from tornado.websocket import websocket_connect
-
-    sys.path.insert(0, str(ROOT / "bench"))
-    import classroom  # bench/ is a folder of scripts: its widget protocol client
 
     server = serve_factory(tmp_path_factory.mktemp("marker-sandbox"), "--learners", "2")
     try:
@@ -482,5 +482,30 @@ def test_a_lone_visitor_who_kills_tabs_never_sees_the_busy_page(
         assert response is not None and response.status == 200, "busy after killed tabs"
         expect(start_card(last)).to_be_visible(timeout=90_000)
         last.close()
+    finally:
+        server.stop()
+
+
+def test_a_kernel_that_dies_gives_its_place_back_instead_of_restarting_without_its_page(
+    serve_factory: Callable[..., VoilaServer], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Issue 20, item 4: a killed kernel was restarted, empty, and held a place until the cull."""
+    import json
+
+    server = serve_factory(tmp_path_factory.mktemp("dead-sandbox"), "--learners", "2", "--max-kernels", "5")
+    try:
+        assert wait_for_kernels(server, 2, 60) == 2
+        status, _, body = get(server.url)
+        assert status == 200
+        kernel = json.loads(classroom.CONFIG_DATA.search(body).group(1))["kernelId"]  # type: ignore[union-attr]
+        assert wait_for_kernels(server, 3, 60) == 3  # the page's kernel and the refilled pool
+        (process,) = [p for p in kernel_processes(server) if kernel in " ".join(p.cmdline())]
+        process.kill()
+        deadline = time.monotonic() + FREED_WITHIN_SECONDS  # the restarter notices a death within 3 s
+        while f"Kernel shutdown: {kernel}" not in server.output() and time.monotonic() < deadline:
+            time.sleep(0.25)
+        assert f"Kernel shutdown: {kernel}" in server.output(), "the dead kernel still holds its place"
+        assert "restarting kernel" not in server.output()
+        assert wait_for_kernels(server, 2, FREED_WITHIN_SECONDS) == 2  # the pool, and no orphan
     finally:
         server.stop()
