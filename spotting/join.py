@@ -28,6 +28,11 @@ h1 { font-size: 2.4rem; margin: 0 0 0.4em; }
 """
 
 
+JOIN_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+"""The page opens from a file, so it has no headers: its policy is a meta tag. It needs its own
+style block and nothing else (the QR code is inline SVG); no script may run and nothing may load."""
+
+
 def qr_svg(url: str) -> str:
     """An inline SVG QR code for ``url``, labelled with the address for screen readers.
 
@@ -55,6 +60,8 @@ def join_page_html(urls: Sequence[str], title: str = "the teaching session") -> 
     )
     return (
         '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{JOIN_POLICY}">'
+        '<meta name="referrer" content="no-referrer">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>Join {escape(title)}</title><style>{JOIN_CSS}</style></head><body><main>"
         f"<h1>Join {escape(title)}: scan the code or type the address</h1>{blocks}{several}"

@@ -61,6 +61,73 @@ STATIC_PAGES = {"explorer": "voici/render/explorer.html", "teaching": "voici/ren
 REGION_VARIABLE = REGION_ENVIRONMENT
 """Passed through to every kernel, which starts its pages with that region (readers can change it)."""
 
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer", "camera", "display-capture", "geolocation", "gyroscope", "hid", "magnetometer",
+        "microphone", "midi", "payment", "serial", "usb", "xr-spatial-tracking",
+    )
+)  # fmt: skip
+"""Browser features no page here uses, turned off: a page about sexual health never needs a
+camera, a microphone or a location, and an injected script cannot ask for them either."""
+
+SAFE_HOST = re.compile(r"[A-Za-z0-9.-]{1,253}(?::[0-9]{1,5})?|\[[0-9A-Fa-f:.]{2,45}\](?::[0-9]{1,5})?")
+"""A Host header that is only a name or an address and a port (nothing that could end a directive)."""
+
+
+def voila_policy(host: str | None) -> str:
+    """The Content-Security-Policy of every Voila response: this host only, and what Voila forces.
+
+    Voila forces two allowances. ``'unsafe-inline'`` for scripts: its page template starts with
+    inline scripts (page configuration, loading bar, heartbeats while a cell runs), and a
+    preheated page is rendered before its request exists, so no per-request nonce can be put in
+    it. ``blob:`` for scripts: anywidget turns each widget's JavaScript into a ``blob:`` module.
+    ``'unsafe-eval'`` is not needed (Chromium runs the explorer without it). The page talks to
+    its kernel over a websocket of the same host, named here because older browsers do not count
+    ``ws:`` as ``'self'``; a Host header that is not a plain host and port is left out.
+    """
+    sockets = f" ws://{host} wss://{host}" if host and SAFE_HOST.fullmatch(host) else ""
+    return "; ".join(
+        (
+            "default-src 'self'",
+            "script-src 'self' 'unsafe-inline' blob:",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob:",
+            "font-src 'self' data:",
+            f"connect-src 'self'{sockets}",
+            "worker-src 'self' blob:",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'self'",
+        )
+    )
+
+
+def voila_headers(host: str | None) -> dict[str, str]:
+    """Headers on every response ``spotting serve`` sends: pages, static files, errors, the busy page."""
+    return {
+        "Content-Security-Policy": voila_policy(host),
+        "Referrer-Policy": "no-referrer",
+        "X-Content-Type-Options": "nosniff",
+        "Permissions-Policy": PERMISSIONS_POLICY,
+    }
+
+
+STATIC_SITE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self' blob: 'unsafe-inline' 'wasm-unsafe-eval'; "
+        "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+        "connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; "
+        "form-action 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": PERMISSIONS_POLICY,
+}
+"""The static site's headers, the same as deploy/nginx-static.conf's (a test compares them)."""
+
 VOILA_OPTION = re.compile(r"--[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*=.*")
 """Extra ``--Class.trait=value`` options go to Voila unchanged (tests speed culling up this way)."""
 
@@ -104,8 +171,16 @@ class Plan:
             f"--VoilaConfiguration.default_pool_size={self.pool_size}",
             f"--VoilaConfiguration.multi_kernel_manager_class={KERNEL_MANAGER}",
             f"--ClassroomKernelManager.max_kernels={self.max_kernels}",
+            # A kernel that dies is freed, never restarted: a restarted kernel has lost its page's
+            # widgets, so it would only hold a place until the cull (the page says "reload").
+            "--KernelRestarter.restart_limit=0",
+            *(["--ClassroomKernelManager.one_person=True"] if self.is_for_one_person() else []),
             *worker,
         ]
+
+    def is_for_one_person(self) -> bool:
+        """One person on their own computer: whoever arrives is them, so they never see "busy"."""
+        return self.learners == 1 and self.workers == 1 and self.worker_index is None
 
     def worker_arguments(self) -> list[str]:
         """``spotting serve`` arguments that start this plan as one worker behind nginx."""
@@ -324,7 +399,8 @@ class StaticHandler(http.server.SimpleHTTPRequestHandler):
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-cache")
-        self.send_header("X-Content-Type-Options", "nosniff")
+        for name, value in STATIC_SITE_HEADERS.items():
+            self.send_header(name, value)
         super().end_headers()
 
     def log_message(self, format: str, *args: object) -> None:

@@ -31,6 +31,13 @@ Why this exists (Voila 0.5.13, pinned in constraints.txt):
   Each worker's kernel ids start with its own ``kernel_id_prefix``, so nginx can send every
   request that names a kernel (its websocket, the close beacon) to the worker that holds it.
 
+* **No one can lock the server out** (issue 20). A page that never connects its websocket within
+  ``unconnected_grace_seconds`` gives its kernel back, and a page left without one does when
+  somebody needs the room; for one person (``one_person``) a newcomer is that person, so their
+  own left-behind page makes room. A kernel that dies is freed, not restarted without its page.
+* **Every route is guarded** (:class:`GuardedHandler`): security headers on every response,
+  plain error pages, and a log that names routes and error kinds, never what a client sent.
+
 The close beacon (voila#1458) is fixed in the page template
 (``share/jupyter/voila/templates/spotting``), not here.
 """
@@ -38,23 +45,34 @@ The close beacon (voila#1458) is fixed in the page template
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import dataclasses
 import functools
+import logging
 import os
 import re
 import sys
+import time
+import traceback
+import urllib.parse
 import uuid
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
+from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 import tornado.ioloop
 import tornado.web
 from jupyter_server._tz import utcnow
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
-from traitlets import Integer, List, Unicode
+from traitlets import Bool, Float, Integer, List, Unicode
 from voila.app import Voila
+from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.utils import ENV_VARIABLE
+
+from .serve import voila_headers
 
 RETRY_AFTER_SECONDS = 60
 
@@ -83,6 +101,216 @@ BUSY_PAGE = """<!DOCTYPE html>
 """
 
 
+ERROR_WORDS = {
+    400: ("This address is not right", "The address has a mistake in it."),
+    403: ("This page is not available", "There is nothing here for you to open."),
+    404: ("Page not found", "There is nothing at this address."),
+    405: ("This page is not available", "There is nothing here for you to open."),
+}
+"""Kind words for an error page, by status; any other error gets the last resort below."""
+ERROR_FALLBACK = ("Something went wrong", "This did not work. It is not your fault.")
+
+ERROR_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+  body {{ font: 1.125rem/1.5 system-ui, sans-serif; color: #212b32; background: #fff; margin: 0; }}
+  main {{ max-width: 36rem; margin: 3rem auto; padding: 0 1rem; }}
+  a {{ color: #005eb8; display: inline-block; padding: 0.5rem 0; }}
+  a:focus {{ outline: 3px solid #ffeb3b; background: #ffeb3b; color: #212b32; }}
+</style>
+</head>
+<body>
+<main>
+<h1>{title}</h1>
+<p>{words}</p>
+<p><a href="{home}">Go to the start page</a></p>
+</main>
+</body>
+</html>
+"""
+
+
+def error_page(status: int, home: str) -> str:
+    """A plain page for an error status: kind words and a way back, no script, nothing the client sent."""
+    title, words = ERROR_WORDS.get(status, ERROR_FALLBACK)
+    return ERROR_PAGE.format(title=title, words=words, home=home)
+
+
+def route_name(pattern: str) -> str:
+    """A route as the log names it: its pattern with each group as ``*`` (``/api/kernels/*/channels``).
+
+    The log names the route a request matched, never the address it asked for: an address is
+    something a client sent, and may carry anything.
+    """
+    return re.sub(r"\([^()]*\)", "*", pattern)
+
+
+def where(tb: TracebackType | None) -> str:
+    """Where an error happened (file:line in function), without its message, which may quote a request."""
+    frames = traceback.extract_tb(tb)[-3:]
+    return " <- ".join(f"{Path(frame.filename).name}:{frame.lineno} in {frame.name}" for frame in reversed(frames))
+
+
+def unsafe_path(path: str) -> bool:
+    """A path no file or page here can have: a control character (a NUL byte broke the file handlers)."""
+    return any(ord(character) < 32 or ord(character) == 127 for character in urllib.parse.unquote(path))
+
+
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def log_request(handler: tornado.web.RequestHandler) -> None:
+    """The request log: status, method, the route matched and the time taken, nothing the client sent.
+
+    Replaces jupyter_server's, which logs the address asked for, the visitor's IP address, and on
+    errors the Referer and User-Agent: all of them sent by the client.
+    """
+    status = handler.get_status()
+    method = handler.request.method if handler.request.method in KNOWN_METHODS else "other method"
+    route = getattr(handler, "route", type(handler).__name__)
+    level = logging.DEBUG if status < 300 or status == 304 else logging.INFO if status < 400 else logging.WARNING
+    logger = getattr(handler, "log", logging.getLogger("tornado.access"))
+    milliseconds = 1000.0 * handler.request.request_time()
+    logger.log(logging.ERROR if status >= 500 else level, "%d %s %s %.0f ms", status, method, route, milliseconds)
+
+
+class QuietAboutClients(logging.Filter):
+    """Rewrites the one server log line that quotes a client's message: its message type.
+
+    jupyter_server formats the type into the text before it logs it ('Received message of type
+    "…", which is not allowed'), so only a filter can keep it out. Every other line the server
+    writes is made here without anything a client sent.
+    """
+
+    NOT_ALLOWED = "Received message of type "
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        # record.msg, not getMessage(): a filter that raised would break the line's caller.
+        if isinstance(record.msg, str) and record.msg.startswith(self.NOT_ALLOWED):
+            record.msg, record.args = "Ignored a message of a type the page never sends", ()
+        return True
+
+
+class GuardedHandler(tornado.web.RequestHandler):
+    """Mixed into every handler ``spotting serve`` serves: security headers, plain error pages, quiet logs.
+
+    Voila's handlers come from jupyter_server, whose error page needs a setting Voila lacks, so
+    every 404 logged a traceback and sent an empty page; two addresses raised before any check
+    and answered 500. Here every error is a plain page with kind words, every response carries
+    the security headers (docs/serving.md), and an error is logged as its kind and place only.
+    """
+
+    route = "?"
+    """The route pattern this handler serves (see :func:`route_name`); set per route."""
+
+    def set_default_headers(self) -> None:
+        super().set_default_headers()
+        for name, value in voila_headers(self.request.host).items():
+            self.set_header(name, value)
+
+    def prepare(self) -> Awaitable[None] | None:
+        if unsafe_path(self.request.path):
+            raise tornado.web.HTTPError(404)
+        return super().prepare()
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.set_header("Cache-Control", "no-store")
+        home = self.settings.get("base_url", "/") or "/"
+        self.finish(error_page(status_code, home))
+
+    def log_exception(
+        self, typ: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if isinstance(value, tornado.web.HTTPError):
+            return  # the request log has its status; its message may quote the request
+        logging.getLogger("tornado.application").error(
+            "Unexpected %s in %s", getattr(typ, "__name__", "error"), where(tb)
+        )
+
+
+class TemplateFilesHandler(TemplateStaticFileHandler):  # type: ignore[misc]
+    """Voila's template file handler, answering 404 for an address that is not ``<template>/static/<file>``.
+
+    Voila splits the address and asserts on the parts, so ``/voila/templates/`` raised and answered 500.
+    """
+
+    def parse_url_path(self, url_path: str) -> str:
+        parts = url_path.split("/", 2)
+        if len(parts) < 3 or parts[1] != "static" or not parts[0] or not parts[2]:
+            raise tornado.web.HTTPError(404)
+        return str(super().parse_url_path(url_path))
+
+
+def guarded(handler: type[tornado.web.RequestHandler], pattern: str) -> type[tornado.web.RequestHandler]:
+    """``handler`` with :class:`GuardedHandler` mixed in, naming its route for the log."""
+    return type(handler.__name__, (GuardedHandler, handler), {"route": route_name(pattern)})
+
+
+# -- Pages and the kernels they were given --------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class PageKernel:
+    """A kernel handed to a page, as the server sees it: whether its page ever connected, and since when it is alone."""
+
+    kernel_id: str
+    alone_since: float
+    """``time.monotonic()`` when the page was sent, or when its last websocket closed."""
+    connections: int = 0
+    ever_connected: bool = False
+    last_activity: float = 0.0
+    """When the kernel last did anything (seconds since the epoch): the oldest idle goes first."""
+
+
+def connected(page: PageKernel, change: int, now: float) -> PageKernel:
+    """``page`` after one websocket opened (``change`` 1) or closed (-1)."""
+    connections = max(0, page.connections + change)
+    return dataclasses.replace(
+        page,
+        connections=connections,
+        ever_connected=page.ever_connected or change > 0,
+        alone_since=now if connections == 0 else page.alone_since,
+    )
+
+
+def abandoned(page: PageKernel, now: float, grace: float) -> bool:
+    """A page that never connected its websocket within ``grace`` seconds of being sent.
+
+    A plain request (a script, a link preview, a health check on ``/``) or a page that died
+    before its script ran: nobody will ever use that kernel.
+    """
+    return not page.ever_connected and page.connections == 0 and now - page.alone_since >= grace
+
+
+def reclaimable(pages: Iterable[PageKernel], now: float, grace: float, one_person: bool) -> list[str]:
+    """Kernels that may be freed to let a newcomer in, the likeliest to be gone first.
+
+    A page with no websocket for ``grace`` seconds (never connected, or its tab crashed, was
+    killed or lost its network without saying goodbye) gives its kernel up first, longest alone
+    first. A server for one person goes further: that person is the newcomer, so any page without
+    a websocket goes at once, and then the one idle the longest, rather than show them "busy".
+    """
+    pages = list(pages)
+    alone = sorted(
+        (page for page in pages if page.connections == 0 and (one_person or now - page.alone_since >= grace)),
+        key=lambda page: page.alone_since,
+    )
+    order = [page.kernel_id for page in alone]
+    if one_person:
+        open_pages = sorted((page for page in pages if page.connections > 0), key=lambda page: page.last_activity)
+        order += [page.kernel_id for page in open_pages]
+    return order
+
+
+_PAGE_KERNELS: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("page_kernels", default=None)
+"""Set by the page handler while it serves a page: the kernel the page is given lands here."""
+
+
 class KernelLimitReached(Exception):
     """Starting one more kernel would go past ``max_kernels``."""
 
@@ -96,6 +324,7 @@ def _restarting_the_idle_clock(
         # pop from the pool and this line yields either, so no cull can slip in between.
         result = await hand_out(self, *args, **kwargs)
         self.start_idle_clock(result[2])
+        self.given_to_page(result[2])
         return result
 
     return get_rendered_notebook
@@ -158,6 +387,22 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
         os.cpu_count() or 2, config=True, help="Pooled kernels started and run at the same time (default: cores)."
     )
 
+    unconnected_grace_seconds = Float(
+        50.0,
+        config=True,
+        help=(
+            "Seconds a page may stay without a websocket to its kernel (never connected, or closed "
+            "without saying goodbye) before its kernel may be freed. Below the busy page's minute, so "
+            "its 'try again in a minute' is true."
+        ),
+    )
+
+    one_person = Bool(
+        False,
+        config=True,
+        help="A server for one person: rather than refuse them, free their page left longest ago.",
+    )
+
     kernel_id_prefix = Unicode(
         "",
         config=True,
@@ -186,6 +431,9 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
         self._closing = False
         self.warmups = asyncio.Semaphore(max(1, self.max_concurrent_warmups))
         self._refills_with_room: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
+        self._pages: dict[str, PageKernel] = {}
+        self._reaper: tornado.ioloop.PeriodicCallback | None = None
+        self._freeing: set[asyncio.Future[None]] = set()
         if not re.fullmatch(r"[0-9a-f]{0,8}", self.kernel_id_prefix):
             raise ValueError(f"kernel_id_prefix must be at most 8 hex digits, not {self.kernel_id_prefix!r}")
 
@@ -227,6 +475,102 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
         if kernel is not None:
             kernel.last_activity = utcnow()
 
+    # -- pages and their websockets --------------------------------------------------------------
+
+    def given_to_page(self, kernel_id: str) -> None:
+        """Note that the page being served got ``kernel_id`` (the handler starts its clock once sent)."""
+        being_served = _PAGE_KERNELS.get()
+        if being_served is not None:
+            being_served.append(kernel_id)
+
+    def page_sent(self, kernel_id: str) -> None:
+        """The page with ``kernel_id`` has been sent: from now on it must connect within the grace."""
+        if kernel_id in self._kernels:
+            connections = self._kernel_connections.get(kernel_id, 0)
+            self._pages[kernel_id] = PageKernel(
+                kernel_id, time.monotonic(), connections, connections > 0, self._last_activity(kernel_id)
+            )
+
+    def notify_connect(self, kernel_id: str) -> None:
+        super().notify_connect(kernel_id)  # type: ignore[no-untyped-call]
+        if kernel_id in self._pages:
+            self._pages[kernel_id] = connected(self._pages[kernel_id], 1, time.monotonic())
+
+    def notify_disconnect(self, kernel_id: str) -> None:
+        super().notify_disconnect(kernel_id)  # type: ignore[no-untyped-call]
+        if kernel_id in self._pages:
+            self._pages[kernel_id] = connected(self._pages[kernel_id], -1, time.monotonic())
+
+    def _last_activity(self, kernel_id: str) -> float:
+        activity = getattr(self._kernels.get(kernel_id), "last_activity", None)
+        return float(activity.timestamp()) if activity is not None else 0.0
+
+    def _current_pages(self) -> list[PageKernel]:
+        return [
+            dataclasses.replace(page, last_activity=self._last_activity(page.kernel_id))
+            for page in self._pages.values()
+            if page.kernel_id in self._kernels
+        ]
+
+    def _start_reaper(self) -> None:
+        if self._reaper is None:
+            every = min(5.0, max(0.5, self.unconnected_grace_seconds / 4))
+            self._reaper = tornado.ioloop.PeriodicCallback(self._reap, every * 1000)
+            self._reaper.start()
+
+    async def _reap(self) -> None:
+        """Free the kernels of pages that never connected; when full, also those left without a socket."""
+        now, grace = time.monotonic(), self.unconnected_grace_seconds
+        pages = self._current_pages()
+        for page in pages:
+            if abandoned(page, now, grace):
+                await self._free(page.kernel_id, "its page never connected")
+        if self.is_full():
+            for kernel_id in reclaimable(self._current_pages(), now, grace, one_person=False):
+                if not self.is_full():
+                    break
+                await self._free(kernel_id, "its page left without saying goodbye")
+
+    async def make_room(self, notebook: str | None) -> bool:
+        """Free kernels nobody is using until a newcomer of ``notebook`` can get one; whether they can."""
+        order = reclaimable(self._current_pages(), time.monotonic(), self.unconnected_grace_seconds, self.one_person)
+        for kernel_id in order:
+            if self.can_admit(notebook):
+                break
+            await self._free(kernel_id, "to make room for a newcomer")
+        return self.can_admit(notebook)
+
+    async def _free(self, kernel_id: str, why: str) -> None:
+        if self._pages.pop(kernel_id, None) is None or kernel_id not in self._kernels:
+            return
+        self.log.info("Freeing kernel %s: %s", kernel_id, why)
+        try:
+            await self.shutdown_kernel(kernel_id)
+        except Exception as error:  # it may have died meanwhile: it is gone either way
+            self.log.warning("Kernel %s could not be shut down cleanly (%s)", kernel_id, type(error).__name__)
+            self.remove_kernel(kernel_id)
+            await self._notify()
+
+    def _handle_kernel_died(self, kernel_id: str) -> None:
+        """A kernel that died is freed, and a pooled one replaced; never restarted without its page."""
+        self.log.warning("Kernel %s died: freeing its place", kernel_id)
+        freeing = asyncio.ensure_future(self._free_dead(kernel_id))
+        self._freeing.add(freeing)  # held until done: the loop keeps only a weak reference
+        freeing.add_done_callback(self._freeing.discard)
+
+    async def _free_dead(self, kernel_id: str) -> None:
+        self._pages.pop(kernel_id, None)
+        try:
+            await self.shutdown_kernel(kernel_id, now=True)
+        except Exception as error:
+            self.log.warning("Kernel %s could not be cleaned up (%s)", kernel_id, type(error).__name__)
+            self.remove_kernel(kernel_id)
+            await self._notify()
+        notebook = getattr(self, "notebook_path", None)
+        fill = getattr(self, "fill_if_needed", None)
+        if notebook is not None and fill is not None and not self._closing:
+            fill(notebook_name=notebook)  # a pooled kernel that died leaves the pool short
+
     # -- starting and stopping ------------------------------------------------------------------
 
     # jupyter_client types these as synchronous; jupyter_server's async manager overrides them the same way.
@@ -243,6 +587,8 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
             raise KernelLimitReached(f"{self.max_kernels} kernels are running")
         else:
             self._starting.add(kernel_id)
+            self.given_to_page(kernel_id)  # a visitor's own start: no pooled kernel was ready
+        self._start_reaper()
         try:
             return str(await super().start_kernel(kernel_id=kernel_id, **kwargs))
         finally:
@@ -261,6 +607,7 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
             self._room.notify_all()
 
     async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        self._pages.pop(kernel_id, None)
         try:
             await super().shutdown_kernel(kernel_id, *args, **kwargs)  # type: ignore[no-untyped-call]
         finally:
@@ -268,6 +615,8 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
 
     async def shutdown_all(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
         self._closing = True
+        if self._reaper is not None:
+            self._reaper.stop()
         await self._notify()
         await super().shutdown_all(*args, **kwargs)
 
@@ -277,12 +626,22 @@ class ClassroomVoilaHandler(TornadoVoilaHandler):  # type: ignore[misc]
 
     @tornado.web.authenticated
     async def get(self, path: str | None = None) -> None:
+        # Another template or theme skips the pool and starts a kernel of its own; an unknown
+        # template then never finished the page and held its kernel for good. There is one of each.
+        for name in ("template", "theme"):
+            self.request.arguments.pop(name, None)
+            self.request.query_arguments.pop(name, None)
         manager = self.kernel_manager
         starts_a_kernel = not (self.notebook_path and path)  # other paths redirect to static files
-        admitted = not isinstance(manager, ClassroomKernelManager) or manager.can_admit(self.notebook_path)
+        classroom = isinstance(manager, ClassroomKernelManager)
+        if starts_a_kernel and classroom and not manager.can_admit(self.notebook_path):
+            await manager.make_room(self.notebook_path)
+        admitted = not classroom or manager.can_admit(self.notebook_path)
         if starts_a_kernel and not admitted:
             self._busy(manager)
             return
+        given: list[str] = []
+        serving = _PAGE_KERNELS.set(given)
         try:
             async for html in self.get_generator(path=path):
                 self.write(html)
@@ -291,6 +650,10 @@ class ClassroomVoilaHandler(TornadoVoilaHandler):  # type: ignore[misc]
             if self._headers_written:  # cannot happen: the kernel starts before the first byte
                 raise
             self._busy(manager)
+        finally:
+            _PAGE_KERNELS.reset(serving)
+            for kernel_id in given if classroom else ():
+                manager.page_sent(kernel_id)
 
     def _busy(self, manager: ClassroomKernelManager) -> None:
         self.log.warning("Kernel limit of %d reached: sent the busy page", manager.max_kernels)
@@ -308,9 +671,17 @@ class ClassroomVoila(Voila):  # type: ignore[misc]
     announce = List(Unicode(), help="Addresses printed once the server listens.")
 
     def init_handlers(self) -> list[Any]:
+        """Voila's routes, each guarded (:class:`GuardedHandler`), without the login and logout pages.
+
+        Voila has no login here; jupyter_server's logout page needed a setting Voila lacks and
+        answered 500.
+        """
+        login = {handler for _, handler, *_ in self.identity_provider.get_handlers()}
+        replaced = {TornadoVoilaHandler: ClassroomVoilaHandler, TemplateStaticFileHandler: TemplateFilesHandler}
         return [
-            (pattern, ClassroomVoilaHandler, *rest) if handler is TornadoVoilaHandler else (pattern, handler, *rest)
+            (pattern, guarded(replaced.get(handler, handler), pattern), *rest)
             for pattern, handler, *rest in super().init_handlers()
+            if handler not in login
         ]
 
     def listen(self) -> None:
@@ -319,6 +690,11 @@ class ClassroomVoila(Voila):  # type: ignore[misc]
         # about a quarter of it. Voila applies ``tornado_settings`` after building its app, too
         # late for tornado's ``compress_response``; its ``start`` builds the app, then listens.
         self.app.add_transform(tornado.web.GZipContentEncoding)
+        # Log nothing a client sent: the route, not the address; no IP, Referer or User-Agent.
+        self.app.settings["log_function"] = log_request
+        quiet = QuietAboutClients()
+        for logger in {self.log, logging.getLogger("tornado.application"), logging.getLogger("tornado.general")}:
+            logger.addFilter(quiet)
         super().listen()
 
     def start(self) -> None:

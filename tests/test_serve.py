@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import re
 from pathlib import Path
@@ -132,9 +133,7 @@ def test_the_facilitator_page_has_its_own_port_and_never_goes_on_the_network() -
     assert code == 2 and "served to this computer only" in err and "serve teaching --network" in err
 
 
-def test_a_network_session_writes_a_join_page_and_says_where(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_a_network_session_writes_a_join_page_and_says_where(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """The address learners type, with its QR code, in a file the facilitator opens on the projector."""
     from spotting import voila_ext
 
@@ -150,6 +149,8 @@ def test_a_network_session_writes_a_join_page_and_says_where(
     html = page.read_text(encoding="utf-8")
     assert "http://192.168.1.23:8867/" in html and 'aria-label="QR code for http://192.168.1.23:8867/"' in html
     assert launched["announce"] == ["http://192.168.1.23:8867/"]
+
+
 def test_workers_share_the_class_the_pools_and_the_limit_without_growing_them() -> None:
     from spotting import workers
 
@@ -217,3 +218,85 @@ def test_without_nginx_workers_stop_with_the_line_that_installs_it(monkeypatch: 
     out, err = io.StringIO(), io.StringIO()
     assert workers.run_workers(plan_for("--workers", "2", "--learners", "2"), [], [], out, err) == 1
     assert "--workers needs Debian's nginx: run 'apt-get install -y nginx'" in err.getvalue()
+
+
+# -- A server no one can lock out (issue 20, items 4 to 7; issue 19, item 9) ---------------------
+
+
+def test_one_person_gets_their_kernels_back_first_and_a_dead_kernel_is_never_restarted() -> None:
+    alone = plan_for().voila_options()
+    assert "--ClassroomKernelManager.one_person=True" in alone
+    assert "--KernelRestarter.restart_limit=0" in alone  # a restarted kernel has lost its page
+    assert "--ClassroomKernelManager.one_person=True" not in plan_for("--learners", "5").voila_options()
+    worker = plan_for("--learners", "2", "--workers", "2")
+    one_of_two = dataclasses.replace(worker, learners=1, worker_index=0)  # a worker with one learner
+    assert "--ClassroomKernelManager.one_person=True" not in one_of_two.voila_options()
+
+
+def test_a_page_that_never_connects_is_abandoned_after_the_grace_and_not_before() -> None:
+    from spotting.voila_ext import PageKernel, abandoned, connected
+
+    page = PageKernel("k", alone_since=100.0)
+    assert not abandoned(page, 149.0, grace=50) and abandoned(page, 150.0, grace=50)
+    opened = connected(page, 1, 120.0)
+    assert not abandoned(opened, 1000.0, grace=50)  # an open page keeps its kernel, however long
+    closed = connected(opened, -1, 200.0)
+    assert closed.alone_since == 200.0 and closed.ever_connected
+    assert not abandoned(closed, 1000.0, grace=50)  # left without goodbye: freed only when room is needed
+
+
+def test_room_is_made_from_pages_left_alone_longest_and_for_one_person_from_any_page() -> None:
+    from spotting.voila_ext import PageKernel, connected, reclaimable
+
+    plain = PageKernel("plain", alone_since=10.0)
+    crashed = connected(connected(PageKernel("crashed", alone_since=0.0), 1, 1.0), -1, 40.0)
+    reading = connected(PageKernel("reading", alone_since=5.0, last_activity=7.0), 1, 6.0)
+    recent = PageKernel("recent", alone_since=95.0)
+    pages = [reading, recent, crashed, plain]
+    assert reclaimable(pages, now=100.0, grace=50, one_person=False) == ["plain", "crashed"]
+    assert reclaimable(pages, now=100.0, grace=50, one_person=True) == ["plain", "crashed", "recent", "reading"]
+
+
+def test_the_log_names_routes_never_addresses() -> None:
+    from spotting.voila_ext import route_name, unsafe_path
+
+    assert route_name(r"/api/kernels/(?P<kernel_id>\w+-\w+-\w+-\w+-\w+)/channels") == "/api/kernels/*/channels"
+    assert route_name("/voila/api/shutdown/(.*)") == "/voila/api/shutdown/*"
+    assert unsafe_path("/voila/files/x%00.png") and unsafe_path("/%0a") and not unsafe_path("/voila/static/a%20b.js")
+
+
+def test_error_pages_are_plain_and_kind() -> None:
+    from spotting.voila_ext import error_page
+
+    for status in (400, 403, 404, 405, 500):
+        page = error_page(status, "/")
+        assert "<script" not in page and "http" not in page.replace('<html lang="en">', "")
+        assert 'href="/"' in page and "Traceback" not in page
+
+
+def test_the_static_site_gets_the_headers_of_the_deployed_nginx_file() -> None:
+    """``spotting serve --static`` and deploy/nginx-static.conf send the same security headers."""
+    conf = (Path(__file__).resolve().parents[1] / "deploy" / "nginx-static.conf").read_text(encoding="utf-8")
+    deployed = dict(re.findall(r'add_header ([A-Za-z-]+) "([^"]*)" always;', conf))
+    assert {name: deployed.get(name) for name in serve.STATIC_SITE_HEADERS} == serve.STATIC_SITE_HEADERS
+
+
+def test_voila_headers_allow_this_host_only() -> None:
+    headers = serve.voila_headers("127.0.0.1:8866")
+    policy = headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "object-src 'none'" in policy
+    assert "connect-src 'self' ws://127.0.0.1:8866 wss://127.0.0.1:8866" in policy
+    assert "'unsafe-eval'" not in policy
+    assert headers["Referrer-Policy"] == "no-referrer" and headers["X-Content-Type-Options"] == "nosniff"
+    assert "camera=()" in headers["Permissions-Policy"] and "microphone=()" in headers["Permissions-Policy"]
+    for forged in ("evil; script-src *", "a b", "x\r\ny", ""):  # a Host that is not a host and port
+        assert "connect-src 'self';" in serve.voila_policy(forged)
+
+
+def test_the_join_page_allows_nothing_but_its_own_styles_and_code() -> None:
+    from spotting.join import join_page_html
+
+    page = join_page_html(["http://192.168.1.23:8866/"])
+    policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', page)
+    assert policy is not None and "default-src 'none'" in policy.group(1)
+    assert '<meta name="referrer" content="no-referrer">' in page

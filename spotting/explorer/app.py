@@ -227,8 +227,11 @@ class App:
         try:  # widget state is client input: check every value before anything reads it
             answers = shown_answers(validate_answers(raw, self.knowledge), self.knowledge)
         except AnswerError as error:
-            logger.warning("an answer from the browser was rejected (field %s)", error.field)
             question = self.knowledge.questions.get(error.field or "")
+            # Only the kind: a field name comes from the browser, and even a real one says which
+            # question this person was answering.
+            kind = "a value not allowed" if question else "an unknown field"
+            logger.warning("an answer from the browser was rejected (%s)", kind)
             self._show_problem(PROBLEM_ANSWER.format(label=question.label if question else "one of the questions"))
             return
         explanation = explain(answers, self.knowledge)

@@ -9,6 +9,7 @@ folder, so the tests can see that the site file itself keeps no record of a visi
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -145,16 +146,16 @@ def fetch(url: str, method: str = "GET") -> tuple[int, dict[str, str]]:
         return error.code, {k.lower(): v for k, v in error.headers.items()}
 
 
-@pytest.fixture(scope="module")
-def nginx(static_dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nginx]:
-    runtime = tmp_path_factory.mktemp("nginx")
+@contextlib.contextmanager
+def nginx_serving(dist: Path, runtime: Path) -> Iterator[Nginx]:
+    """Debian's nginx serving ``dist`` with the deployed site file, from the private folder ``runtime``."""
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
          "-keyout", str(runtime / "key.pem"), "-out", str(runtime / "cert.pem")],
         check=True, capture_output=True,
     )  # fmt: skip
     http_port, https_port = free_loopback_port(), free_loopback_port()
-    (runtime / "site.conf").write_text(site_file(http_port, https_port, static_dist.resolve(), runtime))
+    (runtime / "site.conf").write_text(site_file(http_port, https_port, dist.resolve(), runtime))
     config = runtime / "nginx.conf"
     config.write_text(wrapper(runtime, as_root=os.geteuid() == 0))
     binary = _nginx_binary()
@@ -180,6 +181,40 @@ def nginx(static_dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         yield server
     finally:
         stop_process(process, grace=10)
+
+
+@pytest.fixture(scope="module")
+def nginx(static_dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nginx]:
+    with nginx_serving(static_dist, tmp_path_factory.mktemp("nginx")) as server:
+        yield server
+
+
+def test_every_kind_of_response_from_the_deployed_file_carries_the_security_headers(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Issue 20, item 6, on a tiny site (no build needed): a page, a script, a folder's index, a
+    missing file and the plain-HTTP redirect all carry the headers ``spotting serve --static`` sends."""
+    from spotting.serve import STATIC_SITE_HEADERS
+
+    site = tmp_path_factory.mktemp("tiny-site")
+    (site / "index.html").write_text("<!DOCTYPE html><title>tiny</title>")
+    (site / "voici").mkdir()
+    (site / "voici" / "index.html").write_text("<!DOCTYPE html><title>folder</title>")
+    (site / "app.js").write_text("export default 1;\n")
+    with nginx_serving(site, tmp_path_factory.mktemp("tiny-nginx")) as server:
+        responses = {
+            "page": fetch(server.https + "index.html"),
+            "script": fetch(server.https + "app.js"),
+            "folder": fetch(server.https + "voici/"),
+            "missing": fetch(server.https + "no-such-file.js"),
+            "redirect": fetch(server.http + "index.html"),
+        }
+        assert [status for status, _ in responses.values()] == [200, 200, 200, 404, 301]
+        for what, (status, headers) in responses.items():
+            if what == "redirect":  # plain HTTP only ever says "go to HTTPS"
+                continue
+            for name, value in STATIC_SITE_HEADERS.items():
+                assert headers.get(name.lower()) == value, f"{what} ({status}): {name} is {headers.get(name.lower())!r}"
 
 
 def test_every_file_has_its_type_its_cache_rule_gzip_and_the_security_headers(nginx: Nginx, static_dist: Path) -> None:
