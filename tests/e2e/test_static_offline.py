@@ -29,7 +29,7 @@ from spotting.static_offline import CLEANUP, PAGES, WORKER, make_offline
 from spotting.static_site import CACHE
 
 from .drive import choose
-from .test_static_site import FIRST_LOAD_MS, UPDATE_MS
+from .test_static_site import FIRST_LOAD_MS, UPDATE_MS, assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -38,13 +38,15 @@ CARE = ".sp-results > [data-section=care]"
 SAVE_MS = 180_000
 """Saving the whole site (about 39 MB) on a busy 2-core machine; a generous limit, not a budget."""
 
-SAVED = """async () => {
-  const registration = await navigator.serviceWorker.ready;
-  const worker = registration.active;
-  while (worker.state !== "activated") {
-    await new Promise(done => worker.addEventListener("statechange", done, { once: true }));
-  }
-  return worker.state;
+SAVED = """async (limit) => {
+  const saved = (async () => {
+    const worker = (await navigator.serviceWorker.ready).active;
+    while (worker.state !== "activated") {
+      await new Promise(done => worker.addEventListener("statechange", done, { once: true }));
+    }
+    return worker.state;
+  })();
+  return Promise.race([saved, new Promise(done => setTimeout(() => done("not saved in time"), limit))]);
 }"""
 """Resolves once the page's worker is active; Workbox activates it only after every file is saved."""
 
@@ -91,9 +93,7 @@ def fresh(browser: Browser) -> Iterator[BrowserContext]:
 
 def wait_until_saved(page: Page) -> None:
     """The worker is active: Workbox activates it only once every file is in the cache."""
-    page.set_default_timeout(SAVE_MS)
-    assert page.evaluate(SAVED) == "activated"
-    page.set_default_timeout(30_000)
+    assert page.evaluate(SAVED, SAVE_MS) == "activated", "the site was not saved for use offline"
 
 
 def open_page(page: Page, url: str) -> None:
@@ -262,6 +262,8 @@ def test_a_newer_build_is_offered_then_used_whole_after_one_reload(
     banner = page.locator("#spotting-update")
     expect(banner).to_contain_text("A newer version is ready.", timeout=SAVE_MS)
     expect(banner).to_have_attribute("role", "status")
+    expect(banner.get_by_role("button", name="Reload")).to_be_visible()
+    assert_accessible(page, "offering a newer version")
     expect(page.get_by_text(CHANGED[1])).to_have_count(0)  # still the saved version, whole
     page.get_by_role("button", name="Reload").focus()
     page.keyboard.press("Enter")  # by keyboard
