@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, distribution, packages_distributions, requires
 from pathlib import Path
 
-from . import knowledge, static_snapshot
+from . import knowledge, static_offline, static_snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 PINS = ROOT / "static"
@@ -95,13 +95,28 @@ several seconds of start-up on a 2-core machine (bench/static.py). Voici ignores
 stops the page from asking for it (a 404 on every visit otherwise)."""
 
 NO_SERVICE_WORKER = (
-    "<script>/* spotting: no service worker, on purpose (SERVICE_WORKER in spotting/static_site.py) */\n"
-    "if (navigator.serviceWorker) navigator.serviceWorker.register = () =>\n"
-    "  Promise.reject(new Error('spotting: this site has no service worker, on purpose'));</script>"
+    "<script>/* spotting: JupyterLite's service worker is left out on purpose (SERVICE_WORKER in\n"
+    "   spotting/static_site.py); the site's own offline worker is hidden from JupyterLite */\n"
+    "(function (c) {\n"
+    "  if (!c) return;\n"
+    "  var controller = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(c), 'controller').get;\n"
+    "  window.spottingOffline = { register: c.register.bind(c),\n"
+    "    controller: function () { return controller.call(c); } };\n"
+    "  c.register = function () {\n"
+    "    return Promise.reject(new Error('spotting: JupyterLite\\'s service worker is left out, on purpose'));\n"
+    "  };\n"
+    "  Object.defineProperty(c, 'controller', { configurable: true, get: function () { return null; } });\n"
+    "})(navigator.serviceWorker);</script>"
 )
 """First in every page's <head>. Voici always activates JupyterLite's service-worker manager, which
 registers ``service-worker.js`` at the site root; refused here, the manager takes the very path
-it takes after a failed registration (the page carries on), with no request made."""
+it takes after a failed registration (the page carries on), with no request made.
+
+The site's own worker (``offline-worker.js``, spotting.static_offline) is registered by the page
+through the saved ``window.spottingOffline.register``. JupyterLite must not see it: a page it
+finds controlled by a worker makes it unregister every worker (and write to localStorage) or
+adopt ours as its own and send the kernel's file reads to it. So ``controller`` reads as null for
+JupyterLite; the offline script reads the real one."""
 
 KERNEL_SHIMS = ("ipykernel", "piplite", "pyodide-kernel")
 """Wheels that come inside the kernel's labextension (``static/pypi``), with their real hashes."""
@@ -545,6 +560,9 @@ def postbuild(out: Path) -> None:
             text = text.replace(remote, local)
         if "/render/" in page.as_posix() and "</body>" in text and 'id="spotting-progress"' not in text:
             text = _add_progress(text, progress)
+        for name in static_offline.PAGES:
+            if page.as_posix().endswith(f"/voici/render/{name}.html"):
+                text = static_offline.add_to_page(text, name)
         if NO_SERVICE_WORKER not in text:
             text = re.sub(r"<head(?:\s[^>]*)?>", lambda head: head[0] + "\n" + NO_SERVICE_WORKER, text, count=1)
         page.write_text(text, encoding="utf-8")
@@ -627,6 +645,10 @@ def build(out: Path = DIST) -> float:
         if ran.returncode != 0:
             raise BuildError(f"voici build failed:\n{(ran.stdout + ran.stderr)[-4000:]}")
         postbuild(staging)
+        try:
+            static_offline.make_offline(staging, CACHE)  # last: its worker lists every other file
+        except static_offline.OfflineError as error:
+            raise BuildError(str(error)) from error
         remote = remote_loads(staging)
         if remote:
             raise BuildError("the site would load from other hosts:\n" + "\n".join(remote))

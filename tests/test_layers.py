@@ -28,7 +28,7 @@ CORE: dict[str, int] = {
     "case_suite": 4, "markup": 4, "render_text": 4, "policy_doc": 4, "join": 4, "diagram": 4, "care": 4,
     # 5 the apps (explorer/, teaching/, review/), the server that serves them (alone or behind nginx),
     # and the static site's build (it packs the apps for the browser)
-    "serve": 5, "voila_ext": 5, "workers": 5, "static_site": 5, "static_snapshot": 5,
+    "serve": 5, "voila_ext": 5, "workers": 5, "static_site": 5, "static_snapshot": 5, "static_offline": 5,
     # 6 entry points
     "cli": 6, "__main__": 6, "__init__": 6,
 }  # fmt: skip
