@@ -89,6 +89,9 @@ UNANSWERED: Any = _UNANSWERED
 
 
 def describe(answers: Answers, fields: set[str] | frozenset[str], order: Mapping[str, Question]) -> list[str]:
-    """``field=value`` strings for ``fields`` in question order; missing ones as ``=unanswered``."""
-    ordered = sorted(fields, key=lambda name: order[name].order)
+    """``field=value`` strings for ``fields`` in question order; missing ones as ``=unanswered``.
+
+    Where two questions share an order, by name: a set's order changes from one Python process to
+    the next (string hashing), and every view, in the browser or on a server, lists the same reasons."""
+    ordered = sorted(fields, key=lambda name: (order[name].order, name))
     return [format_answer(name, answers.get(name, UNANSWERED)) for name in ordered]

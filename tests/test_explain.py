@@ -41,3 +41,22 @@ def test_the_disclaimer_says_it_is_not_a_diagnosis(knowledge: Knowledge) -> None
 def test_bad_answers_raise_answer_error(knowledge: Knowledge) -> None:
     with pytest.raises(AnswerError):
         explain({"pregnant": "perhaps"}, knowledge)
+
+
+def test_reasons_are_listed_the_same_in_every_python_process() -> None:
+    """Questions may share an order; the 'because' list must not depend on string hashing, or the
+    static site (another process, another Python) would explain the same answers differently."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import json; from spotting import explain; "
+        "e = explain({'not_consensual': True, 'injury_or_rough_sex': True, 'age': 19}); "
+        "print(json.dumps([f.because for f in e.red_flags]))"
+    )
+    seen = {
+        subprocess.run([sys.executable, "-c", probe], env={"PYTHONHASHSEED": str(seed), "PATH": "/usr/bin:/bin"},
+                       capture_output=True, text=True, check=True).stdout
+        for seed in range(6)
+    }  # fmt: skip
+    assert len(seen) == 1
