@@ -102,8 +102,9 @@ def test_beyond_the_kernel_limit_a_visitor_gets_a_busy_page_and_learners_keep_wo
                     statuses.append(response.status)
                     response.read()
             except urllib.error.HTTPError as error:
-                statuses.append(error.code)
-                busy.append((error.headers.get("Retry-After"), error.read().decode()))
+                with error:  # an error response holds its socket until closed
+                    statuses.append(error.code)
+                    busy.append((error.headers.get("Retry-After"), error.read().decode()))
         stop.set()
         watcher.join()
         assert set(statuses) <= {200, 503}, statuses
@@ -191,6 +192,7 @@ def test_visitors_arriving_together_as_the_limit_fills_each_get_a_page_or_the_bu
                     response.read()
                     outcome: int | str = response.status
             except urllib.error.HTTPError as error:
+                error.close()  # an error response holds its socket until closed
                 retry = error.headers.get("Retry-After")
                 outcome = error.code if retry == "60" else f"{error.code} with Retry-After {retry}"
             except OSError as error:  # a timeout: the visitor waited on the spinner
@@ -247,7 +249,8 @@ def get(url: str, headers: dict[str, str] | None = None, timeout: float = 30) ->
         with opener.open(request, timeout=timeout) as response:
             return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read().decode()
     except urllib.error.HTTPError as error:
-        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read().decode(errors="replace")
+        with error:  # an error response holds its socket until closed (a ResourceWarning later)
+            return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read().decode(errors="replace")
 
 
 def policy_of(headers: dict[str, str]) -> dict[str, list[str]]:
@@ -399,6 +402,7 @@ def test_the_log_holds_nothing_a_client_sent(
             widgets.send(MARKER, {MARKER: MARKER})
             await asyncio.sleep(3)  # give the kernel time to log what it would log
             connection.close()
+            await asyncio.sleep(0.5)  # let the closing handshake finish before the loop ends
 
         # Its own thread: Playwright's sync API keeps an event loop running in this one.
         forger = threading.Thread(target=lambda: asyncio.run(forge()))

@@ -143,7 +143,8 @@ def fetch(url: str, method: str = "GET") -> tuple[int, dict[str, str]]:
         with opener.open(request, timeout=10) as response:
             return response.status, {k.lower(): v for k, v in response.headers.items()}
     except urllib.error.HTTPError as error:
-        return error.code, {k.lower(): v for k, v in error.headers.items()}
+        with error:  # an error response holds its socket until closed
+            return error.code, {k.lower(): v for k, v in error.headers.items()}
 
 
 @contextlib.contextmanager

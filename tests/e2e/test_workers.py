@@ -158,7 +158,8 @@ def fetch(url: str) -> tuple[int, str | None, str]:
         with urllib.request.urlopen(url, timeout=120) as response:
             return response.status, response.headers.get("Retry-After"), response.read().decode()
     except urllib.error.HTTPError as error:
-        return error.code, error.headers.get("Retry-After"), error.read().decode()
+        with error:  # an error response holds its socket until closed
+            return error.code, error.headers.get("Retry-After"), error.read().decode()
 
 
 def test_a_full_worker_passes_visitors_on_and_when_all_are_full_they_get_the_busy_page(
