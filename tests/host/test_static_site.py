@@ -1,6 +1,6 @@
 """The static build's pieces that need no browser: the remote-load check, the derived wheel
 set, the spotting wheel and the snapshot the browser trusts. The built site itself is tested
-in tests/e2e/test_static_site.py."""
+in tests/e2e/host/test_static_site.py."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from spotting import knowledge, serve, static_site
+from spotting import knowledge
 from spotting.cli import main
-from spotting.serve import StaticHandler
+from spotting_host import serve, static_site
+from spotting_host.serve import StaticHandler
 
 
 def test_a_cdn_load_left_in_the_site_is_found(tmp_path: Path) -> None:

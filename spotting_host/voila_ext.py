@@ -27,7 +27,7 @@ Why this exists (Voila 0.5.13, pinned in constraints.txt):
   those waited on the spinner until somebody else left. Only pooled kernels that are ready, or
   whose start already has room, count as the pool; with none, the visitor takes the ordinary
   path, whose start is counted at once or refused with the busy page.
-* **Several workers behind nginx** (``spotting serve --workers K``, :mod:`spotting.workers`).
+* **Several workers behind nginx** (``spotting serve --workers K``, :mod:`spotting_host.workers`).
   Each worker's kernel ids start with its own ``kernel_id_prefix``, so nginx can send every
   request that names a kernel (its websocket, the close beacon) to the worker that holds it.
 
