@@ -373,10 +373,14 @@ def run(args: argparse.Namespace, extra: Sequence[str], stdout: TextIO, stderr: 
     os.environ["JUPYTER_PATH"] = os.pathsep.join(paths)  # the project's page template
     if plan.region is not None:
         os.environ[REGION_VARIABLE] = plan.region  # every kernel copies the server's environment
-    from .voila_ext import ClassroomVoila
+    from .voila_ext import ClassroomVoila, UpstreamChanged
 
     announce = [] if plan.worker_index is not None else addresses  # a worker's address is nginx's business
-    ClassroomVoila.launch_instance(argv=[*plan.voila_options(), *extra], announce=announce)
+    try:
+        ClassroomVoila.launch_instance(argv=[*plan.voila_options(), *extra], announce=announce)
+    except UpstreamChanged as error:  # a Voila upgrade moved what the classroom wraps: say what, in one line
+        print(f"spotting: {error}", file=stderr)
+        return 1
     return 0
 
 

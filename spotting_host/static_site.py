@@ -560,8 +560,8 @@ def postbuild(out: Path) -> None:
         text = page.read_text(encoding="utf-8")
         for remote, local in CDN_LINKS.items():
             text = text.replace(remote, local)
-        if "/render/" in page.as_posix() and "</body>" in text and 'id="spotting-progress"' not in text:
-            text = _add_progress(text, progress)
+        if "/render/" in page.as_posix() and 'id="spotting-progress"' not in text:
+            text = _add_progress(text, progress, page)
         for name in static_offline.PAGES:
             if page.as_posix().endswith(f"/voici/render/{name}.html"):
                 text = static_offline.add_to_page(text, name)
@@ -596,12 +596,17 @@ def patch_socket_delay(build: Path) -> Path:
     return path
 
 
-def _add_progress(page: str, snippet: str) -> str:
-    """The progress line goes first in <body>, so it is there before any script runs."""
-    match = re.search(r"<body[^>]*>", page)
+def _add_progress(text: str, snippet: str, page: Path) -> str:
+    """The progress line and the quick exit go first in <body>, so they are there before any script
+    runs. A rendered page without a <body> is a Voici that changed its page: the build stops,
+    rather than publish a page with no progress line and, worse, no quick exit."""
+    match = re.search(r"<body(?:\s[^>]*)?>", text)
     if match is None:
-        return page
-    return page[: match.end()] + "\n" + snippet + page[match.end() :]
+        raise BuildError(
+            f"{page.name} has no <body> tag, so the progress line and the quick exit cannot go first in it: "
+            "Voici's page template changed; follow it in spotting_host/static_site.py (_add_progress)"
+        )
+    return text[: match.end()] + "\n" + snippet + text[match.end() :]
 
 
 def remote_loads(out: Path) -> list[str]:

@@ -9,6 +9,7 @@ import dataclasses
 import io
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -109,6 +110,60 @@ def test_the_hand_out_of_a_pooled_kernel_is_wrapped_when_voila_builds_its_manage
     for method in ("get_rendered_notebook", "_initialize"):  # the hand-out, and the warm-up that takes turns
         assert method in pooled.__dict__
         assert getattr(pooled, method).__wrapped__.__qualname__.endswith(f"VoilaKernelManager.{method}")
+    assert pooled.pooling_wrapped and not voila_kernel_manager_factory(ClassroomKernelManager, False, 1).pooling_wrapped
+
+
+def test_a_voila_whose_pooling_manager_lost_a_wrapped_method_is_refused_naming_it() -> None:
+    """The wrap used to skip a method it did not find: a renamed hand-out would have served on,
+    culling kernels as they were handed out. Now the class is refused as Voila builds it."""
+    from spotting_host.voila_ext import ClassroomKernelManager, UpstreamChanged
+
+    with pytest.raises(UpstreamChanged, match=r"no longer defines _initialize, fill_if_needed, which spotting_host"):
+
+        class RenamedWarmUp(ClassroomKernelManager):  # as a Voila that renamed its warm-up would make it
+            async def get_rendered_notebook(self, notebook_name: str) -> None: ...
+
+            def get_pool_size(self, notebook_name: str) -> int:
+                return 0
+
+
+def test_a_preheating_manager_that_was_not_wrapped_stops_the_server_before_it_listens() -> None:
+    from spotting_host.voila_ext import ClassroomKernelManager, ClassroomVoila, UpstreamChanged
+
+    unwrapped = ClassroomKernelManager()  # the base class, not Voila's pooling subclass
+    server = SimpleNamespace(kernel_manager=unwrapped, voila_configuration=SimpleNamespace(preheat_kernel=True))
+    with pytest.raises(UpstreamChanged, match="not wrapped"):
+        ClassroomVoila.check_kernel_manager(server)
+    server.voila_configuration.preheat_kernel = False  # no pool, nothing to wrap: serves as before
+    ClassroomVoila.check_kernel_manager(server)
+
+
+def test_a_voila_that_no_longer_routes_to_the_replaced_handlers_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the page handler the busy page and the kernel limit's answer would silently go."""
+    from voila.app import Voila
+
+    from spotting_host.voila_ext import ClassroomVoila, UpstreamChanged
+
+    monkeypatch.setattr(Voila, "init_handlers", lambda self: [("/(.*)", object)])
+    server = ClassroomVoila()
+    server.identity_provider = SimpleNamespace(get_handlers=list)  # made by initialize(), which is not run here
+    with pytest.raises(UpstreamChanged, match="no longer routes to TornadoVoilaHandler, TemplateStaticFileHandler"):
+        server.init_handlers()
+
+
+def test_an_upstream_change_is_one_line_from_spotting_serve(monkeypatch: pytest.MonkeyPatch) -> None:
+    from spotting_host import voila_ext
+
+    def launch(**_options: object) -> None:
+        raise voila_ext.UpstreamChanged("Voila no longer routes to X")
+
+    monkeypatch.setattr(serve.subprocess, "run", lambda *args, **kwargs: serve.subprocess.CompletedProcess(args, 0))
+    monkeypatch.setattr(voila_ext.ClassroomVoila, "launch_instance", launch)
+    monkeypatch.chdir(serve.ROOT)
+    monkeypatch.delenv("JUPYTER_PATH", raising=False)  # run() sets it for Voila; put back afterwards
+    err = io.StringIO()
+    assert main(["serve"], stdout=io.StringIO(), stderr=err) == 1
+    assert err.getvalue() == "spotting: Voila no longer routes to X\n"
 
 
 def test_the_busy_page_is_plain_local_and_says_what_to_do() -> None:

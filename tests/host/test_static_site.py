@@ -55,6 +55,16 @@ def test_the_in_page_socket_delay_is_removed_once_and_a_missing_one_stops_the_bu
         static_site.patch_socket_delay(tmp_path)
 
 
+def test_the_progress_line_and_quick_exit_go_first_in_body_and_a_page_without_one_stops_the_build() -> None:
+    """This patch used to return the page unchanged when it found no <body>: a new Voici would have
+    published pages without the quick exit, silently. Now the build stops and names the page."""
+    page = Path("dist/voici/render/explorer.html")
+    patched = static_site._add_progress('<html><body class="jp">\n<script>x()</script></body>', "<p>P</p>", page)
+    assert patched == '<html><body class="jp">\n<p>P</p>\n<script>x()</script></body>'
+    with pytest.raises(static_site.BuildError, match=r"explorer.html has no <body> tag.*Voici's page template"):
+        static_site._add_progress("<html><bodyless></bodyless></html>", "<p>P</p>", page)
+
+
 def test_the_browser_gets_only_what_the_notebooks_import_and_never_pandas() -> None:
     needed = static_site.browser_distributions()
     assert {"ipywidgets", "anywidget"} <= set(needed)
