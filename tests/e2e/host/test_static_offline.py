@@ -24,11 +24,11 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from spotting import Knowledge
-from spotting.serve import STATIC_PAGES, static_server
-from spotting.static_offline import CLEANUP, PAGES, WORKER, make_offline
-from spotting.static_site import CACHE
+from spotting_host.serve import STATIC_PAGES, static_server
+from spotting_host.static_offline import CLEANUP, PAGES, WORKER, make_offline
+from spotting_host.static_site import CACHE
 
-from .drive import choose
+from ..drive import choose
 from .test_static_site import FIRST_LOAD_MS, UPDATE_MS, assert_accessible
 
 pytestmark = pytest.mark.browser

@@ -1,7 +1,7 @@
 """The static site (make static: Voici + Pyodide) in Chromium: same engine, same answers, and
 nothing leaves the device.
 
-The site is built once per session into a temporary folder (spotting.static_site.build, offline
+The site is built once per session into a temporary folder (spotting_host.static_site.build, offline
 from .static-cache/ after the first run) and served from 127.0.0.1 by the same file server as
 ``spotting serve --static``. Speed is measured by bench/static.py, never asserted here.
 """
@@ -20,14 +20,14 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, expect
 
 from spotting import Knowledge, explain
-from spotting.serve import STATIC_PAGES, static_server
-from spotting.static_site import SERVICE_WORKER
+from spotting_host.serve import STATIC_PAGES, static_server
+from spotting_host.static_site import SERVICE_WORKER
 
-from .drive import choose
+from ..drive import choose
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 CASES = json.loads((ROOT / "tests" / "clinical_cases.json").read_text(encoding="utf-8"))
 FIRST_LOAD_MS = 120_000
 UPDATE_MS = 15_000
@@ -119,7 +119,7 @@ def test_a_whole_visit_asks_only_its_own_host_and_changing_answers_asks_nothing(
     page.screenshot(path=str(artifacts / "static-explorer.png"), full_page=True)
     assert requests[loaded:] == [], f"changing answers made requests: {requests[loaded:]}"
     assert elsewhere == [], f"requests to other hosts (aborted): {elsewhere}"
-    # The build leaves out files no page needs (spotting.static_site: UNUSED_BUILD, old font
+    # The build leaves out files no page needs (spotting_host.static_site: UNUSED_BUILD, old font
     # formats, the service worker, on purpose); a page asking for one of them fails here.
     missing = [url for url in failed if not url.split("?")[0].endswith("/" + SERVICE_WORKER)]
     assert missing == [], f"requests that failed: {missing}"
