@@ -27,7 +27,9 @@ def asset_text(name: str) -> str:
     return (ASSETS / name).read_text(encoding="utf-8")
 
 
-BASE_CSS = asset_text("tokens.css") + asset_text("base.css")
+TOKENS_CSS = asset_text("tokens.css")
+"""The palette, borders and focus ring as CSS custom properties on ``:root``."""
+BASE_CSS = TOKENS_CSS + asset_text("base.css")
 """The named colours, borders and focus ring (``tokens.css``) and the classes every view's urgency
 label and citation rely on (``base.css``); each app's CSS starts with it, so every stylesheet on
 the page, a widget's own included, can use the names."""
