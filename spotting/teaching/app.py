@@ -37,12 +37,16 @@ from .pages import (
     handout_html,
     myths_html,
     reveal_html,
+    safeguarding_html,
     scenario_card_html,
     worksheet_html,
 )
+from .plan import ClassroomData, load_classroom
 from .quiz import Attempt, assess, cause_options, level_options, parse_choice, scenario_by_id
 
 SECTIONS = (("Scenarios", "scenarios"), ("Myths and facts", "myths"), ("Charts", "charts"), ("Handout", "handout"))
+FACILITATOR_SECTIONS = (*SECTIONS, ("Ground rules and safeguarding", "safeguarding"))
+"""The facilitator page adds the safeguarding script (data/safeguarding.csv) as its own section."""
 MODES = (("Learner", "learner"), ("Facilitator", "facilitator"))
 """The two pages' modes: each notebook fixes one; there is no control to change it."""
 
@@ -114,6 +118,9 @@ class TeachingApp:
             raise ValueError(f"mode must be one of {', '.join(v for _, v in MODES)}, not {mode!r}")
         self.mode = mode
         self.knowledge = knowledge or load_knowledge(region=default_region())
+        self.classroom: ClassroomData = load_classroom(self.knowledge)
+        self.shown_myths: set[str] = set()
+        """Myths whose answer the facilitator has revealed to the room (a learner sees only these)."""
         self.attempts: list[Attempt] = []
         self.revealed = False
         self.hint = ""
@@ -133,6 +140,7 @@ class TeachingApp:
                 self.myths_box,
                 self.charts_box,
                 self.handout_box,
+                self.safeguarding_box,
                 self.focus,
             ],
             layout=widgets.Layout(width="100%"),
@@ -159,7 +167,8 @@ class TeachingApp:
         )
         self.region.observe(self._on_region, names="value")
         self.projector = widgets.Checkbox(description="Large type for a projector", value=False, indent=False)
-        self.section = widgets.Dropdown(description="Show", options=SECTIONS, value="scenarios", style=_WIDE)
+        sections = FACILITATOR_SECTIONS if self.facilitator else SECTIONS
+        self.section = widgets.Dropdown(description="Show", options=sections, value="scenarios", style=_WIDE)
         self.section.observe(lambda _change: self._update(), names="value")
         self.projector.observe(self._on_projector, names="value")
 
@@ -219,8 +228,10 @@ class TeachingApp:
         self.scenarios_box = widgets.VBox([self.scenario, story, answer])
 
     def _build_other_sections(self) -> None:
-        self.myths = widgets.HTML(myths_html(self.knowledge))
+        self.myths = widgets.HTML(self._myths())
         self.myths_box = widgets.VBox([self.myths])
+        self.safeguarding = widgets.HTML(self._safeguarding() if self.facilitator else "")
+        self.safeguarding_box = widgets.VBox([self.safeguarding])
         self.charts = widgets.HTML("<h2>Figures</h2>" + charts_html(self.knowledge))
         self.charts_box = widgets.VBox([self.charts])
         self.handout_button = widgets.Button(
@@ -241,6 +252,33 @@ class TeachingApp:
             )
             self.worksheet_button.on_click(lambda _button: self._make_worksheet())
             self.answers_button.on_click(lambda _button: self._make_answer_sheet())
+            plan = self.classroom.plan
+            self.use_scenario = {
+                s.id: widgets.Checkbox(
+                    description=f"{n}. {s.title}", value=s.id in plan.scenario_ids, indent=False,
+                    layout=widgets.Layout(width="auto"),
+                )
+                for n, s in enumerate(self.knowledge.scenarios, start=1)
+            }  # fmt: skip
+            self.use_myth = {
+                m.id: widgets.Checkbox(
+                    description=f"Myth {n}: {m.claim}", value=m.id in plan.myth_ids, indent=False,
+                    layout=widgets.Layout(width="auto"),
+                )
+                for n, m in enumerate(self.knowledge.myths, start=1)
+            }  # fmt: skip
+            choose = widgets.VBox(
+                [
+                    widgets.HTML(
+                        "<h3>What you teach</h3><p>The worksheet and the handouts print only these. "
+                        "The guide's mix is ticked: four scenarios and the three warm-up myths.</p>"
+                        "<h4>Scenarios</h4>"
+                    ),
+                    widgets.GridBox(list(self.use_scenario.values()), layout=widgets.Layout(width="100%")),
+                    widgets.HTML("<h4>Myths</h4>"),
+                    widgets.GridBox(list(self.use_myth.values()), layout=widgets.Layout(width="100%")),
+                ]
+            )
             intro = (
                 "<h2>Handouts</h2><ul><li><strong>Before the session:</strong> the learner worksheet "
                 "(stories and myths, space to write, no answers) and, for you, the facilitator handout "
@@ -248,15 +286,18 @@ class TeachingApp:
                 "scenarios you revealed, the room's answers and feedback, myths, figures and sources.</li></ul>"
             )
             buttons = [self.worksheet_button, self.answers_button, self.handout_button]
+            extra: list[widgets.Widget] = [choose]
         else:
             intro = (
                 "<h2>Handout</h2><p>A printable page of the scenarios you revealed, with your answers "
                 "and the feedback, plus the myths and facts, the figures and the sources.</p>"
             )
             buttons = [self.handout_button]
+            extra = []
         self.handout_box = widgets.VBox(
             [
                 widgets.HTML(intro),
+                *extra,
                 widgets.HBox(buttons, layout=widgets.Layout(flex_flow="row wrap")),
                 self.handout_link,
             ]
@@ -290,7 +331,9 @@ class TeachingApp:
         finally:
             self._resetting = False
         self.header.value = self._header()
-        self.myths.value = myths_html(self.knowledge)
+        self.myths.value = self._myths()
+        if self.facilitator:
+            self.safeguarding.value = self._safeguarding()
         self.charts.value = "<h2>Figures</h2>" + charts_html(self.knowledge)
         self._update()
 
@@ -353,15 +396,50 @@ class TeachingApp:
                 '<p role="status">Reveal a scenario first: the handout covers the scenarios you revealed.</p>'
             )
             return
-        document = handout_html(self.attempts, self.knowledge, charts_html=charts_html(self.knowledge))
-        covered = len(self.attempts) or len(self.knowledge.scenarios)
+        scenario_ids, myth_ids = self.session_choice()
+        document = handout_html(
+            self.attempts,
+            self.knowledge,
+            charts_html=charts_html(self.knowledge),
+            scenario_ids=scenario_ids,
+            myth_ids=myth_ids if self.facilitator else sorted(self.shown_myths),
+        )
+        covered = len(self.attempts) or len(scenario_ids)
         self._offer(document, "spotting-handout.html", f"the handout (HTML, {covered} scenario(s))")
 
+    def session_choice(self) -> tuple[list[str], list[str]]:
+        """The scenario and myth ids this session teaches: the facilitator's ticks, else the plan."""
+        if self.facilitator:
+            return (
+                [i for i, box in self.use_scenario.items() if box.value],
+                [i for i, box in self.use_myth.items() if box.value],
+            )
+        return list(self.classroom.plan.scenario_ids), list(self.classroom.plan.myth_ids)
+
+    def _myths(self) -> str:
+        """Every myth with its answer folded (facilitator); on a learner's phone only the session's
+        claims, each answer only once the facilitator has revealed it to the room."""
+        if self.facilitator:
+            return myths_html(self.knowledge)
+        _scenarios, myth_ids = self.session_choice()
+        return myths_html(self.knowledge, myth_ids=myth_ids, answers=False, shown=self.shown_myths)
+
+    def _safeguarding(self) -> str:
+        return safeguarding_html(self.classroom.script_for(self.knowledge.region.code), self.knowledge)
+
     def _make_worksheet(self) -> None:
-        self._offer(worksheet_html(self.knowledge), "spotting-worksheet.html", "the learner worksheet (HTML)")
+        scenario_ids, myth_ids = self.session_choice()
+        document = worksheet_html(self.knowledge, scenario_ids=scenario_ids, myth_ids=myth_ids)
+        self._offer(document, "spotting-worksheet.html", "the learner worksheet (HTML)")
 
     def _make_answer_sheet(self) -> None:
-        document = facilitator_handout_html(self.knowledge)
+        scenario_ids, myth_ids = self.session_choice()
+        document = facilitator_handout_html(
+            self.knowledge,
+            scenario_ids=scenario_ids,
+            myth_ids=myth_ids,
+            safeguarding=self._safeguarding(),
+        )
         self._offer(document, "spotting-facilitator-handout.html", "the facilitator handout (HTML, has the answers)")
 
     def _offer(self, document: str, filename: str, what: str) -> None:
@@ -389,6 +467,7 @@ class TeachingApp:
             ("myths", self.myths_box),
             ("charts", self.charts_box),
             ("handout", self.handout_box),
+            ("safeguarding", self.safeguarding_box),
         ):
             box.layout.display = None if self.section.value == name else "none"
         self.card.value = scenario_card_html(scenario, knowledge, number=number, compact=presenter)
