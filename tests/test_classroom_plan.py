@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_reading_level import grade, sentences
 
 from spotting import Knowledge, load_knowledge
 from spotting.errors import DataError
@@ -20,8 +21,6 @@ from spotting.teaching.pages import (
 )
 from spotting.teaching.plan import load_classroom
 from spotting.teaching.quiz import myths_and_facts
-
-from test_reading_level import grade, sentences
 
 REGION_CODES = [r for r in load_knowledge().regions]
 
