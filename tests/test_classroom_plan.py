@@ -124,3 +124,20 @@ def test_a_bad_classroom_row_names_its_file_row_and_column(knowledge: Knowledge,
         ("safeguarding.csv", 3, "text"),
         ("session_plan.csv", 2, "id"),
     } <= found
+
+
+def test_the_guide_carries_every_line_of_the_safeguarding_script(knowledge: Knowledge) -> None:
+    """docs/teaching-session.md is what a facilitator reads the day before: it must say what the
+    page says, word for word, with the same sources."""
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "teaching-session.md").read_text(encoding="utf-8")
+    for line in load_classroom(knowledge).safeguarding:
+        assert f"{line.text} [{', '.join(line.sources)}]" in guide, line.text
+
+
+def test_the_facilitator_page_folds_the_script_and_the_handout_prints_it(knowledge: Knowledge) -> None:
+    lines = load_classroom(knowledge).script_for("GB")
+    gb = load_knowledge(region="GB")
+    page = safeguarding_html(lines, gb)
+    printed = safeguarding_html(lines, gb, folded=False)
+    assert "<summary>For you: if a learner tells you about abuse</summary>" in page
+    assert "<details" not in printed and "designated safeguarding lead" in printed

@@ -424,8 +424,9 @@ class TeachingApp:
         _scenarios, myth_ids = self.session_choice()
         return myths_html(self.knowledge, myth_ids=myth_ids, answers=False, shown=self.shown_myths)
 
-    def _safeguarding(self) -> str:
-        return safeguarding_html(self.classroom.script_for(self.knowledge.region.code), self.knowledge)
+    def _safeguarding(self, *, folded: bool = True) -> str:
+        lines = self.classroom.script_for(self.knowledge.region.code)
+        return safeguarding_html(lines, self.knowledge, folded=folded)
 
     def _make_worksheet(self) -> None:
         scenario_ids, myth_ids = self.session_choice()
@@ -438,7 +439,7 @@ class TeachingApp:
             self.knowledge,
             scenario_ids=scenario_ids,
             myth_ids=myth_ids,
-            safeguarding=self._safeguarding(),
+            safeguarding=self._safeguarding(folded=False),
         )
         self._offer(document, "spotting-facilitator-handout.html", "the facilitator handout (HTML, has the answers)")
 

@@ -363,12 +363,16 @@ SAFEGUARDING_HELPLINES = ("emergency_line", "child_helpline", "sexual_violence_h
 """The region's services the safeguarding script ends with (data/services.csv ids)."""
 
 
-def safeguarding_html(lines: Sequence[SafeguardingLine], knowledge: Knowledge, *, heading: str = "h2") -> str:
+def safeguarding_html(
+    lines: Sequence[SafeguardingLine], knowledge: Knowledge, *, heading: str = "h2", folded: bool = True
+) -> str:
     """The ground rules, the disclosure script and what the law asks here, with the region's
-    helplines: for the facilitator page, the facilitator handout and the guide's printout.
+    helplines: for the facilitator page, the facilitator handout and the guide.
 
     The words come from data/safeguarding.csv (``lines``: already chosen for the region), each
-    line with its sources, so a school's PSHE lead can check every one.
+    line with its sources, so a school's PSHE lead can check every one. The ground rules are a
+    slide for the room; ``folded`` (the facilitator page, often on the projector) folds the
+    disclosure script under a summary, for the facilitator's eyes; the printed handout has it open.
     """
     sub = "h3" if heading == "h2" else "h4"
 
@@ -380,32 +384,28 @@ def safeguarding_html(lines: Sequence[SafeguardingLine], knowledge: Knowledge, *
         )
         return f"<{tag}>{rows}</{tag}>" if rows else ""
 
-    helplines = "".join(
-        f"<li>{_service_html(knowledge.services[s], knowledge)}</li>"
-        for s in SAFEGUARDING_HELPLINES
-        if s in knowledge.services
-    )
+    services = [knowledge.services[s] for s in SAFEGUARDING_HELPLINES if s in knowledge.services]
+    helplines = "".join(f"<li>{_service_html(service, knowledge)}</li>" for service in services)
     law = items("law", "ul")
+    who = (
+        f"<{sub}>Who to tell {escape(knowledge.region.where)}</{sub}>{law}"
+        if law
+        else "<p>Follow your school's or organisation's child protection procedure. Choose a region to see "
+        "what the law asks there.</p>"
+    )
     cited = [source for line in lines for source in line.sources]
-    cited += [
-        source
-        for s in SAFEGUARDING_HELPLINES
-        if s in knowledge.services
-        for source in knowledge.services[s].review.sources
-    ]
+    cited += [source for service in services for source in service.review.sources]
+    script = (
+        f"<{sub}>If a learner tells you about abuse (a disclosure)</{sub}>{items('disclosure', 'ol')}{who}"
+        f"<{sub}>Helplines {escape(knowledge.region.where)}</{sub}><ul>{helplines}</ul>"
+        f"<{sub}>Sources</{sub}>{sources_html(cited, knowledge)}"
+    )
+    if folded:
+        script = f"<details><summary>For you: if a learner tells you about abuse</summary>{script}</details>"
     return (
-        f'<section class="safeguarding" aria-labelledby="safeguarding-title">'
+        '<section class="safeguarding" aria-labelledby="safeguarding-title">'
         f'<{heading} id="safeguarding-title">Ground rules and safeguarding</{heading}>'
-        f"<{sub}>Ground rules: agree them at the start</{sub}>{items('ground_rule', 'ul')}"
-        f"<{sub}>If a learner tells you about abuse (a disclosure)</{sub}>{items('disclosure', 'ol')}"
-        + (
-            f"<{sub}>Who to tell {escape(knowledge.region.where)}</{sub}>{law}"
-            if law
-            else "<p>Follow your school's or organisation's child protection procedure: choose a region "
-            "to see what the law asks there.</p>"
-        )
-        + f"<{sub}>Helplines {escape(knowledge.region.where)}</{sub}><ul>{helplines}</ul>"
-        f"<details><summary>Sources</summary>{sources_html(cited, knowledge)}</details></section>"
+        f"<{sub}>Ground rules: agree them at the start</{sub}>{items('ground_rule', 'ul')}{script}</section>"
     )
 
 
