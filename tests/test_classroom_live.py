@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spotting import Knowledge
+from spotting.classroom_dir import ROOT_ENVIRONMENT, classroom_root
 from spotting.teaching.classroom import (
     MAX_QUESTION_CHARS,
     MAX_QUESTIONS,
@@ -26,7 +27,7 @@ from spotting.teaching.classroom import (
     tally,
 )
 from spotting.teaching.plan import load_classroom
-from spotting.teaching.store import ROOT_ENVIRONMENT, ClassroomStore, SessionEnded, classroom_root
+from spotting.teaching.store import ClassroomStore, SessionEnded
 
 QUESTION = LiveQuestion("myth:x", "myth", "x", "A claim", MYTH_CHOICES, "partly")
 

@@ -26,6 +26,7 @@ CORE: dict[str, int] = {
     "relevance": 3, "causes": 3, "triage": 3, "what_if": 3, "explain": 3, "safety_nets": 3,
     # 4 shared renderers
     "case_suite": 4, "markup": 4, "render_text": 4, "policy_doc": 4, "join": 4, "diagram": 4, "care": 4,
+    "classroom_dir": 4,
     # 5 the apps (explorer/, teaching/, review/), the server that serves them (alone or behind nginx),
     # and the static site's build (it packs the apps for the browser)
     "serve": 5, "voila_ext": 5, "workers": 5, "static_site": 5, "static_snapshot": 5, "static_offline": 5,
@@ -34,7 +35,7 @@ CORE: dict[str, int] = {
 }  # fmt: skip
 ENGINE, LOADER, APP = 3, 2, 5
 WIDGETS = {"ipywidgets", "anywidget", "traitlets", "IPython"}
-WIDGET_MODULES = {"app.py", "live.py", "form_widget.py"}
+WIDGET_MODULES = {"app.py", "live.py", "room.py", "form_widget.py"}
 """Inside an app, only these modules may import widget code; the rest is plain, testable HTML."""
 SERVER_MODULES = {"voila_ext": {"traitlets"}}
 """The Voila server is configured through traitlets (Jupyter's config system); it has no widgets."""

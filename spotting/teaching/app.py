@@ -43,10 +43,18 @@ from .pages import (
 )
 from .plan import ClassroomData, load_classroom
 from .quiz import Attempt, assess, cause_options, level_options, parse_choice, scenario_by_id
+from .room import ROOM_CSS, FacilitatorRoom, LearnerRoom
+from .store import ClassroomStore, SessionState
 
 SECTIONS = (("Scenarios", "scenarios"), ("Myths and facts", "myths"), ("Charts", "charts"), ("Handout", "handout"))
-FACILITATOR_SECTIONS = (*SECTIONS, ("Ground rules and safeguarding", "safeguarding"))
-"""The facilitator page adds the safeguarding script (data/safeguarding.csv) as its own section."""
+FACILITATOR_SECTIONS = (
+    *SECTIONS,
+    ("Ground rules and safeguarding", "safeguarding"),
+    ("Live votes", "live"),
+    ("Questions from the room (private)", "questions"),
+)
+"""The facilitator page adds the safeguarding script (data/safeguarding.csv), the live votes
+and the private list of learners' questions, each as its own section."""
 MODES = (("Learner", "learner"), ("Facilitator", "facilitator"))
 """The two pages' modes: each notebook fixes one; there is no control to change it."""
 
@@ -113,7 +121,7 @@ class TeachingApp:
     sheet). It is fixed for the life of the page.
     """
 
-    def __init__(self, knowledge: Knowledge | None = None, mode: str = "learner"):
+    def __init__(self, knowledge: Knowledge | None = None, mode: str = "learner", store: ClassroomStore | None = None):
         if mode not in dict(MODES).values():
             raise ValueError(f"mode must be one of {', '.join(v for _, v in MODES)}, not {mode!r}")
         self.mode = mode
@@ -121,6 +129,8 @@ class TeachingApp:
         self.classroom: ClassroomData = load_classroom(self.knowledge)
         self.shown_myths: set[str] = set()
         """Myths whose answer the facilitator has revealed to the room (a learner sees only these)."""
+        self.live_choice: tuple[list[str], list[str]] | None = None
+        """A learner page in a live session teaches the facilitator's scenarios and myths."""
         self.attempts: list[Attempt] = []
         self.revealed = False
         self.hint = ""
@@ -128,10 +138,20 @@ class TeachingApp:
         self._build_controls()
         self._build_scenario_section()
         self._build_other_sections()
+        if self.facilitator:
+            self.room: FacilitatorRoom | LearnerRoom = FacilitatorRoom(self, store)
+            self.live_box = self.room.live_box
+            self.questions_box = self.room.private_box
+            learner_live: list[widgets.Widget] = []
+        else:
+            self.room = LearnerRoom(self, store)
+            self.live_box = self.questions_box = widgets.VBox()
+            learner_live = [self.room.box]
         self.container = widgets.VBox(
             [
                 self.style,
                 self.header,
+                *learner_live,
                 widgets.HBox(
                     [self.region, self.projector, self.section],
                     layout=widgets.Layout(flex_flow="row wrap"),
@@ -141,6 +161,8 @@ class TeachingApp:
                 self.charts_box,
                 self.handout_box,
                 self.safeguarding_box,
+                self.live_box,
+                self.questions_box,
                 self.focus,
             ],
             layout=widgets.Layout(width="100%"),
@@ -155,7 +177,7 @@ class TeachingApp:
         return self.mode == "facilitator"
 
     def _build_controls(self) -> None:
-        self.style = widgets.HTML(f"<style>{TEACHING_CSS}{CHART_CSS}{WIDGET_CSS}</style>")
+        self.style = widgets.HTML(f"<style>{TEACHING_CSS}{CHART_CSS}{WIDGET_CSS}{ROOM_CSS}</style>")
         self.header = widgets.HTML(self._header())
         self.focus = FocusMover()
         regions = self.knowledge.regions.values()
@@ -414,7 +436,27 @@ class TeachingApp:
                 [i for i, box in self.use_scenario.items() if box.value],
                 [i for i, box in self.use_myth.items() if box.value],
             )
+        if self.live_choice is not None:
+            return self.live_choice
         return list(self.classroom.plan.scenario_ids), list(self.classroom.plan.myth_ids)
+
+    def follow_session(self, state: SessionState | None) -> None:
+        """A learner's page follows the live session: its region, its scenarios and myths, and
+        the myth answers revealed so far. The facilitator's page only takes the region back
+        after a reload. Nothing is redrawn when nothing changed (this runs at every change)."""
+        if state is None:
+            self.live_choice = None
+            return
+        region = "" if state.region == "unset" else state.region
+        if region != self.region.value and region in {value for _label, value in self.region.options}:
+            self.region.value = region  # redraws everything in the session's region
+        if self.facilitator:
+            return
+        choice = (list(state.scenario_ids), list(state.myth_ids))
+        shown = {qid.partition(":")[2] for qid in state.revealed if qid.startswith("myth:")}
+        if choice != self.live_choice or shown != self.shown_myths:
+            self.live_choice, self.shown_myths = choice, shown
+            self.myths.value = self._myths()
 
     def _myths(self) -> str:
         """Every myth with its answer folded (facilitator); on a learner's phone only the session's
@@ -469,6 +511,8 @@ class TeachingApp:
             ("charts", self.charts_box),
             ("handout", self.handout_box),
             ("safeguarding", self.safeguarding_box),
+            ("live", self.live_box),
+            ("questions", self.questions_box),
         ):
             box.layout.display = None if self.section.value == name else "none"
         self.card.value = scenario_card_html(scenario, knowledge, number=number, compact=presenter)

@@ -22,19 +22,15 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import secrets
-import shutil
 import sqlite3
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..classroom_dir import classroom_root, remove_classroom
 from .classroom import MAX_QUESTIONS, clean_question
 
-ROOT_ENVIRONMENT = "SPOTTING_CLASSROOM_DIR"
-"""Where the live session's folder is (tests point every server at one place); else a default."""
 DATABASE = "live.sqlite"
 BUSY_MS = 5000
 """How long a write waits for another (30 votes at once queue for a few milliseconds)."""
@@ -49,21 +45,6 @@ CREATE TABLE votes (question TEXT NOT NULL, choice TEXT NOT NULL, count INTEGER 
     PRIMARY KEY (question, choice));
 CREATE TABLE questions (id INTEGER PRIMARY KEY, text TEXT NOT NULL);
 """
-
-
-def classroom_root() -> Path:
-    """The folder the live session lives in: ``SPOTTING_CLASSROOM_DIR``, else one per user in
-    RAM (``/dev/shm``) if the computer has it, else in the temporary folder.
-
-    The facilitator's server and the learners' server find the same folder this way, without
-    talking to each other: both are on this computer, run by the same user.
-    """
-    configured = os.environ.get(ROOT_ENVIRONMENT)
-    if configured:
-        return Path(configured)
-    shm = Path("/dev/shm")
-    base = shm if shm.is_dir() and os.access(shm, os.W_OK) else Path(tempfile.gettempdir())
-    return base / f"spotting-classroom-{os.getuid()}"
 
 
 @dataclass(frozen=True)
@@ -143,7 +124,7 @@ class ClassroomStore:
 
     def end(self) -> None:
         """Delete the session: the folder, the database, its WAL and shared-memory files."""
-        shutil.rmtree(self.root, ignore_errors=True)
+        remove_classroom(self.root)
 
     def set_current(self, question: str) -> None:
         with self._connect(write=True) as db:
