@@ -190,7 +190,7 @@ class LearnerRoom:
                     "answer. Up to 200 characters.</p>"
                 ),
                 self.ask_text,
-                self.ask_button,
+                widgets.HBox([self.ask_button]),
                 self.ask_status,
             ]
         )
@@ -373,8 +373,9 @@ class FacilitatorRoom:
         self.hide_button.on_click(lambda _button: self._show(None))
         self.bank_button.on_click(lambda _button: self._call(self.store.show_answer, str(self.bank.value)))
         self.controls = widgets.VBox(
-            [self.current, self.question, self.count, self.reveal_button, self.result, self.shown]
+            [self.current, self.question, self.count, widgets.HBox([self.reveal_button]), self.result, self.shown]
         )
+        self.controls.add_class("sp-live-controls")
         self.live_box = widgets.VBox(
             [
                 widgets.HTML(
@@ -396,9 +397,10 @@ class FacilitatorRoom:
                 self.pick,
                 widgets.HBox([self.show_button, self.hide_button], layout=widgets.Layout(flex_flow="row wrap")),
                 self.bank,
-                self.bank_button,
+                widgets.HBox([self.bank_button]),
             ]
         )
+        self.private_box.add_class("sp-private")
         self.poll()
         self.task = start_polling(self.poll, FACILITATOR_POLL_SECONDS)
 
