@@ -496,7 +496,7 @@ def vote_main(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="spotting-classroom-vote-") as scratch:
         store = Path(scratch) / "live"
         env = {"SPOTTING_CLASSROOM_DIR": str(store)}
-        host_url, host_process, _ = serve(1, Path(scratch) / "facilitator", 1, "facilitator", env)
+        host_url, host_process, host_log = serve(1, Path(scratch) / "facilitator", 1, "facilitator", env)
         url, process, log = serve(args.learners, Path(scratch) / "learners", args.workers, "teaching", env)
         try:
             ready_at = time.monotonic()
@@ -505,6 +505,10 @@ def vote_main(args: argparse.Namespace) -> None:
                     sys.exit(f"the pool never filled:\n{log.read_text(errors='replace')[-3000:]}")
                 time.sleep(0.5)
             run = asyncio.run(vote_run(host_url, url, args.learners, store))
+        except Exception:
+            for name, path in (("facilitator", host_log), ("learners", log)):
+                print(f"--- the {name}' server's log, last lines:\n{path.read_text(errors='replace')[-2500:]}")
+            raise
         finally:
             stop(process)
             stop(host_process)

@@ -230,3 +230,22 @@ def test_thirty_processes_voting_at_once_lose_no_vote(store: ClassroomStore) -> 
     counts = store.counts("myth:thrush_smells")
     assert sum(counts.values()) == 30  # each page's last vote, once
     assert counts == {"myth": 30, "partly": 0, "true": 0}
+
+
+def test_without_sqlite_the_page_still_loads_and_no_session_runs(
+    monkeypatch: pytest.MonkeyPatch, store: ClassroomStore
+) -> None:
+    """The static site runs the teaching page in the browser, where sqlite3 is an empty stub."""
+    from spotting.teaching import store as store_module
+    from spotting.teaching.app import TeachingApp
+
+    monkeypatch.setattr(store_module, "_sqlite", lambda: None)
+    assert not store.available()
+    with pytest.raises(SessionEnded):
+        store.start("GB", [], [])
+    with pytest.raises(SessionEnded):
+        store.version()
+    for mode in ("learner", "facilitator"):
+        app = TeachingApp(mode=mode, store=store)
+        assert app.room.task is None
+    assert not store.root.exists()

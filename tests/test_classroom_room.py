@@ -175,3 +175,25 @@ def test_a_reloaded_facilitator_page_takes_up_the_live_session(room) -> None:  #
     again = TeachingApp(mode="facilitator", store=store)
     assert controls(again).current.value == "myth:thrush_smells"
     assert controls(again).end_button.disabled is False
+
+
+def test_news_from_the_store_keeps_the_facilitators_choice_and_the_phones_buttons(room) -> None:  # type: ignore[no-untyped-def]
+    facilitator, learners, _store, _clock = room
+    live = controls(facilitator)
+    live.start_button.click()
+    live.current.value = "myth:thrush_smells"
+    poll_all(facilitator, learners)
+    for index, learner in enumerate(learners[:2]):
+        learner_room(learner).ask_text.value = f"question {index}"
+        learner_room(learner).ask_button.click()
+    poll_all(facilitator, learners)
+    live.pick.value = 2
+    buttons = learner_room(learners[0]).buttons.children
+    press(learners[1], "Myth")  # news: a vote and a new question arrive
+    learner_room(learners[2]).ask_text.value = "question 2"
+    learner_room(learners[2]).ask_button.click()
+    poll_all(facilitator, learners)
+    assert live.pick.value == 2 and len(live.pick.options) == 4
+    assert learner_room(learners[0]).buttons.children == buttons  # the same widgets, not new ones
+    press(learners[0], "True")
+    assert learner_room(learners[0]).buttons.children[0].description == "\u2714 True"

@@ -165,6 +165,8 @@ class LearnerRoom:
         self.ended = False
         self.state: SessionState | None = None
         self.my_votes: dict[str, str] = {}
+        self.buttons_for = ""
+        """The live question the vote buttons are for (they are made again only for another)."""
         self.votes = vote_limit()
         self.asks: RateLimit = question_limit()
         self.heading = widgets.HTML()
@@ -200,7 +202,7 @@ class LearnerRoom:
         )
         self.panel.add_class("sp-live")
         self.box = widgets.VBox([self.panel], layout=widgets.Layout(display="none"))
-        self.task = start_polling(self.poll, LEARNER_POLL_SECONDS)
+        self.task = start_polling(self.poll, LEARNER_POLL_SECONDS) if self.store.available() else None
 
     # -- following the store ------------------------------------------------------------------
 
@@ -231,6 +233,7 @@ class LearnerRoom:
     def _join(self, state: SessionState) -> None:
         """A new session: its region and its scenarios and myths; no vote of this page yet."""
         self.code, self.ended, self.my_votes = state.code, False, {}
+        self._clear_buttons()
         self.box.children = [self.panel]
         self.box.layout.display = None
 
@@ -246,12 +249,13 @@ class LearnerRoom:
         self.shown.value = shown_html(state, app)
         if not state.current:
             self.question.value = "<p>Waiting for the facilitator to start a vote.</p>"
-            self.buttons.children, self.vote_status.value, self.result.value = (), "", ""
+            self._clear_buttons()
+            self.vote_status.value, self.result.value = "", ""
             return
         question = live_question(state.current, app.knowledge)
         self.question.value = _title(question, app)
         if state.current in state.revealed:
-            self.buttons.children = ()
+            self._clear_buttons()
             mine = self.my_votes.get(state.current)
             words = dict(question.choices).get(mine or "", "")
             self.vote_status.value = f"<p>You voted: {escape(words)}.</p>" if words else ""
@@ -259,17 +263,19 @@ class LearnerRoom:
             return
         self.result.value = ""
         mine = self.my_votes.get(state.current)
-        buttons = []
-        for choice, words in question.choices:
-            button = widgets.Button(
-                description=("\u2714 " if choice == mine else "") + words,
-                button_style="primary" if choice == mine else "",
-                layout={"width": "auto"},
-                tooltip=f"Vote: {words}",
-            )
-            button.on_click(lambda _button, choice=choice: self.vote(choice))
-            buttons.append(button)
-        self.buttons.children = buttons
+        if self.buttons_for != state.current:  # new buttons only for a new question (each is a widget)
+            for old in self.buttons.children:
+                old.close()
+            buttons = []
+            for choice, words in question.choices:
+                button = widgets.Button(layout={"width": "auto"}, tooltip=f"Vote: {words}")
+                button.on_click(lambda _button, choice=choice: self.vote(choice))
+                buttons.append(button)
+            self.buttons.children = buttons
+            self.buttons_for = state.current
+        for button, (choice, words) in zip(self.buttons.children, question.choices, strict=True):
+            button.description = ("\u2714 " if choice == mine else "") + words
+            button.button_style = "primary" if choice == mine else ""
         chosen = dict(question.choices).get(mine or "", "")
         self.vote_status.value = (
             f'<p role="status">Your vote: {escape(chosen)}. You can change it until the votes are shown. '
@@ -277,6 +283,11 @@ class LearnerRoom:
             if chosen
             else f'<p role="status">Vote on your phone. {votes(state.votes)} so far.</p>'
         )
+
+    def _clear_buttons(self) -> None:
+        for old in self.buttons.children:
+            old.close()
+        self.buttons.children, self.buttons_for = (), ""
 
     # -- what the learner does ----------------------------------------------------------------
 
@@ -402,7 +413,7 @@ class FacilitatorRoom:
         )
         self.private_box.add_class("sp-private")
         self.poll()
-        self.task = start_polling(self.poll, FACILITATOR_POLL_SECONDS)
+        self.task = start_polling(self.poll, FACILITATOR_POLL_SECONDS) if self.store.available() else None
 
     def start(self) -> None:
         scenario_ids, myth_ids = self.app.session_choice()
@@ -479,7 +490,11 @@ class FacilitatorRoom:
             if asked
             else "<p>No questions yet.</p>"
         )
-        self.pick.options = [("None", 0)] + [(f"{n}. {text[:80]}", n) for n, text in asked]
+        options = [("None", 0)] + [(f"{n}. {text[:80]}", n) for n, text in asked]
+        if list(self.pick.options) != options:  # a new question: keep the one the facilitator chose
+            chosen = self.pick.value
+            self.pick.options = options
+            self.pick.value = chosen if chosen in {value for _label, value in options} else 0
         if not state.current:
             self.question.value, self.count.value, self.result.value = "", "", ""
             self.reveal_button.disabled = True

@@ -23,10 +23,14 @@ from __future__ import annotations
 import contextlib
 import json
 import secrets
-import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite3
 
 from ..classroom_dir import classroom_root, remove_classroom
 from .classroom import MAX_QUESTIONS, clean_question
@@ -70,6 +74,17 @@ class SessionEnded(Exception):
     """There is no live session (never started, or ended and deleted)."""
 
 
+def _sqlite() -> ModuleType | None:
+    """The sqlite3 module, or None where there is none: the static site runs the teaching page in
+    the browser (Pyodide), which ships sqlite3 only as an empty stub; there is no live session there,
+    and the page must still load."""
+    try:
+        import sqlite3
+    except ImportError:
+        return None
+    return sqlite3 if hasattr(sqlite3, "connect") else None
+
+
 class ClassroomStore:
     """The live session in ``root`` (see :func:`classroom_root`)."""
 
@@ -79,8 +94,15 @@ class ClassroomStore:
 
     # -- connections ------------------------------------------------------------------------
 
+    def available(self) -> bool:
+        """Whether a live session can run here at all (False in the browser-only static site)."""
+        return _sqlite() is not None
+
     @contextlib.contextmanager
     def _connect(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
+        sqlite3 = _sqlite()
+        if sqlite3 is None:
+            raise SessionEnded
         try:
             connection = sqlite3.connect(
                 f"file:{self.path}?mode=rw", uri=True, timeout=BUSY_MS / 1000, isolation_level=None
@@ -107,6 +129,9 @@ class ClassroomStore:
 
     def start(self, region: str, scenario_ids: Sequence[str], myth_ids: Sequence[str]) -> str:
         """A new session (any earlier one is deleted first); returns its 4-digit code."""
+        sqlite3 = _sqlite()
+        if sqlite3 is None:
+            raise SessionEnded
         self.end()
         self.root.mkdir(mode=0o700, parents=True)
         code = f"{1000 + secrets.randbelow(9000)}"
