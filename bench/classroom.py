@@ -66,8 +66,8 @@ from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 from tornado.websocket import WebSocketClientConnection, websocket_connect
 
 from spotting import load_knowledge
-from spotting.serve import max_kernels_for, pool_size_for
 from spotting.teaching.store import ClassroomStore
+from spotting_host.serve import max_kernels_for, pool_size_for
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_RESULT = ".sp-results [data-section=start]"

@@ -204,9 +204,9 @@ def voila(target: Target, preheat: bool, scratch: Path) -> Iterator[tuple[str, p
     if target.root != ROOT:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(target.root), env.get("PYTHONPATH")]))
     command = [
-        # The server `spotting serve` runs (spotting.voila_ext.ClassroomVoila: Voila, plus gzip and the
+        # The server `spotting serve` runs (spotting_host.voila_ext.ClassroomVoila: Voila, plus gzip and the
         # busy page), for both notebooks, so the comparison is the notebooks', not the servers'.
-        sys.executable, "-c", "from spotting.voila_ext import ClassroomVoila; ClassroomVoila.launch_instance()",
+        sys.executable, "-c", "from spotting_host.voila_ext import ClassroomVoila; ClassroomVoila.launch_instance()",
         str(target.notebook), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
         "--VoilaConfiguration.strip_sources=True", "--VoilaConfiguration.show_tracebacks=False",
         # The project's template for both notebooks: the bare one, served from a folder without

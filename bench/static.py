@@ -14,7 +14,7 @@ In headless Chromium (/usr/bin/chromium), for the explorer of each kind:
 * for the static site: the build time and dist/ size.
 
 The static site's Python starts from the memory snapshot the build makes
-(spotting/static_snapshot.py); docs/static-site.md, "Speed", has the numbers before and after.
+(spotting_host/static_snapshot.py); docs/static-site.md, "Speed", has the numbers before and after.
 
 Targets (issue 11): static change p95 <= 20 ms, first advice <= 5 s cold and <= 3 s on a
 second visit; dist/ <= 40 MB. Issue 24: second visit (from the saved copy) <= 2 s, offline <= 3 s,
@@ -47,8 +47,8 @@ from dashboard import (  # bench/ is not a package: reuse the Voila benchmark's 
 )
 
 from spotting import load_knowledge
-from spotting.serve import STATIC_PAGES, static_server
-from spotting.static_site import build, largest_parts, total_size
+from spotting_host.serve import STATIC_PAGES, static_server
+from spotting_host.static_site import build, largest_parts, total_size
 
 START = ".sp-results [data-section=start]"
 

@@ -88,3 +88,10 @@ def test_the_engine_and_cli_load_no_server_widget_or_qr_module(clean_venv: Path,
     result = run(clean_venv, "python", "-c", probe, cwd=tmp_path)
     assert result.returncode == 0 and result.stdout.strip() == "[]", result.stderr
     assert run(clean_venv, "python", "-c", "import voila", cwd=tmp_path).returncode != 0  # only with .[serve]
+
+
+def test_without_the_serve_extra_spotting_serve_says_how_to_get_it(clean_venv: Path, tmp_path: Path) -> None:
+    """The door to spotting_host opens, and names the missing extra in one line instead of a traceback."""
+    served = run(clean_venv, "spotting", "serve", cwd=tmp_path)
+    assert served.returncode == 1 and served.stdout == "", served.stderr
+    assert served.stderr.startswith("spotting: serving needs the [serve] extra (voila is missing)"), served.stderr

@@ -1,7 +1,7 @@
-"""The teaching-session dashboard: the widget layer over ``spotting.teaching`` and ``spotting.charts``.
+"""The teaching-session dashboard: the widget layer over :mod:`.quiz`, :mod:`.pages` and :mod:`.charts`.
 
 Why a separate module: callbacks in Voila fail silently, so every decision lives in
-``teaching``/``charts`` (plain functions, unit-tested) and this file only wires widgets to them,
+``quiz``, ``pages`` and ``charts`` (plain functions, unit-tested) and this file only wires widgets to them,
 in the "App class" shape: ``_build_*`` helpers, small change handlers, and one ``_update()`` that
 redraws the view from the current state.
 

@@ -227,7 +227,7 @@ def static_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     ``SPOTTING_STATIC_DIST=folder`` uses a site built beforehand instead (for example one built
     from deliberately broken data, to see the tests fail)."""
-    from spotting.static_site import build  # the build needs pandas; only these tests import it
+    from spotting_host.static_site import build  # the build needs pandas; only these tests import it
 
     given = os.environ.get("SPOTTING_STATIC_DIST")
     if given:
