@@ -66,6 +66,12 @@ CHART_CSS = """
   .projector .spotting-chart figcaption { grid-column: 1 / -1; }
   .projector .spotting-chart .row { margin: 0.3em 0 0.5em; }
   .projector .spotting-chart .chart-text .in-words { margin-top: 0.3em; }
+  /* The cancer-risk grids side by side, the missing ages' note under them: one screen. */
+  .projector #chart-cancer_risk .chart-body { display: flex; flex-wrap: wrap; gap: 0 1em; align-items: flex-start; }
+  .projector #chart-cancer_risk .chart-body > .chart-note { flex-basis: 100%; }
+  .projector #chart-cancer_risk .row { flex: 1 1 0; min-width: 0; font-size: 0.85em; }
+  .projector #chart-cancer_risk .gap { order: 3; flex-basis: 100%; font-size: 0.8em; margin: 0; }
+  .projector .spotting-chart svg.people-grid { width: min(9em, 100%); }
 }
 """
 
