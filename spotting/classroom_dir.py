@@ -27,7 +27,8 @@ def classroom_root() -> Path:
         return Path(configured)
     shm = Path("/dev/shm")
     base = shm if shm.is_dir() and os.access(shm, os.W_OK) else Path(tempfile.gettempdir())
-    return base / f"spotting-classroom-{os.getuid()}"
+    user = os.getuid() if hasattr(os, "getuid") else 0  # the static site's browser Python may lack it
+    return base / f"spotting-classroom-{user}"
 
 
 def remove_classroom(root: Path | None = None) -> None:
