@@ -249,3 +249,10 @@ def test_without_sqlite_the_page_still_loads_and_no_session_runs(
         app = TeachingApp(mode=mode, store=store)
         assert app.room.task is None
     assert not store.root.exists()
+
+
+def test_the_root_needs_no_user_id_where_python_has_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The static site's browser Python (Pyodide) may have no os.getuid: the page must still load."""
+    monkeypatch.delenv(ROOT_ENVIRONMENT, raising=False)
+    monkeypatch.delattr(os, "getuid", raising=False)
+    assert classroom_root().name == "spotting-classroom-0"
