@@ -383,6 +383,9 @@ COUNT = re.compile(r"<strong>(\d+)</strong> votes? so far")
 class LivePage(WidgetClient):
     """A widget client that also follows widgets made after the first state request."""
 
+    kernel = ""
+    cookies = ""
+
     def find(self, **wanted: Any) -> str | None:
         for model, state in self.states.items():
             if all(state.get(name) == value for name, value in wanted.items()):
@@ -424,8 +427,46 @@ async def open_live_page(url: str) -> tuple[LivePage, WebSocketClientConnection]
     headers = {"Cookie": cookies} if cookies else {}
     connection = await websocket_connect(HTTPRequest(ws_url, headers=headers, connect_timeout=60))
     page = LivePage(connection)
+    page.kernel, page.cookies = kernel, cookies
     await asyncio.wait_for(page.request_states(), 300)
     return page, connection
+
+
+async def leave(url: str, page: LivePage, connection: WebSocketClientConnection) -> None:
+    """Close the page as a tab is closed: the close beacon (with the _xsrf cookie), then the socket."""
+    token = uuid.uuid4().hex
+    cookies = f"{page.cookies}; _xsrf={token}" if page.cookies else f"_xsrf={token}"
+    await AsyncHTTPClient().fetch(
+        f"{url}voila/api/shutdown/{page.kernel}", method="POST", body=f"_xsrf={token}",
+        headers={"Cookie": cookies, "Content-Type": "application/x-www-form-urlencoded"}, raise_error=False,
+    )  # fmt: skip
+    connection.close()
+
+
+async def storm(url: str, phones: int, reloads: int) -> tuple[int, list[str]]:
+    """``reloads`` page reloads shared by ``phones`` phones at once: each closes its page and opens it
+    again until its vote buttons are back. Pages that came back, and what went wrong."""
+    errors: list[str] = []
+    done = 0
+
+    async def one(count: int) -> None:
+        nonlocal done
+        page, connection = await open_live_page(url)
+        for _ in range(count):
+            await leave(url, page, connection)
+            try:
+                page, connection = await open_live_page(url)
+                await page.until(lambda page=page: page.find(description="True", _model_name="ButtonModel"), 180)
+                done += 1
+            except Exception as error:  # a benchmark counts failures
+                errors.append(f"{type(error).__name__}: {str(error)[:100]}")
+                page, connection = await open_live_page(url)
+        await leave(url, page, connection)
+
+    shares = [reloads // phones + (1 if index < reloads % phones else 0) for index in range(phones)]
+    ended = await asyncio.gather(*(one(count) for count in shares if count), return_exceptions=True)
+    errors += [f"{type(e).__name__}: {str(e)[:100]}" for e in ended if isinstance(e, BaseException)]
+    return done, errors
 
 
 @dataclass
@@ -435,9 +476,12 @@ class VoteRun:
     counted: int = 0
     errors: list[str] = field(default_factory=list)
     stored: int = 0
+    reloaded: int = 0
+    storm_errors: list[str] = field(default_factory=list)
+    stored_after_storm: int = 0
 
 
-async def vote_run(facilitator_url: str, learner_url: str, learners: int, store: Path) -> VoteRun:
+async def vote_run(facilitator_url: str, learner_url: str, learners: int, store: Path, reloads: int = 0) -> VoteRun:
     AsyncHTTPClient.configure(None, max_clients=max(10, learners + 2))
     run = VoteRun()
     host, host_ws = await open_live_page(facilitator_url)
@@ -481,9 +525,13 @@ async def vote_run(facilitator_url: str, learner_url: str, learners: int, store:
             best = int(match.group(1))
     run.counted = best
     run.latencies_ms = [(seen[k] - sent[k - 1]) * 1000 for k in sorted(seen) if k <= len(sent)]
-    run.stored = sum(ClassroomStore(store).counts(ClassroomStore(store).state().current).values())
-    for _page, connection, _button in ready:
-        connection.close()
+    live_vote = ClassroomStore(store).state().current
+    run.stored = sum(ClassroomStore(store).counts(live_vote).values())
+    for page, connection, _button in ready:
+        await leave(learner_url, page, connection)
+    if reloads:  # the class reloads its pages: no vote may be lost, and every page must come back
+        run.reloaded, run.storm_errors = await storm(learner_url, learners, reloads)
+        run.stored_after_storm = sum(ClassroomStore(store).counts(live_vote).values())
     host_ws.close()
     return run
 
@@ -504,7 +552,7 @@ def vote_main(args: argparse.Namespace) -> None:
                 if time.monotonic() - ready_at > 900 or process.poll() is not None:
                     sys.exit(f"the pool never filled:\n{log.read_text(errors='replace')[-3000:]}")
                 time.sleep(0.5)
-            run = asyncio.run(vote_run(host_url, url, args.learners, store))
+            run = asyncio.run(vote_run(host_url, url, args.learners, store, args.reloads))
         except Exception:
             for name, path in (("facilitator", host_log), ("learners", log)):
                 print(f"--- the {name}' server's log, last lines:\n{path.read_text(errors='replace')[-2500:]}")
@@ -528,11 +576,20 @@ def vote_main(args: argparse.Namespace) -> None:
         ("vote to count on the projector p95 (ms)", f"{p95(run.latencies_ms):.0f}" if run.latencies_ms else "-"),
         ("vote to count on the projector max (ms)", f"{max(run.latencies_ms):.0f}" if run.latencies_ms else "-"),
         ("pages that failed to join", str(len(run.errors))),
+        *(
+            [
+                (f"reloads that brought the page back (of {args.reloads})", str(run.reloaded)),
+                ("reloads that failed", str(len(run.storm_errors))),
+                ("votes in the store after the reloads", str(run.stored_after_storm)),
+            ]
+            if args.reloads
+            else []
+        ),
         ("session folder left after the servers stopped", "yes" if left else "no"),
     ]
     for name, value in rows:
         print(f"{name:48} {value:>10}")
-    for error in run.errors[:5]:
+    for error in (run.errors + run.storm_errors)[:5]:
         print(f"  error: {error}")
 
 
@@ -592,6 +649,9 @@ def main() -> None:
     parser.add_argument("--log", type=Path, default=None, help="copy the server's log here (it holds no answers)")
     parser.add_argument(
         "--vote", action="store_true", help="the voting run: all learners vote at once in a live teaching session"
+    )
+    parser.add_argument(
+        "--reloads", type=int, default=0, help="with --vote: then this many page reloads by the class (e.g. 150)"
     )
     args = parser.parse_args()
     if args.vote:
