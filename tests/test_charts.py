@@ -96,9 +96,10 @@ def test_every_chart_has_a_plain_title_a_text_alternative_and_its_source(chart: 
     for source_id in chart.sources:
         assert knowledge.sources[source_id].title.split(":")[0] in chart.html
     # Pictures are decoration; the numbers are written out as text.
-    assert any(
-        f'class="{kind}" aria-hidden="true"' in chart.html for kind in ("track", "icons")
-    ) or 'class="people-grid" viewBox="-2 -2 104 104" aria-hidden="true"' in chart.html
+    assert (
+        any(f'class="{kind}" aria-hidden="true"' in chart.html for kind in ("track", "icons"))
+        or 'class="people-grid" viewBox="-2 -2 104 104" aria-hidden="true"' in chart.html
+    )
 
 
 def test_every_number_shown_comes_from_statistics_csv(knowledge: Knowledge) -> None:
