@@ -60,7 +60,8 @@ from pathlib import Path
 from typing import Any
 
 import psutil
-from dashboard import CHROMIUM, CHROMIUM_ARGS, EXPLORER_TOGGLE_JS, free_port, stop
+from chromium import free_port, launch_options, missing
+from dashboard import EXPLORER_TOGGLE_JS, stop
 from playwright.async_api import Browser, async_playwright
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 from tornado.websocket import WebSocketClientConnection, websocket_connect
@@ -355,7 +356,7 @@ async def arrive(url: str, learners: int, window: float, answers: int, seed: int
             await asyncio.gather(*(protocol_learner(url, delay, answers, "age", "dizzy_or_faint") for delay in delays))
         )
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = await playwright.chromium.launch(**launch_options())
         try:
             return list(
                 await asyncio.gather(
@@ -657,8 +658,8 @@ def main() -> None:
     if args.vote:
         vote_main(args)
         return
-    if not Path(CHROMIUM).exists():
-        sys.exit(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    if missing():
+        sys.exit(missing())
     with tempfile.TemporaryDirectory(prefix="spotting-classroom-") as scratch:
         url, process, log = serve(args.learners, Path(scratch), args.workers)
         sampler = Sampler(psutil.Process(process.pid))

@@ -36,9 +36,8 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from chromium import launch_options, missing
 from dashboard import (  # bench/ is not a package: reuse the Voila benchmark's pieces
-    CHROMIUM,
-    CHROMIUM_ARGS,
     ROOT,
     Target,
     first_visible,
@@ -94,8 +93,7 @@ def measure_static(playwright: Playwright, url: str, loads: int, count: int, scr
     for index in range(loads):
         context = playwright.chromium.launch_persistent_context(
             tempfile.mkdtemp(prefix="profile-", dir=scratch),
-            executable_path=CHROMIUM,
-            args=CHROMIUM_ARGS,
+            **launch_options(),
             headless=True,
             viewport={"width": 1280, "height": 900},
         )
@@ -147,8 +145,8 @@ def main() -> None:
     parser.add_argument("--no-voila", action="store_true", help="measure the static site only")
     args = parser.parse_args()
     load_at_start = os.getloadavg()[0]  # a shared machine: say how busy it was, before and after
-    if not Path(CHROMIUM).exists():
-        sys.exit(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    if missing():
+        sys.exit(missing())
     with tempfile.TemporaryDirectory(prefix="spotting-bench-static-") as scratch_dir:
         scratch = Path(scratch_dir)
         dist = args.dist
@@ -160,7 +158,7 @@ def main() -> None:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         url = f"http://127.0.0.1:{server.server_address[1]}/{STATIC_PAGES['explorer']}"
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(**launch_options())
             try:
                 static = measure_static(playwright, url, args.loads, args.toggles, scratch)
                 served = None if args.no_voila else measure_voila(browser, args.loads, args.toggles, scratch)

@@ -431,6 +431,10 @@ def write_wheel(path: Path, name: str, version: str, files: dict[str, bytes], re
     return target
 
 
+ASSET_SUFFIXES = (".js", ".css")
+"""Besides its modules, the package's assets (spotting/assets/): the widgets read them by path."""
+
+
 def spotting_wheel(into: Path, requires_dist: Sequence[str]) -> Path:
     """``spotting`` from the working tree, with data/ and its validation manifest inside.
 
@@ -438,8 +442,9 @@ def spotting_wheel(into: Path, requires_dist: Sequence[str]) -> Path:
     hash, and the kernel finds it with no fetch of its own. The build has just validated it in
     full (pandas and pandera, here), so the manifest lets the browser skip that step."""
     files: dict[str, bytes] = {}
-    for path in sorted((ROOT / "spotting").rglob("*.py")):
-        files[path.relative_to(ROOT).as_posix()] = path.read_bytes()
+    for path in sorted((ROOT / "spotting").rglob("*")):
+        if path.suffix in (".py", *ASSET_SUFFIXES) and path.is_file():
+            files[path.relative_to(ROOT).as_posix()] = path.read_bytes()
     for name in knowledge.TABLES:
         files[f"spotting/data/{name}"] = (knowledge.DEFAULT_DATA_DIR / name).read_bytes()
     manifest = knowledge.snapshot_manifest(knowledge.DEFAULT_DATA_DIR)

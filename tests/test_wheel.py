@@ -62,6 +62,8 @@ def test_the_wheel_carries_the_data_the_template_and_metadata_a_registry_accepts
         metadata = Parser().parsestr(archive.read(metadata_name).decode())
     tables = {path.name for path in (ROOT / "data").glob("*.csv")}
     assert {f"spotting/data/{name}" for name in tables} <= names
+    assets = {f"spotting/assets/{path.name}" for path in (ROOT / "spotting" / "assets").iterdir()}
+    assert assets and assets <= names  # the widgets' JavaScript and CSS, read by path
     assert any(name.endswith("share/jupyter/voila/templates/spotting/index.html.j2") for name in names)
     assert metadata["License-Expression"] == "MIT" and any(name.endswith("/LICENSE") for name in names)
     assert metadata["Description-Content-Type"] == "text/markdown" and metadata.get_payload()

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
+from ..markup import asset_text
 from ..urgency import Urgency
 from .classroom import (
     LiveQuestion,
@@ -46,19 +47,8 @@ LEARNER_POLL_SECONDS = 0.5
 FACILITATOR_POLL_SECONDS = 0.2
 """How often a page asks the store for news: the projector's tally is at most this far behind."""
 
-ROOM_CSS = """
-.spotting-teaching .sp-live { border: 3px solid #005eb8; border-radius: 4px; padding: 0.4em 1em; margin: 0.6em 0;
-  background: #fff; }
-.spotting-teaching .sp-tally { list-style: none; padding: 0; }
-.spotting-teaching .sp-tally li { margin: 0.4em 0; }
-.spotting-teaching .sp-tally .track { width: 100%; height: 1.2em; border: 1px solid #768692; background: #f0f4f5; }
-.spotting-teaching .sp-tally .bar { height: 100%; background: #005eb8; }
-.spotting-teaching .sp-asked { border-left: 6px solid #4c6272; padding: 0.3em 0.8em; background: #f0f4f5;
-  white-space: pre-wrap; overflow-wrap: anywhere; }
-.spotting-teaching .sp-questions li { margin: 0.3em 0; overflow-wrap: anywhere; }
-.spotting-teaching textarea { font-size: 1em; min-height: 4em; width: 100%; }
-.spotting-teaching.projector .sp-voting, .spotting-teaching.projector .sp-ask { display: none; }
-"""
+ROOM_CSS = asset_text("room.css")
+"""The live panel, the tally and the question list (spotting/assets/room.css, on the palette)."""
 
 
 def start_polling(poll: Callable[[], None], seconds: float) -> asyncio.Task[None] | None:

@@ -87,6 +87,8 @@ def test_the_spotting_wheel_carries_the_validated_data_and_no_server_requirement
         metadata = archive.read(next(n for n in names if n.endswith("METADATA"))).decode()
     assert {f"spotting/data/{name}" for name in knowledge.TABLES} <= names
     assert f"spotting/data/{knowledge.SNAPSHOT_MANIFEST}" in names
+    assert {"spotting/assets/tokens.css", "spotting/assets/form.js"} <= names  # the widgets read them by path
+    assert not any(name.startswith("spotting_host/") for name in names), "the server never goes to the browser"
     assert "pandas" not in metadata and "Requires-Dist: anywidget" in metadata
 
 
