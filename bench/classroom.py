@@ -67,6 +67,7 @@ from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 from tornado.websocket import WebSocketClientConnection, websocket_connect
 
 from spotting import load_knowledge
+from spotting.teaching.store import ClassroomStore
 from spotting_host.serve import max_kernels_for, pool_size_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -149,10 +150,13 @@ class Sampler:
         self._stop.set()
 
 
-def serve(learners: int, sandbox: Path, workers: int = 1) -> tuple[str, subprocess.Popen[bytes], Path]:
+def serve(
+    learners: int, sandbox: Path, workers: int = 1, dashboard: str = "explorer", env_extra: dict[str, str] | None = None
+) -> tuple[str, subprocess.Popen[bytes], Path]:
     """``spotting serve explorer --learners N [--workers K]`` with a private HOME/runtime/tmp."""
     port = free_port()
-    env = dict(os.environ)
+    env = dict(os.environ) | (env_extra or {})
+    sandbox.mkdir(exist_ok=True)
     for name in ("home", "runtime", "ipython", "tmp"):
         (sandbox / name).mkdir()
     env.update(
@@ -162,7 +166,7 @@ def serve(learners: int, sandbox: Path, workers: int = 1) -> tuple[str, subproce
         TMPDIR=str(sandbox / "tmp"),
     )
     log = sandbox / "voila.log"
-    command = [sys.executable, "-m", "spotting", "serve", "explorer", "--learners", str(learners), f"--port={port}"]
+    command = [sys.executable, "-m", "spotting", "serve", dashboard, "--learners", str(learners), f"--port={port}"]
     if workers > 1:
         command.append(f"--workers={workers}")
     with log.open("wb") as sink:
@@ -363,6 +367,233 @@ async def arrive(url: str, learners: int, window: float, answers: int, seed: int
             await browser.close()
 
 
+# -- The voting run (--vote): 30 phones vote at once; how soon the projector's count shows it ----
+#
+# Served as in a lesson: ``spotting serve facilitator`` (this computer) and ``spotting serve teaching
+# --learners N [--workers K]``, sharing one live session folder (SPOTTING_CLASSROOM_DIR, private to
+# the run). A protocol client plays the facilitator's page: it presses "Start a live session" and
+# chooses the first myth as the live vote, as the buttons do. N protocol learners open the learner
+# page and wait for the vote buttons to appear (their pages follow the session); then all press a
+# vote button at the same moment. The facilitator's client notes when its "N votes so far" line
+# reaches each count: the k-th vote sent is seen when the line first shows k or more. Latency is
+# that moment minus the vote's sending; lost votes are those never counted (30 s of waiting).
+
+COUNT = re.compile(r"<strong>(\d+)</strong> votes? so far")
+
+
+class LivePage(WidgetClient):
+    """A widget client that also follows widgets made after the first state request."""
+
+    kernel = ""
+    cookies = ""
+
+    def find(self, **wanted: Any) -> str | None:
+        for model, state in self.states.items():
+            if all(state.get(name) == value for name, value in wanted.items()):
+                return model
+        return None
+
+    def take(self, message: dict[str, Any]) -> dict[str, Any]:
+        """Record a new widget or a change of state; the state change, if any."""
+        content = message.get("content", {})
+        data = content.get("data", {})
+        if message.get("msg_type") == "comm_open" and "state" in data:
+            self.states[content["comm_id"]] = dict(data["state"])
+        elif message.get("msg_type") == "comm_msg" and data.get("method") == "update":
+            self.states.setdefault(content["comm_id"], {}).update(data.get("state", {}))
+            return dict(data.get("state", {}))
+        return {}
+
+    async def until(self, found: Callable[[], Any], seconds: float) -> Any:
+        deadline = time.monotonic() + seconds
+        while (value := found()) is None:
+            self.take(await asyncio.wait_for(self.receive(), max(0.1, deadline - time.monotonic())))
+        return value
+
+    def click(self, model: str) -> None:
+        self.send("comm_msg", {"comm_id": model, "data": {"method": "custom", "content": {"event": "click"}}})
+
+    def set(self, model: str, state: dict[str, Any]) -> None:
+        self.send("comm_msg", {"comm_id": model, "data": {"method": "update", "state": state, "buffer_paths": []}})
+
+
+async def open_live_page(url: str) -> tuple[LivePage, WebSocketClientConnection]:
+    response = await AsyncHTTPClient().fetch(url, request_timeout=300)
+    cookies = "; ".join(c.split(";")[0] for c in response.headers.get_list("Set-Cookie"))
+    found = CONFIG_DATA.search(response.body.decode())
+    if found is None:
+        raise RuntimeError("the page has no kernel")
+    kernel = json.loads(found.group(1))["kernelId"]
+    ws_url = url.replace("http://", "ws://") + f"api/kernels/{kernel}/channels?session_id={uuid.uuid4().hex}"
+    headers = {"Cookie": cookies} if cookies else {}
+    connection = await websocket_connect(HTTPRequest(ws_url, headers=headers, connect_timeout=60))
+    page = LivePage(connection)
+    page.kernel, page.cookies = kernel, cookies
+    await asyncio.wait_for(page.request_states(), 300)
+    return page, connection
+
+
+async def leave(url: str, page: LivePage, connection: WebSocketClientConnection) -> None:
+    """Close the page as a tab is closed: the close beacon (with the _xsrf cookie), then the socket."""
+    token = uuid.uuid4().hex
+    cookies = f"{page.cookies}; _xsrf={token}" if page.cookies else f"_xsrf={token}"
+    await AsyncHTTPClient().fetch(
+        f"{url}voila/api/shutdown/{page.kernel}", method="POST", body=f"_xsrf={token}",
+        headers={"Cookie": cookies, "Content-Type": "application/x-www-form-urlencoded"}, raise_error=False,
+    )  # fmt: skip
+    connection.close()
+
+
+async def storm(url: str, phones: int, reloads: int) -> tuple[int, list[str]]:
+    """``reloads`` page reloads shared by ``phones`` phones at once: each closes its page and opens it
+    again until its vote buttons are back. Pages that came back, and what went wrong."""
+    errors: list[str] = []
+    done = 0
+
+    async def one(count: int) -> None:
+        nonlocal done
+        page, connection = await open_live_page(url)
+        for _ in range(count):
+            await leave(url, page, connection)
+            try:
+                page, connection = await open_live_page(url)
+                await page.until(lambda page=page: page.find(description="True", _model_name="ButtonModel"), 180)
+                done += 1
+            except Exception as error:  # a benchmark counts failures
+                errors.append(f"{type(error).__name__}: {str(error)[:100]}")
+                page, connection = await open_live_page(url)
+        await leave(url, page, connection)
+
+    shares = [reloads // phones + (1 if index < reloads % phones else 0) for index in range(phones)]
+    ended = await asyncio.gather(*(one(count) for count in shares if count), return_exceptions=True)
+    errors += [f"{type(e).__name__}: {str(e)[:100]}" for e in ended if isinstance(e, BaseException)]
+    return done, errors
+
+
+@dataclass
+class VoteRun:
+    latencies_ms: list[float] = field(default_factory=list)
+    sent: int = 0
+    counted: int = 0
+    errors: list[str] = field(default_factory=list)
+    stored: int = 0
+    reloaded: int = 0
+    storm_errors: list[str] = field(default_factory=list)
+    stored_after_storm: int = 0
+
+
+async def vote_run(facilitator_url: str, learner_url: str, learners: int, store: Path, reloads: int = 0) -> VoteRun:
+    AsyncHTTPClient.configure(None, max_clients=max(10, learners + 2))
+    run = VoteRun()
+    host, host_ws = await open_live_page(facilitator_url)
+    host.click(await host.until(lambda: host.find(description="Start a live session"), 60))
+    live = await host.until(
+        lambda: next((m for m, s in host.states.items() if s.get("description") == "Live vote"
+                      and len(s.get("_options_labels", [])) > 1), None), 60,
+    )  # fmt: skip
+    host.set(live, {"index": 1})  # the first of the session's myths
+    counter = await host.until(lambda: host.find(_dom_classes=["sp-vote-count"]), 60)
+
+    async def phone() -> tuple[LivePage, WebSocketClientConnection, str]:
+        page, connection = await open_live_page(learner_url)
+        button = await page.until(lambda: page.find(description="True", _model_name="ButtonModel"), 120)
+        return page, connection, button
+
+    phones = await asyncio.gather(*(phone() for _ in range(learners)), return_exceptions=True)
+    ready = [p for p in phones if not isinstance(p, BaseException)]
+    run.errors += [f"{type(p).__name__}: {p}" for p in phones if isinstance(p, BaseException)]
+    await asyncio.sleep(1.0)  # every page is idle: the votes start together
+    seen: dict[int, float] = {}
+    sent: list[float] = []
+    for page, _connection, button in ready:
+        page.click(button)
+        sent.append(time.perf_counter())
+    run.sent = len(sent)
+    deadline = time.monotonic() + 30
+    best = 0
+    while best < run.sent and time.monotonic() < deadline:
+        try:
+            message = await asyncio.wait_for(host.receive(), max(0.1, deadline - time.monotonic()))
+        except TimeoutError:
+            break
+        host.take(message)
+        value = host.states.get(counter, {}).get("value", "")
+        match = COUNT.search(value)
+        if match and int(match.group(1)) > best:
+            now = time.perf_counter()
+            for k in range(best + 1, int(match.group(1)) + 1):
+                seen[k] = now
+            best = int(match.group(1))
+    run.counted = best
+    run.latencies_ms = [(seen[k] - sent[k - 1]) * 1000 for k in sorted(seen) if k <= len(sent)]
+    live_vote = ClassroomStore(store).state().current
+    run.stored = sum(ClassroomStore(store).counts(live_vote).values())
+    for page, connection, _button in ready:
+        await leave(learner_url, page, connection)
+    if reloads:  # the class reloads its pages: no vote may be lost, and every page must come back
+        run.reloaded, run.storm_errors = await storm(learner_url, learners, reloads)
+        run.stored_after_storm = sum(ClassroomStore(store).counts(live_vote).values())
+    host_ws.close()
+    return run
+
+
+def ms(summary: Callable[[list[float]], float], values: list[float]) -> str:
+    return f"{summary(values):.0f}" if values else "-"
+
+
+def vote_main(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory(prefix="spotting-classroom-vote-") as scratch:
+        store = Path(scratch) / "live"
+        env = {"SPOTTING_CLASSROOM_DIR": str(store)}
+        host_url, host_process, host_log = serve(1, Path(scratch) / "facilitator", 1, "facilitator", env)
+        url, process, log = serve(args.learners, Path(scratch) / "learners", args.workers, "teaching", env)
+        try:
+            ready_at = time.monotonic()
+            while "Ready:" not in log.read_text(errors="replace"):
+                if time.monotonic() - ready_at > 900 or process.poll() is not None:
+                    sys.exit(f"the pool never filled:\n{log.read_text(errors='replace')[-3000:]}")
+                time.sleep(0.5)
+            run = asyncio.run(vote_run(host_url, url, args.learners, store, args.reloads))
+        except Exception:
+            for name, path in (("facilitator", host_log), ("learners", log)):
+                print(f"--- the {name}' server's log, last lines:\n{path.read_text(errors='replace')[-2500:]}")
+            raise
+        finally:
+            stop(process)
+            stop(host_process)
+        left = store.exists()
+    print(f"python {platform.python_version()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
+    where = f", {args.workers} workers behind nginx" if args.workers > 1 else ""
+    print(f"{args.learners} learners vote at once (protocol clients){where}")
+    rows = [
+        ("votes sent", str(run.sent)),
+        ("votes on the facilitator's count", str(run.counted)),
+        ("votes in the store", str(run.stored)),
+        ("lost votes", str(run.sent - min(run.counted, run.stored))),
+        (
+            "vote to count on the projector p50 (ms)",
+            f"{statistics.median(run.latencies_ms):.0f}" if run.latencies_ms else "-",
+        ),
+        ("vote to count on the projector p95 (ms)", f"{p95(run.latencies_ms):.0f}" if run.latencies_ms else "-"),
+        ("vote to count on the projector max (ms)", f"{max(run.latencies_ms):.0f}" if run.latencies_ms else "-"),
+        ("pages that failed to join", str(len(run.errors))),
+        *(
+            [
+                (f"reloads that brought the page back (of {args.reloads})", str(run.reloaded)),
+                ("reloads that failed", str(len(run.storm_errors))),
+                ("votes in the store after the reloads", str(run.stored_after_storm)),
+            ]
+            if args.reloads
+            else []
+        ),
+        ("session folder left after the servers stopped", "yes" if left else "no"),
+    ]
+    for name, value in rows:
+        print(f"{name:48} {value:>10}")
+    for error in (run.errors + run.storm_errors)[:5]:
+        print(f"  error: {error}")
+
+
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20, method="inclusive")[18] if len(values) > 1 else values[0]
 
@@ -417,7 +648,16 @@ def main() -> None:
         "--workers", type=int, default=1, help="Voila processes behind nginx (spotting serve --workers; default 1)"
     )
     parser.add_argument("--log", type=Path, default=None, help="copy the server's log here (it holds no answers)")
+    parser.add_argument(
+        "--vote", action="store_true", help="the voting run: all learners vote at once in a live teaching session"
+    )
+    parser.add_argument(
+        "--reloads", type=int, default=0, help="with --vote: then this many page reloads by the class (e.g. 150)"
+    )
     args = parser.parse_args()
+    if args.vote:
+        vote_main(args)
+        return
     if missing():
         sys.exit(missing())
     with tempfile.TemporaryDirectory(prefix="spotting-classroom-") as scratch:

@@ -15,6 +15,7 @@ shares the class between K such servers behind nginx (:mod:`spotting_host.worker
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import functools
 import http.server
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from spotting.classroom_dir import remove_classroom
 from spotting.errors import AnswerError
 from spotting.knowledge import REGION_ENVIRONMENT, load_knowledge
 
@@ -50,6 +52,8 @@ TITLES = {
     "review": "the content review",
     "facilitator": "the teaching session's facilitator page",
 }
+CLASSROOM = frozenset({"teaching", "facilitator"})
+"""Pages of a live teaching session (spotting.teaching.room): stopping either server deletes it."""
 LOOPBACK_ONLY = frozenset({"facilitator"})
 """Pages with the answers on them: served to this computer only, so a learner who guesses the
 port still cannot reach them (the learner page has no way to show the answers early)."""
@@ -346,6 +350,8 @@ def run(args: argparse.Namespace, extra: Sequence[str], stdout: TextIO, stderr: 
     if problem is not None:
         print(f"spotting: {problem}", file=stderr)
         return 2
+    if plan.dashboard in CLASSROOM and plan.worker_index is None:
+        atexit.register(remove_classroom)  # a live session's votes and questions end with the server
     # As ``make dashboard`` always did: a broken knowledge base stops here, with file, row and
     # column, and a valid one is fingerprinted so each kernel skips the slow checks. A separate
     # process, so the server does not carry pandas for the whole session. (A worker started by

@@ -34,3 +34,5 @@ def pytest_configure(config: pytest.Config) -> None:
     """
     if "SPOTTING_CACHE_DIR" not in os.environ:
         os.environ["SPOTTING_CACHE_DIR"] = tempfile.mkdtemp(prefix="spotting-test-cache-")
+    # A live teaching session of the tests' own (spotting.classroom_dir): never a real class's.
+    os.environ["SPOTTING_CLASSROOM_DIR"] = str(Path(tempfile.mkdtemp(prefix="spotting-test-classroom-")) / "live")

@@ -17,7 +17,7 @@ from spotting.teaching.charts import (
     charts_html,
     colposcopy_chart,
     figures,
-    log_position,
+    people_with,
     sti_chart,
 )
 
@@ -38,11 +38,23 @@ def test_cancer_risk_shows_only_the_two_age_bands_the_source_gives(knowledge: Kn
     assert "about 18 times higher" in chart.text
 
 
-def test_cancer_risk_bars_sit_on_a_log_scale(knowledge: Knowledge) -> None:
-    widths = [float(w) for w in re.findall(r'class="bar" style="width: ([\d.]+)%"', cancer_risk_chart(knowledge).html)]
-    assert widths == pytest.approx([log_position(1 / 44000) * 100, log_position(1 / 2400) * 100], abs=0.1)
-    assert log_position(1e-5) == 0 and log_position(1e-2) == pytest.approx(1)
-    assert "log scale" in cancer_risk_chart(knowledge).html
+def test_cancer_risk_is_drawn_to_a_linear_scale_of_10000_people(knowledge: Knowledge) -> None:
+    """1 in 2,400 must look rare at a glance (UX review, problem 10): 4 filled squares of 10,000,
+    not half a bar; 1 in 44,000 fills none, and the words say so."""
+    html = cancer_risk_chart(knowledge).html
+    grids = html.split('class="people-grid"')[1:]
+    assert [grid.count('class="case"') for grid in grids] == [0, 4]
+    assert "about 4 in every 10,000 people" in html and "not even one square" in html
+    assert "log scale" not in html and 'class="bar"' not in html
+    assert people_with(1 / 2400) == 4 and people_with(1 / 44000) == 0 and people_with(0.5) == 5000
+
+
+@pytest.mark.parametrize("denominator", [1, 2, 3, 7, 100, 2400, 9999, 10000, 44000])
+def test_the_grid_fills_exactly_the_rounded_count_of_people(knowledge: Knowledge, denominator: int) -> None:
+    from spotting.teaching.charts import _array
+
+    svg = _array(1 / denominator, "x")
+    assert svg.count('class="case"') == people_with(1 / denominator) == round(10000 / denominator + 1e-9)
 
 
 def test_colposcopy_chart_shows_every_finding_in_data_order(knowledge: Knowledge) -> None:
@@ -84,7 +96,10 @@ def test_every_chart_has_a_plain_title_a_text_alternative_and_its_source(chart: 
     for source_id in chart.sources:
         assert knowledge.sources[source_id].title.split(":")[0] in chart.html
     # Pictures are decoration; the numbers are written out as text.
-    assert 'class="track" aria-hidden="true"' in chart.html or 'class="icons" aria-hidden="true"' in chart.html
+    assert (
+        any(f'class="{kind}" aria-hidden="true"' in chart.html for kind in ("track", "icons"))
+        or 'class="people-grid" viewBox="-2 -2 104 104" aria-hidden="true"' in chart.html
+    )
 
 
 def test_every_number_shown_comes_from_statistics_csv(knowledge: Knowledge) -> None:

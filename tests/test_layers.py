@@ -33,13 +33,14 @@ CORE: dict[str, int] = {
     "relevance": 3, "causes": 3, "triage": 3, "what_if": 3, "explain": 3, "safety_nets": 3,
     # 4 shared renderers
     "case_suite": 4, "markup": 4, "render_text": 4, "policy_doc": 4, "diagram": 4, "care": 4,
+    "classroom_dir": 4,
     # 5 the apps (explorer/, teaching/, review/); the server and the static build are spotting_host/
     # 6 entry points
     "cli": 6, "__main__": 6, "__init__": 6,
 }  # fmt: skip
 ENGINE, LOADER, APP = 3, 2, 5
 WIDGETS = {"ipywidgets", "anywidget", "traitlets", "IPython"}
-WIDGET_MODULES = {"app.py", "live.py", "form_widget.py"}
+WIDGET_MODULES = {"app.py", "live.py", "room.py", "form_widget.py"}
 """Inside an app, only these modules may import widget code; the rest is plain, testable HTML."""
 SERVER = {"voila", "jupyter_server", "tornado", "jupyterlab", "segno", "http", "socketserver", "psutil"}
 """Web servers, Voila and the QR-code library: spotting_host's business, never spotting's."""

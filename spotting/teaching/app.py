@@ -38,12 +38,24 @@ from .pages import (
     handout_html,
     myths_html,
     reveal_html,
+    safeguarding_html,
     scenario_card_html,
     worksheet_html,
 )
+from .plan import ClassroomData, load_classroom
 from .quiz import Attempt, assess, cause_options, level_options, parse_choice, scenario_by_id
+from .room import ROOM_CSS, FacilitatorRoom, LearnerRoom
+from .store import ClassroomStore, SessionState
 
 SECTIONS = (("Scenarios", "scenarios"), ("Myths and facts", "myths"), ("Charts", "charts"), ("Handout", "handout"))
+FACILITATOR_SECTIONS = (
+    *SECTIONS,
+    ("Ground rules and safeguarding", "safeguarding"),
+    ("Live votes", "live"),
+    ("Questions from the room (private)", "questions"),
+)
+"""The facilitator page adds the safeguarding script (data/safeguarding.csv), the live votes
+and the private list of learners' questions, each as its own section."""
 MODES = (("Learner", "learner"), ("Facilitator", "facilitator"))
 """The two pages' modes: each notebook fixes one; there is no control to change it."""
 
@@ -66,11 +78,16 @@ class TeachingApp:
     sheet). It is fixed for the life of the page.
     """
 
-    def __init__(self, knowledge: Knowledge | None = None, mode: str = "learner"):
+    def __init__(self, knowledge: Knowledge | None = None, mode: str = "learner", store: ClassroomStore | None = None):
         if mode not in dict(MODES).values():
             raise ValueError(f"mode must be one of {', '.join(v for _, v in MODES)}, not {mode!r}")
         self.mode = mode
         self.knowledge = knowledge or load_knowledge(region=default_region())
+        self.classroom: ClassroomData = load_classroom(self.knowledge)
+        self.shown_myths: set[str] = set()
+        """Myths whose answer the facilitator has revealed to the room (a learner sees only these)."""
+        self.live_choice: tuple[list[str], list[str]] | None = None
+        """A learner page in a live session teaches the facilitator's scenarios and myths."""
         self.attempts: list[Attempt] = []
         self.revealed = False
         self.hint = ""
@@ -78,10 +95,20 @@ class TeachingApp:
         self._build_controls()
         self._build_scenario_section()
         self._build_other_sections()
+        if self.facilitator:
+            self.room: FacilitatorRoom | LearnerRoom = FacilitatorRoom(self, store)
+            self.live_box = self.room.live_box
+            self.questions_box = self.room.private_box
+            learner_live: list[widgets.Widget] = []
+        else:
+            self.room = LearnerRoom(self, store)
+            self.live_box = self.questions_box = widgets.VBox()
+            learner_live = [self.room.box]
         self.container = widgets.VBox(
             [
                 self.style,
                 self.header,
+                *learner_live,
                 widgets.HBox(
                     [self.region, self.projector, self.section],
                     layout=widgets.Layout(flex_flow="row wrap"),
@@ -90,6 +117,9 @@ class TeachingApp:
                 self.myths_box,
                 self.charts_box,
                 self.handout_box,
+                self.safeguarding_box,
+                self.live_box,
+                self.questions_box,
                 self.focus,
             ],
             layout=widgets.Layout(width="100%"),
@@ -104,7 +134,7 @@ class TeachingApp:
         return self.mode == "facilitator"
 
     def _build_controls(self) -> None:
-        self.style = widgets.HTML(f"<style>{TEACHING_CSS}{CHART_CSS}{WIDGET_CSS}</style>")
+        self.style = widgets.HTML(f"<style>{TEACHING_CSS}{CHART_CSS}{WIDGET_CSS}{ROOM_CSS}</style>")
         self.header = widgets.HTML(self._header())
         self.focus = FocusMover()
         regions = self.knowledge.regions.values()
@@ -116,7 +146,8 @@ class TeachingApp:
         )
         self.region.observe(self._on_region, names="value")
         self.projector = widgets.Checkbox(description="Large type for a projector", value=False, indent=False)
-        self.section = widgets.Dropdown(description="Show", options=SECTIONS, value="scenarios", style=_WIDE)
+        sections = FACILITATOR_SECTIONS if self.facilitator else SECTIONS
+        self.section = widgets.Dropdown(description="Show", options=sections, value="scenarios", style=_WIDE)
         self.section.observe(lambda _change: self._update(), names="value")
         self.projector.observe(self._on_projector, names="value")
 
@@ -176,8 +207,10 @@ class TeachingApp:
         self.scenarios_box = widgets.VBox([self.scenario, story, answer])
 
     def _build_other_sections(self) -> None:
-        self.myths = widgets.HTML(myths_html(self.knowledge))
+        self.myths = widgets.HTML(self._myths())
         self.myths_box = widgets.VBox([self.myths])
+        self.safeguarding = widgets.HTML(self._safeguarding() if self.facilitator else "")
+        self.safeguarding_box = widgets.VBox([self.safeguarding])
         self.charts = widgets.HTML("<h2>Figures</h2>" + charts_html(self.knowledge))
         self.charts_box = widgets.VBox([self.charts])
         self.handout_button = widgets.Button(
@@ -198,6 +231,33 @@ class TeachingApp:
             )
             self.worksheet_button.on_click(lambda _button: self._make_worksheet())
             self.answers_button.on_click(lambda _button: self._make_answer_sheet())
+            plan = self.classroom.plan
+            self.use_scenario = {
+                s.id: widgets.Checkbox(
+                    description=f"{n}. {s.title}", value=s.id in plan.scenario_ids, indent=False,
+                    layout=widgets.Layout(width="auto"),
+                )
+                for n, s in enumerate(self.knowledge.scenarios, start=1)
+            }  # fmt: skip
+            self.use_myth = {
+                m.id: widgets.Checkbox(
+                    description=f"Myth {n}: {m.claim}", value=m.id in plan.myth_ids, indent=False,
+                    layout=widgets.Layout(width="auto"),
+                )
+                for n, m in enumerate(self.knowledge.myths, start=1)
+            }  # fmt: skip
+            choose = widgets.VBox(
+                [
+                    widgets.HTML(
+                        "<h3>What you teach</h3><p>The worksheet and the handouts print only these. "
+                        "The guide's mix is ticked: four scenarios and the three warm-up myths.</p>"
+                        "<h4>Scenarios</h4>"
+                    ),
+                    widgets.GridBox(list(self.use_scenario.values()), layout=widgets.Layout(width="100%")),
+                    widgets.HTML("<h4>Myths</h4>"),
+                    widgets.GridBox(list(self.use_myth.values()), layout=widgets.Layout(width="100%")),
+                ]
+            )
             intro = (
                 "<h2>Handouts</h2><ul><li><strong>Before the session:</strong> the learner worksheet "
                 "(stories and myths, space to write, no answers) and, for you, the facilitator handout "
@@ -205,15 +265,18 @@ class TeachingApp:
                 "scenarios you revealed, the room's answers and feedback, myths, figures and sources.</li></ul>"
             )
             buttons = [self.worksheet_button, self.answers_button, self.handout_button]
+            extra: list[widgets.Widget] = [choose]
         else:
             intro = (
                 "<h2>Handout</h2><p>A printable page of the scenarios you revealed, with your answers "
                 "and the feedback, plus the myths and facts, the figures and the sources.</p>"
             )
             buttons = [self.handout_button]
+            extra = []
         self.handout_box = widgets.VBox(
             [
                 widgets.HTML(intro),
+                *extra,
                 widgets.HBox(buttons, layout=widgets.Layout(flex_flow="row wrap")),
                 self.handout_link,
             ]
@@ -247,7 +310,9 @@ class TeachingApp:
         finally:
             self._resetting = False
         self.header.value = self._header()
-        self.myths.value = myths_html(self.knowledge)
+        self.myths.value = self._myths()
+        if self.facilitator:
+            self.safeguarding.value = self._safeguarding()
         self.charts.value = "<h2>Figures</h2>" + charts_html(self.knowledge)
         self._update()
 
@@ -310,15 +375,71 @@ class TeachingApp:
                 '<p role="status">Reveal a scenario first: the handout covers the scenarios you revealed.</p>'
             )
             return
-        document = handout_html(self.attempts, self.knowledge, charts_html=charts_html(self.knowledge))
-        covered = len(self.attempts) or len(self.knowledge.scenarios)
+        scenario_ids, myth_ids = self.session_choice()
+        document = handout_html(
+            self.attempts,
+            self.knowledge,
+            charts_html=charts_html(self.knowledge),
+            scenario_ids=scenario_ids,
+            myth_ids=myth_ids if self.facilitator else sorted(self.shown_myths),
+        )
+        covered = len(self.attempts) or len(scenario_ids)
         self._offer(document, "spotting-handout.html", f"the handout (HTML, {covered} scenario(s))")
 
+    def session_choice(self) -> tuple[list[str], list[str]]:
+        """The scenario and myth ids this session teaches: the facilitator's ticks, else the plan."""
+        if self.facilitator:
+            return (
+                [i for i, box in self.use_scenario.items() if box.value],
+                [i for i, box in self.use_myth.items() if box.value],
+            )
+        if self.live_choice is not None:
+            return self.live_choice
+        return list(self.classroom.plan.scenario_ids), list(self.classroom.plan.myth_ids)
+
+    def follow_session(self, state: SessionState | None) -> None:
+        """A learner's page follows the live session: its region, its scenarios and myths, and
+        the myth answers revealed so far. The facilitator's page only takes the region back
+        after a reload. Nothing is redrawn when nothing changed (this runs at every change)."""
+        if state is None:
+            self.live_choice = None
+            return
+        region = "" if state.region == "unset" else state.region
+        if region != self.region.value and region in {value for _label, value in self.region.options}:
+            self.region.value = region  # redraws everything in the session's region
+        if self.facilitator:
+            return
+        choice = (list(state.scenario_ids), list(state.myth_ids))
+        shown = {qid.partition(":")[2] for qid in state.revealed if qid.startswith("myth:")}
+        if choice != self.live_choice or shown != self.shown_myths:
+            self.live_choice, self.shown_myths = choice, shown
+            self.myths.value = self._myths()
+
+    def _myths(self) -> str:
+        """Every myth with its answer folded (facilitator); on a learner's phone only the session's
+        claims, each answer only once the facilitator has revealed it to the room."""
+        if self.facilitator:
+            return myths_html(self.knowledge)
+        _scenarios, myth_ids = self.session_choice()
+        return myths_html(self.knowledge, myth_ids=myth_ids, answers=False, shown=self.shown_myths)
+
+    def _safeguarding(self, *, folded: bool = True) -> str:
+        lines = self.classroom.script_for(self.knowledge.region.code)
+        return safeguarding_html(lines, self.knowledge, folded=folded)
+
     def _make_worksheet(self) -> None:
-        self._offer(worksheet_html(self.knowledge), "spotting-worksheet.html", "the learner worksheet (HTML)")
+        scenario_ids, myth_ids = self.session_choice()
+        document = worksheet_html(self.knowledge, scenario_ids=scenario_ids, myth_ids=myth_ids)
+        self._offer(document, "spotting-worksheet.html", "the learner worksheet (HTML)")
 
     def _make_answer_sheet(self) -> None:
-        document = facilitator_handout_html(self.knowledge)
+        scenario_ids, myth_ids = self.session_choice()
+        document = facilitator_handout_html(
+            self.knowledge,
+            scenario_ids=scenario_ids,
+            myth_ids=myth_ids,
+            safeguarding=self._safeguarding(folded=False),
+        )
         self._offer(document, "spotting-facilitator-handout.html", "the facilitator handout (HTML, has the answers)")
 
     def _offer(self, document: str, filename: str, what: str) -> None:
@@ -346,6 +467,9 @@ class TeachingApp:
             ("myths", self.myths_box),
             ("charts", self.charts_box),
             ("handout", self.handout_box),
+            ("safeguarding", self.safeguarding_box),
+            ("live", self.live_box),
+            ("questions", self.questions_box),
         ):
             box.layout.display = None if self.section.value == name else "none"
         self.card.value = scenario_card_html(scenario, knowledge, number=number, compact=presenter)

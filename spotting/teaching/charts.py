@@ -93,35 +93,55 @@ def _bar(fraction: float) -> str:
     return f'<div class="track" aria-hidden="true"><div class="bar" style="width: {width:.1f}%"></div></div>'
 
 
-LOG_FLOOR_EXPONENT = -5  # 1 in 100,000: below the smallest figure the source gives
-LOG_CEILING_EXPONENT = -2  # 1 in 100
+ARRAY_PEOPLE = 10_000
+ARRAY_SIDE = 100
+"""The cancer-risk chart draws each age band as 10,000 people, a 100 x 100 grid of squares."""
 
 
-def log_position(proportion: float) -> float:
-    """Where a chance sits on the log axis, 0 (1 in 100,000) to 1 (1 in 100)."""
-    span = LOG_CEILING_EXPONENT - LOG_FLOOR_EXPONENT
-    return (math.log10(proportion) - LOG_FLOOR_EXPONENT) / span
+def people_with(proportion: float, total: int = ARRAY_PEOPLE) -> int:
+    """Whole people out of ``total`` for a chance (1 in 2,400 of 10,000 is 4): the squares filled."""
+    return int(proportion * total + 0.5)
 
 
-def _tick(exponent: int) -> str:
-    """An axis label; the end ones are pinned inside the chart so they are never cut off."""
-    position = log_position(10.0**exponent) * 100
-    anchor = (
-        "left: 0"
-        if position <= 0
-        else "right: 0; text-align: right"
-        if position >= 100
-        else (f"left: {position:.1f}%; transform: translateX(-50%); text-align: center")
+def _array(proportion: float, ident: str) -> str:
+    """10,000 people as an SVG grid, the ones affected filled and circled so they can be found.
+
+    Why not bars: on a log scale 1 in 2,400 filled half the bar and looked common (UX review,
+    problem 10). On this grid, a linear picture, 1 in 2,400 is 4 squares out of 10,000, which is
+    how rare it is. The grid is one pattern (not 10,000 elements); only the filled squares are
+    drawn, spread evenly so none hides at an edge.
+    """
+    count = people_with(proportion)
+    side = ARRAY_SIDE
+    marks = []
+    for index in range(count):
+        y = (2 * index + 1) * side // (2 * count)
+        x = int(((index + 0.5) * 0.618034 % 1) * side)  # spread sideways too (golden-ratio steps)
+        marks.append(
+            f'<rect class="case" x="{x}" y="{y}" width="1" height="1" fill="#212b32"/>'
+            f'<circle cx="{x + 0.5}" cy="{y + 0.5}" r="3" fill="none" stroke="#d5281b" stroke-width="0.8"/>'
+        )
+    return (
+        f'<svg class="people-grid" viewBox="-2 -2 {side + 4} {side + 4}" aria-hidden="true" focusable="false">'
+        f'<defs><pattern id="sp-people-{ident}" width="1" height="1" patternUnits="userSpaceOnUse">'
+        '<rect x="0.1" y="0.1" width="0.8" height="0.8" fill="#c8d1d6"/></pattern></defs>'
+        f'<rect x="0" y="0" width="{side}" height="{side}" fill="url(#sp-people-{ident})"/>{"".join(marks)}</svg>'
     )
-    return f'<span style="{anchor}">1 in<br>{10**-exponent:,}</span>'
+
+
+def _in_ten_thousand(item: Figure) -> str:
+    count = people_with(item.proportion)
+    if count == 0:
+        return "fewer than 1 in every 10,000 people: not even one square"
+    return f"about {count} in every 10,000 people"
 
 
 def cancer_risk_chart(knowledge: Knowledge | None = None) -> Chart:
     """Chance that bleeding after sex is cervical cancer, at the two age bands the source gives.
 
-    Log-scale bars, because 1 in 44,000 and 1 in 2,400 differ 18-fold and a linear bar would
-    make the smaller one invisible. A dashed row between them says the middle ages are missing,
-    so nobody reads a trend line into the gap.
+    Each band is a grid of 10,000 people with those affected filled in (a linear picture: what
+    you see is how rare it is), labelled in words ("1 in 2,400: about 4 in every 10,000"). A
+    dashed row between them says the middle ages are missing, so nobody reads a trend into it.
     """
     knowledge = knowledge or load_knowledge()
     items = sorted(figures(knowledge, "cancer_risk_by_age"), key=lambda f: f.proportion)
@@ -132,18 +152,20 @@ def cancer_risk_chart(knowledge: Knowledge | None = None) -> Chart:
                 '<p class="gap">Ages in between: not shown. The study has figures for these ages, but we could '
                 "not get them, so we do not guess.</p>"
             )
-        rows.append(_row(item.label, item.words, _bar(log_position(item.proportion))))
-    ticks = "".join(_tick(e) for e in range(LOG_FLOOR_EXPONENT, LOG_CEILING_EXPONENT + 1))
-    axis = f'<div class="axis" aria-hidden="true">{ticks}</div>'
-    scale = (
-        '<p class="chart-note">The scale goes up in steps of 10 times (a log scale), so both small chances show.</p>'
+        label = f'<span class="label">{escape(item.label)}</span>. That is {escape(_in_ten_thousand(item))}.'
+        rows.append(f'<div class="row">{label}{_array(item.proportion, item.id)}</div>')
+    key = (
+        '<p class="chart-note">Each grid is 10,000 people with bleeding after sex. A filled square, '
+        "circled, is one person whose bleeding was caused by cervical cancer.</p>"
     )
     times = items[-1].proportion / items[0].proportion if len(items) > 1 else 1
-    text = "Bleeding after sex is rarely caused by cervical cancer. " + " ".join(f"{item.label}." for item in items)
+    text = "Bleeding after sex is rarely caused by cervical cancer. " + " ".join(
+        f"{item.label}: {_in_ten_thousand(item)}." for item in items
+    )
     if len(items) > 1:
         text += f" The chance is about {times:.0f} times higher in the older group, but still small."
     title = "Bleeding after sex is rarely cervical cancer, but the chance rises with age"
-    body = "".join(rows) + axis + scale
+    body = key + "".join(rows)
     return Chart(
         "cancer_risk", title, _figure_html("cancer_risk", title, body, text, items, knowledge), text, _sources(items)
     )

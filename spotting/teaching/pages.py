@@ -9,7 +9,7 @@ shown by words, a symbol and border width (NHS care-card style), never by colour
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from html import escape
 
@@ -17,9 +17,10 @@ from ..diagram import DIAGRAM_CSS, diagram_html
 from ..explain import DISCLAIMER, Explanation, explain
 from ..knowledge import load_knowledge
 from ..markup import BASE_CSS, BORDER_PX, asset_text, citation, urgency_label
-from ..model import Knowledge, Scenario
+from ..model import Knowledge, Scenario, Service
 from ..render_text import said
 from ..urgency import Urgency
+from .plan import SafeguardingLine
 from .quiz import Attempt, Feedback, MythFact, assess, is_sensitive, myths_and_facts, scenario_by_id
 
 MAX_WHAT_IFS = 4  # enough for a discussion prompt without burying the answer
@@ -200,42 +201,188 @@ def facilitator_notes_html(scenario: Scenario, knowledge: Knowledge | None = Non
     )
 
 
-def myths_html(knowledge: Knowledge | None = None, *, revealed: bool = False) -> str:
+def myths_html(
+    knowledge: Knowledge | None = None,
+    *,
+    revealed: bool = False,
+    myth_ids: Sequence[str] | None = None,
+    answers: bool = True,
+    shown: Collection[str] = (),
+) -> str:
     """Numbered myth-or-fact cards, the warm-up set first under its own heading.
 
     Numbers ("Myth 2 of 29") let a facilitator say which card to look at, and the warm-up set
     leads so a session opens with it rather than hunting for cards further down. Hidden answers
     use <details>, which keyboards and screen readers open.
+
+    ``myth_ids`` keeps only the session's myths (numbered as in the full list, so paper and
+    screen agree). ``answers=False`` is the learner's phone: no answer is in the page at all,
+    except for the myths in ``shown`` (the ones the facilitator has revealed to the room), so a
+    learner cannot open an answer before the reveal (UX review, problem 10).
     """
     knowledge = knowledge or load_knowledge()
     myths = myths_and_facts(knowledge)
+    total = len(myths)
+    if myth_ids is not None:
+        wanted = set(myth_ids)
+        myths = [myth for myth in myths if myth.id in wanted]
     warm = [myth for myth in myths if myth.warm_up]
     parts = ["<h2>Myths and facts</h2>"]
+    if not answers:
+        parts.append(
+            "<p>Vote on each one when your facilitator asks. The answer appears here after the room has voted.</p>"
+        )
     for heading, group in (
-        (f"Warm-up: myths 1 to {len(warm)}", warm),
-        ("More myths and facts" if warm else "", [myth for myth in myths if not myth.warm_up]),
+        (f"Warm-up: myths 1 to {len(warm)}" if myth_ids is None else "", warm),
+        ("More myths and facts" if warm and myth_ids is None else "", [myth for myth in myths if not myth.warm_up]),
     ):
         if not group:
             continue
         if heading:
             parts.append(f"<h3>{escape(heading)}</h3>")
-        parts += [_myth_card(myth, knowledge, len(myths), revealed=revealed) for myth in group]
+        parts += [
+            _myth_card(
+                myth,
+                knowledge,
+                total if myth_ids is None else None,
+                revealed=revealed or myth.id in shown,
+                answer=answers or myth.id in shown,
+            )
+            for myth in group
+        ]
     return "".join(parts)
 
 
-def _myth_card(myth: MythFact, knowledge: Knowledge, total: int, *, revealed: bool) -> str:
-    answer = (
+def _myth_card(myth: MythFact, knowledge: Knowledge, total: int | None, *, revealed: bool, answer: bool = True) -> str:
+    number = f"Myth {myth.number} of {total}" if total else f"Myth {myth.number}"
+    head = (
+        f'<div class="card myth" id="myth-{escape(myth.id, quote=True)}">'
+        f'<h4 class="myth-number">{number}</h4>'
+        f"<p>\u201c{escape(myth.claim)}\u201d</p>"
+    )
+    if not answer:
+        return head + '<p class="small">Myth or fact? The answer comes after the vote.</p></div>'
+    body = (
         f"<p><strong>{escape(myth.verdict_words)}.</strong> {escape(myth.fact)}</p>"
         f"{sources_html(myth.sources, knowledge)}"
         f'<p class="small">Last reviewed {escape(myth.last_reviewed)}; next review due '
         f"{escape(myth.next_review_due)}.</p>"
     )
     opened = " open" if revealed else ""
+    return f"{head}<details{opened}><summary>Myth or fact? Show the answer</summary>{body}</details></div>"
+
+
+HELP_SERVICES = (
+    ("emergency_line", "Emergency"),
+    ("emergency_sms", "If you cannot speak"),
+    ("urgent_contact", "Urgent advice"),
+    ("find_sexual_health_clinic", "Sexual health clinic (tests, contraception, checks)"),
+    ("find_pharmacy", "Pharmacy (emergency contraception)"),
+    ("emergency_contraception_where", "Emergency contraception"),
+    ("find_emergency_department", "Emergency department"),
+    ("find_early_pregnancy_unit", "Bleeding in early pregnancy"),
+    ("child_helpline", "Under 18 and want to talk"),
+    ("find_assault_service", "After sex that was not agreed to"),
+    ("assault_service", "After sex that was not agreed to"),
+    ("assault_service_note", ""),
+    ("sexual_violence_helpline", "Sexual violence helpline"),
+)
+"""The services the "where to get help" page lists, in this order (data/services.csv ids); a
+region without one leaves it out, and the same heading is never given twice in a row."""
+
+
+def _service_html(service: Service, knowledge: Knowledge) -> str:
+    links = []
+    if service.tel:
+        links.append(f'<a href="tel:{escape(service.tel, quote=True)}">Call {escape(service.call or service.tel)}</a>')
+    if service.sms:
+        links.append(f'<a href="sms:{escape(service.sms, quote=True)}">Text {escape(service.sms)}</a>')
+    if service.url.startswith("https://"):
+        links.append(f'<a href="{escape(service.url, quote=True)}">{escape(service.text)}</a>')
+        text = ""
+    elif service.tel and service.text.lower().startswith("call"):
+        text = ""  # "call NHS 111": the call link says it
+        links[0] = (
+            f'<a href="tel:{escape(service.tel, quote=True)}">{escape(service.text[:1].upper() + service.text[1:])}</a>'
+        )
+    else:
+        text = escape(service.text[:1].upper() + service.text[1:])
+        text += "" if text.endswith(".") else "."
+    cited = ", ".join(escape(s) for s in service.review.sources)
+    return f'{text} {" ".join(links)} <span class="small">[{cited}]</span>'.strip()
+
+
+def help_page_html(knowledge: Knowledge) -> str:
+    """A page of where to get help in the session's region, each service cited (UX review,
+    problem 7; Sex Education Forum: half of 16-17-year-olds learned too little about services)."""
+    items: list[str] = []
+    last = ""
+    cited: list[str] = []
+    for service_id, heading in HELP_SERVICES:
+        service = knowledge.services.get(service_id)
+        if service is None:
+            continue
+        if heading == last and items:
+            items[-1] = items[-1][: -len("</li>")] + f" {_service_html(service, knowledge)}</li>"
+        else:
+            label = f"<strong>{escape(heading)}:</strong> " if heading else ""
+            items.append(f"<li>{label}{_service_html(service, knowledge)}</li>")
+        last = heading or last
+        cited += service.review.sources
     return (
-        f'<div class="card myth" id="myth-{escape(myth.id, quote=True)}">'
-        f'<h4 class="myth-number">Myth {myth.number} of {total}</h4>'
-        f"<p>\u201c{escape(myth.claim)}\u201d</p>"
-        f"<details{opened}><summary>Myth or fact? Show the answer</summary>{answer}</details></div>"
+        '<section class="help-page"><h2>Where to get help '
+        f"{escape(knowledge.region.where)}</h2><ul>{''.join(items)}</ul>"
+        f"<h3>Sources</h3>{sources_html(cited, knowledge)}</section>"
+    )
+
+
+SAFEGUARDING_HELPLINES = ("emergency_line", "child_helpline", "sexual_violence_helpline", "assault_service")
+"""The region's services the safeguarding script ends with (data/services.csv ids)."""
+
+
+def safeguarding_html(
+    lines: Sequence[SafeguardingLine], knowledge: Knowledge, *, heading: str = "h2", folded: bool = True
+) -> str:
+    """The ground rules, the disclosure script and what the law asks here, with the region's
+    helplines: for the facilitator page, the facilitator handout and the guide.
+
+    The words come from data/safeguarding.csv (``lines``: already chosen for the region), each
+    line with its sources, so a school's PSHE lead can check every one. The ground rules are a
+    slide for the room; ``folded`` (the facilitator page, often on the projector) folds the
+    disclosure script under a summary, for the facilitator's eyes; the printed handout has it open.
+    """
+    sub = "h3" if heading == "h2" else "h4"
+
+    def items(kind: str, tag: str) -> str:
+        chosen = [line for line in lines if line.kind == kind]
+        rows = "".join(
+            f'<li>{escape(line.text)} <span class="small">[{escape(", ".join(line.sources))}]</span></li>'
+            for line in chosen
+        )
+        return f"<{tag}>{rows}</{tag}>" if rows else ""
+
+    services = [knowledge.services[s] for s in SAFEGUARDING_HELPLINES if s in knowledge.services]
+    helplines = "".join(f"<li>{_service_html(service, knowledge)}</li>" for service in services)
+    law = items("law", "ul")
+    who = (
+        f"<{sub}>Who to tell {escape(knowledge.region.where)}</{sub}>{law}"
+        if law
+        else "<p>Follow your school's or organisation's child protection procedure. Choose a region to see "
+        "what the law asks there.</p>"
+    )
+    cited = [source for line in lines for source in line.sources]
+    cited += [source for service in services for source in service.review.sources]
+    script = (
+        f"<{sub}>If a learner tells you about abuse (a disclosure)</{sub}>{items('disclosure', 'ol')}{who}"
+        f"<{sub}>Helplines {escape(knowledge.region.where)}</{sub}><ul>{helplines}</ul>"
+        f"<{sub}>Sources</{sub}>{sources_html(cited, knowledge)}"
+    )
+    if folded:
+        script = f"<details><summary>For you: if a learner tells you about abuse</summary>{script}</details>"
+    return (
+        '<section class="safeguarding" aria-labelledby="safeguarding-title">'
+        f'<{heading} id="safeguarding-title">Ground rules and safeguarding</{heading}>'
+        f"<{sub}>Ground rules: agree them at the start</{sub}>{items('ground_rule', 'ul')}{script}</section>"
     )
 
 
@@ -245,13 +392,19 @@ def handout_html(
     *,
     charts_html: str = "",
     made_on: date | None = None,
+    scenario_ids: Sequence[str] | None = None,
+    myth_ids: Sequence[str] | None = None,
 ) -> str:
-    """A standalone, printable page of the session: scenarios, feedback, myths, charts, sources.
+    """A standalone, printable page of the session: scenarios, feedback, myths, charts, sources,
+    and where to get help in the session's region.
 
-    Without attempts it covers every scenario, so a facilitator can print it before a session.
+    It covers the scenarios of ``attempts``; without any, the session's ``scenario_ids`` (or
+    every scenario), so a facilitator can print it before a session. ``myth_ids`` keeps only the
+    session's myths: a handout of what was taught, not of the whole knowledge base.
     """
     knowledge = knowledge or load_knowledge()
-    seen = list(dict.fromkeys(a.scenario_id for a in attempts)) or [s.id for s in knowledge.scenarios]
+    planned = [s.id for _, s in _chosen(scenario_ids, knowledge)]
+    seen = list(dict.fromkeys(a.scenario_id for a in attempts)) or planned
     latest = {a.scenario_id: a for a in attempts}
     parts: list[str] = []
     cited: list[str] = []
@@ -263,7 +416,7 @@ def handout_html(
             attempt = latest[scenario_id]
             section += feedback_html(assess(scenario, attempt.chosen, attempt.picked, knowledge), knowledge)
         parts.append(f'<div class="handout-scenario">{section}</div>')
-    for myth in myths_and_facts(knowledge):
+    for myth in _chosen_myths(myth_ids, knowledge):
         cited += myth.sources
     levels = "".join(
         f"<li>{level_html(u, knowledge, knowledge.levels[u].action)}</li>"
@@ -280,9 +433,10 @@ def handout_html(
         f'<p class="note">{escape(DISCLAIMER)}</p>'
         f'<h2>Where to get help</h2><ul class="levels">{levels}</ul>'
         f"<h2>Scenarios</h2>{''.join(parts)}"
-        f"{myths_html(knowledge, revealed=True)}"
+        f"{myths_html(knowledge, revealed=True, myth_ids=myth_ids)}"
         f"{'<h2>Figures</h2>' + charts_html if charts_html else ''}"
         f"<h2>Sources</h2>{sources_html(cited, knowledge)}"
+        f"{help_page_html(knowledge)}"
         f'<p class="small">Handout made on {made}. For learning, not diagnosis.</p>'
         "</main></body></html>"
     )
@@ -308,8 +462,24 @@ def _chosen(scenario_ids: Sequence[str] | None, knowledge: Knowledge) -> list[tu
     return [(n, s) for n, s in numbered if s.id in wanted]
 
 
+def _chosen_myths(myth_ids: Sequence[str] | None, knowledge: Knowledge) -> list[MythFact]:
+    """The session's myths with their numbers in the full list; an unknown id is a ``KeyError``."""
+    myths = myths_and_facts(knowledge)
+    if myth_ids is None:
+        return myths
+    known = {m.id for m in myths}
+    unknown = [i for i in myth_ids if i not in known]
+    if unknown:
+        raise KeyError(f"unknown myth(s) {', '.join(unknown)}")
+    return [m for m in myths if m.id in set(myth_ids)]
+
+
 def worksheet_html(
-    knowledge: Knowledge | None = None, *, scenario_ids: Sequence[str] | None = None, made_on: date | None = None
+    knowledge: Knowledge | None = None,
+    *,
+    scenario_ids: Sequence[str] | None = None,
+    myth_ids: Sequence[str] | None = None,
+    made_on: date | None = None,
 ) -> str:
     """A learner worksheet: the stories and the numbered myths with space to write, and no answers.
 
@@ -325,14 +495,15 @@ def worksheet_html(
     for number, scenario in _chosen(scenario_ids, knowledge):
         parts.append(
             '<div class="handout-scenario">'
-            f"{scenario_card_html(scenario, knowledge, number=number, prompt=False)}"
+            f"{scenario_card_html(scenario, knowledge, number=number, prompt=False, compact=True)}"
             f"<p><strong>What would you advise?</strong> Write the level.</p>{lines}"
             f"<p><strong>What might be causing it?</strong></p>{lines}"
             f"<p><strong>What would make it more urgent?</strong></p>{lines}</div>"
         )
-    myths = myths_and_facts(knowledge)
+    myths = _chosen_myths(myth_ids, knowledge)
+    of = f" of {len(myths)}" if myth_ids is None else ""
     claims = "".join(
-        f'<li class="card myth" value="{m.number}"><strong>Myth {m.number} of {len(myths)}</strong>'
+        f'<li class="card myth" value="{m.number}"><strong>Myth {m.number}{of}</strong>'
         f"{' (warm-up)' if m.warm_up else ''}: \u201c{escape(m.claim)}\u201d"
         "<p>Myth, partly true or true? Why?</p>"
         f"{lines}</li>"
@@ -346,13 +517,19 @@ def worksheet_html(
         f'<h2>The five levels of advice</h2><ul class="levels">{levels}</ul>'
         f"<h2>Scenarios</h2>{''.join(parts)}"
         f'<h2>Myths and facts</h2><ol class="myths">{claims}</ol>'
+        f"{help_page_html(knowledge)}"
         f'<p class="small">Worksheet made on {made}. For learning, not diagnosis.</p>'
     )
     return _page("Bleeding after sex: learner worksheet", body)
 
 
 def facilitator_handout_html(
-    knowledge: Knowledge | None = None, *, scenario_ids: Sequence[str] | None = None, made_on: date | None = None
+    knowledge: Knowledge | None = None,
+    *,
+    scenario_ids: Sequence[str] | None = None,
+    myth_ids: Sequence[str] | None = None,
+    made_on: date | None = None,
+    safeguarding: str = "",
 ) -> str:
     """The facilitator's answer sheet: each scenario's expected level, key causes, teaching point
     and "what if" prompts, and every myth's verdict, numbered as on screen and on the worksheet."""
@@ -372,9 +549,8 @@ def facilitator_handout_html(
             f"<h4>Teaching point</h4><p>{escape(scenario.teaching_point)}</p>"
             f"{_what_ifs(explanation, knowledge)}</div>"
         )
-    myths = myths_and_facts(knowledge)
     answers = []
-    for m in myths:
+    for m in _chosen_myths(myth_ids, knowledge):
         cited += m.sources
         answers.append(
             f'<li value="{m.number}"><strong>Myth {m.number}</strong>{" (warm-up)" if m.warm_up else ""}: '
@@ -385,6 +561,7 @@ def facilitator_handout_html(
         "<h1>Bleeding after sex: facilitator handout</h1>"
         '<p class="note"><strong>This sheet has the answers.</strong> Keep it for yourself; give learners '
         "the worksheet.</p>"
+        f"{safeguarding}"
         f"<h2>Scenarios</h2>{''.join(parts)}"
         f'<h2>Myths and facts: the answers</h2><ol class="myths">{"".join(answers)}</ol>'
         f"<h2>Sources</h2>{sources_html(cited, knowledge)}"
@@ -397,13 +574,14 @@ _PRINT_CSS = """
 body { margin: 1.5rem; font-family: system-ui, Arial, sans-serif; }
 ul.levels { list-style: none; padding: 0; }
 ol.myths { padding-left: 0; list-style: none; }
-.write-in { height: 4.5em; border: 1px solid #768692; margin: 0.3em 0 0.8em;
+.write-in { height: 3em; border: 1px solid #768692; margin: 0.3em 0 0.8em;
   background: repeating-linear-gradient(transparent 0 1.45em, #aeb7bd 1.45em 1.5em); }
 @media print {
   .spotting-teaching { font-size: 11pt; max-width: none; }
   .handout-scenario, .card, figure { break-inside: avoid; }
   a[href]::after { content: " (" attr(href) ")"; font-size: 0.8em; word-break: break-all; }
   details > summary { display: none; }
+  .help-page { break-before: page; }
 }
 """
 

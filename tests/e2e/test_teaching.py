@@ -109,6 +109,8 @@ def test_charts_are_titled_sourced_and_readable(page: Page, teaching_url: str, a
     expect(page.get_by_role("figure", name=title)).to_be_visible()
     expect(cancer).to_contain_text("1 in 44,000")
     expect(cancer).to_contain_text("1 in 2,400")
+    expect(cancer).to_contain_text("about 4 in every 10,000 people")
+    expect(cancer.locator("svg.people-grid")).to_have_count(2)
     expect(cancer).to_contain_text("Source:")
     expect(page.get_by_role("combobox", name=ADVISE)).to_be_hidden()
     cancer.screenshot(path=str(artifacts / "teaching-chart-cancer-risk.png"))
@@ -116,13 +118,20 @@ def test_charts_are_titled_sourced_and_readable(page: Page, teaching_url: str, a
     assert_accessible(page, "charts")
 
 
-def test_projector_mode_and_myths(page: Page, teaching_url: str, artifacts: Path) -> None:
+def test_projector_mode_and_myths(page: Page, teaching_url: str, facilitator_url: str, artifacts: Path) -> None:
     open_teaching(page, teaching_url)
     body_size = page.locator(".spotting-teaching article.scenario").evaluate("e => getComputedStyle(e).fontSize")
     page.get_by_role("checkbox", name="Large type for a projector").check()
     expect(page.locator(".spotting-teaching.projector")).to_be_visible(timeout=UPDATE_MS)
     bigger = page.locator(".spotting-teaching article.scenario").evaluate("e => getComputedStyle(e).fontSize")
     assert float(bigger.removesuffix("px")) > float(body_size.removesuffix("px")) >= 18
+    page.get_by_role("combobox", name="Show").select_option(label="Myths and facts")
+    # The learner page: the session's myths only, and no answer to open before the room's vote.
+    expect(page.locator(".myth")).to_have_count(3, timeout=UPDATE_MS)
+    expect(page.locator(".myth details")).to_have_count(0)
+    expect(page.get_by_text("The answer comes after the vote.").first).to_be_visible()
+    # The facilitator's page: every myth, each answer folded and opened from the keyboard.
+    open_teaching(page, facilitator_url)
     page.get_by_role("combobox", name="Show").select_option(label="Myths and facts")
     first = page.locator(".myth details").first
     expect(first.locator("summary")).to_be_visible(timeout=UPDATE_MS)  # the section shows after a kernel round trip

@@ -1,0 +1,499 @@
+"""The live session on the pages: votes and questions on a learner's phone, the controls, the
+tally and the private question list on the facilitator's page (issue 25).
+
+Why a module of its own: ``app.py`` is the self-paced teaching page; this adds the part that
+follows the facilitator (teacher-paced, as Nearpod's "live" mode), through the store
+(``store.py``) that every kernel of this computer shares. Each page asks the store every
+fraction of a second whether anything changed (one integer), and redraws only when it did; no
+page talks to another, and the server needs no handler of its own.
+
+What a learner's page keeps: the session code it joined and its own last vote per question (so
+the vote can change before the reveal), both in this kernel's memory, gone with the page. The
+store keeps counts and question texts only (``store.py``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as widgets
+
+from ..markup import asset_text
+from ..urgency import Urgency
+from .classroom import (
+    LiveQuestion,
+    QuestionRejected,
+    RateLimit,
+    live_question,
+    question_html,
+    question_limit,
+    session_questions,
+    tally,
+    vote_limit,
+)
+from .pages import level_html, sources_html
+from .quiz import VERDICT_WORDS
+from .store import ClassroomStore, SessionEnded, SessionState
+
+if TYPE_CHECKING:
+    from .app import TeachingApp
+
+LEARNER_POLL_SECONDS = 0.5
+FACILITATOR_POLL_SECONDS = 0.2
+"""How often a page asks the store for news: the projector's tally is at most this far behind."""
+
+ROOM_CSS = asset_text("room.css")
+"""The live panel, the tally and the question list (spotting/assets/room.css, on the palette)."""
+
+
+def start_polling(poll: Callable[[], None], seconds: float) -> asyncio.Task[None] | None:
+    """Call ``poll`` every ``seconds`` on the kernel's event loop; None where no loop runs (tests
+    call ``poll`` themselves)."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+    async def forever() -> None:
+        while True:
+            await asyncio.sleep(seconds)
+            try:
+                poll()
+            except Exception:  # a page must outlive a bad moment (a deleted file mid-read)
+                continue
+
+    return loop.create_task(forever())
+
+
+def votes(count: int) -> str:
+    return f"{count} vote" if count == 1 else f"{count} votes"
+
+
+def tally_html(question: LiveQuestion, counts: dict[str, int], app: TeachingApp) -> str:
+    """The room's votes as bars with words and numbers, the expected answer marked in words
+    (never by colour alone), then the answer and its teaching point."""
+    knowledge = app.knowledge
+    bars = tally(counts, question)
+    total = sum(bar.count for bar in bars)
+    mark = " <strong>\u2714 the answer</strong>"
+    rows = "".join(
+        f"<li><strong>{escape(bar.words)}</strong>: {bar.count} ({bar.percent}%)"
+        f"{mark if bar.expected else ''}"
+        f'<div class="track" aria-hidden="true"><div class="bar" style="width: {bar.percent}%"></div></div></li>'
+        for bar in bars
+    )
+    parts = [
+        f"<h3>How the room voted ({total} vote{'s' if total != 1 else ''})</h3>",
+        f'<ul class="sp-tally">{rows}</ul>',
+    ]
+    if question.kind == "myth":
+        myth = next(m for m in knowledge.myths if m.id == question.item_id)
+        parts.append(
+            f"<h3>The answer: {escape(VERDICT_WORDS[myth.verdict])}</h3><p>{escape(myth.fact)}</p>"
+            f"{sources_html(myth.review.sources, knowledge)}"
+        )
+    else:
+        scenario = next(s for s in knowledge.scenarios if s.id == question.item_id)
+        level = Urgency.from_id(question.expected or "")
+        parts.append(
+            f"<h3>What the tool says</h3>{level_html(level, knowledge)}"
+            f"<h3>Teaching point</h3><p>{escape(scenario.teaching_point)}</p>"
+            f"{sources_html(scenario.sources, knowledge)}"
+        )
+    return "".join(parts)
+
+
+def _title(question: LiveQuestion, app: TeachingApp) -> str:
+    if question.kind == "myth":
+        number = [m.id for m in app.knowledge.myths].index(question.item_id) + 1
+        return f"<h3>Myth {number}: \u201c{escape(question.title)}\u201d</h3><p>True, partly true, or a myth?</p>"
+    scenario = next(s for s in app.knowledge.scenarios if s.id == question.item_id)
+    number = [s.id for s in app.knowledge.scenarios].index(question.item_id) + 1
+    return (
+        f"<h3>Scenario {number}: {escape(scenario.title)}</h3><p>{escape(scenario.story)}</p>"
+        "<p>What would you advise?</p>"
+    )
+
+
+def shown_html(state: SessionState, app: TeachingApp) -> str:
+    """The learner's question and the bank's answer the facilitator put on every screen."""
+    parts = []
+    if state.shown_question:
+        parts.append(f'<h3>A question from the room</h3><p class="sp-asked">{question_html(state.shown_question)}</p>')
+    answer = next((a for a in app.classroom.answers if a.id == state.shown_answer), None)
+    if answer is not None:
+        parts.append(
+            f"<h3>{escape(answer.question)}</h3><p>{escape(answer.answer)}</p>"
+            f"{sources_html(answer.sources, app.knowledge)}"
+        )
+    return "".join(parts)
+
+
+ENDED_HTML = (
+    '<div class="sp-live" role="status"><h2>This session has ended</h2><p>Thank you for taking part. '
+    "The votes and questions have been deleted. The rest of this page still works.</p></div>"
+)
+
+
+class LearnerRoom:
+    """A learner's live panel: the live question with vote buttons, then the tally after the
+    reveal; an anonymous question box; what the facilitator shows the room."""
+
+    def __init__(
+        self, app: TeachingApp, store: ClassroomStore | None = None, clock: Callable[[], float] = time.monotonic
+    ):
+        self.app = app
+        self.store = store or ClassroomStore()
+        self.clock = clock
+        self.code = ""
+        self.version = -1
+        self.ended = False
+        self.state: SessionState | None = None
+        self.my_votes: dict[str, str] = {}
+        self.buttons_for = ""
+        """The live question the vote buttons are for (they are made again only for another)."""
+        self.votes = vote_limit()
+        self.asks: RateLimit = question_limit()
+        self.heading = widgets.HTML()
+        self.question = widgets.HTML()
+        self.buttons = widgets.HBox(layout=widgets.Layout(flex_flow="row wrap"))
+        self.buttons.add_class("sp-voting")
+        self.vote_status = widgets.HTML()
+        self.result = widgets.HTML()
+        self.shown = widgets.HTML()
+        self.ask_text = widgets.Textarea(
+            description="Ask a question anonymously",
+            placeholder="Only the facilitator sees it. No names, please.",
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="100%"),
+        )
+        self.ask_button = widgets.Button(description="Send my question", layout={"width": "auto"})
+        self.ask_status = widgets.HTML()
+        self.ask_button.on_click(lambda _button: self.ask())
+        ask = widgets.VBox(
+            [
+                widgets.HTML(
+                    "<h3>Ask a question</h3><p>Nobody sees who asked. The facilitator chooses which to "
+                    "answer. Up to 200 characters.</p>"
+                ),
+                self.ask_text,
+                widgets.HBox([self.ask_button]),
+                self.ask_status,
+            ]
+        )
+        ask.add_class("sp-ask")
+        self.panel = widgets.VBox(
+            [self.heading, self.question, self.buttons, self.vote_status, self.result, self.shown, ask]
+        )
+        self.panel.add_class("sp-live")
+        self.box = widgets.VBox([self.panel], layout=widgets.Layout(display="none"))
+        self.task = start_polling(self.poll, LEARNER_POLL_SECONDS) if self.store.available() else None
+
+    # -- following the store ------------------------------------------------------------------
+
+    def poll(self) -> None:
+        """Redraw if the session changed, started or ended."""
+        try:
+            version = self.store.version()
+        except SessionEnded:
+            if self.code and not self.ended:
+                self._end()
+            return
+        if version != self.version or self.ended:
+            self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            state = self.store.state()
+        except SessionEnded:
+            if self.code:
+                self._end()
+            return
+        if state.code != self.code:
+            self._join(state)
+        self.state, self.version = state, state.version
+        self.app.follow_session(state)
+        self._draw(state)
+
+    def _join(self, state: SessionState) -> None:
+        """A new session: its region and its scenarios and myths; no vote of this page yet."""
+        self.code, self.ended, self.my_votes = state.code, False, {}
+        self._clear_buttons()
+        self.box.children = [self.panel]
+        self.box.layout.display = None
+
+    def _end(self) -> None:
+        self.ended = True
+        self.state = None
+        self.box.children = [widgets.HTML(ENDED_HTML)]
+        self.app.follow_session(None)
+
+    def _draw(self, state: SessionState) -> None:
+        app = self.app
+        self.heading.value = f"<h2>Live session {escape(state.code)}</h2>"
+        self.shown.value = shown_html(state, app)
+        if not state.current:
+            self.question.value = "<p>Waiting for the facilitator to start a vote.</p>"
+            self._clear_buttons()
+            self.vote_status.value, self.result.value = "", ""
+            return
+        question = live_question(state.current, app.knowledge)
+        self.question.value = _title(question, app)
+        if state.current in state.revealed:
+            self._clear_buttons()
+            mine = self.my_votes.get(state.current)
+            words = dict(question.choices).get(mine or "", "")
+            self.vote_status.value = f"<p>You voted: {escape(words)}.</p>" if words else ""
+            self.result.value = tally_html(question, self.store.counts(state.current), app)
+            return
+        self.result.value = ""
+        mine = self.my_votes.get(state.current)
+        if self.buttons_for != state.current:  # new buttons only for a new question (each is a widget)
+            for old in self.buttons.children:
+                old.close()
+            buttons = []
+            for choice, words in question.choices:
+                button = widgets.Button(layout={"width": "auto"}, tooltip=f"Vote: {words}")
+                button.on_click(lambda _button, choice=choice: self.vote(choice))
+                buttons.append(button)
+            self.buttons.children = buttons
+            self.buttons_for = state.current
+        for button, (choice, words) in zip(self.buttons.children, question.choices, strict=True):
+            button.description = ("\u2714 " if choice == mine else "") + words
+            button.button_style = "primary" if choice == mine else ""
+        chosen = dict(question.choices).get(mine or "", "")
+        self.vote_status.value = (
+            f'<p role="status">Your vote: {escape(chosen)}. You can change it until the votes are shown. '
+            f"{votes(state.votes)} so far.</p>"
+            if chosen
+            else f'<p role="status">Vote on your phone. {votes(state.votes)} so far.</p>'
+        )
+
+    def _clear_buttons(self) -> None:
+        for old in self.buttons.children:
+            old.close()
+        self.buttons.children, self.buttons_for = (), ""
+
+    # -- what the learner does ----------------------------------------------------------------
+
+    def vote(self, choice: str) -> None:
+        state = self.state
+        if state is None or not state.current or state.current in state.revealed:
+            return
+        if not self.votes.allow(self.clock()):
+            self.vote_status.value = '<p role="status">Slow down a little, then vote again.</p>'
+            return
+        previous = self.my_votes.get(state.current)
+        try:
+            counted = self.store.vote(self.code, state.current, choice, previous)
+        except SessionEnded:
+            self._end()
+            return
+        if counted:
+            self.my_votes[state.current] = choice
+        self.refresh()
+
+    def ask(self) -> None:
+        if self.state is None:
+            return
+        text = self.ask_text.value
+        wait = self.asks.wait(self.clock())
+        if wait > 0:
+            self.ask_status.value = f'<p role="status">Thanks. You can send another in {wait:.0f} seconds.</p>'
+            return
+        try:
+            kept = self.store.ask(self.code, text)
+        except QuestionRejected as error:
+            self.ask_status.value = f'<p role="status">{escape(str(error))}</p>'
+            return
+        except SessionEnded:
+            self._end()
+            return
+        self.asks.allow(self.clock())
+        self.ask_text.value = ""
+        self.ask_status.value = (
+            '<p role="status">Sent. Only the facilitator sees it, and not who sent it.</p>'
+            if kept
+            else '<p role="status">The question box is full for this session. Ask the facilitator after.</p>'
+        )
+
+
+class FacilitatorRoom:
+    """The facilitator's live controls, the tally (after the reveal) and the private question list."""
+
+    def __init__(self, app: TeachingApp, store: ClassroomStore | None = None):
+        self.app = app
+        self.store = store or ClassroomStore()
+        self.version = -1
+        self.state: SessionState | None = None
+        self.start_button = widgets.Button(
+            description="Start a live session", button_style="primary", layout={"width": "auto"},
+            tooltip="Learners' phones show your votes and your region",
+        )  # fmt: skip
+        self.end_button = widgets.Button(
+            description="End the session and delete its votes and questions", layout={"width": "auto"}
+        )
+        self.status = widgets.HTML()
+        self.current = widgets.Dropdown(
+            description="Live vote", options=[("No vote", "")], value="", style={"description_width": "initial"},
+            layout=widgets.Layout(width="auto"),
+        )  # fmt: skip
+        self.reveal_button = widgets.Button(
+            description="Show the votes and the answer", layout={"width": "auto"},
+            tooltip="The tally appears on every screen; voting on this question closes",
+        )  # fmt: skip
+        self.count = widgets.HTML()
+        self.count.add_class("sp-vote-count")
+        self.question = widgets.HTML()
+        self.result = widgets.HTML()
+        self.shown = widgets.HTML()
+        self.asked = widgets.HTML()
+        self.asked.add_class("sp-private-questions")
+        self.pick = widgets.Dropdown(
+            description="Question", options=[("None", 0)], value=0, style={"description_width": "initial"},
+            layout=widgets.Layout(width="auto"),
+        )  # fmt: skip
+        self.show_button = widgets.Button(description="Show this question to the room", layout={"width": "auto"})
+        self.hide_button = widgets.Button(description="Take it down", layout={"width": "auto"})
+        bank = [("None", "")] + [(a.question, a.id) for a in app.classroom.answers]
+        self.bank = widgets.Dropdown(
+            description="Answer from the bank", options=bank, value="", style={"description_width": "initial"},
+            layout=widgets.Layout(width="auto"),
+        )  # fmt: skip
+        self.bank_button = widgets.Button(description="Show this answer", layout={"width": "auto"})
+        self.start_button.on_click(lambda _button: self.start())
+        self.end_button.on_click(lambda _button: self.end())
+        self.reveal_button.on_click(lambda _button: self.reveal())
+        self.current.observe(self._on_current, names="value")
+        self.show_button.on_click(lambda _button: self._show(int(self.pick.value or 0) or None))
+        self.hide_button.on_click(lambda _button: self._show(None))
+        self.bank_button.on_click(lambda _button: self._call(self.store.show_answer, str(self.bank.value)))
+        self.controls = widgets.VBox(
+            [self.current, self.question, self.count, widgets.HBox([self.reveal_button]), self.result, self.shown]
+        )
+        self.controls.add_class("sp-live-controls")
+        self.live_box = widgets.VBox(
+            [
+                widgets.HTML(
+                    "<h2>Live votes</h2><p>Learners vote on their phones; nobody's name or answer is "
+                    "kept, only how many chose each. The room sees the votes only when you show them.</p>"
+                ),
+                widgets.HBox([self.start_button, self.end_button], layout=widgets.Layout(flex_flow="row wrap")),
+                self.status,
+                self.controls,
+            ]
+        )
+        self.private_box = widgets.VBox(
+            [
+                widgets.HTML(
+                    "<h2>Questions from the room (only on this page)</h2><p>Keep this off the projector. "
+                    "Nothing here is shown to the room until you press a button.</p>"
+                ),
+                self.asked,
+                self.pick,
+                widgets.HBox([self.show_button, self.hide_button], layout=widgets.Layout(flex_flow="row wrap")),
+                self.bank,
+                widgets.HBox([self.bank_button]),
+            ]
+        )
+        self.private_box.add_class("sp-private")
+        self.poll()
+        self.task = start_polling(self.poll, FACILITATOR_POLL_SECONDS) if self.store.available() else None
+
+    def start(self) -> None:
+        scenario_ids, myth_ids = self.app.session_choice()
+        code = self.store.start(self.app.knowledge.region.code, scenario_ids, myth_ids)
+        self.version = -1
+        self.poll()
+        self.status.value = (
+            f'<p role="status"><strong>Session {escape(code)} is live.</strong> Learners\' phones on the '
+            "learner page show it now, with your region. Choose a live vote below.</p>"
+        )
+
+    def end(self) -> None:
+        self.store.end()
+        self.poll()
+        self.status.value = '<p role="status">The session has ended. Its votes and questions have been deleted.</p>'
+
+    def reveal(self) -> None:
+        if self.state is not None and self.state.current:
+            self._call(self.store.reveal, self.state.current)
+
+    def _on_current(self, change: dict[str, Any]) -> None:
+        if self.state is not None and change["new"] != self.state.current:
+            self._call(self.store.set_current, str(change["new"]))
+
+    def _show(self, question_id: int | None) -> None:
+        self._call(self.store.show_question, question_id)
+
+    def _call(self, action: Callable[[Any], None], value: Any) -> None:
+        with contextlib.suppress(SessionEnded):
+            action(value)
+        self.poll()
+
+    def poll(self) -> None:
+        try:
+            version = self.store.version()
+        except SessionEnded:
+            if self.state is not None or self.version != -2:
+                self.state, self.version = None, -2
+                self.controls.layout.display = "none"
+                self.end_button.disabled, self.start_button.disabled = True, False
+                self.asked.value = "<p>No live session.</p>"
+            return
+        if version == self.version:
+            return
+        state = self.store.state()
+        first = self.state is None or self.state.code != state.code
+        self.state, self.version = state, version
+        if first:
+            self.app.follow_session(state)
+            questions = session_questions(state.scenario_ids, state.myth_ids, self.app.knowledge)
+            self.current.options = [("No vote", "")] + [
+                (f"{'Myth' if q.kind == 'myth' else 'Scenario'}: {q.title}", q.id) for q in questions
+            ]
+            self.controls.layout.display = None
+            self.end_button.disabled, self.start_button.disabled = False, True
+            self.status.value = (
+                self.status.value or f'<p role="status"><strong>Session {escape(state.code)} is live.</strong></p>'
+            )
+        self.current.value = state.current
+        self._draw(state)
+
+    def _draw(self, state: SessionState) -> None:
+        app = self.app
+        self.shown.value = (
+            f"<h3>On every screen now</h3>{shown_html(state, app)}"
+            if state.shown_question or state.shown_answer
+            else ""
+        )
+        asked = self.store.questions()
+        self.asked.value = (
+            '<ol class="sp-questions">'
+            + "".join(f'<li value="{n}">{question_html(text)}</li>' for n, text in asked)
+            + "</ol>"
+            if asked
+            else "<p>No questions yet.</p>"
+        )
+        options = [("None", 0)] + [(f"{n}. {text[:80]}", n) for n, text in asked]
+        if list(self.pick.options) != options:  # a new question: keep the one the facilitator chose
+            chosen = self.pick.value
+            self.pick.options = options
+            self.pick.value = chosen if chosen in {value for _label, value in options} else 0
+        if not state.current:
+            self.question.value, self.count.value, self.result.value = "", "", ""
+            self.reveal_button.disabled = True
+            return
+        question = live_question(state.current, app.knowledge)
+        self.question.value = _title(question, app)
+        self.count.value = (
+            f'<p role="status"><strong>{state.votes}</strong> vote{"s" if state.votes != 1 else ""} so far.</p>'
+        )
+        revealed = state.current in state.revealed
+        self.reveal_button.disabled = revealed
+        self.result.value = tally_html(question, self.store.counts(state.current), app) if revealed else ""
