@@ -445,8 +445,10 @@ def spotting_wheel(into: Path, requires_dist: Sequence[str]) -> Path:
     for path in sorted((ROOT / "spotting").rglob("*")):
         if path.suffix in (".py", *ASSET_SUFFIXES) and path.is_file():
             files[path.relative_to(ROOT).as_posix()] = path.read_bytes()
-    for name in knowledge.TABLES:
-        files[f"spotting/data/{name}"] = (knowledge.DEFAULT_DATA_DIR / name).read_bytes()
+    # Every table of data/, not only the knowledge base's (knowledge.TABLES): the teaching page also
+    # reads its session plan, safeguarding script and answer bank, as a pip-installed wheel does.
+    for path in sorted(knowledge.DEFAULT_DATA_DIR.glob("*.csv")):
+        files[f"spotting/data/{path.name}"] = path.read_bytes()
     manifest = knowledge.snapshot_manifest(knowledge.DEFAULT_DATA_DIR)
     files[f"spotting/data/{knowledge.SNAPSHOT_MANIFEST}"] = json.dumps(manifest, indent=1).encode()
     # The content hash in the version makes a rebuilt wheel a new file name, so a browser or CDN

@@ -86,6 +86,8 @@ def test_the_spotting_wheel_carries_the_validated_data_and_no_server_requirement
         names = set(archive.namelist())
         metadata = archive.read(next(n for n in names if n.endswith("METADATA"))).decode()
     assert {f"spotting/data/{name}" for name in knowledge.TABLES} <= names
+    every_table = {f"spotting/data/{path.name}" for path in knowledge.DEFAULT_DATA_DIR.glob("*.csv")}
+    assert every_table <= names, "a table the apps read (the teaching page's session plan...) is not in the wheel"
     assert f"spotting/data/{knowledge.SNAPSHOT_MANIFEST}" in names
     assert {"spotting/assets/tokens.css", "spotting/assets/form.js"} <= names  # the widgets read them by path
     assert not any(name.startswith("spotting_host/") for name in names), "the server never goes to the browser"
