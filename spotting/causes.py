@@ -77,11 +77,23 @@ def fit_of(cause: Cause, answers: Answers, matched: list[bool] | None = None) ->
 SHOWN_FITS = (Fit.LIKELY, Fit.POSSIBLE)
 
 
+def promoted(fit: CauseFit) -> bool:
+    """A cancer whose risk features add up to the "likely" score, held at "possible" only by the
+    policy that cancer is never called likely (clinical policy H5: NICE NG12 and the Scottish
+    referral guidelines refer these people on the suspected-cancer pathway, so the cause they are
+    referred for belongs among the leading explanations, not below "no clear cause")."""
+    return fit.cause.kind == "cancer" and fit.fit is Fit.POSSIBLE and fit.score >= LIKELY_SCORE
+
+
 def _rank_key(fit: CauseFit, order: Mapping[str, int]) -> tuple[int, bool, int, bool, int]:
-    """Best fit first; at equal fit cancer comes last (never above "no clear cause"); then the
-    higher score; at equal score benign before serious; then data order (clinical review F8)."""
+    """Best fit first; at equal fit cancer comes last (never above "no clear cause") unless its
+    risk features reach the likely score (``promoted``): then it ranks with the likely causes by
+    its score, still worded "possible". Then the higher score; at equal score benign before
+    serious or cancer; then data order (clinical review F8)."""
     kind = fit.cause.kind
-    return (-fit.fit.rank, kind == "cancer", -fit.score, kind == "serious", order[fit.cause.id])
+    band = Fit.LIKELY.rank if promoted(fit) else fit.fit.rank
+    last = kind == "cancer" and not promoted(fit)
+    return (-band, last, -fit.score, kind != "benign", order[fit.cause.id])
 
 
 def card_urgency(fits: Iterable[CauseFit]) -> Urgency:
