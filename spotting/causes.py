@@ -85,15 +85,18 @@ def promoted(fit: CauseFit) -> bool:
     return fit.cause.kind == "cancer" and fit.fit is Fit.POSSIBLE and fit.score >= LIKELY_SCORE
 
 
-def _rank_key(fit: CauseFit, order: Mapping[str, int]) -> tuple[int, bool, int, bool, int]:
+def _rank_key(fit: CauseFit, order: Mapping[str, int], serious_first: bool) -> tuple[int, bool, int, bool, int]:
     """Best fit first; at equal fit cancer comes last (never above "no clear cause") unless its
     risk features reach the likely score (``promoted``): then it ranks with the likely causes by
     its score, still worded "possible". Then the higher score; at equal score benign before
-    serious or cancer; then data order (clinical review F8)."""
+    serious or cancer, except when the advice is same-day or an emergency (``serious_first``,
+    clinical policy H9): then the serious causes the advice guards against come before the
+    harmless ones; then data order (clinical review F8)."""
     kind = fit.cause.kind
     band = Fit.LIKELY.rank if promoted(fit) else fit.fit.rank
     last = kind == "cancer" and not promoted(fit)
-    return (-band, last, -fit.score, kind != "benign", order[fit.cause.id])
+    tie = kind == "benign" if serious_first else kind != "benign"
+    return (-band, last, -fit.score, tie, order[fit.cause.id])
 
 
 def card_urgency(fits: Iterable[CauseFit]) -> Urgency:
@@ -123,10 +126,12 @@ def rank_causes(
     *,
     include_unlikely: bool = False,
     matched: Mapping[str, list[bool]] | None = None,
+    serious_first: bool = False,
 ) -> list[CauseFit]:
     """Causes best fit first (see ``_rank_key``).
 
-    ``matched`` (cause id -> which rules hold) can be passed in when it is already known.
+    ``matched`` (cause id -> which rules hold) can be passed in when it is already known;
+    ``serious_first`` when the advice is urgent or an emergency (clinical policy H9).
     """
     fits = [
         fit
@@ -134,7 +139,7 @@ def rank_causes(
         if (fit := fit_of(cause, answers, matched[cause.id] if matched else None)) is not None
     ]
     shown = [fit for fit in fits if include_unlikely or fit.fit.shown]
-    return sorted(shown, key=lambda f: _rank_key(f, _order(knowledge)))
+    return sorted(shown, key=lambda f: _rank_key(f, _order(knowledge), serious_first))
 
 
 @cache
