@@ -60,13 +60,14 @@ from pathlib import Path
 from typing import Any
 
 import psutil
-from dashboard import CHROMIUM, CHROMIUM_ARGS, EXPLORER_TOGGLE_JS, free_port, stop
+from chromium import free_port, launch_options, missing
+from dashboard import EXPLORER_TOGGLE_JS, stop
 from playwright.async_api import Browser, async_playwright
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 from tornado.websocket import WebSocketClientConnection, websocket_connect
 
 from spotting import load_knowledge
-from spotting.serve import max_kernels_for, pool_size_for
+from spotting_host.serve import max_kernels_for, pool_size_for
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_RESULT = ".sp-results [data-section=start]"
@@ -351,7 +352,7 @@ async def arrive(url: str, learners: int, window: float, answers: int, seed: int
             await asyncio.gather(*(protocol_learner(url, delay, answers, "age", "dizzy_or_faint") for delay in delays))
         )
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = await playwright.chromium.launch(**launch_options())
         try:
             return list(
                 await asyncio.gather(
@@ -417,8 +418,8 @@ def main() -> None:
     )
     parser.add_argument("--log", type=Path, default=None, help="copy the server's log here (it holds no answers)")
     args = parser.parse_args()
-    if not Path(CHROMIUM).exists():
-        sys.exit(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    if missing():
+        sys.exit(missing())
     with tempfile.TemporaryDirectory(prefix="spotting-classroom-") as scratch:
         url, process, log = serve(args.learners, Path(scratch), args.workers)
         sampler = Sampler(psutil.Process(process.pid))

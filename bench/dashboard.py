@@ -19,8 +19,6 @@ import argparse
 import json
 import os
 import platform
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,20 +32,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
+from chromium import free_port, launch_options, missing, stop_process
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from spotting import load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 POOL_FILL_SECONDS = 12.0
 
 BARE_SOURCE = """import ipywidgets as widgets
@@ -180,12 +170,6 @@ def bare_target(scratch: Path) -> Target:
     return Target("bare", notebook, bare_dir, ".bare-result")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def voila(target: Target, preheat: bool, scratch: Path) -> Iterator[tuple[str, psutil.Process]]:
     """Serve ``target`` with the production settings that matter here, preheated or not."""
@@ -204,9 +188,9 @@ def voila(target: Target, preheat: bool, scratch: Path) -> Iterator[tuple[str, p
     if target.root != ROOT:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(target.root), env.get("PYTHONPATH")]))
     command = [
-        # The server `spotting serve` runs (spotting.voila_ext.ClassroomVoila: Voila, plus gzip and the
+        # The server `spotting serve` runs (spotting_host.voila_ext.ClassroomVoila: Voila, plus gzip and the
         # busy page), for both notebooks, so the comparison is the notebooks', not the servers'.
-        sys.executable, "-c", "from spotting.voila_ext import ClassroomVoila; ClassroomVoila.launch_instance()",
+        sys.executable, "-c", "from spotting_host.voila_ext import ClassroomVoila; ClassroomVoila.launch_instance()",
         str(target.notebook), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
         "--VoilaConfiguration.strip_sources=True", "--VoilaConfiguration.show_tracebacks=False",
         # The project's template for both notebooks: the bare one, served from a folder without
@@ -241,14 +225,8 @@ def voila(target: Target, preheat: bool, scratch: Path) -> Iterator[tuple[str, p
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM (Voila shuts its kernels down), then kill if it has not gone within a minute."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    """Voila gets a minute to shut its kernels down."""
+    stop_process(process, grace=60)
 
 
 def first_visible(browser: Browser, url: str, selector: str) -> tuple[float, Page]:
@@ -320,8 +298,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.toggles < 30:
         parser.error("--toggles must be at least 30")
-    if not Path(CHROMIUM).exists():
-        sys.exit(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    if missing():
+        sys.exit(missing())
     with tempfile.TemporaryDirectory(prefix="spotting-bench-") as scratch_dir:
         scratch = Path(scratch_dir)
         bare = bare_target(scratch)
@@ -335,7 +313,7 @@ def main() -> None:
             (questions["age"].label, "30"),
         )
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(**launch_options())
             try:
                 results = [measure(browser, target, args.loads, args.toggles, scratch) for target in (explorer, bare)]
             finally:

@@ -34,7 +34,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from dashboard import CHROMIUM, CHROMIUM_ARGS, POOL_FILL_SECONDS, ROOT, Target, bare_target, voila
+from chromium import CHROMIUM, CHROMIUM_ARGS, missing
+from dashboard import POOL_FILL_SECONDS, ROOT, Target, bare_target, voila
 
 LIGHTHOUSE = ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"
 FORM_FACTORS = ("mobile", "desktop")
@@ -79,7 +80,7 @@ def lighthouse(url: str, form_factor: str, out: Path) -> dict[str, Any]:
     ]  # fmt: skip
     if form_factor == "desktop":
         command.append("--preset=desktop")
-    env = dict(os.environ, CHROME_PATH=CHROMIUM)
+    env = dict(os.environ, CHROME_PATH=str(CHROMIUM))
     for attempt in range(1, ATTEMPTS + 1):
         run = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
         if run.returncode == 0:
@@ -239,8 +240,8 @@ def main() -> None:
     args = parser.parse_args()
     if not LIGHTHOUSE.exists():
         sys.exit(f"{LIGHTHOUSE} is missing: run `npm ci --prefix bench` (make lighthouse does)")
-    if not Path(CHROMIUM).exists():
-        sys.exit(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    if missing():
+        sys.exit(missing())
     explorers = [spec.split("=", 1) for spec in args.explorer] or [["explorer", str(ROOT)]]
     form_factors = list(FORM_FACTORS) if args.form_factor == "both" else [args.form_factor]
     modes = ["preheated", "cold"] if args.kernel == "both" else [args.kernel]

@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
+from chromium import launch_options
 from classroom import serve
-from dashboard import CHROMIUM, CHROMIUM_ARGS, stop
+from dashboard import stop
 from playwright.sync_api import Page, sync_playwright
 
 from spotting import load_knowledge
@@ -156,7 +157,7 @@ def main() -> None:
         try:
             results = []
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                browser = playwright.chromium.launch(**launch_options())
                 for name, steps in TASKS.items():
                     context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, device_scale_factor=3)
                     results.append(run_task(context.new_page(), url, name, steps))

@@ -14,7 +14,7 @@ In headless Chromium (/usr/bin/chromium), for the explorer of each kind:
 * for the static site: the build time and dist/ size.
 
 The static site's Python starts from the memory snapshot the build makes
-(spotting/static_snapshot.py); docs/static-site.md, "Speed", has the numbers before and after.
+(spotting_host/static_snapshot.py); docs/static-site.md, "Speed", has the numbers before and after.
 
 Targets (issue 11): static change p95 <= 20 ms, first advice <= 5 s cold and <= 3 s on a
 second visit; dist/ <= 40 MB. Issue 24: second visit (from the saved copy) <= 2 s, offline <= 3 s,
@@ -36,9 +36,8 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from chromium import launch_options, missing
 from dashboard import (  # bench/ is not a package: reuse the Voila benchmark's pieces
-    CHROMIUM,
-    CHROMIUM_ARGS,
     ROOT,
     Target,
     first_visible,
@@ -47,8 +46,8 @@ from dashboard import (  # bench/ is not a package: reuse the Voila benchmark's 
 )
 
 from spotting import load_knowledge
-from spotting.serve import STATIC_PAGES, static_server
-from spotting.static_site import build, largest_parts, total_size
+from spotting_host.serve import STATIC_PAGES, static_server
+from spotting_host.static_site import build, largest_parts, total_size
 
 START = ".sp-results [data-section=start]"
 
@@ -94,8 +93,7 @@ def measure_static(playwright: Playwright, url: str, loads: int, count: int, scr
     for index in range(loads):
         context = playwright.chromium.launch_persistent_context(
             tempfile.mkdtemp(prefix="profile-", dir=scratch),
-            executable_path=CHROMIUM,
-            args=CHROMIUM_ARGS,
+            **launch_options(),
             headless=True,
             viewport={"width": 1280, "height": 900},
         )
@@ -147,8 +145,8 @@ def main() -> None:
     parser.add_argument("--no-voila", action="store_true", help="measure the static site only")
     args = parser.parse_args()
     load_at_start = os.getloadavg()[0]  # a shared machine: say how busy it was, before and after
-    if not Path(CHROMIUM).exists():
-        sys.exit(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    if missing():
+        sys.exit(missing())
     with tempfile.TemporaryDirectory(prefix="spotting-bench-static-") as scratch_dir:
         scratch = Path(scratch_dir)
         dist = args.dist
@@ -160,7 +158,7 @@ def main() -> None:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         url = f"http://127.0.0.1:{server.server_address[1]}/{STATIC_PAGES['explorer']}"
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(**launch_options())
             try:
                 static = measure_static(playwright, url, args.loads, args.toggles, scratch)
                 served = None if args.no_voila else measure_voila(browser, args.loads, args.toggles, scratch)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # knowledge.py validates scenario answers with this module
+if TYPE_CHECKING:  # builders.py validates scenario answers with this module
     from .model import Knowledge, Question
 
 from .errors import AnswerError, shown

@@ -124,7 +124,6 @@ def rank_causes(
     answers: Answers,
     knowledge: Knowledge,
     *,
-    include_unlikely: bool = False,
     matched: Mapping[str, list[bool]] | None = None,
     serious_first: bool = False,
 ) -> list[CauseFit]:
@@ -138,7 +137,7 @@ def rank_causes(
         for cause in knowledge.causes
         if (fit := fit_of(cause, answers, matched[cause.id] if matched else None)) is not None
     ]
-    shown = [fit for fit in fits if include_unlikely or fit.fit.shown]
+    shown = [fit for fit in fits if fit.fit.shown]
     return sorted(shown, key=lambda f: _rank_key(f, _order(knowledge), serious_first))
 
 

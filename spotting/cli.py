@@ -1,5 +1,7 @@
 """The command line (contract §5): ``spotting explain`` and ``spotting check-data``; and
-``spotting serve``, which starts a dashboard server (not part of the contract).
+``spotting serve``, which starts a dashboard server (not part of the contract). ``serve`` is a
+door: its options and the server live in the ``spotting_host`` package, imported only when the
+command runs, so the other commands never load a web server or a QR-code library.
 
 Exit status: 0 on success; 2 for bad answers (message on stderr, nothing on stdout); 1 when
 the knowledge base is invalid. A person never sees a traceback: answers arrive from files and
@@ -18,7 +20,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import serve
 from .case_suite import default_case_files, suite_problems
 from .errors import AnswerError, DataError, shown
 from .explain import explain
@@ -59,13 +60,25 @@ def _parser() -> argparse.ArgumentParser:
         "policy-doc", help="rewrite the generated tables in docs/clinical-policy.md and docs/clinical-safety-case.md"
     )
     policy_cmd.add_argument("--check", action="store_true", help="only report whether the document is up to date")
-    serve_cmd = commands.add_parser(
+    # Its options are spotting_host's (spotting serve --help): every argument after "serve" goes there.
+    commands.add_parser(
         "serve",
+        add_help=False,
         help="serve a dashboard with Voila (default: the explorer, for one person, on this computer)",
-        epilog="Extra --Class.trait=value options are passed to Voila unchanged.",
     )
-    serve.add_arguments(serve_cmd)
     return parser
+
+
+def _serve(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+    """The lazy door to spotting_host: imported here only, when ``spotting serve`` runs."""
+    try:
+        from spotting_host.cli import main as serve_main
+    except ModuleNotFoundError as error:
+        if error.name != "spotting_host":
+            raise
+        print("spotting: serving needs the spotting_host package: serve from a checkout (make dashboard)", file=stderr)
+        return EXIT_DATA
+    return serve_main(argv, stdout, stderr)
 
 
 def _policy_doc(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -183,14 +196,8 @@ def main(
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "serve":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    if args.command == "serve":  # spotting.serve imports Voila only once a server starts
-        wrong = serve.check_voila_options(extra)
-        if wrong is not None:
-            parser.error(f"unrecognized argument: {wrong} (Voila options look like --Class.trait=value)")
-        refused = serve.refusal(args)
-        if refused is not None:
-            parser.error(refused)
-        return serve.run(args, extra, stdout, stderr)
+    if args.command == "serve":  # spotting_host imports Voila only once a server starts
+        return _serve(extra, stdout, stderr)
     if args.command == "explain":
         return _explain(args, stdin, stdout, stderr)
     if args.command == "policy-doc":

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from html import escape
 
+from .markup import asset_text
 from .model import Cause, Knowledge
 
 # The shape of each place, drawn in a 360 x 300 box: a simple front view, not to scale.
@@ -127,20 +128,5 @@ def diagram_html(causes: Iterable[Cause], knowledge: Knowledge, heading: str = "
     )
 
 
-DIAGRAM_CSS = """
-.sp-diagram { margin: 0.5rem 0 1rem 0; max-width: 26rem; }
-.sp-diagram__svg { width: 100%; height: auto; display: block; font-size: 13px; }
-.sp-diagram .sp-site__shape > * { fill: #f0f4f5; stroke: #768692; stroke-width: 1.5; }
-.sp-diagram .sp-site--on .sp-site__shape > * { fill: url(#sp-hatch); stroke: #212b32; stroke-width: 4; }
-.sp-diagram .sp-site__shape > .sp-tube { fill: none; }
-.sp-diagram .sp-site__leader { stroke: #aeb7bd; stroke-width: 1; }
-.sp-diagram .sp-site--on .sp-site__leader { stroke: #212b32; stroke-width: 2; }
-.sp-diagram text { fill: #4c6272; }
-.sp-diagram .sp-site--on text { fill: #212b32; font-weight: 700; }
-.sp-diagram .sp-hatch__ground { fill: #ffffff; }
-.sp-diagram .sp-hatch__line { stroke: #005eb8; stroke-width: 4; }
-.sp-diagram figcaption { margin-top: 0.5rem; }
-.sp-diagram__heading { font-size: 1.05rem; margin: 0.25rem 0; }
-.sp-diagram__list { padding-left: 1.25rem; margin: 0.25rem 0; }
-"""
+DIAGRAM_CSS = asset_text("diagram.css")
 """The diagram's styles, for any page that shows it."""

@@ -30,7 +30,7 @@ _PACKAGED_DATA = Path(str(files("spotting") / "data"))
 DEFAULT_DATA_DIR = (
     _PACKAGED_DATA if (_PACKAGED_DATA / "red_flags.csv").is_file() else Path(__file__).resolve().parent.parent / "data"
 )
-"""The copy inside an installed wheel (spotting/data/, also the static site's: spotting.static_site),
+"""The copy inside an installed wheel (spotting/data/, also the static site's: spotting_host.static_site),
 or, in a checkout and its editable install, the repository's data/."""
 SNAPSHOT_MANIFEST = "validated.json"
 """Written beside a copy of data/ by the static build, after validating it in full."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from html import escape
+from pathlib import Path
 
 from .model import Knowledge, Level
 from .urgency import Urgency
@@ -17,14 +18,21 @@ from .urgency import Urgency
 BORDER_PX: dict[Urgency, int] = {level: 2 + 2 * int(level) for level in Urgency}
 """The one border scale: thicker as urgency rises (2 px for self-care … 10 px for an emergency)."""
 
-BASE_CSS = """
-.sp-visually-hidden { position: absolute !important; width: 1px !important; height: 1px !important;
-  margin: 0 !important; padding: 0 !important; overflow: hidden !important; clip: rect(0 0 0 0) !important;
-  clip-path: inset(50%) !important; border: 0 !important; white-space: nowrap !important; }
-.sp-icon { display: inline-block; min-width: 2rem; margin-right: 0.5rem; padding: 0 0.3rem; text-align: center;
-  border: 2px solid currentColor; border-radius: 0.25rem; font-weight: 700; }
-"""
-"""The classes every view's urgency label and citation rely on; each app's CSS includes it."""
+ASSETS = Path(__file__).resolve().parent / "assets"
+"""The browser's files: each widget's JavaScript and CSS, and ``tokens.css``, the one palette."""
+
+
+def asset_text(name: str) -> str:
+    """A file of ``ASSETS`` as text (they ship inside the package, so a wheel reads them too)."""
+    return (ASSETS / name).read_text(encoding="utf-8")
+
+
+TOKENS_CSS = asset_text("tokens.css")
+"""The palette, borders and focus ring as CSS custom properties on ``:root``."""
+BASE_CSS = TOKENS_CSS + asset_text("base.css")
+"""The named colours, borders and focus ring (``tokens.css``) and the classes every view's urgency
+label and citation rely on (``base.css``); each app's CSS starts with it, so every stylesheet on
+the page, a widget's own included, can use the names."""
 
 
 def urgency_words(level: Level) -> str:

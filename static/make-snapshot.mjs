@@ -1,4 +1,4 @@
-// Make the kernel's memory snapshot for the static site (run by spotting/static_snapshot.py):
+// Make the kernel's memory snapshot for the static site (run by spotting_host/static_snapshot.py):
 //   node make-snapshot.mjs PYODIDE_DIR SITE_PACKAGES.tar.gz LOADER.js OUT EPOCH < imports.py
 // Pyodide starts with the site's own files, untars the site's packages the way the browser will,
 // runs the imports read from stdin, and writes its memory (uncompressed) to OUT.

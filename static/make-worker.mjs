@@ -1,5 +1,5 @@
 // spotting: make the static site's service worker with Workbox's build tool (generateSW).
-// Run by spotting/static_offline.py: node make-worker.mjs <workbox-dir> <config.json>
+// Run by spotting_host/static_offline.py: node make-worker.mjs <workbox-dir> <config.json>
 // Why Workbox and not our own caching code: precaching, revision keys, atomic install and the
 // "waiting" lifecycle are easy to get subtly wrong, and Workbox is maintained and tested.
 import { createRequire } from "node:module";

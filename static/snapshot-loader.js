@@ -1,7 +1,7 @@
 (() => {
   // spotting: start the kernel's Python from a memory snapshot made when the site was built,
   // instead of booting Python, unpacking every wheel and importing IPython on each visit.
-  // spotting/static_snapshot.py puts this expression, unchanged, around the loadPyodide call of
+  // spotting_host/static_snapshot.py puts this expression, unchanged, around the loadPyodide call of
   // jupyterlite-pyodide-kernel's worker; static/make-snapshot.mjs uses the same untar and
   // serializer when it makes the snapshot. docs/static-site.md, "Speed", says why and the limits.
   const gunzipped = async (bytes) => {

@@ -43,7 +43,11 @@ NO_OFFICIAL_FINDER: dict[tuple[str, str], str] = {
     ("US", "find_early_pregnancy_unit"): "no such national service; the advice names an OB-GYN or the ER",
     ("US", "find_emergency_department"): "no national ER directory",
     ("NZ", "find_early_pregnancy_unit"): "no national directory found",
-    **{("CA", finder): "health services are provincial; no national directory found" for finder in FINDERS},
+    **{
+        ("CA", finder): "health services are provincial; no national directory found"
+        for finder in FINDERS
+        if finder != "find_assault_service"  # the federal Victim Services Directory (S311)
+    },
     ("CA", HELPLINE): "no national sexual-violence helpline found with a source; centres are provincial",
 }
 """Known gaps, each with its reason; the test fails if a gap is filled (remove it here) or a new one appears."""

@@ -162,3 +162,31 @@ def test_a_reader_that_stops_early_ends_the_program_quietly() -> None:
     command = f"echo '{{\"amount\": \"heavy\"}}' | {sys.executable} -m spotting explain - | head -c 1"
     result = subprocess.run(["bash", "-c", f"set -o pipefail; {command}"], capture_output=True, text=True, check=False)
     assert result.stdout == "{" and result.stderr == "", result.stderr
+
+
+SERVER_MODULES = ("spotting_host", "voila", "jupyter_server", "jupyterlab", "tornado", "segno", "http.server", "psutil")
+"""What serving needs (the [serve] extra and spotting_host): explaining answers loads none of it."""
+
+
+@pytest.mark.parametrize("command", [["explain", "-"], ["check-data"]])
+def test_explain_and_check_data_load_no_server_web_or_qr_module(command: list[str]) -> None:
+    """In a fresh interpreter, as a person runs it: ``spotting serve`` is a door, not an import."""
+    probe = (
+        "import io, sys\n"
+        "from spotting.cli import main\n"
+        f"status = main({command!r}, stdin=io.StringIO('{{\"amount\": \"heavy\"}}'), stdout=io.StringIO())\n"
+        f"print(status, sorted(m for m in sys.modules if m.startswith({SERVER_MODULES!r})))"
+    )
+    ran = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
+    assert ran.stdout.split() == ["0", "[]"], ran.stdout + ran.stderr
+
+
+def test_serve_is_a_door_to_spotting_host_with_its_own_options() -> None:
+    """``spotting serve --help`` lists the server's options, read from spotting_host when asked."""
+    ran = subprocess.run(
+        [sys.executable, "-m", "spotting", "serve", "--help"], capture_output=True, text=True, check=False
+    )
+    assert ran.returncode == 0 and ran.stdout.startswith("usage: spotting serve"), ran.stderr
+    assert "--learners" in ran.stdout and "--Class.trait=value" in ran.stdout
+    listed = subprocess.run([sys.executable, "-m", "spotting", "--help"], capture_output=True, text=True, check=False)
+    assert "serve" in listed.stdout and "--learners" not in listed.stdout

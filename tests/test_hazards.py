@@ -140,5 +140,5 @@ def test_only_english_is_offered_until_translations_are_checked() -> None:
     ignored = {".venv", ".venv-static", "node_modules", ".git", "dist", ".static-cache"}
     catalogs = [p for p in ROOT.rglob("*.po") if not ignored & set(p.relative_to(ROOT).parts)]
     assert catalogs == []
-    for page in ("spotting/voila_ext.py", "spotting/explorer/summary.py", "spotting/join.py"):
+    for page in ("spotting_host/voila_ext.py", "spotting/explorer/summary.py", "spotting_host/join.py"):
         assert re.search(r'<html lang="en(-GB)?"', (ROOT / page).read_text(encoding="utf-8")), page

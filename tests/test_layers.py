@@ -3,6 +3,10 @@
 A flat core (spotting/*.py) and one package per app (explorer/, teaching/, review/). Read from
 the source with ``ast`` (nothing is imported), so a wrong import fails here by name before it
 becomes a cycle, a slow kernel start or a clinical decision hidden in widget code.
+
+How it is served lives in a second package, spotting_host/ (the classroom server, the static
+site's build). It may import spotting; spotting never imports it, except through the one lazy
+door of ``spotting serve`` (inside a function of cli.py, so it loads only when that command runs).
 """
 
 from __future__ import annotations
@@ -13,6 +17,9 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "spotting"
+HOST = PACKAGE.parent / "spotting_host"
+HOST_DOORS = {"cli": {"spotting_host.cli"}}
+"""The only modules of spotting that may name spotting_host, what they may import, and only in a function."""
 APPS = ("explorer", "teaching", "review")
 
 CORE: dict[str, int] = {
@@ -25,10 +32,8 @@ CORE: dict[str, int] = {
     # 3 the engine: pure functions over the model, never the loader
     "relevance": 3, "causes": 3, "triage": 3, "what_if": 3, "explain": 3, "safety_nets": 3,
     # 4 shared renderers
-    "case_suite": 4, "markup": 4, "render_text": 4, "policy_doc": 4, "join": 4, "diagram": 4, "care": 4,
-    # 5 the apps (explorer/, teaching/, review/), the server that serves them (alone or behind nginx),
-    # and the static site's build (it packs the apps for the browser)
-    "serve": 5, "voila_ext": 5, "workers": 5, "static_site": 5, "static_snapshot": 5, "static_offline": 5,
+    "case_suite": 4, "markup": 4, "render_text": 4, "policy_doc": 4, "diagram": 4, "care": 4,
+    # 5 the apps (explorer/, teaching/, review/); the server and the static build are spotting_host/
     # 6 entry points
     "cli": 6, "__main__": 6, "__init__": 6,
 }  # fmt: skip
@@ -36,8 +41,8 @@ ENGINE, LOADER, APP = 3, 2, 5
 WIDGETS = {"ipywidgets", "anywidget", "traitlets", "IPython"}
 WIDGET_MODULES = {"app.py", "live.py", "form_widget.py"}
 """Inside an app, only these modules may import widget code; the rest is plain, testable HTML."""
-SERVER_MODULES = {"voila_ext": {"traitlets"}}
-"""The Voila server is configured through traitlets (Jupyter's config system); it has no widgets."""
+SERVER = {"voila", "jupyter_server", "tornado", "jupyterlab", "segno", "http", "socketserver", "psutil"}
+"""Web servers, Voila and the QR-code library: spotting_host's business, never spotting's."""
 
 
 def module_name(path: Path) -> str:
@@ -91,15 +96,62 @@ def test_imports_only_flow_downwards(path: Path) -> None:
             if layer(name) == ENGINE:
                 assert CORE[top] != LOADER, f"the engine imports the model, never the loader: {name} -> {target}"
     if app is None or path.name not in WIDGET_MODULES:
-        forbidden = WIDGETS - SERVER_MODULES.get(name, set())
-        assert not outer & forbidden, f"{name} imports widget code: {outer & forbidden}"
+        assert not outer & WIDGETS, f"{name} imports widget code: {outer & WIDGETS}"
 
 
-def test_the_core_never_imports_the_server() -> None:
-    """The engine, loader and renderers stay importable without Voila or Jupyter's server."""
-    for path in MODULES:
-        name = module_name(path)
-        if name.split(".")[0] not in APPS and layer(name) < APP:
-            inner, outer = imports(path)
-            assert not {"serve", "voila_ext", "workers"} & {t.split(".")[0] for t in inner}, name
-            assert not {"voila", "jupyter_server", "tornado"} & outer, name
+def host_imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
+    """Every import statement that names spotting_host."""
+    found: list[ast.Import | ast.ImportFrom] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and not node.level:
+            names = [node.module or ""]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
+            continue
+        if any(name.split(".")[0] == HOST.name for name in names):
+            found.append(node)
+    return found
+
+
+@pytest.mark.parametrize("path", MODULES, ids=[module_name(p) for p in MODULES])
+def test_spotting_never_imports_spotting_host_but_through_the_serve_door(path: Path) -> None:
+    name = module_name(path)
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = host_imports(tree)
+    allowed = HOST_DOORS.get(name, set())
+    assert {node.module if isinstance(node, ast.ImportFrom) else "" for node in found} <= allowed, (
+        f"{name} imports spotting_host (the server and the static build depend on spotting, not the reverse)"
+    )
+    module_level = {id(node) for node in tree.body}
+    assert not [node for node in found if id(node) in module_level], f"{name} imports spotting_host at import time"
+
+
+def test_the_serve_door_is_there_and_leads_somewhere() -> None:
+    """The door is one import inside a function, of a module that exists (the test above cannot pass empty)."""
+    tree = ast.parse((PACKAGE / "cli.py").read_text(encoding="utf-8"))
+    assert [node.module for node in host_imports(tree) if isinstance(node, ast.ImportFrom)] == ["spotting_host.cli"]
+    assert (HOST / "cli.py").is_file()
+
+
+@pytest.mark.parametrize("path", MODULES, ids=[module_name(p) for p in MODULES])
+def test_spotting_never_imports_a_server_or_the_qr_code_library(path: Path) -> None:
+    """The engine, the loader, the renderers and the apps stay importable without Voila, Jupyter's
+    server or segno: ``pip install spotting`` has none of them."""
+    _, outer = imports(path)
+    assert not outer & SERVER, f"{module_name(path)} imports {outer & SERVER}"
+
+
+HOST_MODULES = sorted(HOST.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", HOST_MODULES, ids=[p.stem for p in HOST_MODULES])
+def test_spotting_host_uses_spotting_as_a_library_and_never_an_app(path: Path) -> None:
+    """The server serves notebooks by path; it never imports an app's widgets or reaches below the
+    public modules of spotting through a relative import."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").startswith("spotting."):
+            top = node.module.split(".")[1] if node.module else ""
+            assert top not in APPS, f"spotting_host/{path.name} imports an app: {node.module}"
+        if isinstance(node, ast.ImportFrom) and node.level > 1:
+            raise AssertionError(f"spotting_host/{path.name} reaches out with a relative import: {node.module}")

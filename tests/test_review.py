@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -14,28 +16,30 @@ import pytest
 
 from spotting import Knowledge, Urgency, load_knowledge
 from spotting.model import Rule
-from spotting.review.app import (
+from spotting.review import app as app_module
+from spotting.review import styled, tables
+from spotting.review.app import ReviewApp, TryAnswersPanel, review_app
+from spotting.review.styled import (
     STATUS_STYLE,
-    ReviewApp,
-    TryAnswersPanel,
-    causes_table,
     check_data_html,
+    style,
+    styled_coverage,
+    styled_policy,
+    styled_review_status,
+    try_answers_html,
+)
+from spotting.review.tables import (
+    causes_table,
     check_data_report,
     condition_words,
     coverage_matrix,
     hazards_table,
     policy_table,
     red_flags_table,
-    review_app,
     review_status,
     source_links,
     sources_table,
-    style,
-    styled_coverage,
-    styled_policy,
-    styled_review_status,
     terms_table,
-    try_answers_html,
 )
 
 REVIEWED, DUE = date(2026, 11, 21), date(2027, 11, 21)
@@ -230,9 +234,19 @@ def test_opening_the_review_validates_the_data_once(knowledge: Knowledge, monkey
     def refuse(*_args: object) -> None:
         raise AssertionError("validated a second time")
 
-    monkeypatch.setattr("spotting.review.app.check_data", refuse)
-    app = ReviewApp(date(2026, 12, 1), knowledge)
-    assert "clinical case suites" in _section(app, "check-data-report")
+    monkeypatch.setattr(tables, "check_data", refuse)
+    review = ReviewApp(date(2026, 12, 1), knowledge)
+    assert "clinical case suites" in _section(review, "check-data-report")
+
+
+def test_the_review_is_split_as_its_package_says_tables_html_and_widgets() -> None:
+    """Tables are pandas only and the HTML needs no widgets (both testable without a kernel); the
+    one full validation (check_data) is reachable from the tables' check-data report alone."""
+    assert not {"widgets", "Styler"} & set(vars(tables)) and "widgets" not in vars(styled)
+    assert "check_data" not in vars(app_module) and "check_data" not in vars(styled)
+    code = "import sys, spotting.review.styled; print('ipywidgets' in sys.modules)"
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert ran.stdout.strip() == "False", ran.stderr
 
 
 def test_the_notebook_names_no_file_that_does_not_exist() -> None:

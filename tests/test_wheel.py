@@ -62,6 +62,8 @@ def test_the_wheel_carries_the_data_the_template_and_metadata_a_registry_accepts
         metadata = Parser().parsestr(archive.read(metadata_name).decode())
     tables = {path.name for path in (ROOT / "data").glob("*.csv")}
     assert {f"spotting/data/{name}" for name in tables} <= names
+    assets = {f"spotting/assets/{path.name}" for path in (ROOT / "spotting" / "assets").iterdir()}
+    assert assets and assets <= names  # the widgets' JavaScript and CSS, read by path
     assert any(name.endswith("share/jupyter/voila/templates/spotting/index.html.j2") for name in names)
     assert metadata["License-Expression"] == "MIT" and any(name.endswith("/LICENSE") for name in names)
     assert metadata["Description-Content-Type"] == "text/markdown" and metadata.get_payload()
@@ -88,3 +90,10 @@ def test_the_engine_and_cli_load_no_server_widget_or_qr_module(clean_venv: Path,
     result = run(clean_venv, "python", "-c", probe, cwd=tmp_path)
     assert result.returncode == 0 and result.stdout.strip() == "[]", result.stderr
     assert run(clean_venv, "python", "-c", "import voila", cwd=tmp_path).returncode != 0  # only with .[serve]
+
+
+def test_without_the_serve_extra_spotting_serve_says_how_to_get_it(clean_venv: Path, tmp_path: Path) -> None:
+    """The door to spotting_host opens, and names the missing extra in one line instead of a traceback."""
+    served = run(clean_venv, "spotting", "serve", cwd=tmp_path)
+    assert served.returncode == 1 and served.stdout == "", served.stderr
+    assert served.stderr.startswith("spotting: serving needs the [serve] extra (voila is missing)"), served.stderr

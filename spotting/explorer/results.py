@@ -18,7 +18,7 @@ from html import escape
 from ..care import card_heading, card_style, contacts, phone_pieces
 from ..diagram import DIAGRAM_CSS, diagram_html, places
 from ..explain import CauseResult, Explanation
-from ..markup import BASE_CSS, BORDER_PX, citation, long_date, urgency_label
+from ..markup import BASE_CSS, BORDER_PX, asset_text, citation, long_date, urgency_label
 from ..model import Knowledge, Review, Service
 from ..render_text import answered, said
 from ..safety_nets import safety_nets
@@ -26,130 +26,9 @@ from ..urgency import Urgency
 
 FIT_HEADINGS: dict[str, str] = {"likely": "More likely", "possible": "Possible"}
 
-STYLE = (
-    BASE_CSS
-    + DIAGRAM_CSS
-    + """
-/* The side padding keeps every focus ring (3px outline and a 6px shadow) inside the page: at the
-   edge of Voila's panel it was clipped (UX review 3, Pat at 200% zoom). */
-.sp-app { max-width: 72rem; color: #212b32; font-size: 1rem; line-height: 1.5; overflow: visible;
-  padding: 0 0.75rem; box-sizing: border-box; }
-/* Lumino clips every widget (overflow: hidden), which cut focus rings at the form's edges. */
-.sp-app .widget-box, .sp-app .jupyter-widgets, .sp-app .lm-Widget { overflow: visible; }
-/* The live region is a Lumino widget (overflow: hidden) inside a flex column: without this it
-   shrinks to the column's height and clips everything after the first screen of advice. */
-.sp-app .sp-results-region { overflow: visible; flex: 0 0 auto; }
-/* Voila's output area clips overflow, which would stop the advice sticking to the screen. */
-.jp-OutputArea:has(.sp-app), .jp-OutputArea-child:has(.sp-app), .jp-OutputArea-output:has(.sp-app) {
-  overflow: visible !important; }
-/* One column on a phone, in reading order: the emergency check, the advice, the other questions.
-   A grid (not flex) so a wide screen can put the advice beside all the questions without
-   changing that order in the page. */
-.sp-app .sp-columns { display: grid !important; grid-template-columns: minmax(0, 1fr); gap: 1.5rem;
-  align-items: start; }
-.sp-questions, .sp-results-column { min-width: 0; max-width: 100%; }
-
-/* Wide screens: the advice column stays in view while answering and scrolls on its own. The
-   selector carries .sp-app so it out-ranks ".sp-app .widget-box { overflow: visible }" above;
-   without that the column was cut at one screen height and the wheel could not reach the rest. */
-@media (min-width: 48rem) {
-  .sp-app .sp-columns { grid-template-columns: minmax(0, 1fr) minmax(0, 1.1fr); grid-template-rows: auto 1fr;
-    grid-template-areas: "first results" "more results"; column-gap: 1.5rem; row-gap: 0; }
-  .sp-app .sp-questions--first { grid-area: first; }
-  .sp-app .sp-questions--more { grid-area: more; }
-  .sp-app .sp-results-column { grid-area: results; }
-  .sp-app .sp-results-column { position: sticky; top: var(--sp-bar-h, 0px);
-    max-height: calc(100vh - var(--sp-bar-h, 0px)); overflow-y: auto;
-    overscroll-behavior-y: auto; box-sizing: border-box; padding: 0.5rem 0.75rem 1.5rem 0.25rem; }
-}
-/* The advice bar sticks to the top at every size and zoom (issue 19, item 1): a change of advice
-   is seen where the person is. It is one compact paragraph: the level, then the advice's first
-   sentence. Its own script (live.AdviceBar) sets the page's scroll padding to its height, so a
-   focused control or a jumped-to heading is never scrolled under it (WCAG 2.2 2.4.11). */
-.sp-banner { position: sticky !important; top: 0; z-index: 10; width: 100% !important; box-sizing: border-box;
-  margin: 0 !important; background: #ffffff; padding: 0.25rem 0; box-shadow: 0 2px 4px rgba(33, 43, 50, 0.3); }
-.sp-banner:not(:has(p)) { display: none !important; }
-.sp-banner p { margin: 0; padding: 0.4rem 0.75rem; border: 2px solid #005eb8; line-height: 1.35; }
-.sp-banner .sp-bar__level { font-weight: 700; }
-/* Voila's panel has 10px of padding, which Chromium keeps clear above a sticky element. */
-.lm-BoxPanel-child:has(.sp-app) { padding-top: 0 !important; }
-/* The quick exit button sits in the bar's top-right corner: the bar's first lines make room for it. */
-body:has(.sp-exit) .sp-banner p::before { content: ""; float: right; width: 9.5rem; height: 2.25rem; }
-/* A short window (200% and 400% zoom): the bar is one line, the level, and says the advice's first
-   sentence too right after the level has changed (sp-bar--fresh), until the next answer. */
-@media (max-height: 31rem) {
-  .sp-banner { padding: 0.1rem 0; }
-  .sp-banner p { padding: 0.2rem 0.5rem; }
-  .sp-banner p:not(.sp-bar--fresh) .sp-bar__first { display: none; }
-}
-@media (max-height: 31rem), (max-width: 40rem) {
-  body:has(.sp-exit) .sp-banner p::before { width: 8.5rem; height: 1.2rem; }
-}
-.sp-banner .sp-banner--emergency, .sp-banner .sp-banner--urgent { border: 6px solid #d5281b; }
-.sp-banner .sp-banner--soon { border-width: 4px; }
-.sp-banner .sp-banner--self_care { border-color: #4c6272; }
-.sp-banner .sp-banner--lost { border: 4px solid #212b32; background: #fff9c4; }
-.sp-banner a { color: #003087; }
-.sp-question { display: flex !important; flex-flow: column nowrap !important; align-items: stretch !important;
-  width: 100% !important; max-width: 100%; margin: 0 0 0.75rem 0 !important; height: auto !important; }
-.sp-question .widget-label, .sp-question label { white-space: normal !important; overflow: visible !important;
-  text-overflow: clip !important; width: auto !important; max-width: 100%; font-size: 1rem;
-  line-height: 1.4; height: auto !important; color: #212b32; margin: 0 0 0.25rem 0 !important; text-align: left; }
-.sp-question select { flex: 0 0 auto !important; width: 100% !important; max-width: 100%; height: auto !important;
-  min-height: 2.75rem; font-size: 1rem;
-  color: #212b32; border: 2px solid #4c6272; }
-.sp-question select:focus, .sp-app button:focus, .sp-app a:focus { outline: 3px solid #ffeb3b !important;
-  box-shadow: 0 0 0 6px #212b32 !important; }
-.sp-app button { min-height: 2.75rem; min-width: 2.75rem; font-size: 1rem; }
-.sp-actions { display: flex; flex-flow: row wrap; gap: 0.5rem; margin: 1rem 0; }
-.sp-care { border: 2px solid #005eb8; border-left-style: solid; margin: 0 0 1.5rem 0; background: #ffffff; }
-.sp-care__heading { margin: 0; padding: 0.75rem 1rem; font-size: 1.3rem; line-height: 1.3; }
-.sp-care__content { padding: 0.5rem 1rem 1rem 1rem; }
-.sp-care__content p { margin: 0.5rem 0; }
-/* Three styles, as NHS care cards: non-urgent (blue), urgent (red), emergency (red and dark grey). */
-.sp-care--emergency, .sp-care--urgent { border-color: #d5281b; }
-.sp-care--emergency .sp-care__heading, .sp-care--urgent .sp-care__heading { background: #d5281b; color: #ffffff; }
-.sp-care--emergency { background: #212b32; color: #ffffff; }
-.sp-app .sp-care--emergency a, .sp-care--emergency .sp-sources, .sp-care--emergency .sp-review { color: #ffffff; }
-.sp-care--soon .sp-care__heading, .sp-care--routine .sp-care__heading, .sp-care--self_care .sp-care__heading {
-  background: #005eb8; color: #ffffff; }
-/* Emergency contraception: time-critical, not an alarm (issue 19). Its own colour and symbol, the
-   urgent border width; NHS warm yellow behind dark text (8:1), a dark amber edge (6:1 on white). */
-.sp-care--time_critical { border-color: #7a5200; }
-.sp-care--time_critical .sp-care__heading { background: #ffb81c; color: #212b32; }
-.sp-banner .sp-banner--time_critical { border: 6px solid #7a5200; }
-.sp-contacts { list-style: none; padding-left: 0 !important; margin: 0.75rem 0; }
-.sp-contacts li { margin: 0 0 0.5rem 0; }
-.sp-app a.sp-find { display: inline-flex; align-items: center; min-height: 2.75rem; font-weight: 700; }
-.sp-call-links { display: flex; flex-flow: row wrap; gap: 0.5rem; }
-.sp-guidance-note { font-size: 0.9rem; color: #4c6272; }
-.sp-care__if { font-size: 1.05rem; margin: 0.75rem 0 0.25rem 0; }
-.sp-care__content ul { margin: 0.25rem 0 0.5rem 0; padding-left: 1.25rem; }
-.sp-app a.sp-call { display: inline-flex; align-items: center; min-height: 2.75rem; padding: 0.6rem 1rem;
-  font-weight: 700; font-size: 1.15rem; border: 3px solid currentColor; border-radius: 0.25rem; text-decoration: none; }
-.sp-section h2 { font-size: 1.2rem; margin: 1.25rem 0 0.5rem 0; }
-.sp-section h3 { font-size: 1.05rem; margin: 1rem 0 0.25rem 0; }
-.sp-section ul { padding-left: 1.25rem; }
-.sp-item { margin: 0 0 1rem 0; }
-.sp-item p { margin: 0.25rem 0; }
-.sp-section summary { cursor: pointer; min-height: 1.5rem; padding: 0.25rem 0; }
-.sp-section summary h2 { display: inline; }
-.sp-section summary:focus-visible { outline: 3px solid #ffeb3b; box-shadow: 0 0 0 6px #212b32; }
-.sp-causes { list-style: none; padding-left: 0; }
-.sp-causes details { border-left: 4px solid #768692; padding-left: 0.75rem; margin: 0 0 0.5rem 0; }
-.sp-hint { color: #4c6272; margin: 0 0 0.5rem 0; }
-.sp-because { font-style: italic; }
-.sp-sources, .sp-review { font-size: 0.9rem; color: #4c6272; }
-.sp-app a { color: #003087; text-decoration: underline; }
-.sp-summary-view { width: 100%; height: 70vh; border: 2px solid #4c6272; margin: 0.5rem 0; background: #ffffff; }
-.sp-lost { border: 4px solid #212b32; background: #fff9c4; padding: 0.5rem 1rem 1rem 1rem; margin: 0 0 1.5rem 0; }
-.sp-lost h2 { font-size: 1.3rem; margin: 0.5rem 0; }
-.sp-start { border: 2px solid #4c6272; padding: 0.5rem 1rem 1rem 1rem; margin: 0 0 1.5rem 0; }
-.sp-start h2 { font-size: 1.3rem; margin: 0.5rem 0; }
-.sp-problem { border: 4px solid #212b32; padding: 0.75rem 1rem; margin: 0 0 1rem 0; }
-"""
-)
-"""CSS for the explorer. Colours are NHS palette values chosen for at least 4.5:1 contrast."""
+STYLE = BASE_CSS + DIAGRAM_CSS + asset_text("explorer.css")
+"""The explorer's stylesheet (``spotting/assets/explorer.css``), after the palette and the shared
+classes. Colours are NHS palette values chosen for at least 4.5:1 contrast (``tokens.css``)."""
 
 
 def said_list(because: Iterable[str], explanation: Explanation, knowledge: Knowledge) -> str:

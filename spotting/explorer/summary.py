@@ -15,7 +15,7 @@ from datetime import date
 from html import escape
 
 from ..explain import Explanation
-from ..markup import long_date, urgency_words
+from ..markup import TOKENS_CSS, asset_text, long_date, urgency_words
 from ..model import Knowledge
 from .results import safety_net
 
@@ -24,19 +24,8 @@ FILENAME = "spotting-summary.html"
 PRIVATE_NOTE = "This page holds private information about you. Keep it safe, and delete or shred it when done."
 MAX_SOURCES = 6
 
-_CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Arial, sans-serif; color: #212b32; max-width: 42rem;
-  margin: 1.5rem auto; padding: 0 1rem; line-height: 1.4; font-size: 11pt; }
-h1 { font-size: 1.4rem; margin: 0 0 0.5rem 0; }
-h2 { font-size: 1.1rem; margin: 1rem 0 0.25rem 0; border-bottom: 1px solid #4c6272; }
-.advice { border: 4px solid #212b32; padding: 0.5rem 0.75rem; }
-table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; vertical-align: top; padding: 0.15rem 0.5rem 0.15rem 0; border-bottom: 1px solid #d8dde0; }
-ul { margin: 0.25rem 0; padding-left: 1.25rem; }
-.small { font-size: 9pt; color: #4c6272; }
-li { overflow-wrap: anywhere; }
-@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } }
-"""
+_CSS = TOKENS_CSS + asset_text("summary.css")
+"""The page's own stylesheet, with the palette: it is saved or printed on its own, away from the app."""
 
 
 def _answer_rows(explanation: Explanation, knowledge: Knowledge) -> str:

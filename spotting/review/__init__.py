@@ -1,7 +1,9 @@
 """The clinician review: ``from spotting.review import ReviewApp``.
 
-Tables of every cause, red flag, source and policy row, review dates and a coverage matrix, as
-pandas tables and escaped styled HTML, plus a panel to try a set of answers.
+Three modules, each built on the one before: :mod:`.tables` (every cause, red flag, source and
+policy row, review dates, the coverage matrix and the hazard log, as pandas tables),
+:mod:`.styled` (those tables as escaped HTML, and the check-data and try-answers results) and
+:mod:`.app` (the widgets: sections, the filter and the try-answers panel).
 """
 
 from typing import Any

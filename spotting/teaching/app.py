@@ -1,7 +1,7 @@
-"""The teaching-session dashboard: the widget layer over ``spotting.teaching`` and ``spotting.charts``.
+"""The teaching-session dashboard: the widget layer over :mod:`.quiz`, :mod:`.pages` and :mod:`.charts`.
 
 Why a separate module: callbacks in Voila fail silently, so every decision lives in
-``teaching``/``charts`` (plain functions, unit-tested) and this file only wires widgets to them,
+``quiz``, ``pages`` and ``charts`` (plain functions, unit-tested) and this file only wires widgets to them,
 in the "App class" shape: ``_build_*`` helpers, small change handlers, and one ``_update()`` that
 redraws the view from the current state.
 
@@ -25,6 +25,7 @@ import ipywidgets as widgets
 
 from ..explain import DISCLAIMER
 from ..knowledge import default_region, load_knowledge
+from ..markup import asset_text
 from ..model import Knowledge
 from .charts import CHART_CSS, charts_html
 from .live import FocusMover, LiveStatus
@@ -48,51 +49,7 @@ MODES = (("Learner", "learner"), ("Facilitator", "facilitator"))
 
 # ipywidgets draws labels at a fixed small size and cuts long ones off; these rules let the
 # controls grow with the text, wrap, and keep a visible keyboard focus and 24 px targets.
-WIDGET_CSS = """
-.spotting-teaching { --jp-widgets-font-size: 1em; --jp-widgets-inline-height: 2em; }
-.spotting-teaching .widget-label, .spotting-teaching .widget-label-basic, .spotting-teaching select,
-.spotting-teaching button, .spotting-teaching .widget-checkbox label { font-size: 1em; }
-.spotting-teaching .widget-checkbox, .spotting-teaching .widget-checkbox label, .spotting-teaching .widget-label-basic {
-  height: auto; min-height: 2em; white-space: normal; overflow: visible; }
-.spotting-teaching input[type=checkbox] { width: 1.3em; height: 1.3em; min-width: 24px; min-height: 24px; }
-.spotting-teaching select, .spotting-teaching button { min-height: 2em; height: auto; }
-.spotting-teaching select:focus-visible, .spotting-teaching input:focus-visible,
-.spotting-teaching button:focus-visible, .spotting-teaching .jupyter-button:focus-visible:enabled {
-  outline: 3px solid #ffb81c; outline-offset: 2px; box-shadow: 0 0 0 5px #212b32; }
-.spotting-teaching .widget-checkbox { width: auto; max-width: 100%; }
-.spotting-teaching .widget-gridbox {
-  grid-template-columns: repeat(auto-fill, minmax(min(20em, 100%), 1fr)) !important; }
-.spotting-teaching .sp-columns { flex-direction: column; align-items: stretch; }
-.spotting-teaching [tabindex="-1"]:focus { outline: 3px solid #ffb81c; outline-offset: 2px; }
-.spotting-teaching h3[tabindex="-1"] { scroll-margin-top: 2em; }
-/* The presenter layout (large type on a projector, 1280x720): the story beside the quiz, the
-   feedback beside the tool's answer, the whole width used, the cause list in smaller type, two
-   columns and a box of its own that scrolls (29 causes do not fit a 720 px screen at any
-   readable size; the story, the level and the buttons stay in view). So a story with its
-   quiz, and a reveal, each fit one screen. The padding keeps a focused box's outline inside. */
-/* ipywidgets sets an HTML widget's line height to the control height (2em here): text inside
-   reads at the page's own spacing instead. */
-.spotting-teaching .widget-html-content { line-height: inherit; }
-.spotting-teaching.projector { max-width: none; line-height: 1.3; }
-.spotting-teaching.projector ul { margin: 0.3em 0; }
-@media (min-width: 60em) {
-  .spotting-teaching.projector .sp-columns { flex-direction: row; gap: 1.2em; align-items: flex-start; }
-  .spotting-teaching.projector .sp-columns > * { flex: 1 1 0; min-width: 0; }
-  .spotting-teaching.projector .sp-quiz .widget-gridbox { font-size: 0.62em; line-height: 1.2; gap: 0.35em 0.8em;
-    max-height: calc(100vh - 19rem); overflow-y: auto; padding: 4px;
-    grid-template-columns: repeat(2, minmax(0, 1fr)) !important; }
-  .spotting-teaching.projector .sp-quiz .widget-checkbox,
-  .spotting-teaching.projector .sp-quiz .widget-checkbox label { min-height: 24px; line-height: 1.2; margin: 0;
-    padding: 0; align-items: flex-start; }
-  .spotting-teaching.projector .sp-quiz .widget-checkbox input { margin: 0 0.4em 0 0; }
-  .spotting-teaching.projector .sp-columns > .sp-quiz { flex-grow: 1.5; }
-  .spotting-teaching.projector .sp-answer > :last-child { flex-grow: 1.4; }
-  .spotting-teaching.projector .sp-quiz h4 { margin-top: 0.3em; }
-  .spotting-teaching.projector .card { margin: 0.3em 0; padding: 0.3em 0.8em; }
-  .spotting-teaching.projector h3, .spotting-teaching.projector h4 { margin: 0.4em 0 0.2em; }
-  .spotting-teaching.projector .level { margin: 0.3em 0; }
-}
-"""
+WIDGET_CSS = asset_text("teaching-widgets.css")
 # ipywidgets styles a focused button with a 1 px outline at higher specificity
 # (.jupyter-button:focus:enabled), so the button rule names that class too (UX review, WCAG 2.4.7).
 # Its checkboxes are 300 px wide and the cause grid's columns at least 20em: on a 390 px phone the

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from html import escape
 
 from ..knowledge import load_knowledge
-from ..markup import citation
+from ..markup import TOKENS_CSS, asset_text, citation
 from ..model import Knowledge, Statistic
 
 Figure = Statistic
@@ -35,37 +35,7 @@ class Chart:
     sources: tuple[str, ...]
 
 
-CHART_CSS = """
-.spotting-chart { margin: 1em 0 1.5em; padding: 0.6em 1em; border: 2px solid #4c6272; background: #fff;
-  max-width: 60rem; color: #212b32; }
-.spotting-chart figcaption h3 { margin: 0.2em 0 0.4em; }
-.spotting-chart .row { margin: 0.6em 0 0.9em; }
-.spotting-chart .value { font-weight: bold; }
-.spotting-chart .track { width: 100%; height: 1.4em; border: 1px solid #768692; background: #f0f4f5;
-  box-sizing: border-box; margin-top: 0.2em; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-.spotting-chart .bar { height: 100%; background: #005eb8; border-right: 3px solid #212b32; box-sizing: border-box;
-  -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-.spotting-chart .gap { border: 2px dashed #768692; padding: 0.3em 0.6em; font-style: italic; }
-.spotting-chart .axis { position: relative; height: 2.8em; font-size: 0.75em; border-top: 1px solid #212b32; }
-.spotting-chart .axis span { position: absolute; top: 0.2em; line-height: 1.2; }
-.spotting-chart .icons { display: flex; flex-wrap: wrap; gap: 2px; margin-top: 0.2em; }
-.spotting-chart .source, .spotting-chart .chart-note { font-size: 0.85em; color: #3d4a55; }
-.spotting-chart ul.chart-notes { padding-left: 1.2em; }
-.spotting-chart a { color: #004b93; text-decoration: underline; }
-.spotting-chart .in-words { border-left: 4px solid #005eb8; padding-left: 0.6em; }
-/* Icons are sized in em, so they grow with large type and the page's zoom. */
-.spotting-chart svg.person { width: 1.25em; height: 2em; }
-/* The presenter layout (large type on a 1280x720 projector): the picture beside its words and
-   source, so each chart fits one screen. Narrower screens keep one column. */
-@media (min-width: 60em) {
-  .projector .spotting-chart { display: grid; grid-template-columns: 1fr 1fr; column-gap: 1.5em;
-    max-width: none; line-height: 1.25; }
-  .projector .spotting-chart .chart-text { font-size: 0.85em; }
-  .projector .spotting-chart figcaption { grid-column: 1 / -1; }
-  .projector .spotting-chart .row { margin: 0.3em 0 0.5em; }
-  .projector .spotting-chart .chart-text .in-words { margin-top: 0.3em; }
-}
-"""
+CHART_CSS = asset_text("charts.css")
 
 _PERSON = (
     '<svg class="person {kind}" viewBox="0 0 20 32" width="20" height="32" aria-hidden="true" focusable="false">'
@@ -244,4 +214,4 @@ def all_charts(knowledge: Knowledge | None = None) -> list[Chart]:
 
 def charts_html(knowledge: Knowledge | None = None) -> str:
     """All charts with their stylesheet, ready for an HTML widget or the handout."""
-    return f"<style>{CHART_CSS}</style>" + "".join(chart.html for chart in all_charts(knowledge))
+    return f"<style>{TOKENS_CSS}{CHART_CSS}</style>" + "".join(chart.html for chart in all_charts(knowledge))

@@ -23,48 +23,20 @@ from __future__ import annotations
 import anywidget
 import traitlets
 
-_FOCUS_ESM = """
-function render({ model, el }) {
-  el.style.display = "none";
-  const go = (tries) => {
-    const target = document.getElementById(model.get("target"));
-    // The HTML with the target may arrive a frame after this message: wait a little for it.
-    if (!target) { if (tries > 0) requestAnimationFrame(() => go(tries - 1)); return; }
-    target.scrollIntoView({ block: "start" });
-    target.focus({ preventScroll: true });
-  };
-  model.on("change:request", () => go(120));
-}
-export default { render };
-"""
-
-
-_STATUS_ESM = """
-function render({ model, el }) {
-  const region = document.createElement("div");
-  region.setAttribute("role", "status");
-  region.setAttribute("aria-live", "polite");
-  region.className = "sp-status";
-  const draw = () => { region.innerHTML = model.get("value"); };
-  draw();
-  model.on("change:value", draw);
-  el.append(region);
-}
-export default { render };
-"""
+from ..markup import ASSETS
 
 
 class LiveStatus(anywidget.AnyWidget):
     """A polite live region made once; ``value`` is the HTML inside it (as ``widgets.HTML``)."""
 
-    _esm = _STATUS_ESM
+    _esm = ASSETS / "live-status.js"
     value = traitlets.Unicode("").tag(sync=True)
 
 
 class FocusMover(anywidget.AnyWidget):
     """Scrolls the element with id ``target`` to the top of the screen and focuses it."""
 
-    _esm = _FOCUS_ESM
+    _esm = ASSETS / "focus-mover.js"
     target = traitlets.Unicode("").tag(sync=True)
     request = traitlets.Int(0).tag(sync=True)
 

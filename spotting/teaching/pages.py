@@ -16,7 +16,7 @@ from html import escape
 from ..diagram import DIAGRAM_CSS, diagram_html
 from ..explain import DISCLAIMER, Explanation, explain
 from ..knowledge import load_knowledge
-from ..markup import BASE_CSS, BORDER_PX, citation, urgency_label
+from ..markup import BASE_CSS, BORDER_PX, asset_text, citation, urgency_label
 from ..model import Knowledge, Scenario
 from ..render_text import said
 from ..urgency import Urgency
@@ -24,30 +24,7 @@ from .quiz import Attempt, Feedback, MythFact, assess, is_sensitive, myths_and_f
 
 MAX_WHAT_IFS = 4  # enough for a discussion prompt without burying the answer
 
-TEACHING_CSS = (
-    BASE_CSS
-    + DIAGRAM_CSS
-    + """
-.spotting-teaching { font-size: 1.25rem; line-height: 1.5; color: #212b32; max-width: 62rem; }
-.spotting-teaching.projector { font-size: 1.6rem; }
-.spotting-teaching h2, .spotting-teaching h3, .spotting-teaching h4 { line-height: 1.25; margin: 0.8em 0 0.3em; }
-.spotting-teaching .card { border: 2px solid #4c6272; border-radius: 4px; padding: 0.6em 1em; margin: 0.6em 0;
-  background: #fff; }
-/* The border width comes from markup.BORDER_PX (inline), the one scale every view uses. */
-.spotting-teaching .level { border-left-style: solid; padding: 0.4em 0.8em; margin: 0.5em 0; background: #f0f4f5; }
-.spotting-teaching .level-self_care { border-left-color: #4c6272; }
-.spotting-teaching .level-routine { border-left-color: #005eb8; }
-.spotting-teaching .level-soon { border-left-color: #005eb8; }
-.spotting-teaching .level-urgent { border-left-color: #d5281b; }
-.spotting-teaching .level-emergency { border-left-color: #d5281b; background: #fde8e6; }
-.spotting-teaching .feedback { border: 3px solid #005eb8; padding: 0.5em 1em; background: #eef7ff; }
-.spotting-teaching .note { border: 2px dashed #4c6272; padding: 0.4em 0.8em; background: #fff9e6; }
-.spotting-teaching .small, .spotting-teaching .sources { font-size: 0.85em; color: #3d4a55; }
-.spotting-teaching a { color: #004b93; text-decoration: underline; }
-.spotting-teaching summary { cursor: pointer; font-weight: bold; min-height: 24px; }
-.spotting-teaching :focus-visible { outline: 3px solid #ffb81c; outline-offset: 2px; box-shadow: 0 0 0 5px #212b32; }
-"""
-)
+TEACHING_CSS = BASE_CSS + DIAGRAM_CSS + asset_text("teaching.css")
 """Shared by the widget page and the handout, so both read the same on a projector and on paper."""
 
 

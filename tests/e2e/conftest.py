@@ -8,8 +8,6 @@ Health checks poll ``/voila/static/voila.js``: requesting ``/`` would start (and
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,8 +22,11 @@ import psutil
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))  # bench/ is a folder of scripts: the Chromium set-up is shared
+from chromium import free_port, launch_options, missing, stop_process  # noqa: E402
+
+__all__ = ["free_port", "stop_process"]  # the tests that start servers of their own import them from here
 NOTEBOOK = "notebooks/explorer.ipynb"
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 STARTUP_SECONDS = 60
 
@@ -53,12 +54,6 @@ class VoilaServer:
 
     def stop(self) -> None:
         stop_voila(self)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait_until_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -102,7 +97,7 @@ CULLING = {"MappingKernelManager.cull_interval": "60", "MappingKernelManager.cul
 
 def start_voila(notebook: str, cwd: Path, sandbox: Path, options: Mapping[str, str] | None = None) -> VoilaServer:
     """Start ``python -m voila`` on a free loopback port and wait until its static files answer."""
-    port = _free_port()
+    port = free_port()
     command = [
         sys.executable, "-m", "voila", notebook, "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
         *(f"--{name}={value}" for name, value in {**CULLING, **(options or {})}.items()),
@@ -116,7 +111,7 @@ def start_serve(sandbox: Path, *arguments: str, options: Mapping[str, str] | Non
     ``arguments`` are the command's own (e.g. ``--learners 10``); ``options`` are Voila's
     ``Class.trait`` settings, passed through (e.g. faster culling).
     """
-    port = _free_port()
+    port = free_port()
     command = [
         sys.executable, "-m", "spotting", "serve", *arguments, f"--port={port}",
         *(f"--{name}={value}" for name, value in (options or {}).items()),
@@ -150,17 +145,6 @@ def kernel_processes(server: VoilaServer) -> list[psutil.Process]:
         except psutil.NoSuchProcess:
             continue  # it ended while we looked
     return found
-
-
-def stop_process(process: subprocess.Popen[bytes], grace: float) -> None:
-    """SIGTERM, then SIGKILL if the server has not shut down within ``grace`` seconds."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=grace)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 def stop_voila(server: VoilaServer) -> None:
@@ -202,23 +186,10 @@ def explorer_url(voila_server: VoilaServer) -> str:
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     """Debian's Chromium; a Playwright browser download is not possible on this machine."""
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"Browser tests need Debian's chromium at {CHROMIUM}. Install it with: apt-get install -y chromium "
-            "(as root; or run `make browser`)."
-        )
-    return {
-        **browser_type_launch_args,
-        "executable_path": str(CHROMIUM),
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ],
-    }
+    problem = missing()
+    if problem is not None:
+        pytest.fail(f"Browser tests need Debian's chromium. {problem}")
+    return {**browser_type_launch_args, **launch_options()}
 
 
 @pytest.fixture(scope="session")
@@ -227,7 +198,7 @@ def static_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     ``SPOTTING_STATIC_DIST=folder`` uses a site built beforehand instead (for example one built
     from deliberately broken data, to see the tests fail)."""
-    from spotting.static_site import build  # the build needs pandas; only these tests import it
+    from spotting_host.static_site import build  # the build needs pandas; only these tests import it
 
     given = os.environ.get("SPOTTING_STATIC_DIST")
     if given:

@@ -373,7 +373,7 @@ def test_the_first_visitor_after_a_quiet_spell_gets_a_working_page(
 
     Voila 0.5.13 hands out a pooled kernel whose idle clock started when the pool was filled;
     after a quiet spell longer than cull_idle_timeout the culler shut it down before the page
-    connected, and the visitor got a dead page. spotting.voila_ext restarts the clock at hand-out.
+    connected, and the visitor got a dead page. spotting_host.voila_ext restarts the clock at hand-out.
     """
     quiet_seconds = 8
     culling = {

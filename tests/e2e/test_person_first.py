@@ -284,11 +284,18 @@ def test_shift_three_times_leaves_the_page_for_good(
         page.screenshot(path=str(artifacts / f"19-2-{screen.name}-quick-exit.png"))
         page.keyboard.press("Tab")
         said = page.locator(".sp-exit [aria-live]")  # as GOV.UK: how many presses are left, spoken
+        dots = page.locator(".sp-exit__dots")  # and seen: GOV.UK's three dots fill as Shift is pressed
+        expect(dots).to_be_hidden()
         page.keyboard.press("Shift")
         expect(said).to_have_text("Shift, press 2 more times to exit.")
+        expect(dots.locator("[data-pressed]")).to_have_count(1)
+        assert seen(page, dots), "the pressed count is not in view"
         page.keyboard.press("Shift")
         expect(said).to_have_text("Shift, press 1 more time to exit.")
-        page.keyboard.press("Shift+Tab")  # another key: the count starts again
+        expect(dots.locator("[data-pressed]")).to_have_count(2)
+        page.screenshot(path=str(artifacts / f"19-2-{screen.name}-quick-exit-two-presses.png"))
+        page.keyboard.press("Shift+Tab")  # another key: the count starts again (Shift's own release is 1)
+        expect(dots.locator("[data-pressed]")).to_have_count(1)
         page.keyboard.press("Shift")
         assert page.url.startswith(explorer_url) and not asked
         page.keyboard.press("Shift")

@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 
 from spotting import Knowledge
 
-from .conftest import ROOT, VoilaServer, _free_port, _wait_until_ready, server_environment, stop_voila
+from .conftest import ROOT, VoilaServer, _wait_until_ready, free_port, server_environment, stop_voila
 from .drive import choose
 
 pytestmark = pytest.mark.browser
@@ -30,7 +30,7 @@ def plain_voila(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServe
     sandbox = tmp_path_factory.mktemp("plain-voila")
     env = server_environment(sandbox)
     env.pop("JUPYTER_PATH")  # the other tests point Voila at the repository's copy; a person does not
-    port = _free_port()
+    port = free_port()
     log = sandbox / "voila.log"
     command = [sys.executable, "-m", "voila", "notebooks/explorer.ipynb", "--no-browser", f"--port={port}"]
     with log.open("wb") as sink:

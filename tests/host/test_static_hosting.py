@@ -2,7 +2,7 @@
 
 The GitHub Pages workflow cannot run here, so its file is read: valid YAML, the same ``make
 static`` people run, ``dist`` uploaded, the least permissions, every action pinned by commit.
-The nginx site file is served in Chromium by tests/e2e/test_static_hosting.py; here, the docs
+The nginx site file is served in Chromium by tests/e2e/host/test_static_hosting.py; here, the docs
 must show it exactly as it is.
 """
 
@@ -14,9 +14,9 @@ from typing import Any
 
 import yaml
 
-from spotting import static_site
+from spotting_host import static_site
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
 DOCS = ROOT / "docs" / "static-site.md"
 NGINX = ROOT / "deploy" / "nginx-static.conf"
@@ -47,7 +47,8 @@ def test_the_pages_workflow_builds_with_make_static_and_publishes_dist_from_main
     runs = [step["run"] for step in steps("build") if "run" in step]
     assert runs == ["make static"], runs
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert "\t$(BIN)/python -m spotting.static_site build\n" in makefile.split("\nstatic:", 1)[1], "make static builds"
+    build = "\t$(BIN)/python -m spotting_host.static_site build\n"
+    assert build in makefile.split("\nstatic:", 1)[1], "make static builds"
     assert static_site.DIST == ROOT / "dist", "make static writes dist/, which the workflow uploads"
     assert uses("build", "actions/upload-pages-artifact")["with"] == {"path": "dist"}
     deploy = flow["jobs"]["deploy"]

@@ -1,5 +1,5 @@
-"""The offline app's pieces without a browser (spotting.static_offline); the browser tests are in
-tests/e2e/test_static_offline.py."""
+"""The offline app's pieces without a browser (spotting_host.static_offline); the browser tests are in
+tests/e2e/host/test_static_offline.py."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 import struct
 import zlib
 
-from spotting import static_offline
+from spotting_host import static_offline
 
 
 def test_icons_are_pngs_of_their_size_and_the_same_bytes_each_time() -> None:

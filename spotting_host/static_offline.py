@@ -4,7 +4,7 @@ Why: the people who most need this page often have the least reliable access (no
 shared or watched connection, a waiting room with no signal). After one visit the explorer and
 the learner page should open, answer and advise on a phone with no connection at all.
 
-What the build adds to ``dist/`` (spotting.static_site.postbuild calls :func:`make_offline`):
+What the build adds to ``dist/`` (spotting_host.static_site.postbuild calls :func:`make_offline`):
 
 * a web app manifest per page (``explorer.webmanifest``, ``teaching.webmanifest``), linked from
   that page, with icons drawn here (:func:`icon_png`: a plain white drop on the site's blue, no
@@ -21,7 +21,7 @@ What the build adds to ``dist/`` (spotting.static_site.postbuild calls :func:`ma
   older builds' caches.
 
 Privacy: Workbox precaches only the listed files of the site, by GET, and this module adds no
-runtime caching, so nothing a person enters can reach Cache Storage (tests/e2e/test_static_offline.py
+runtime caching, so nothing a person enters can reach Cache Storage (tests/e2e/host/test_static_offline.py
 compares every cached response with the file in ``dist/``). The worker sends nothing anywhere.
 """
 
@@ -49,7 +49,7 @@ CLEANUP = "offline-cleanup.js"
 """Imported by the worker (Workbox's ``importScripts`` option): deletes older builds' caches."""
 
 THEME_COLOUR = "#005eb8"
-"""The links' and the body diagram's blue (spotting/diagram.py, spotting/voila_ext.py)."""
+"""The links' and the body diagram's blue (spotting/diagram.py, spotting_host/voila_ext.py)."""
 
 BACKGROUND_COLOUR = "#ffffff"
 """The page's background, so the splash screen of the installed app matches the page."""
@@ -228,7 +228,8 @@ def cleanup_script(cache_id: str) -> str:
     ``cleanupOutdatedCaches`` only removes caches of older *Workbox* formats, and every build
     here has a cache of its own name."""
     return (
-        "// spotting: delete older builds' caches when this build's worker activates (spotting/static_offline.py).\n"
+        "// spotting: delete older builds' caches when this build's worker activates "
+        "(spotting_host/static_offline.py).\n"
         f"const SPOTTING_CACHE_ID = {json.dumps(cache_id)};\n"
         "self.addEventListener('activate', (event) => {\n"
         "  event.waitUntil(caches.keys().then((names) => Promise.all(names\n"

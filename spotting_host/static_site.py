@@ -16,11 +16,11 @@ the cache (``.static-cache/``):
 Which wheels the browser needs is *derived*, never hand-listed: the notebooks' code cells are run
 in this (server) environment, and every distribution they import that ``spotting`` really
 depends on must be in the browser lock at a pinned hash, otherwise the build stops and says how
-to re-lock (``python -m spotting.static_site lock``). The same run proves that the apps import
+to re-lock (``python -m spotting_host.static_site lock``). The same run proves that the apps import
 neither pandas nor pandera (the kernel reads a validated snapshot: spotting.knowledge).
 
 The browser gets no wheels: their files go into one archive, and a Python that has already
-imported the kernel and the apps goes into a memory snapshot (spotting.static_snapshot), so a
+imported the kernel and the apps goes into a memory snapshot (spotting_host.static_snapshot), so a
 visit neither installs nor imports them. This module is only imported by the build (it needs
 pandas to validate data/); nothing at run time imports it.
 """
@@ -47,7 +47,9 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, distribution, packages_distributions, requires
 from pathlib import Path
 
-from . import knowledge, static_offline, static_snapshot
+from spotting import knowledge
+
+from . import static_offline, static_snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 PINS = ROOT / "static"
@@ -96,7 +98,7 @@ stops the page from asking for it (a 404 on every visit otherwise)."""
 
 NO_SERVICE_WORKER = (
     "<script>/* spotting: JupyterLite's service worker is left out on purpose (SERVICE_WORKER in\n"
-    "   spotting/static_site.py); the site's own offline worker is hidden from JupyterLite */\n"
+    "   spotting_host/static_site.py); the site's own offline worker is hidden from JupyterLite */\n"
     "(function (c) {\n"
     "  if (!c) return;\n"
     "  var controller = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(c), 'controller').get;\n"
@@ -112,7 +114,7 @@ NO_SERVICE_WORKER = (
 registers ``service-worker.js`` at the site root; refused here, the manager takes the very path
 it takes after a failed registration (the page carries on), with no request made.
 
-The site's own worker (``offline-worker.js``, spotting.static_offline) is registered by the page
+The site's own worker (``offline-worker.js``, spotting_host.static_offline) is registered by the page
 through the saved ``window.spottingOffline.register``. JupyterLite must not see it: a page it
 finds controlled by a worker makes it unregister every worker (and write to localStorage) or
 adopt ours as its own and send the kernel's file reads to it. So ``controller`` reads as null for
@@ -280,7 +282,7 @@ def check_lock_covers(needed: dict[str, str], lock: dict[str, Wheel]) -> None:
     if problems:
         raise BuildError(
             f"static/browser-wheels.txt lacks {', '.join(problems)} (the notebooks import it); "
-            "run: .venv/bin/python -m spotting.static_site lock"
+            "run: .venv/bin/python -m spotting_host.static_site lock"
         )
 
 
@@ -348,7 +350,7 @@ def lock(path: Path = PINS / "browser-wheels.txt") -> None:
                 lines.append(f"{normalise(name)}=={version} --hash=sha256:{sha256_of(wheel)}")
     header = (
         "# Pure-Python wheels the browser loads (Pyodide 0.29.0, Python 3.13), pinned by hash.\n"
-        "# Written by `.venv/bin/python -m spotting.static_site lock`: the kernel's own set plus what\n"
+        "# Written by `.venv/bin/python -m spotting_host.static_site lock`: the kernel's own set plus what\n"
         "# the notebooks import (derived from the package's real dependencies). Do not edit by hand.\n"
     )
     path.write_text(header + "\n".join(lines) + "\n", encoding="utf-8")
@@ -408,7 +410,7 @@ def write_wheel(path: Path, name: str, version: str, files: dict[str, bytes], re
     files = {
         **files,
         f"{info}/METADATA": metadata.encode(),
-        f"{info}/WHEEL": b"Wheel-Version: 1.0\nGenerator: spotting.static_site\nRoot-Is-Purelib: true\n"
+        f"{info}/WHEEL": b"Wheel-Version: 1.0\nGenerator: spotting_host.static_site\nRoot-Is-Purelib: true\n"
         b"Tag: py3-none-any\n",
         f"{info}/top_level.txt": "".join(sorted({f.split("/")[0] + "\n" for f in files if "/" in f})).encode(),
     }
@@ -429,6 +431,10 @@ def write_wheel(path: Path, name: str, version: str, files: dict[str, bytes], re
     return target
 
 
+ASSET_SUFFIXES = (".js", ".css")
+"""Besides its modules, the package's assets (spotting/assets/): the widgets read them by path."""
+
+
 def spotting_wheel(into: Path, requires_dist: Sequence[str]) -> Path:
     """``spotting`` from the working tree, with data/ and its validation manifest inside.
 
@@ -436,8 +442,9 @@ def spotting_wheel(into: Path, requires_dist: Sequence[str]) -> Path:
     hash, and the kernel finds it with no fetch of its own. The build has just validated it in
     full (pandas and pandera, here), so the manifest lets the browser skip that step."""
     files: dict[str, bytes] = {}
-    for path in sorted((ROOT / "spotting").rglob("*.py")):
-        files[path.relative_to(ROOT).as_posix()] = path.read_bytes()
+    for path in sorted((ROOT / "spotting").rglob("*")):
+        if path.suffix in (".py", *ASSET_SUFFIXES) and path.is_file():
+            files[path.relative_to(ROOT).as_posix()] = path.read_bytes()
     for name in knowledge.TABLES:
         files[f"spotting/data/{name}"] = (knowledge.DEFAULT_DATA_DIR / name).read_bytes()
     manifest = knowledge.snapshot_manifest(knowledge.DEFAULT_DATA_DIR)
@@ -478,7 +485,7 @@ def prepare_lite_dir(lite: Path, needed: dict[str, str], epoch: str) -> list[str
     """The folder ``voici build`` reads; returns the package names the kernel finds installed.
 
     The wheels do not go into the site: their files go into one archive, and a Python that has
-    already imported them goes into a memory snapshot (spotting.static_snapshot). Pyodide's own
+    already imported them goes into a memory snapshot (spotting_host.static_snapshot). Pyodide's own
     lock stays empty, so nothing is installed at start and nothing can be fetched by name."""
     pyodide_dir = lite / "static" / "pyodide"
     pyodide_dir.mkdir(parents=True)
@@ -558,8 +565,8 @@ def postbuild(out: Path) -> None:
         text = page.read_text(encoding="utf-8")
         for remote, local in CDN_LINKS.items():
             text = text.replace(remote, local)
-        if "/render/" in page.as_posix() and "</body>" in text and 'id="spotting-progress"' not in text:
-            text = _add_progress(text, progress)
+        if "/render/" in page.as_posix() and 'id="spotting-progress"' not in text:
+            text = _add_progress(text, progress, page)
         for name in static_offline.PAGES:
             if page.as_posix().endswith(f"/voici/render/{name}.html"):
                 text = static_offline.add_to_page(text, name)
@@ -594,12 +601,17 @@ def patch_socket_delay(build: Path) -> Path:
     return path
 
 
-def _add_progress(page: str, snippet: str) -> str:
-    """The progress line goes first in <body>, so it is there before any script runs."""
-    match = re.search(r"<body[^>]*>", page)
+def _add_progress(text: str, snippet: str, page: Path) -> str:
+    """The progress line and the quick exit go first in <body>, so they are there before any script
+    runs. A rendered page without a <body> is a Voici that changed its page: the build stops,
+    rather than publish a page with no progress line and, worse, no quick exit."""
+    match = re.search(r"<body(?:\s[^>]*)?>", text)
     if match is None:
-        return page
-    return page[: match.end()] + "\n" + snippet + page[match.end() :]
+        raise BuildError(
+            f"{page.name} has no <body> tag, so the progress line and the quick exit cannot go first in it: "
+            "Voici's page template changed; follow it in spotting_host/static_site.py (_add_progress)"
+        )
+    return text[: match.end()] + "\n" + snippet + text[match.end() :]
 
 
 def remote_loads(out: Path) -> list[str]:
@@ -675,7 +687,7 @@ def total_size(out: Path) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m spotting.static_site", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m spotting_host.static_site", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     build_cmd = commands.add_parser("build", help="build the static site")
     build_cmd.add_argument("--out", type=Path, default=DIST, help="output folder (default: dist/)")

@@ -19,10 +19,11 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from spotting import Knowledge, serve
+from spotting import Knowledge
+from spotting_host import serve
 
-from .conftest import ROOT, VoilaServer, kernel_processes
-from .test_explorer import assert_accessible, choose, expect_urgency, open_explorer, start_card
+from ..conftest import ROOT, VoilaServer, kernel_processes
+from ..test_explorer import assert_accessible, choose, expect_urgency, open_explorer, start_card
 
 sys.path.insert(0, str(ROOT / "bench"))
 import classroom  # bench/ is a folder of scripts: its widget protocol client

@@ -1,7 +1,7 @@
-"""The static site's Python snapshot (spotting.static_snapshot), without a browser: the archive of
+"""The static site's Python snapshot (spotting_host.static_snapshot), without a browser: the archive of
 site-packages and the loader's reader of it, the snapshot's reproducibility, and the exact patch
 of the kernel's worker. That the site starts from it, and gives the server's answers, is tested
-in tests/e2e/test_static_site.py; how much faster it is, in bench/static.py."""
+in tests/e2e/host/test_static_site.py; how much faster it is, in bench/static.py."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from spotting import static_site, static_snapshot
-from spotting.static_snapshot import SnapshotError
+from spotting_host import static_site, static_snapshot
+from spotting_host.static_snapshot import SnapshotError
 
 NODE = shutil.which("node")
 needs_node = pytest.mark.skipif(NODE is None, reason="node is not installed (the static build needs it)")

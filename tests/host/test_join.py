@@ -7,7 +7,7 @@ import re
 import pytest
 import segno
 
-from spotting.join import join_page_html, qr_svg
+from spotting_host.join import join_page_html, qr_svg
 
 URL = "http://192.168.1.23:8867/"
 

@@ -22,9 +22,9 @@ from pathlib import Path
 import psutil
 import pytest
 
-from spotting import serve, workers
+from spotting_host import serve, workers
 
-from .conftest import ROOT, VoilaServer, kernel_processes, start_serve
+from ..conftest import ROOT, VoilaServer, kernel_processes, start_serve
 
 sys.path.insert(0, str(ROOT / "bench"))
 import classroom  # bench/ is a folder of scripts, not a package

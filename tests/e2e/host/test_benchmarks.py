@@ -15,7 +15,7 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_the_dashboard_benchmark_runs_and_prints_its_table() -> None:

@@ -1,6 +1,6 @@
 """The static build's pieces that need no browser: the remote-load check, the derived wheel
 set, the spotting wheel and the snapshot the browser trusts. The built site itself is tested
-in tests/e2e/test_static_site.py."""
+in tests/e2e/host/test_static_site.py."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from spotting import knowledge, serve, static_site
+from spotting import knowledge
 from spotting.cli import main
-from spotting.serve import StaticHandler
+from spotting_host import serve, static_site
+from spotting_host.serve import StaticHandler
 
 
 def test_a_cdn_load_left_in_the_site_is_found(tmp_path: Path) -> None:
@@ -54,6 +55,16 @@ def test_the_in_page_socket_delay_is_removed_once_and_a_missing_one_stops_the_bu
         static_site.patch_socket_delay(tmp_path)
 
 
+def test_the_progress_line_and_quick_exit_go_first_in_body_and_a_page_without_one_stops_the_build() -> None:
+    """This patch used to return the page unchanged when it found no <body>: a new Voici would have
+    published pages without the quick exit, silently. Now the build stops and names the page."""
+    page = Path("dist/voici/render/explorer.html")
+    patched = static_site._add_progress('<html><body class="jp">\n<script>x()</script></body>', "<p>P</p>", page)
+    assert patched == '<html><body class="jp">\n<p>P</p>\n<script>x()</script></body>'
+    with pytest.raises(static_site.BuildError, match=r"explorer.html has no <body> tag.*Voici's page template"):
+        static_site._add_progress("<html><bodyless></bodyless></html>", "<p>P</p>", page)
+
+
 def test_the_browser_gets_only_what_the_notebooks_import_and_never_pandas() -> None:
     needed = static_site.browser_distributions()
     assert {"ipywidgets", "anywidget"} <= set(needed)
@@ -76,6 +87,8 @@ def test_the_spotting_wheel_carries_the_validated_data_and_no_server_requirement
         metadata = archive.read(next(n for n in names if n.endswith("METADATA"))).decode()
     assert {f"spotting/data/{name}" for name in knowledge.TABLES} <= names
     assert f"spotting/data/{knowledge.SNAPSHOT_MANIFEST}" in names
+    assert {"spotting/assets/tokens.css", "spotting/assets/form.js"} <= names  # the widgets read them by path
+    assert not any(name.startswith("spotting_host/") for name in names), "the server never goes to the browser"
     assert "pandas" not in metadata and "Requires-Dist: anywidget" in metadata
 
 

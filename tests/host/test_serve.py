@@ -1,4 +1,6 @@
-"""``spotting serve``: what each audience gets, before any server starts (browser tests: tests/e2e/test_serve.py)."""
+"""``spotting serve``: what each audience gets, before any server starts.
+
+The browser tests are in tests/e2e/host/test_serve.py."""
 
 from __future__ import annotations
 
@@ -7,11 +9,12 @@ import dataclasses
 import io
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from spotting import serve
 from spotting.cli import main
+from spotting_host import serve
 
 
 def plan_for(*argv: str) -> serve.Plan:
@@ -101,16 +104,70 @@ def test_the_hand_out_of_a_pooled_kernel_is_wrapped_when_voila_builds_its_manage
     """If a Voila upgrade renames the hand-out, this fails instead of culling kernels silently again."""
     from voila.voila_kernel_manager import voila_kernel_manager_factory
 
-    from spotting.voila_ext import ClassroomKernelManager
+    from spotting_host.voila_ext import ClassroomKernelManager
 
     pooled = voila_kernel_manager_factory(ClassroomKernelManager, True, 1)
     for method in ("get_rendered_notebook", "_initialize"):  # the hand-out, and the warm-up that takes turns
         assert method in pooled.__dict__
         assert getattr(pooled, method).__wrapped__.__qualname__.endswith(f"VoilaKernelManager.{method}")
+    assert pooled.pooling_wrapped and not voila_kernel_manager_factory(ClassroomKernelManager, False, 1).pooling_wrapped
+
+
+def test_a_voila_whose_pooling_manager_lost_a_wrapped_method_is_refused_naming_it() -> None:
+    """The wrap used to skip a method it did not find: a renamed hand-out would have served on,
+    culling kernels as they were handed out. Now the class is refused as Voila builds it."""
+    from spotting_host.voila_ext import ClassroomKernelManager, UpstreamChanged
+
+    with pytest.raises(UpstreamChanged, match=r"no longer defines _initialize, fill_if_needed, which spotting_host"):
+
+        class RenamedWarmUp(ClassroomKernelManager):  # as a Voila that renamed its warm-up would make it
+            async def get_rendered_notebook(self, notebook_name: str) -> None: ...
+
+            def get_pool_size(self, notebook_name: str) -> int:
+                return 0
+
+
+def test_a_preheating_manager_that_was_not_wrapped_stops_the_server_before_it_listens() -> None:
+    from spotting_host.voila_ext import ClassroomKernelManager, ClassroomVoila, UpstreamChanged
+
+    unwrapped = ClassroomKernelManager()  # the base class, not Voila's pooling subclass
+    server = SimpleNamespace(kernel_manager=unwrapped, voila_configuration=SimpleNamespace(preheat_kernel=True))
+    with pytest.raises(UpstreamChanged, match="not wrapped"):
+        ClassroomVoila.check_kernel_manager(server)
+    server.voila_configuration.preheat_kernel = False  # no pool, nothing to wrap: serves as before
+    ClassroomVoila.check_kernel_manager(server)
+
+
+def test_a_voila_that_no_longer_routes_to_the_replaced_handlers_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the page handler the busy page and the kernel limit's answer would silently go."""
+    from voila.app import Voila
+
+    from spotting_host.voila_ext import ClassroomVoila, UpstreamChanged
+
+    monkeypatch.setattr(Voila, "init_handlers", lambda self: [("/(.*)", object)])
+    server = ClassroomVoila()
+    server.identity_provider = SimpleNamespace(get_handlers=list)  # made by initialize(), which is not run here
+    with pytest.raises(UpstreamChanged, match="no longer routes to TornadoVoilaHandler, TemplateStaticFileHandler"):
+        server.init_handlers()
+
+
+def test_an_upstream_change_is_one_line_from_spotting_serve(monkeypatch: pytest.MonkeyPatch) -> None:
+    from spotting_host import voila_ext
+
+    def launch(**_options: object) -> None:
+        raise voila_ext.UpstreamChanged("Voila no longer routes to X")
+
+    monkeypatch.setattr(serve.subprocess, "run", lambda *args, **kwargs: serve.subprocess.CompletedProcess(args, 0))
+    monkeypatch.setattr(voila_ext.ClassroomVoila, "launch_instance", launch)
+    monkeypatch.chdir(serve.ROOT)
+    monkeypatch.delenv("JUPYTER_PATH", raising=False)  # run() sets it for Voila; put back afterwards
+    err = io.StringIO()
+    assert main(["serve"], stdout=io.StringIO(), stderr=err) == 1
+    assert err.getvalue() == "spotting: Voila no longer routes to X\n"
 
 
 def test_the_busy_page_is_plain_local_and_says_what_to_do() -> None:
-    from spotting.voila_ext import BUSY_PAGE, RETRY_AFTER_SECONDS
+    from spotting_host.voila_ext import BUSY_PAGE, RETRY_AFTER_SECONDS
 
     assert '<html lang="en">' in BUSY_PAGE
     assert re.search(r"<h1>[^<]+</h1>", BUSY_PAGE)
@@ -135,7 +192,7 @@ def test_the_facilitator_page_has_its_own_port_and_never_goes_on_the_network() -
 
 def test_a_network_session_writes_a_join_page_and_says_where(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """The address learners type, with its QR code, in a file the facilitator opens on the projector."""
-    from spotting import voila_ext
+    from spotting_host import voila_ext
 
     launched: dict[str, object] = {}
     monkeypatch.setattr(serve, "lan_addresses", lambda: ["192.168.1.23"])
@@ -152,7 +209,7 @@ def test_a_network_session_writes_a_join_page_and_says_where(monkeypatch: pytest
 
 
 def test_workers_share_the_class_the_pools_and_the_limit_without_growing_them() -> None:
-    from spotting import workers
+    from spotting_host import workers
 
     plan = plan_for("--learners", "25", "--workers", "2", "--network")
     shares = workers.worker_plans(plan, [9001, 9002])
@@ -169,7 +226,7 @@ def test_workers_share_the_class_the_pools_and_the_limit_without_growing_them() 
 def test_each_worker_routes_its_own_kernels_and_nginx_logs_no_request() -> None:
     from pathlib import Path
 
-    from spotting import workers
+    from spotting_host import workers
 
     shares = workers.worker_plans(plan_for("--learners", "20", "--workers", "2"), [9001, 9002])
     config = workers.nginx_config("0.0.0.0", 8866, shares, Path("/run/x"), as_root=False)
@@ -200,7 +257,7 @@ def test_workers_that_cannot_share_the_class_are_refused_before_anything_starts(
 def test_a_kernel_id_names_its_worker_and_is_still_a_random_uuid() -> None:
     import uuid
 
-    from spotting.voila_ext import ClassroomKernelManager
+    from spotting_host.voila_ext import ClassroomKernelManager
 
     manager = ClassroomKernelManager(kernel_id_prefix="01")
     ids = {manager.new_kernel_id() for _ in range(50)}
@@ -211,7 +268,7 @@ def test_a_kernel_id_names_its_worker_and_is_still_a_random_uuid() -> None:
 
 
 def test_without_nginx_workers_stop_with_the_line_that_installs_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    from spotting import workers
+    from spotting_host import workers
 
     monkeypatch.setattr(workers.shutil, "which", lambda _name: None)
     monkeypatch.setattr(workers, "NGINX_PATHS", ())
@@ -234,7 +291,7 @@ def test_one_person_gets_their_kernels_back_first_and_a_dead_kernel_is_never_res
 
 
 def test_a_page_that_never_connects_is_abandoned_after_the_grace_and_not_before() -> None:
-    from spotting.voila_ext import PageKernel, abandoned, connected
+    from spotting_host.voila_ext import PageKernel, abandoned, connected
 
     page = PageKernel("k", alone_since=100.0)
     assert not abandoned(page, 149.0, grace=50) and abandoned(page, 150.0, grace=50)
@@ -246,7 +303,7 @@ def test_a_page_that_never_connects_is_abandoned_after_the_grace_and_not_before(
 
 
 def test_room_is_made_from_pages_left_alone_longest_and_for_one_person_from_any_page() -> None:
-    from spotting.voila_ext import PageKernel, connected, reclaimable
+    from spotting_host.voila_ext import PageKernel, connected, reclaimable
 
     plain = PageKernel("plain", alone_since=10.0)
     crashed = connected(connected(PageKernel("crashed", alone_since=0.0), 1, 1.0), -1, 40.0)
@@ -258,7 +315,7 @@ def test_room_is_made_from_pages_left_alone_longest_and_for_one_person_from_any_
 
 
 def test_the_log_names_routes_never_addresses() -> None:
-    from spotting.voila_ext import route_name, unsafe_path
+    from spotting_host.voila_ext import route_name, unsafe_path
 
     assert route_name(r"/api/kernels/(?P<kernel_id>\w+-\w+-\w+-\w+-\w+)/channels") == "/api/kernels/*/channels"
     assert route_name("/voila/api/shutdown/(.*)") == "/voila/api/shutdown/*"
@@ -266,7 +323,7 @@ def test_the_log_names_routes_never_addresses() -> None:
 
 
 def test_error_pages_are_plain_and_kind() -> None:
-    from spotting.voila_ext import error_page
+    from spotting_host.voila_ext import error_page
 
     for status in (400, 403, 404, 405, 500):
         page = error_page(status, "/")
@@ -276,7 +333,7 @@ def test_error_pages_are_plain_and_kind() -> None:
 
 def test_the_static_site_gets_the_headers_of_the_deployed_nginx_file() -> None:
     """``spotting serve --static`` and deploy/nginx-static.conf send the same security headers."""
-    conf = (Path(__file__).resolve().parents[1] / "deploy" / "nginx-static.conf").read_text(encoding="utf-8")
+    conf = (Path(__file__).resolve().parents[2] / "deploy" / "nginx-static.conf").read_text(encoding="utf-8")
     deployed = dict(re.findall(r'add_header ([A-Za-z-]+) "([^"]*)" always;', conf))
     assert {name: deployed.get(name) for name in serve.STATIC_SITE_HEADERS} == serve.STATIC_SITE_HEADERS
 
@@ -294,9 +351,42 @@ def test_voila_headers_allow_this_host_only() -> None:
 
 
 def test_the_join_page_allows_nothing_but_its_own_styles_and_code() -> None:
-    from spotting.join import join_page_html
+    from spotting_host.join import join_page_html
 
     page = join_page_html(["http://192.168.1.23:8866/"])
     policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', page)
     assert policy is not None and "default-src 'none'" in policy.group(1)
     assert '<meta name="referrer" content="no-referrer">' in page
+
+
+@pytest.mark.parametrize(
+    ("argv", "missing"),
+    [([], "voila"), (["teaching", "--network"], "voila, segno"), (["--static", "--network"], "segno")],
+)
+def test_without_the_serve_extra_the_door_names_what_is_missing_and_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch, argv: list[str], missing: str
+) -> None:
+    """``pip install spotting`` has no Voila or segno: ``spotting serve`` says so in one line, exit 1."""
+    import importlib.util
+
+    absent = {"voila", "segno"}
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *rest: None if name in absent else real(name, *rest))
+    started = []
+    monkeypatch.setattr(serve, "run", lambda *args: started.append(args) or 0)
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["serve", *argv], stdout=out, stderr=err) == 1
+    assert err.getvalue() == (
+        f"spotting: serving needs the [serve] extra ({missing} is missing): "
+        "pip install 'spotting[serve]' (in a checkout: make dashboard)\n"
+    )
+    assert not started and out.getvalue() == ""
+
+
+def test_with_the_serve_extra_the_door_starts_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[tuple[object, ...]] = []
+    monkeypatch.setattr(serve, "run", lambda *args: started.append(args) or 0)
+    argv = ["serve", "teaching", "--learners", "3", "--Voila.x=1"]
+    assert main(argv, stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    [(args, extra, _, _)] = started
+    assert (args.dashboard, args.learners, list(extra)) == ("teaching", 3, ["--Voila.x=1"])

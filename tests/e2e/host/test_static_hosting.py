@@ -1,7 +1,7 @@
 """The static site behind the nginx site file people deploy (deploy/nginx-static.conf), in Chromium.
 
 Debian's nginx runs unprivileged from a private folder, as ``spotting serve --workers`` runs it
-(spotting.workers), with the deployed file included unchanged except for the lines that name
+(spotting_host.workers), with the deployed file included unchanged except for the lines that name
 this machine: the ports, the certificate (a throw-away self-signed one) and the root (the site
 built for this session). The wrapper around it turns on nginx's usual logs, into the private
 folder, so the tests can see that the site file itself keeps no record of a visit.
@@ -25,14 +25,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response, expect
 
-from spotting.workers import NGINX_INSTALL, NGINX_PATHS, free_loopback_port
+from spotting_host.workers import NGINX_INSTALL, NGINX_PATHS, free_loopback_port
 
-from .conftest import stop_process
+from ..conftest import stop_process
 from .test_static_site import FIRST_LOAD_MS, assert_accessible, guard
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DEPLOYED = ROOT / "deploy" / "nginx-static.conf"
 STARTUP_SECONDS = 30
 
@@ -195,7 +195,7 @@ def test_every_kind_of_response_from_the_deployed_file_carries_the_security_head
 ) -> None:
     """Issue 20, item 6, on a tiny site (no build needed): a page, a script, a folder's index, a
     missing file and the plain-HTTP redirect all carry the headers ``spotting serve --static`` sends."""
-    from spotting.serve import STATIC_SITE_HEADERS
+    from spotting_host.serve import STATIC_SITE_HEADERS
 
     site = tmp_path_factory.mktemp("tiny-site")
     (site / "index.html").write_text("<!DOCTYPE html><title>tiny</title>")

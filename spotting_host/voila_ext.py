@@ -27,7 +27,7 @@ Why this exists (Voila 0.5.13, pinned in constraints.txt):
   those waited on the spinner until somebody else left. Only pooled kernels that are ready, or
   whose start already has room, count as the pool; with none, the visitor takes the ordinary
   path, whose start is counted at once or refused with the busy page.
-* **Several workers behind nginx** (``spotting serve --workers K``, :mod:`spotting.workers`).
+* **Several workers behind nginx** (``spotting serve --workers K``, :mod:`spotting_host.workers`).
   Each worker's kernel ids start with its own ``kernel_id_prefix``, so nginx can send every
   request that names a kernel (its websocket, the close beacon) to the worker that holds it.
 
@@ -315,6 +315,21 @@ class KernelLimitReached(Exception):
     """Starting one more kernel would go past ``max_kernels``."""
 
 
+class UpstreamChanged(RuntimeError):
+    """Voila no longer has what this module wraps. Raised when the server starts, never silently
+    served without the wrap: the classroom's guarantees (no culled hand-outs, a kernel limit with
+    a busy page, warm-ups in turn) would lapse without anyone noticing."""
+
+
+VOILA_VERSION = "0.5.13"
+"""The Voila whose internals this module follows (pinned in constraints.txt)."""
+POOLING_METHODS = ("get_rendered_notebook", "get_pool_size", "_initialize", "fill_if_needed")
+"""What Voila's pooling kernel manager must define: the hand-out, the pool size, the warm-up (all
+wrapped) and the refill a dead pooled kernel calls."""
+POOLING_MARKS = frozenset({"kernel_pools_config", "get_rendered_notebook", "_initialize", "fill_if_needed"})
+"""Any of these in a subclass's own namespace makes it Voila's pooling one."""
+
+
 def _restarting_the_idle_clock(
     hand_out: Callable[..., Awaitable[tuple[Any, Any, str]]],
 ) -> Callable[..., Awaitable[tuple[Any, Any, str]]]:
@@ -409,20 +424,35 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
         help="Hex digits every kernel id starts with: nginx routes a kernel's requests to its worker by them.",
     )
 
+    pooling_wrapped = False
+    """True on Voila's pooling subclass once its hand-out, pool size and warm-up are wrapped."""
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
-        """Wrap the pooling subclass's hand-out and warm-up, which never call ``super()``."""
+        """Wrap the pooling subclass's hand-out and warm-up, which never call ``super()``.
+
+        Voila's factory makes one of two subclasses: without preheating, one that only answers
+        ``get_pool_size``; with it, the pooling one. A pooling subclass that lacks a method wrapped
+        here is a Voila that changed: it is refused at once, naming the method, because serving
+        without the wrap would cull handed-out kernels or let a pool fill starve the server.
+        """
         super().__init_subclass__(**kwargs)
-        hand_out = cls.__dict__.get("get_rendered_notebook")
-        if hand_out is not None:
+        defined = set(cls.__dict__)
+        if defined & POOLING_MARKS:
+            missing = [name for name in POOLING_METHODS if name not in defined]
+            if missing:
+                raise UpstreamChanged(
+                    f"Voila's pooling kernel manager ({cls.__qualname__}) no longer defines {', '.join(missing)}, "
+                    f"which spotting_host/voila_ext.py wraps (written for voila {VOILA_VERSION}); follow the "
+                    "new Voila there before serving with preheated kernels"
+                )
             cls.get_rendered_notebook = _handing_out_a_usable_kernel_first(  # type: ignore[attr-defined]
-                _restarting_the_idle_clock(hand_out)
+                _restarting_the_idle_clock(cls.__dict__["get_rendered_notebook"])
             )
+            cls._initialize = _taking_turns_to_warm_up(cls.__dict__["_initialize"])  # type: ignore[attr-defined]
+            cls.pooling_wrapped = True
         get_pool_size = cls.__dict__.get("get_pool_size")
         if get_pool_size is not None:
             cls.get_pool_size = _counting_only_usable_kernels(get_pool_size)  # type: ignore[attr-defined]
-        initialize = cls.__dict__.get("_initialize")
-        if initialize is not None:
-            cls._initialize = _taking_turns_to_warm_up(initialize)  # type: ignore[attr-defined]
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)  # type: ignore[no-untyped-call]  # jupyter_server leaves it untyped
@@ -665,6 +695,13 @@ class ClassroomVoilaHandler(TornadoVoilaHandler):  # type: ignore[misc]
         self.finish(BUSY_PAGE)
 
 
+REPLACED_HANDLERS: dict[type[Any], type[Any]] = {
+    TornadoVoilaHandler: ClassroomVoilaHandler,
+    TemplateStaticFileHandler: TemplateFilesHandler,
+}
+"""Voila's handlers that are swapped for this module's: each must be among Voila's routes."""
+
+
 class ClassroomVoila(Voila):  # type: ignore[misc]
     """Voila with the busy-aware page handler, which prints the address(es) to type once it listens."""
 
@@ -677,18 +714,36 @@ class ClassroomVoila(Voila):  # type: ignore[misc]
         answered 500.
         """
         login = {handler for _, handler, *_ in self.identity_provider.get_handlers()}
-        replaced = {TornadoVoilaHandler: ClassroomVoilaHandler, TemplateStaticFileHandler: TemplateFilesHandler}
+        routes = super().init_handlers()
+        missing = [handler.__name__ for handler in REPLACED_HANDLERS if handler not in {h for _, h, *_ in routes}]
+        if missing:
+            raise UpstreamChanged(
+                f"Voila no longer routes to {', '.join(missing)}, which spotting_host/voila_ext.py replaces "
+                f"(the busy page and plain 404s; written for voila {VOILA_VERSION}): follow the new Voila there"
+            )
         return [
-            (pattern, guarded(replaced.get(handler, handler), pattern), *rest)
-            for pattern, handler, *rest in super().init_handlers()
+            (pattern, guarded(REPLACED_HANDLERS.get(handler, handler), pattern), *rest)
+            for pattern, handler, *rest in routes
             if handler not in login
         ]
+
+    def check_kernel_manager(self) -> None:
+        """A classroom manager with preheating must be Voila's pooling subclass, wrapped (above)."""
+        manager = self.kernel_manager
+        pooled = isinstance(manager, ClassroomKernelManager) and self.voila_configuration.preheat_kernel
+        if pooled and not type(manager).pooling_wrapped:
+            raise UpstreamChanged(
+                f"Voila built its preheating kernel manager ({type(manager).__qualname__}) in a way "
+                f"spotting_host/voila_ext.py does not recognise (written for voila {VOILA_VERSION}): the hand-out "
+                "is not wrapped, so kernels could be culled as they are handed out"
+            )
 
     def listen(self) -> None:
         # Voila's page pulls 5.4 MB of JavaScript, sent uncompressed: on a phone's slow 4G that is
         # most of the half-minute before the first paint (Lighthouse, docs/serving.md). gzip sends
         # about a quarter of it. Voila applies ``tornado_settings`` after building its app, too
         # late for tornado's ``compress_response``; its ``start`` builds the app, then listens.
+        self.check_kernel_manager()  # built by now: Voila's start makes it, then routes, then listens
         self.app.add_transform(tornado.web.GZipContentEncoding)
         # Log nothing a client sent: the route, not the address; no IP, Referer or User-Agent.
         self.app.settings["log_function"] = log_request

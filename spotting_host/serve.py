@@ -7,9 +7,9 @@ laptop alive when pages are reloaded, and an address the learners can type. This
 ``--learners N`` into those numbers (a plain, tested :class:`Plan`) and starts Voila with them;
 ``voila.json`` stays the base for everything that does not depend on the audience.
 
-The server itself (the kernel manager, the busy page) is :mod:`spotting.voila_ext`. It is
+The server itself (the kernel manager, the busy page) is :mod:`spotting_host.voila_ext`. It is
 imported only when a server really starts, so ``spotting explain`` stays quick. ``--workers K``
-shares the class between K such servers behind nginx (:mod:`spotting.workers`).
+shares the class between K such servers behind nginx (:mod:`spotting_host.workers`).
 """
 
 from __future__ import annotations
@@ -28,13 +28,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from .errors import AnswerError
+from spotting.errors import AnswerError
+from spotting.knowledge import REGION_ENVIRONMENT, load_knowledge
+
 from .join import write_join_page
-from .knowledge import REGION_ENVIRONMENT, load_knowledge
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "share" / "jupyter"
-KERNEL_MANAGER = "spotting.voila_ext.ClassroomKernelManager"
+KERNEL_MANAGER = "spotting_host.voila_ext.ClassroomKernelManager"
 
 DASHBOARDS: dict[str, tuple[str, int]] = {
     "explorer": ("notebooks/explorer.ipynb", 8866),
@@ -56,7 +57,7 @@ port still cannot reach them (the learner page has no way to show the answers ea
 STATIC_DIST = ROOT / "dist"
 STATIC_PORT = 8870
 STATIC_PAGES = {"explorer": "voici/render/explorer.html", "teaching": "voici/render/teaching.html"}
-"""The static site's pages (spotting.static_site builds them; review is not published)."""
+"""The static site's pages (spotting_host.static_site builds them; review is not published)."""
 
 REGION_VARIABLE = REGION_ENVIRONMENT
 """Passed through to every kernel, which starts its pages with that region (readers can change it)."""
@@ -145,7 +146,7 @@ class Plan:
     max_kernels: int
     region: str | None = None
     workers: int = 1
-    """Voila processes behind nginx (:mod:`spotting.workers`); 1 serves from this process alone."""
+    """Voila processes behind nginx (:mod:`spotting_host.workers`); 1 serves from this process alone."""
     worker_index: int | None = None
     """Set in a worker started by ``--workers``: its kernel ids start with this worker's prefix."""
     warmups: int | None = None
@@ -271,7 +272,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--workers", type=_positive, default=1,
         help="Voila processes behind nginx, sharing the learners (default 1: no nginx)",
     )  # fmt: skip
-    # Internal: how ``--workers`` starts each worker (spotting.workers).
+    # Internal: how ``--workers`` starts each worker (spotting_host.workers).
     parser.add_argument("--worker-index", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--warmups", type=_positive, default=None, help=argparse.SUPPRESS)
     parser.add_argument(
@@ -372,10 +373,14 @@ def run(args: argparse.Namespace, extra: Sequence[str], stdout: TextIO, stderr: 
     os.environ["JUPYTER_PATH"] = os.pathsep.join(paths)  # the project's page template
     if plan.region is not None:
         os.environ[REGION_VARIABLE] = plan.region  # every kernel copies the server's environment
-    from .voila_ext import ClassroomVoila
+    from .voila_ext import ClassroomVoila, UpstreamChanged
 
     announce = [] if plan.worker_index is not None else addresses  # a worker's address is nginx's business
-    ClassroomVoila.launch_instance(argv=[*plan.voila_options(), *extra], announce=announce)
+    try:
+        ClassroomVoila.launch_instance(argv=[*plan.voila_options(), *extra], announce=announce)
+    except UpstreamChanged as error:  # a Voila upgrade moved what the classroom wraps: say what, in one line
+        print(f"spotting: {error}", file=stderr)
+        return 1
     return 0
 
 

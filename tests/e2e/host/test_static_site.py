@@ -1,7 +1,7 @@
 """The static site (make static: Voici + Pyodide) in Chromium: same engine, same answers, and
 nothing leaves the device.
 
-The site is built once per session into a temporary folder (spotting.static_site.build, offline
+The site is built once per session into a temporary folder (spotting_host.static_site.build, offline
 from .static-cache/ after the first run) and served from 127.0.0.1 by the same file server as
 ``spotting serve --static``. Speed is measured by bench/static.py, never asserted here.
 """
@@ -9,28 +9,31 @@ from .static-cache/ after the first run) and served from 127.0.0.1 by the same f
 from __future__ import annotations
 
 import json
+import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import BrowserContext, Locator, Page, Route, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, expect
 
 from spotting import Knowledge, explain
-from spotting.serve import STATIC_PAGES, static_server
-from spotting.static_site import SERVICE_WORKER
+from spotting_host.serve import STATIC_PAGES, static_server
+from spotting_host.static_site import SERVICE_WORKER
 
-from .drive import choose
+from ..drive import choose
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 CASES = json.loads((ROOT / "tests" / "clinical_cases.json").read_text(encoding="utf-8"))
 FIRST_LOAD_MS = 120_000
 UPDATE_MS = 15_000
 PROGRESS = "Nothing you enter leaves this device."
+NEUTRAL_PAGE = "<!doctype html><title>Weather</title><h1>Weather</h1>"
+QUICK_EXIT = ROOT / "share" / "jupyter" / "voila" / "templates" / "spotting" / "quick_exit.html"
 
 
 @pytest.fixture(scope="session")
@@ -116,15 +119,13 @@ def test_a_whole_visit_asks_only_its_own_host_and_changing_answers_asks_nothing(
     page.screenshot(path=str(artifacts / "static-explorer.png"), full_page=True)
     assert requests[loaded:] == [], f"changing answers made requests: {requests[loaded:]}"
     assert elsewhere == [], f"requests to other hosts (aborted): {elsewhere}"
-    # The build leaves out files no page needs (spotting.static_site: UNUSED_BUILD, old font
+    # The build leaves out files no page needs (spotting_host.static_site: UNUSED_BUILD, old font
     # formats, the service worker, on purpose); a page asking for one of them fails here.
     missing = [url for url in failed if not url.split("?")[0].endswith("/" + SERVICE_WORKER)]
     assert missing == [], f"requests that failed: {missing}"
 
 
-def test_the_teaching_session_runs_in_the_browser_in_learner_mode(
-    page: Page, static_url: str, artifacts: Path
-) -> None:
+def test_the_teaching_session_runs_in_the_browser_in_learner_mode(page: Page, static_url: str, artifacts: Path) -> None:
     elsewhere = guard(page.context, static_url)
     page.set_viewport_size({"width": 1280, "height": 1000})
     page.goto(static_url + STATIC_PAGES["teaching"])
@@ -184,3 +185,55 @@ def test_every_clinical_case_gets_the_same_explanation_in_the_browser(page: Page
         server = json.loads(json.dumps(explain(case["answers"]).to_dict()))
         assert result["results"][case["id"]] == server, f"{case['id']}: the browser's explanation differs"
     assert elsewhere == []
+
+
+def _neutral_site(asked: list[str]) -> Callable[[Route], None]:
+    """Answer the neutral site from here (the test never goes to the internet), noting each ask."""
+
+    def fulfil(route: Route) -> None:
+        asked.append(route.request.url)
+        route.fulfill(status=200, content_type="text/html", body=NEUTRAL_PAGE)
+
+    return fulfil
+
+
+@pytest.mark.parametrize("name", ["explorer", "teaching"])
+def test_quick_exit_on_the_static_site_leaves_for_good_by_tap_and_by_shift(
+    browser: Browser, static_url: str, name: str, artifacts: Path
+) -> None:
+    """Issue 19, item 2 on the static site: the same quick exit as the served pages (the build puts
+    the template's own file first in <body>), there before Python has started, by a tap on a phone
+    and by Shift pressed three times on a laptop; Back never returns to the page."""
+    exit_url = re.search(r'href="([^"]+)"[^>]*data-sp-exit', QUICK_EXIT.read_text(encoding="utf-8"))
+    assert exit_url is not None, "the quick exit's neutral address is not in the template"
+    for how in ("tap", "shift"):
+        phone = how == "tap"
+        context = browser.new_context(
+            viewport={"width": 390, "height": 844} if phone else {"width": 1366, "height": 768},
+            has_touch=phone,
+            is_mobile=phone,
+        )
+        try:
+            page = context.new_page()
+            asked: list[str] = []
+            page.route(re.compile("^" + re.escape(exit_url[1])), _neutral_site(asked))
+            page.goto(static_url + STATIC_PAGES[name])
+            button = page.get_by_role("link", name=re.compile("Exit this page"))
+            assert_seen(button)  # in the first screen while Python is still starting
+            expect(page.locator("#loading_text")).to_be_hidden()  # no "Starting up kernel", no "Executing 2 of 2"
+            if phone:
+                page.screenshot(path=str(artifacts / f"19-2-static-{name}-quick-exit-phone.png"))
+                box = button.bounding_box()
+                assert box is not None
+                page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            else:
+                page.locator("body").press("Tab")
+                for _ in range(3):
+                    page.keyboard.press("Shift")
+            expect(page).to_have_url(re.compile("^" + re.escape(exit_url[1])), timeout=UPDATE_MS)
+            expect(page.get_by_role("heading", name="Weather")).to_be_visible()
+            assert asked and all("?" not in a and "#" not in a for a in asked), asked  # nothing about the person
+            page.go_back()
+            assert not page.url.startswith(static_url), f"Back returned to the page: {page.url}"
+        finally:
+            context.close()

@@ -139,7 +139,7 @@ def patch_kernel_worker(out: Path) -> None:
         if text.count(call) != 1:
             raise SnapshotError(
                 f"{path}: expected `{call}` once (jupyterlite-pyodide-kernel 0.7.0); "
-                "the kernel changed, so update spotting/static_snapshot.py WORKER_PATCHES"
+                "the kernel changed, so update spotting_host/static_snapshot.py WORKER_PATCHES"
             )
         function, arguments = call.removeprefix("this._pyodide=await ").split("(", 1)
         patched = f"this._pyodide=await ({loader})({function})({arguments}"

@@ -1,0 +1,56 @@
+// The words this script writes itself, together (the summary itself comes from the kernel).
+const MESSAGES = {
+  view: "Your summary",
+  save: "Save the summary as a file",
+  print: "Print the summary",
+  printFrame: "Summary for printing",
+};
+
+function render({ model, el }) {
+  const box = document.createElement("div");
+  box.className = "sp-summary";
+  const view = document.createElement("iframe");  // on screen first (UX review), then save or print
+  view.title = MESSAGES.view;
+  view.className = "sp-summary-view";
+  view.setAttribute("sandbox", "allow-same-origin");  // shows the page; runs no script in it
+  const buttons = document.createElement("div");
+  buttons.className = "sp-actions";
+  const link = document.createElement("a");
+  link.className = "sp-download";
+  link.textContent = MESSAGES.save;
+  const print = document.createElement("button");
+  print.type = "button";
+  print.className = "sp-print jupyter-button";
+  print.textContent = MESSAGES.print;
+  let url = null;
+  const draw = () => {
+    const html = model.get("html");
+    if (url) URL.revokeObjectURL(url);
+    url = html ? URL.createObjectURL(new Blob([html], { type: "text/html;charset=utf-8" })) : null;
+    box.style.display = html ? "" : "none";  // not box.hidden: the app's CSS sets display: flex
+    if (url) link.href = url; else link.removeAttribute("href");
+    link.download = model.get("filename");
+    view.srcdoc = html;
+  };
+  print.addEventListener("click", () => {
+    const frame = document.createElement("iframe");
+    frame.title = MESSAGES.printFrame;
+    frame.setAttribute("sandbox", "allow-modals allow-same-origin");
+    frame.style.cssText = "position:fixed;right:0;bottom:0;width:0;height:0;border:0";
+    frame.srcdoc = model.get("html");
+    frame.addEventListener("load", () => {
+      frame.contentWindow.focus();
+      frame.contentWindow.print();
+      setTimeout(() => frame.remove(), 60000);
+    });
+    document.body.appendChild(frame);
+  });
+  draw();
+  model.on("change:html", draw);
+  model.on("change:filename", draw);
+  buttons.append(link, print);
+  box.append(view, buttons);
+  el.appendChild(box);
+  return () => { if (url) URL.revokeObjectURL(url); };
+}
+export default { render };
