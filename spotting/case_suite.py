@@ -7,7 +7,7 @@ knowledge base that changes even one case is refused by ``spotting check-data``,
 named. Two kinds of case are read:
 
 - the project's own cases (``tests/clinical_cases.json``): the exact level, and causes that must
-  be likely, shown, not likely or not shown;
+  be likely, shown, in the top three (``top_three``), not likely or not shown;
 - an independent GP's cases (``tests/gp_review_cases.json``): the lowest level that is safe, and
   causes that must never be shown (their preferred level is a judgement call, not checked here).
 """
@@ -65,6 +65,10 @@ def case_problems(case: Mapping[str, Any], knowledge: Knowledge) -> list[str]:
     for cause in case.get("shown", []):
         if fits.get(cause) not in ("likely", "possible"):
             problems.append(f"{cause} should be shown, is {fits.get(cause, 'not shown')}")
+    top_three = [result.fit.cause.id for result in explanation.causes[:3]]
+    for cause in case.get("top_three", []):
+        if cause not in top_three:
+            problems.append(f"{cause} should rank in the top three, the top three are {', '.join(top_three)}")
     for cause in case.get("not_likely", []):
         if fits.get(cause) == "likely":
             problems.append(f"{cause} must not be likely")

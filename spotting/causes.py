@@ -77,11 +77,26 @@ def fit_of(cause: Cause, answers: Answers, matched: list[bool] | None = None) ->
 SHOWN_FITS = (Fit.LIKELY, Fit.POSSIBLE)
 
 
-def _rank_key(fit: CauseFit, order: Mapping[str, int]) -> tuple[int, bool, int, bool, int]:
-    """Best fit first; at equal fit cancer comes last (never above "no clear cause"); then the
-    higher score; at equal score benign before serious; then data order (clinical review F8)."""
+def promoted(fit: CauseFit) -> bool:
+    """A cancer whose risk features add up to the "likely" score, held at "possible" only by the
+    policy that cancer is never called likely (clinical policy H5: NICE NG12 and the Scottish
+    referral guidelines refer these people on the suspected-cancer pathway, so the cause they are
+    referred for belongs among the leading explanations, not below "no clear cause")."""
+    return fit.cause.kind == "cancer" and fit.fit is Fit.POSSIBLE and fit.score >= LIKELY_SCORE
+
+
+def _rank_key(fit: CauseFit, order: Mapping[str, int], serious_first: bool) -> tuple[int, bool, int, bool, int]:
+    """Best fit first; at equal fit cancer comes last (never above "no clear cause") unless its
+    risk features reach the likely score (``promoted``): then it ranks with the likely causes by
+    its score, still worded "possible". Then the higher score; at equal score benign before
+    serious or cancer, except when the advice is same-day or an emergency (``serious_first``,
+    clinical policy H9): then the serious causes the advice guards against come before the
+    harmless ones; then data order (clinical review F8)."""
     kind = fit.cause.kind
-    return (-fit.fit.rank, kind == "cancer", -fit.score, kind == "serious", order[fit.cause.id])
+    band = Fit.LIKELY.rank if promoted(fit) else fit.fit.rank
+    last = kind == "cancer" and not promoted(fit)
+    tie = kind == "benign" if serious_first else kind != "benign"
+    return (-band, last, -fit.score, tie, order[fit.cause.id])
 
 
 def card_urgency(fits: Iterable[CauseFit]) -> Urgency:
@@ -110,10 +125,12 @@ def rank_causes(
     knowledge: Knowledge,
     *,
     matched: Mapping[str, list[bool]] | None = None,
+    serious_first: bool = False,
 ) -> list[CauseFit]:
     """Causes best fit first (see ``_rank_key``).
 
-    ``matched`` (cause id -> which rules hold) can be passed in when it is already known.
+    ``matched`` (cause id -> which rules hold) can be passed in when it is already known;
+    ``serious_first`` when the advice is urgent or an emergency (clinical policy H9).
     """
     fits = [
         fit
@@ -121,7 +138,7 @@ def rank_causes(
         if (fit := fit_of(cause, answers, matched[cause.id] if matched else None)) is not None
     ]
     shown = [fit for fit in fits if fit.fit.shown]
-    return sorted(shown, key=lambda f: _rank_key(f, _order(knowledge)))
+    return sorted(shown, key=lambda f: _rank_key(f, _order(knowledge), serious_first))
 
 
 @cache

@@ -120,6 +120,8 @@ def explain(answers: Any, knowledge: Knowledge) -> Explanation:
     cause_matches = {cause.id: matches(cause, valid) for cause in knowledge.causes}
     ranked = rank_causes(valid, knowledge, matched=cause_matches)
     urgency = max(from_rules, card_urgency(ranked))
+    if urgency >= Urgency.URGENT:  # the serious causes the advice guards against lead ties (H9)
+        ranked = rank_causes(valid, knowledge, matched=cause_matches, serious_first=True)
     causes = tuple(CauseResult(f, tuple(describe(valid, f.fields, questions))) for f in ranked)
     raised_by = tuple(r for r in causes if urgency > from_rules and r.fit.cause.advice_urgency == urgency)
     trial = Trial(knowledge, valid, flags, base_rules, cause_matches, given)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from spotting import Knowledge
 from spotting.causes import rank_causes
 
@@ -48,8 +50,15 @@ def test_ranking_is_likely_then_possible(knowledge: Knowledge) -> None:
 
 def test_on_an_anticoagulant_a_bleeding_tendency_ranks_in_the_top_three(knowledge: Knowledge) -> None:
     """Clinical review 3, M3: it ranked 4th, behind atrophy, friction and a polyp."""
-    answers = {"age": 62, "menopause": "postmenopause", "blood_thinners_or_bleeding_disorder": True,
-               "dryness": True, "injury_or_rough_sex": True, "how_often": "sometimes", "pain_during_sex": True}
+    answers = {
+        "age": 62,
+        "menopause": "postmenopause",
+        "blood_thinners_or_bleeding_disorder": True,
+        "dryness": True,
+        "injury_or_rough_sex": True,
+        "how_often": "sometimes",
+        "pain_during_sex": True,
+    }
     for extra in ({}, {"bleeding_30_minutes": True}, {"how_often": "once", "amount": "spotting"}):
         top = [fit.cause.id for fit in rank_causes({**answers, **extra}, knowledge)[:3]]
         assert "bleeding_tendency" in top, (extra, top)
@@ -69,3 +78,27 @@ def test_on_tamoxifen_a_womb_lining_cause_ranks_first(knowledge: Knowledge) -> N
         {"age": 45, "menopause": "perimenopause", "tamoxifen": True, "dryness": True},
     ):
         assert rank_causes(answers, knowledge)[0].cause.id == "endometrial_cause", answers
+
+
+def test_serious_causes_lead_ties_only_when_the_advice_is_same_day(knowledge: Knowledge) -> None:
+    """Clinical policy H9: at equal fit and score, harmless causes come first for routine advice,
+    and the serious causes the advice guards against come first when it is urgent or more."""
+    answers = {"age": 29, "pregnant": "no", "pregnancy_test": "negative", "tummy_pain": "severe", "amount": "light"}
+    calm = rank_causes(answers, knowledge)
+    alarmed = rank_causes(answers, knowledge, serious_first=True)
+    assert {fit.cause.id for fit in calm} == {fit.cause.id for fit in alarmed}
+    for ranking, first_kind in ((calm, "benign"), (alarmed, "serious")):
+        for before, after in pairwise(ranking):
+            same = before.fit is after.fit and before.score == after.score
+            if same and {before.cause.kind, after.cause.kind} == {"benign", "serious"}:
+                assert before.cause.kind == first_kind
+    assert [fit.cause.id for fit in calm] != [fit.cause.id for fit in alarmed]
+
+
+def test_a_cancer_with_referral_features_ranks_among_the_likely_causes(knowledge: Knowledge) -> None:
+    """Clinical policy H5: never worded likely, but not buried below harmless causes either."""
+    answers = {"age": 58, "menopause": "postmenopause", "tamoxifen": True, "amount": "light", "how_often": "once"}
+    ranked = rank_causes(answers, knowledge)
+    top = [fit.cause.id for fit in ranked[:3]]
+    assert "endometrial_cancer" in top
+    assert next(fit for fit in ranked if fit.cause.id == "endometrial_cancer").fit.value == "possible"

@@ -41,3 +41,20 @@ def test_every_red_flag_fires_in_at_least_one_case(knowledge: Knowledge) -> None
     """A rule no case exercises could be wrong, or dead, without a single test noticing."""
     fired = {flag.rule.id for case in CASES for flag in explain(case["answers"], knowledge).red_flags}
     assert [flag.id for flag in knowledge.red_flags if flag.id not in fired] == []
+
+
+def test_every_cause_reaches_the_top_three_in_at_least_one_case(knowledge: Knowledge) -> None:
+    """A cause that never ranks in the top three is one nobody reads: either the ranking policy
+    buries it where guidance puts it first, or no case tests where it leads (issue 21, part 3)."""
+    top = {result.fit.cause.id for case in CASES for result in explain(case["answers"], knowledge).causes[:3]}
+    assert [cause.id for cause in knowledge.causes if cause.id not in top] == []
+
+
+def test_a_case_naming_a_top_three_cause_fails_when_it_ranks_lower(knowledge: Knowledge) -> None:
+    """The ``top_three`` check can fail: "no clear cause" never leads a post-menopausal case."""
+    case = {
+        "answers": {"age": 60, "menopause": "postmenopause", "tamoxifen": True, "amount": "light", "how_often": "once"},
+        "top_three": ["no_cause_found"],
+    }
+    problems = case_problems(case, knowledge)
+    assert len(problems) == 1 and "no_cause_found should rank in the top three" in problems[0]

@@ -56,6 +56,9 @@ MORE_WARNING_SIGNS = {
     "missed_pills": (True, (False,)),
     "blood_from": ("peeing", ("vagina", "bottom", "unsure")),
     "bleeding_now": ("still", ("stopped", "unsure")),
+    # Added with clinical policy part H (contract 1.4).
+    "how_long": ("weeks_4_or_more", ("first_time", "under_4_weeks", "unsure")),
+    "periods": ("late", ("yes_not_late", "none", "unsure")),
 }
 
 
