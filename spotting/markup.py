@@ -8,6 +8,7 @@ Everything returned is escaped HTML; only http(s) addresses become links.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from html import escape
 from pathlib import Path
@@ -22,9 +23,17 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 """The browser's files: each widget's JavaScript and CSS, and ``tokens.css``, the one palette."""
 
 
+CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+
+
 def asset_text(name: str) -> str:
-    """A file of ``ASSETS`` as text (they ship inside the package, so a wheel reads them too)."""
-    return (ASSETS / name).read_text(encoding="utf-8")
+    """A file of ``ASSETS`` as text (they ship inside the package, so a wheel reads them too).
+
+    A stylesheet comes without its comments: they are notes for developers ("NHS identity
+    colours"), and pages put this text inside a ``<style>`` a reader can save or print, where a
+    UK service name must not appear outside the UK (tests/test_regions.py)."""
+    text = (ASSETS / name).read_text(encoding="utf-8")
+    return CSS_COMMENT.sub("", text) if name.endswith(".css") else text
 
 
 TOKENS_CSS = asset_text("tokens.css")
