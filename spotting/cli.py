@@ -22,7 +22,7 @@ from . import serve
 from .case_suite import default_case_files, suite_problems
 from .errors import AnswerError, DataError, shown
 from .explain import explain
-from .knowledge import check_data, load_knowledge
+from .knowledge import DEFAULT_DATA_DIR, check_data, load_knowledge
 from .regions import choose_region, split_region
 from .render_text import to_text
 
@@ -59,6 +59,16 @@ def _parser() -> argparse.ArgumentParser:
         "policy-doc", help="rewrite the generated tables in docs/clinical-policy.md and docs/clinical-safety-case.md"
     )
     policy_cmd.add_argument("--check", action="store_true", help="only report whether the document is up to date")
+    i18n_cmd = commands.add_parser(
+        "i18n",
+        help="translation catalogs: extract the template of data/'s prose, update every language, show status",
+    )
+    i18n_cmd.add_argument(
+        "action", choices=("extract", "update", "status"),
+        help="extract: write spotting/locale/data.pot; update: extract, then merge it into every "
+        "locale/<lang>/LC_MESSAGES/data.po (changed English becomes fuzzy); status: counts per language",
+    )  # fmt: skip
+    i18n_cmd.add_argument("--data", default=None, help="knowledge base folder (default: the shipped data/)")
     serve_cmd = commands.add_parser(
         "serve",
         help="serve a dashboard with Voila (default: the explorer, for one person, on this computer)",
@@ -89,6 +99,28 @@ def _policy_doc(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
         changed = policy_doc.write(path, knowledge, make)
         print(f"{path} {'rewritten' if changed else 'already up to date'}", file=stdout)
     return status
+
+
+def _i18n(args: argparse.Namespace, stdout: TextIO) -> int:
+    """Translators' tools: Babel is imported only here and when a translated page is loaded."""
+    from . import catalogs
+
+    data = Path(args.data) if args.data else DEFAULT_DATA_DIR
+    if args.action == "extract":
+        path, count, changed = catalogs.extract(data)
+        print(f"{path}: {count} messages ({'rewritten' if changed else 'unchanged'})", file=stdout)
+    elif args.action == "update":
+        for path, changed in catalogs.update(data):
+            print(f"{path}: {'updated' if changed else 'unchanged'}", file=stdout)
+    for row in catalogs.status(data):
+        complete = "yes" if row.safety_done == row.safety else "no"
+        print(
+            f"{row.language}: {row.messages} messages, {row.translated} translated, {row.fuzzy} fuzzy; "
+            f"safety strings {row.safety_done}/{row.safety} (complete: {complete}); "
+            f"reviewed by a clinician: {row.reviewed_by or 'no'}",
+            file=stdout,
+        )
+    return EXIT_OK
 
 
 def _read_answers(file: str, stdin: TextIO) -> object:
@@ -195,6 +227,8 @@ def main(
         return _explain(args, stdin, stdout, stderr)
     if args.command == "policy-doc":
         return _policy_doc(args, stdout, stderr)
+    if args.command == "i18n":
+        return _i18n(args, stdout)
     return _check(args, stdout, stderr)
 
 

@@ -1,0 +1,377 @@
+"""Languages: the knowledge base's words in the reader's language, read from gettext catalogs.
+
+Every reader-facing cell of data/*.csv is one gettext message (``spotting i18n extract``,
+``spotting.catalogs``): its ``msgctxt`` is ``table:row_id:column`` and its ``msgid`` the English
+text. So an English edit changes the ``msgid`` under the same context, and ``spotting i18n
+update`` turns that translation *fuzzy* instead of silently keeping stale words.
+
+At load time a catalog is read once (Babel's ``read_po``, imported only when a language other
+than English is asked for) into a plain dict ``context -> (English, translation)``; the loader
+then overlays the prose cells before the region's services are filled in (``regions.localise``).
+Language and region are two keys of this one step. Only words change: conditions, ids, urgency
+and sources are never messages, so the engine decides exactly as it does in English.
+
+A translation is used only when its ``msgid`` is today's English and it is not fuzzy; anything
+else falls back to English and is recorded (``Overlay.english``), so a page can mark it
+``lang="en"``. A language is *offered* only when it is listed in ``locale/languages.csv`` with
+``offered=yes`` **and** every safety string (``SAFETY_COLUMNS``) is translated and current:
+stale safety wording never reaches a reader.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from .errors import AnswerError, DataProblem, shown
+from .model import Records
+from .regions import PLACEHOLDER, PROSE_COLUMNS
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+"""``locale/<lang>/LC_MESSAGES/<domain>.po`` and the ``<domain>.pot`` templates, inside the
+package so a wheel ships them."""
+DATA_DOMAIN = "data"
+"""The catalog of data/*.csv prose (``msgctxt`` = ``table:row_id:column``)."""
+SOURCE_LANGUAGE = "en"
+"""The language data/ is written in: the reference every translation is checked against."""
+LANGUAGE_KEY = "lang"
+"""The answers JSON key / command-line flag that names the language (contract §1b)."""
+
+SAFETY_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "urgency_levels.csv": ("heading", "hidden_text", "action"),
+    "red_flags.csv": ("message",),
+    "advice.csv": ("text", "heading"),
+    "safety_nets.csv": ("text",),
+    "services.csv": ("text", "call"),
+}
+"""The safety strings: every red-flag text, urgency headline and level wording, the advice
+sentence and its card heading, safety-net line, emergency number line and service line. A
+language is offered only when all of them are translated and not fuzzy."""
+
+TRANSLATED_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    **SAFETY_COLUMNS,  # first, so a translator meets the safety strings first
+    **PROSE_COLUMNS,
+    "routes.csv": ("label",),
+    "regions.csv": ("name", "where"),
+}
+"""Every column a reader sees as words. Not here, never translated: ids, conditions, urgency
+ids, answers JSON, numbers, source ids, URLs, icons, units, and the hazard log and source titles
+(records for reviewers, kept in the reference language)."""
+
+ROW_KEYS: Mapping[str, tuple[str, ...]] = {
+    "questions.csv": ("field",),
+    "choices.csv": ("field", "value"),
+    "terms.csv": ("name",),
+    "regions.csv": ("code",),
+    "services.csv": ("region", "service"),
+    "cause_rules.csv": ("cause_id", "effect", "condition"),
+}
+"""The columns that name a row (joined with ``/``); every other table has an ``id`` column."""
+
+_LETTER = re.compile(r"[^\W\d_]")
+_TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One reader-facing cell of data/: a message of the data catalog."""
+
+    context: str
+    english: str
+    file: str
+    line: int
+    column: str
+    safety: bool
+
+
+def message_context(table: str, row_id: str, column: str) -> str:
+    """``red_flags.csv``, ``heavy_bleeding``, ``message`` -> ``red_flags:heavy_bleeding:message``."""
+    return f"{table.removesuffix('.csv')}:{row_id}:{column}"
+
+
+def needs_words(text: str) -> bool:
+    """A cell with no letter (``999``, ``!!``, empty) has nothing to translate."""
+    return bool(_LETTER.search(text))
+
+
+def cells(tables: Mapping[str, Records]) -> Iterator[Cell]:
+    """Every translatable cell of ``tables``, in table and row order. A row id given twice (two
+    cause rules with the same condition) gets ``#2``, ``#3``… so every context is unique."""
+    for name, columns in TRANSLATED_COLUMNS.items():
+        seen: dict[str, int] = {}
+        for index, row in enumerate(tables.get(name, ())):
+            row_id = "/".join(row.get(key, "") for key in ROW_KEYS.get(name, ("id",)))
+            seen[row_id] = seen.get(row_id, 0) + 1
+            if seen[row_id] > 1:
+                row_id = f"{row_id}#{seen[row_id]}"
+            for column in columns:
+                text = row.get(column) or ""
+                if needs_words(text):
+                    safety = column in SAFETY_COLUMNS.get(name, ())
+                    yield Cell(message_context(name, row_id, column), text, name, index + 2, column, safety)
+
+
+# -- catalogs -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One message of a translated catalog, as read from its .po file."""
+
+    context: str
+    english: str
+    text: str
+    fuzzy: bool
+    line: int
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """A language's data catalog, compiled into a dict, with the header facts a page shows."""
+
+    language: str
+    path: Path
+    entries: Mapping[str, Entry]
+    reviewed_by: str
+    translated_by: str
+
+    def current(self, cell: Cell) -> str | None:
+        """The translation of ``cell`` if it is usable: translated, not fuzzy, and made from
+        today's English (a catalog not yet updated after an English edit is stale, not used)."""
+        entry = self.entries.get(cell.context)
+        if entry is None or entry.fuzzy or not entry.text or entry.english != cell.english:
+            return None
+        return entry.text
+
+
+def catalog_path(language: str, domain: str = DATA_DOMAIN, locale_dir: Path = LOCALE_DIR) -> Path:
+    return locale_dir / language / "LC_MESSAGES" / f"{domain}.po"
+
+
+def header_field(comment: str, name: str) -> str:
+    """A ``# name: value`` line of a catalog's header comment ("" if absent or empty). Babel keeps
+    only the standard gettext headers, so ``reviewed-by`` and ``translated-by`` live there."""
+    for line in comment.splitlines():
+        key, colon, value = line.lstrip("# ").partition(":")
+        if colon and key.strip().casefold() == name:
+            return value.strip()
+    return ""
+
+
+@cache
+def read_catalog(language: str, locale_dir: Path = LOCALE_DIR) -> Catalog | None:
+    """A language's compiled data catalog, or None if it has none. Read once per process."""
+    path = catalog_path(language, locale_dir=locale_dir)
+    if not path.is_file():
+        return None
+    from babel.messages.pofile import read_po  # only a translated page pays for Babel
+
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=None, domain=DATA_DOMAIN)
+    entries = {
+        str(message.context): Entry(
+            str(message.context), str(message.id), str(message.string or ""), message.fuzzy, message.lineno or 0
+        )
+        for message in catalog
+        if message.id and message.context
+    }
+    comment = catalog.header_comment or ""
+    return Catalog(
+        language, path, entries, header_field(comment, "reviewed-by"), header_field(comment, "translated-by")
+    )
+
+
+# -- which languages are offered ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Language:
+    """A row of ``locale/languages.csv``: a language a reader may choose."""
+
+    code: str
+    name: str
+    """The language's name in itself ("Español"), as a reader looks for it."""
+    english_name: str
+    direction: str
+    """``ltr`` or ``rtl`` (the page's ``dir``)."""
+    offered: bool
+    """The team means to ship it; it is then offered only if its safety strings are complete."""
+
+
+@cache
+def languages(locale_dir: Path = LOCALE_DIR) -> Mapping[str, Language]:
+    """Every language with a row in ``locale/languages.csv`` (English first), by code."""
+    with (locale_dir / "languages.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return {
+        row["code"]: Language(row["code"], row["name"], row["english_name"], row["dir"], row["offered"] == "yes")
+        for row in rows
+    }
+
+
+def safety_gaps(tables: Mapping[str, Records], catalog: Catalog | None) -> list[Cell]:
+    """The safety strings ``catalog`` does not translate (missing, fuzzy or stale)."""
+    return [cell for cell in cells(tables) if cell.safety and (catalog is None or catalog.current(cell) is None)]
+
+
+def offered(tables: Mapping[str, Records], locale_dir: Path = LOCALE_DIR) -> tuple[str, ...]:
+    """The languages a reader can choose for this knowledge base: English, and each language
+    marked ``offered=yes`` whose every safety string is translated and current."""
+    return tuple(
+        code
+        for code, language in languages(locale_dir).items()
+        if code == SOURCE_LANGUAGE
+        or (language.offered and not safety_gaps(tables, read_catalog(code, locale_dir)))
+    )
+
+
+def language_code(value: object, available: tuple[str, ...]) -> str:
+    """A language as a person gives it (``"es"``, ``"ES"``, ``"es-MX"``, None for English) -> an
+    offered code; anything else is an ``AnswerError`` naming it and listing the offered ones."""
+    if value is None or value == "":
+        return SOURCE_LANGUAGE
+    if isinstance(value, str):
+        wanted = value.strip().replace("_", "-").casefold()
+        for code in available:
+            if wanted == code.casefold() or wanted.split("-")[0] == code.casefold():
+                return code
+    raise AnswerError(
+        LANGUAGE_KEY,
+        f"language {shown(value)} is not available; available: {', '.join(available)}",
+        allowed=", ".join(available),
+    )
+
+
+# -- the overlay ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """Tables in a language, and the English texts that stayed English (not yet translated)."""
+
+    tables: dict[str, Records]
+    english: frozenset[tuple[str, int, str]]
+    """(table, row index, column) of each reader-facing cell still in English."""
+
+
+def translate(tables: Mapping[str, Records], language: str, locale_dir: Path = LOCALE_DIR) -> Overlay:
+    """``tables`` with every reader-facing cell in ``language`` where the catalog has a current
+    translation; other cells keep their English. Ids, conditions and numbers are never touched."""
+    local = dict(tables)
+    if language == SOURCE_LANGUAGE:
+        return Overlay(local, frozenset())
+    catalog = read_catalog(language, locale_dir)
+    english: set[tuple[str, int, str]] = set()
+    changed: dict[str, list[dict[str, str]]] = {}
+    for cell in cells(tables):
+        text = catalog.current(cell) if catalog is not None else None
+        index = cell.line - 2
+        if text is None:
+            english.add((cell.file, index, cell.column))
+            continue
+        rows = changed.setdefault(cell.file, [dict(row) for row in tables[cell.file]])
+        rows[index][cell.column] = text
+    for name, rows in changed.items():
+        local[name] = tuple(rows)
+    return Overlay(local, frozenset(english))
+
+
+# -- checks for check-data ------------------------------------------------------------------------
+
+
+def _tags(text: str) -> list[str] | None:
+    """The markup tags of ``text`` in order, or None when they are unbalanced (``<b>`` never
+    closed, ``</i>`` never opened, ``**`` odd)."""
+    stack: list[str] = []
+    found: list[str] = []
+    for match in _TAG.finditer(text):
+        name, closing = match.group(1).lower(), match.group(0).startswith("</")
+        found.append(match.group(0) if not closing else f"</{name}>")
+        if match.group(2):
+            continue
+        if closing:
+            if not stack or stack.pop() != name:
+                return None
+        else:
+            stack.append(name)
+    if stack or text.count("**") % 2:
+        return None
+    return found
+
+
+def _names(text: str) -> list[str]:
+    return sorted(PLACEHOLDER.findall(text))
+
+
+def catalog_problems(tables: Mapping[str, Records], locale_dir: Path = LOCALE_DIR) -> list[DataProblem]:
+    """Every broken message of every data catalog, located by file and line with its context:
+    a placeholder added, lost or renamed; markup unbalanced or changed; a fuzzy safety string;
+    and, for a language marked ``offered=yes``, any safety string not translated from today's
+    English. Untranslated other strings are fine: they fall back to English."""
+    problems: list[DataProblem] = []
+    try:
+        listed = languages(locale_dir)
+    except (OSError, KeyError) as error:
+        return [DataProblem(str(locale_dir / "languages.csv"), None, None, f"cannot be read: {error}")]
+    by_context = {cell.context: cell for cell in cells(tables)}
+    shown_dir = locale_dir.parent.parent  # the repository (or site-packages): spotting/locale/...
+    for code, language in listed.items():
+        if code == SOURCE_LANGUAGE:
+            continue
+        try:
+            catalog = read_catalog(code, locale_dir)
+        except Exception as error:  # Babel raises its own errors for unreadable files
+            path = catalog_path(code, locale_dir=locale_dir)
+            problems.append(DataProblem(_where(path, shown_dir), None, None, f"cannot be read: {error}"))
+            continue
+        if catalog is None:
+            if language.offered:
+                message = f"{code} is offered but has no catalog"
+                problems.append(DataProblem(str(locale_dir / code), None, None, message))
+            continue
+        file = _where(catalog.path, shown_dir)
+        for entry in catalog.entries.values():
+            problems.extend(_entry_problems(file, code, entry, by_context.get(entry.context)))
+        if language.offered:
+            for cell in safety_gaps(tables, catalog):
+                found = catalog.entries.get(cell.context)
+                state = "missing" if found is None or not found.text else "fuzzy" if found.fuzzy else "stale"
+                problems.append(
+                    DataProblem(
+                        file, found.line if found else None, cell.context,
+                        f"[{code}] safety string {state} (English: {cell.file} row {cell.line}); "
+                        "translate it, or set offered=no in locale/languages.csv",
+                    )
+                )  # fmt: skip
+    return problems
+
+
+def _where(path: Path, base: Path) -> str:
+    try:
+        return str(path.relative_to(base))
+    except ValueError:
+        return str(path)
+
+
+def _entry_problems(file: str, code: str, entry: Entry, cell: Cell | None) -> Iterator[DataProblem]:
+    def problem(message: str) -> DataProblem:
+        return DataProblem(file, entry.line, entry.context, f"[{code}] {message}")
+
+    if not entry.text:
+        return
+    if _names(entry.text) != _names(entry.english):
+        yield problem(
+            f"placeholders differ: English has {_names(entry.english) or 'none'}, "
+            f"the translation has {_names(entry.text) or 'none'}"
+        )
+    ours, theirs = _tags(entry.text), _tags(entry.english)
+    if ours is None:
+        yield problem("markup is unbalanced in the translation")
+    elif theirs is not None and sorted(ours) != sorted(theirs):
+        yield problem("markup differs from the English")
+    if entry.fuzzy and cell is not None and cell.safety:
+        yield problem("safety string is fuzzy: check it against the new English, then remove the fuzzy flag")
