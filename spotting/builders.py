@@ -20,6 +20,7 @@ from . import contract
 from .answers import check_answers
 from .conditions import Node, parse
 from .errors import AnswerError, ConditionError, DataProblem
+from .localise import SOURCE_LANGUAGE, translate
 from .model import (
     MYTH_VERDICTS,
     STATISTIC_UNITS,
@@ -96,13 +97,15 @@ class Context:
 
 
 def build(
-    directory: Path, tables: Mapping[str, Records], region: str = UNSET_REGION
+    directory: Path, tables: Mapping[str, Records], region: str = UNSET_REGION, language: str = SOURCE_LANGUAGE
 ) -> tuple[Knowledge, list[DataProblem]]:
     """Every table in the order data/README.md gives: each may refer only to those above it.
 
-    The prose is checked with its placeholders, then filled in with ``region``'s services, so
-    the records built below read as that region's reader will see them."""
-    ctx = Context(directory, tables)
+    One localise step, two keys: the prose is first put in ``language`` (spotting.localise; only
+    reader-facing cells, never a condition or id), checked with its placeholders, then filled in
+    with ``region``'s services, so the records built below read as that reader will see them."""
+    overlay = translate(tables, language)
+    ctx = Context(directory, overlay.tables)
     sources = build_sources(ctx)
     regions, services = build_regions(ctx, sources)
     check_placeholders(ctx, regions, services)
@@ -111,7 +114,7 @@ def build(
     if region not in regions:
         ctx.problem("regions.csv", None, "code", f"region {region} is not in regions.csv")
     local = services.get(region, {})
-    ctx.tables = localise(tables, {service_id: service.text for service_id, service in local.items()})
+    ctx.tables = localise(ctx.tables, {service_id: service.text for service_id, service in local.items()})
     groups = build_groups(ctx)
     questions = build_questions(ctx, groups)
     routes = build_routes(ctx, questions)
@@ -157,6 +160,9 @@ def build(
         sites=MappingProxyType(sites),
         safety_nets=tuple(sorted(safety_nets, key=lambda item: (-item.urgency, item.order))),
         routes=tuple(routes),
+        language=language,
+        in_english=frozenset(ctx.tables[file][index][column] for file, index, column in overlay.english),
+        source_tables=MappingProxyType(dict(tables)),
     )
     return knowledge, ctx.problems
 

@@ -15,6 +15,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -22,7 +23,8 @@ from . import serve
 from .case_suite import default_case_files, suite_problems
 from .errors import AnswerError, DataError, shown
 from .explain import explain
-from .knowledge import DEFAULT_DATA_DIR, check_data, load_knowledge
+from .knowledge import DEFAULT_DATA_DIR, available_languages, check_data, load_knowledge
+from .localise import LANGUAGE_KEY
 from .regions import choose_region, split_region
 from .render_text import to_text
 
@@ -46,6 +48,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="CODE",
         help='word the advice for a region: its code in data/regions.csv, e.g. GB (default: the answers\' '
         '"region", else neutral wording); an unknown code lists them all',
+    )
+    explain_cmd.add_argument(
+        "--lang",
+        default=None,
+        metavar="CODE",
+        help="the language of the words, e.g. es (default: English); an unknown one lists those available",
     )
     check_cmd = commands.add_parser("check-data", help="validate a knowledge base folder")
     check_cmd.add_argument("dir", nargs="?", default=None, help="folder to check (default: the shipped data/)")
@@ -168,10 +176,11 @@ def _refuse_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
 def _explain(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
     try:
         answers, given = split_region(_read_answers(args.file, stdin))
-        knowledge = load_knowledge(args.data, region=choose_region(given, args.region))
+        knowledge = load_knowledge(args.data, region=choose_region(given, args.region), lang=args.lang)
         explanation = explain(answers, knowledge)
     except AnswerError as error:
-        print(f"spotting: bad answers: {error}", file=stderr)
+        what = "unknown language" if error.field == LANGUAGE_KEY else "bad answers"
+        print(f"spotting: {what}: {error}", file=stderr)
         return EXIT_ANSWERS
     except DataError as error:
         print(f"spotting: {error}", file=stderr)
@@ -190,8 +199,11 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     problems = check_data(args.dir)
     suites = [Path(file) for file in args.cases] if args.cases else default_case_files()
     if not problems and suites:
-        knowledge = load_knowledge(args.dir)
-        problems = [problem for suite in suites for problem in suite_problems(suite, knowledge)]
+        # Every case in every offered language: a translation may change words, never a decision.
+        for language in available_languages(args.dir):
+            knowledge = load_knowledge(args.dir, lang=language)
+            found = [problem for suite in suites for problem in suite_problems(suite, knowledge)]
+            problems += [replace(p, message=f"[{language}] {p.message}") if language != "en" else p for p in found]
     if problems:
         print(f"{len(problems)} problem(s) in the knowledge base:", file=stdout)
         for problem in problems:

@@ -55,6 +55,8 @@ class Explanation:
     raised_by: tuple[CauseResult, ...] = ()
     """Shown causes whose own advice is more urgent than the red flags and baseline alone: they
     set the overall urgency, so no cause card ever asks for more than the care card."""
+    language: str = "en"
+    """The language the words are in (the knowledge base's); the advice is the same in all."""
 
     def to_dict(self) -> dict[str, Any]:
         """Contract §3 JSON (plus a few added keys: review dates, figures, baseline)."""
@@ -93,6 +95,7 @@ class Explanation:
             "urgency_from_causes": [result.fit.cause.id for result in self.raised_by],
             "disclaimer": self.disclaimer,
             "region": self.region.code if self.region.chosen else None,
+            "lang": self.language,
             "emergency": self.emergency,
             "baseline": {
                 "id": self.baseline.id,
@@ -136,4 +139,5 @@ def explain(answers: Any, knowledge: Knowledge) -> Explanation:
         region=knowledge.region,
         emergency=knowledge.services["emergency_line"].text,
         raised_by=raised_by,
+        language=knowledge.language,
     )

@@ -145,6 +145,8 @@ class Catalog:
         entry = self.entries.get(cell.context)
         if entry is None or entry.fuzzy or not entry.text or entry.english != cell.english:
             return None
+        if _names(entry.text) != _names(entry.english):  # check-data reports it; a reader gets English
+            return None
         return entry.text
 
 

@@ -390,6 +390,18 @@ class Knowledge:
     """The care cards' "Call 999 if:" and "Get help today if:" lines, most urgent level first, in order."""
     routes: tuple[Route, ...] = ()
     """The explorer's first choices, in order."""
+    language: str = "en"
+    """The language the words are in (``load_knowledge(lang=…)``, spotting.localise); the advice is
+    the same in every language."""
+    in_english: frozenset[str] = field(default=frozenset(), repr=False)
+    """Reader-facing texts still in English in this language (not translated yet): a page marks
+    them ``lang="en"``. Empty for English itself."""
+    source_tables: Mapping[str, Records] = field(default_factory=dict, repr=False)
+    """The tables as written (English, placeholders unfilled): what the catalogs translate."""
+
+    def is_english(self, text: str) -> bool:
+        """Whether ``text`` is shown in English in a page of another language (``lang="en"``)."""
+        return text in self.in_english
 
     def table(self, name: str) -> pd.DataFrame:
         """A copy of a raw table (e.g. ``"myths"``) as a DataFrame, for notebooks and reports.
