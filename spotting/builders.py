@@ -20,7 +20,7 @@ from . import contract
 from .answers import check_answers
 from .conditions import Node, parse
 from .errors import AnswerError, ConditionError, DataProblem
-from .localise import SOURCE_LANGUAGE, translate
+from .localise import SOURCE_LANGUAGE, english_words, translate
 from .model import (
     MYTH_VERDICTS,
     STATISTIC_UNITS,
@@ -114,7 +114,11 @@ def build(
     if region not in regions:
         ctx.problem("regions.csv", None, "code", f"region {region} is not in regions.csv")
     local = services.get(region, {})
-    ctx.tables = localise(ctx.tables, {service_id: service.text for service_id, service in local.items()})
+    unfilled = ctx.tables
+    ctx.tables = localise(unfilled, {service_id: service.text for service_id, service in local.items()})
+    if overlay.english:
+        english = {row["service"]: row["text"] for row in tables["services.csv"] if row["region"] == region}
+        ctx.tables = english_words(ctx.tables, unfilled, overlay.english, english)
     groups = build_groups(ctx)
     questions = build_questions(ctx, groups)
     routes = build_routes(ctx, questions)

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po, unescape, write_po
 
 from .knowledge import DEFAULT_DATA_DIR, ENCODING, TABLES
 from .localise import (
@@ -145,12 +145,14 @@ def merged(old: Catalog | None, pot: Catalog, code: str, english_name: str) -> C
         if not message.id:
             continue
         before = by_context.pop(str(message.context), None)
-        string, fuzzy, notes = "", False, []
+        string, fuzzy = "", False
+        notes: list[str] = []
         previous: tuple[str, ...] = ()
         if before is not None and before.string:
-            string, notes = str(before.string), list(before.user_comments)
+            notes, earlier = _notes_and_previous(before.user_comments)
+            string = str(before.string)
             if before.id == message.id:
-                fuzzy, previous = before.fuzzy, tuple(before.previous_id) if before.fuzzy else ()
+                fuzzy, previous = before.fuzzy, (earlier,) if before.fuzzy and earlier else ()
             else:  # the English changed: keep the words for the translator, but never use them
                 fuzzy, previous = True, (str(before.id),)
         flags = set(message.flags) | ({"fuzzy"} if fuzzy else set())
@@ -162,6 +164,24 @@ def merged(old: Catalog | None, pot: Catalog, code: str, english_name: str) -> C
         if gone.string:
             new.obsolete[(str(gone.id), str(gone.context))] = Message(gone.id, gone.string, context=gone.context)
     return new
+
+
+def _notes_and_previous(comments: list[str]) -> tuple[list[str], str]:
+    """A message's translator comments, and the English it had before (``#| msgid``), which
+    Babel's reader keeps as comments starting with ``|`` rather than as ``previous_id``."""
+    notes: list[str] = []
+    parts: list[str] = []
+    for comment in comments:
+        if not comment.startswith("|"):
+            notes.append(comment)
+            continue
+        body = comment[1:].strip()
+        if body.startswith("msgid "):
+            body = body.removeprefix("msgid ").strip()
+        elif not body.startswith('"'):  # #| msgctxt: the context never changes here
+            continue
+        parts.append(unescape(body))
+    return notes, "".join(parts)
 
 
 def update(data_dir: Path = DEFAULT_DATA_DIR, locale_dir: Path = LOCALE_DIR) -> list[tuple[Path, bool]]:

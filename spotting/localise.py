@@ -29,7 +29,7 @@ from pathlib import Path
 
 from .errors import AnswerError, DataProblem, shown
 from .model import Records
-from .regions import PLACEHOLDER, PROSE_COLUMNS
+from .regions import PLACEHOLDER, PROSE_COLUMNS, fill
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 """``locale/<lang>/LC_MESSAGES/<domain>.po`` and the ``<domain>.pot`` templates, inside the
@@ -280,6 +280,23 @@ def translate(tables: Mapping[str, Records], language: str, locale_dir: Path = L
     for name, rows in changed.items():
         local[name] = tuple(rows)
     return Overlay(local, frozenset(english))
+
+
+def english_words(
+    filled: Mapping[str, Records], written: Mapping[str, Records], english: frozenset[tuple[str, int, str]],
+    services: Mapping[str, str],
+) -> dict[str, Records]:
+    """``filled`` with every cell that stayed English filled with the region's *English* service
+    words, so an untranslated sentence never reads "go to urgencias (A&E)": it is wholly English
+    (and marked so), like the page it falls back to."""
+    local = dict(filled)
+    changed: dict[str, list[dict[str, str]]] = {}
+    for name, index, column in sorted(english):
+        rows = changed.setdefault(name, [dict(row) for row in filled[name]])
+        rows[index][column] = fill(written[name][index][column], services)
+    for name, rows in changed.items():
+        local[name] = tuple(rows)
+    return local
 
 
 # -- checks for check-data ------------------------------------------------------------------------
