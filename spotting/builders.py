@@ -20,7 +20,7 @@ from . import contract
 from .answers import check_answers
 from .conditions import Node, parse
 from .errors import AnswerError, ConditionError, DataProblem
-from .localise import SOURCE_LANGUAGE, english_words, translate
+from .localise import SOURCE_LANGUAGE, english_words, phrases, translate
 from .model import (
     MYTH_VERDICTS,
     STATISTIC_UNITS,
@@ -167,6 +167,7 @@ def build(
         language=language,
         in_english=frozenset(ctx.tables[file][index][column] for file, index, column in overlay.english),
         source_tables=MappingProxyType(dict(tables)),
+        phrases=MappingProxyType(phrases(language)),
     )
     return knowledge, ctx.problems
 

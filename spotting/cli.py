@@ -125,6 +125,7 @@ def _i18n(args: argparse.Namespace, stdout: TextIO) -> int:
         print(
             f"{row.language}: {row.messages} messages, {row.translated} translated, {row.fuzzy} fuzzy; "
             f"safety strings {row.safety_done}/{row.safety} (complete: {complete}); "
+            f"interface phrases {row.phrases_done}/{row.phrases}; "
             f"reviewed by a clinician: {row.reviewed_by or 'no'}",
             file=stdout,
         )

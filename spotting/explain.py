@@ -11,13 +11,13 @@ from typing import Any
 
 from .answers import Answers, describe, validate_answers
 from .causes import CauseFit, card_urgency, matches, rank_causes
-from .model import NO_REGION, Knowledge, Region, Rule
+from .model import N_, NO_REGION, Knowledge, Region, Rule
 from .relevance import relevant_answers
 from .triage import advice_for, lowest, overall, triggered
 from .urgency import Urgency
 from .what_if import Change, Trial, unanswered, would_change
 
-DISCLAIMER = (
+DISCLAIMER = N_(
     "This tool is for learning, not diagnosis. It cannot examine you. "
     "If you are worried, or something changes, get medical help — whatever it says here."
 )
@@ -135,7 +135,7 @@ def explain(answers: Any, knowledge: Knowledge) -> Explanation:
         causes=causes,
         would_change=tuple(would_change(trial, urgency)),
         unanswered=tuple(unanswered(trial, urgency)),
-        disclaimer=DISCLAIMER,
+        disclaimer=knowledge.phrase(DISCLAIMER),
         region=knowledge.region,
         emergency=knowledge.services["emergency_line"].text,
         raised_by=raised_by,

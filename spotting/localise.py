@@ -36,6 +36,8 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 package so a wheel ships them."""
 DATA_DOMAIN = "data"
 """The catalog of data/*.csv prose (``msgctxt`` = ``table:row_id:column``)."""
+UI_DOMAIN = "ui"
+"""The catalog of interface phrases written in Python (``knowledge.phrase("…")`` and ``N_("…")``)."""
 SOURCE_LANGUAGE = "en"
 """The language data/ is written in: the reference every translation is checked against."""
 LANGUAGE_KEY = "lang"
@@ -185,6 +187,35 @@ def read_catalog(language: str, locale_dir: Path = LOCALE_DIR) -> Catalog | None
     return Catalog(
         language, path, entries, header_field(comment, "reviewed-by"), header_field(comment, "translated-by")
     )
+
+
+@cache
+def ui_entries(language: str, locale_dir: Path = LOCALE_DIR) -> tuple[Entry, ...]:
+    """Every message of a language's interface catalog (none if it has no ``ui.po``)."""
+    path = catalog_path(language, UI_DOMAIN, locale_dir)
+    if not path.is_file():
+        return ()
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=None, domain=UI_DOMAIN)
+    return tuple(
+        Entry(f"ui:{str(m.id)[:60]}", str(m.id), str(m.string or ""), m.fuzzy, m.lineno or 0)
+        for m in catalog
+        if m.id and isinstance(m.id, str)
+    )
+
+
+def phrases(language: str, locale_dir: Path = LOCALE_DIR) -> dict[str, str]:
+    """A language's interface phrases as a dict, English -> translation: only those translated,
+    not fuzzy, with the same placeholders. Anything else is looked up as English."""
+    if language == SOURCE_LANGUAGE:
+        return {}
+    return {
+        entry.english: entry.text
+        for entry in ui_entries(language, locale_dir)
+        if entry.text and not entry.fuzzy and _names(entry.text) == _names(entry.english)
+    }
 
 
 # -- which languages are offered ------------------------------------------------------------------
@@ -355,6 +386,9 @@ def catalog_problems(tables: Mapping[str, Records], locale_dir: Path = LOCALE_DI
         file = _where(catalog.path, shown_dir)
         for entry in catalog.entries.values():
             problems.extend(_entry_problems(file, code, entry, by_context.get(entry.context)))
+        ui_file = _where(catalog_path(code, UI_DOMAIN, locale_dir), shown_dir)
+        for entry in ui_entries(code, locale_dir):
+            problems.extend(_entry_problems(ui_file, code, entry, None))
         if language.offered:
             for cell in safety_gaps(tables, catalog):
                 found = catalog.entries.get(cell.context)

@@ -290,6 +290,12 @@ class Region:
         return self.code != UNSET_REGION
 
 
+def N_(text: str) -> str:
+    """Mark an interface phrase kept in a constant, so ``spotting i18n extract`` puts it in
+    ``ui.pot``; it returns the English unchanged. Show it with ``knowledge.phrase(CONSTANT)``."""
+    return text
+
+
 UNSET_REGION = "unset"
 """The region used when none is chosen: neutral wording that lists the emergency numbers."""
 NO_REGION = Region(UNSET_REGION, "No region chosen", 0)
@@ -398,6 +404,14 @@ class Knowledge:
     them ``lang="en"``. Empty for English itself."""
     source_tables: Mapping[str, Records] = field(default_factory=dict, repr=False)
     """The tables as written (English, placeholders unfilled): what the catalogs translate."""
+    phrases: Mapping[str, str] = field(default_factory=dict, repr=False)
+    """Interface phrases in this language (``locale/<lang>/LC_MESSAGES/ui.po``): English -> words."""
+
+    def phrase(self, text: str) -> str:
+        """An interface phrase (a ``ui.po`` msgid, marked with ``phrase(...)`` or ``N_``) in this
+        knowledge base's language, or the English when it has no current translation. Fill its
+        ``{placeholders}`` after the lookup: ``k.phrase("Call {number} if:").format(number=...)``."""
+        return self.phrases.get(text, text)
 
     def is_english(self, text: str) -> bool:
         """Whether ``text`` is shown in English in a page of another language (``lang="en"``)."""

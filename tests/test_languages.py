@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,8 @@ import pytest
 from babel.messages.pofile import read_po
 from hypothesis import given, settings
 
-from spotting import AnswerError, explain, load_knowledge
-from spotting.catalogs import read_tables, status, template, template_path, update
+from spotting import DISCLAIMER, AnswerError, explain, load_knowledge
+from spotting.catalogs import read_tables, status, template, template_path, ui_template, update
 from spotting.cli import main
 from spotting.explain import Explanation
 from spotting.knowledge import DEFAULT_DATA_DIR, _load, available_languages
@@ -33,7 +34,9 @@ from spotting.localise import (
     catalog_problems,
     cells,
     languages,
+    phrases,
     read_catalog,
+    ui_entries,
 )
 from spotting.model import UNSET_REGION, Knowledge
 from tests.strategies import answers, regions
@@ -303,3 +306,60 @@ def test_a_translated_safety_string_leaves_no_english_behind(language: str) -> N
                 assert not local.is_english(flag.message)
         if language in available_languages():  # every service line is a safety string
             assert local.services["emergency_line"].text != english.services["emergency_line"].text
+
+
+# -- interface phrases (ui.po) and the explorer -------------------------------------------------------
+
+PHRASE_CALL = re.compile(r"""\b(?:phrase|say|N_)\(\s*(["'])""")
+
+
+def test_every_interface_phrase_is_in_the_template() -> None:
+    """A phrase inside an f-string is invisible to Babel's extractor: keep each one a plain call."""
+    with template_path(domain="ui").open("rb") as handle:
+        committed = {m.id for m in read_po(handle) if m.id}
+    assert committed == {m.id for m in ui_template() if m.id}, "ui.pot is out of date: run `spotting i18n update`"
+    calls = sum(len(PHRASE_CALL.findall(path.read_text())) for path in (ROOT / "spotting").rglob("*.py"))
+    assert calls >= len(committed) > 40
+
+
+def test_an_interface_phrase_with_a_wrong_placeholder_is_refused_and_never_shown(locale_copy: Path) -> None:
+    path = catalog_path("es", "ui", locale_copy)
+    catalog = _po(path)
+    for message in catalog:
+        if message.id == "Call {number} if:":
+            message.string = "Llama al {numero} si:"
+    from spotting.catalogs import _render
+
+    path.write_bytes(_render(catalog))
+    ui_entries.cache_clear()
+    problems = catalog_problems(read_tables(DEFAULT_DATA_DIR), locale_copy)
+    assert any(p.file.endswith("es/LC_MESSAGES/ui.po") and "placeholders differ" in p.message for p in problems)
+    assert "Call {number} if:" not in phrases("es", locale_copy)
+    ui_entries.cache_clear()
+
+
+def test_the_disclaimer_is_in_the_language() -> None:
+    assert explain({}, lang="es").to_dict()["disclaimer"].startswith("Esta herramienta es para aprender")
+    assert explain({}).to_dict()["disclaimer"] == DISCLAIMER
+
+
+def test_the_explorer_switches_language_without_a_new_kernel_and_keeps_the_answers() -> None:
+    from spotting.explorer.app import App, language_from_address
+
+    app = App()
+    assert app.language.options[0] == ("English", "en") and ("Español", "es") in app.language.options
+    assert app.container.children[1].children[0] is app.language  # at the top of the page
+    assert app.notice.value == "" and app.english_button.layout.display == "none"
+    app.emergency_form.answers = {"amount": "heavy"}
+    app.language.value = "es"  # what the dropdown does
+    assert app.knowledge.language == "es"
+    assert app.results.value.startswith('<div lang="es" dir="ltr">') and "Llama al" in app.results.value
+    assert 'data-urgency="emergency"' in app.results.value
+    assert 'lang="es"' in app.notice.value and 'lang="en"' in app.notice.value
+    assert app.english_button.layout.display == ""
+    assert app.reset_button.description == "Empezar de nuevo" and app.routes.heading == "¿Por dónde quieres empezar?"
+    app.read_in_english()
+    assert app.knowledge.language == "en" and app.language.value == "en" and app.notice.value == ""
+    assert 'data-urgency="emergency"' in app.results.value and "Call" in app.results.value
+    assert language_from_address("lang=es") == "es" and language_from_address("lang=es-MX") == "es"
+    assert language_from_address("lang=zz") is None and language_from_address("region=GB") is None
