@@ -23,6 +23,7 @@ from .errors import AnswerError, ConditionError, DataProblem
 from .localise import SOURCE_LANGUAGE, english_words, phrases, translate
 from .model import (
     MYTH_VERDICTS,
+    N_,
     STATISTIC_UNITS,
     UNSET_REGION,
     Cause,
@@ -51,6 +52,9 @@ from .regions import PLACEHOLDER, PROSE_COLUMNS, REQUIRED_SERVICES, localise, pl
 from .safety_floor import floor_problems, region_problems
 from .urgency import Urgency
 
+YES, NO = N_("yes"), N_("no")
+"""How a yes/no answer reads ("Dizzy or faint: yes"); interface phrases, so they are translated."""
+
 
 @dataclass
 class Context:
@@ -59,6 +63,8 @@ class Context:
     directory: Path
     tables: Mapping[str, Records]
     problems: list[DataProblem] = field(default_factory=list)
+    yes_no: tuple[str, str] = ("yes", "no")
+    """A yes/no answer in the knowledge base's language (``Question.yes_no``)."""
 
     def problem(self, file: str, row: int | None, column: str | None, message: str) -> None:
         self.problems.append(DataProblem(file, row, column, message))
@@ -105,7 +111,8 @@ def build(
     reader-facing cells, never a condition or id), checked with its placeholders, then filled in
     with ``region``'s services, so the records built below read as that reader will see them."""
     overlay = translate(tables, language)
-    ctx = Context(directory, overlay.tables)
+    words = phrases(language)
+    ctx = Context(directory, overlay.tables, yes_no=(words.get(YES, YES), words.get(NO, NO)))
     sources = build_sources(ctx)
     regions, services = build_regions(ctx, sources)
     check_placeholders(ctx, regions, services)
@@ -167,7 +174,7 @@ def build(
         language=language,
         in_english=frozenset(ctx.tables[file][index][column] for file, index, column in overlay.english),
         source_tables=MappingProxyType(dict(tables)),
-        phrases=MappingProxyType(phrases(language)),
+        phrases=MappingProxyType(words),
     )
     return knowledge, ctx.problems
 
@@ -306,6 +313,7 @@ def build_questions(ctx: Context, groups: Mapping[str, str]) -> dict[str, Questi
             choice_labels=MappingProxyType({value: label for _, value, label in options}),
             show_if=None,
             offer_change=row["offer_change"] == "yes",
+            yes_no=ctx.yes_no,
         )
     for field_name in choices:
         if field_name not in questions:

@@ -414,7 +414,9 @@ def _entry_problems(file: str, code: str, entry: Entry, cell: Cell | None) -> It
     def problem(message: str) -> DataProblem:
         return DataProblem(file, entry.line, entry.context, f"[{code}] {message}")
 
-    if not entry.text:
+    if entry.fuzzy and cell is not None and cell.safety:
+        yield problem("safety string is fuzzy: check it against the new English, then remove the fuzzy flag")
+    if not entry.text or entry.fuzzy:  # a fuzzy message is never shown; msgfmt checks it only once settled
         return
     if _names(entry.text) != _names(entry.english):
         yield problem(
@@ -426,5 +428,3 @@ def _entry_problems(file: str, code: str, entry: Entry, cell: Cell | None) -> It
         yield problem("markup is unbalanced in the translation")
     elif theirs is not None and sorted(ours) != sorted(theirs):
         yield problem("markup differs from the English")
-    if entry.fuzzy and cell is not None and cell.safety:
-        yield problem("safety string is fuzzy: check it against the new English, then remove the fuzzy flag")

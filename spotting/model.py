@@ -55,6 +55,8 @@ class Question:
     """When "what would change" may offer this question at all (None: always). A change that the
     other answers rule out ("Are you pregnant: Yes" after a hysterectomy) contradicts the person
     and buries the changes that could really happen (issue 21, 2.12)."""
+    yes_no: tuple[str, str] = ("yes", "no")
+    """How a yes/no answer reads in the knowledge base's language (ui.po: "yes", "no")."""
 
     @property
     def name(self) -> str:  # FieldSpec protocol for the condition parser
@@ -63,7 +65,7 @@ class Question:
     @property
     def short_label(self) -> str:
         """The question as the start of a phrase: "Are you pregnant" (no question mark)."""
-        return self.label.rstrip("?")
+        return self.label.strip().rstrip("?؟").lstrip("¿")  # Spanish opens a question with ¿, Arabic ends with ؟
 
     def answer_phrase(self, value: Any) -> str:
         """The one way every view says an answer: "Are you pregnant: Yes" (plain text, unescaped)."""
@@ -72,7 +74,7 @@ class Question:
     def value_label(self, value: Any) -> str:
         """How an answer to this question reads to a person."""
         if self.kind == "boolean":
-            return "yes" if value else "no"
+            return self.yes_no[0] if value else self.yes_no[1]
         if self.kind == "choice":
             return self.choice_labels.get(value, str(value))
         return str(value)

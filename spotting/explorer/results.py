@@ -187,7 +187,9 @@ def with_phones(text: str, knowledge: Knowledge) -> str:
             href = escape(f"{piece.scheme}:{piece.number}", quote=True)
             words = f'<a class="sp-tel" href="{href}">{words}</a>'
         parts.append(words)
-    return "".join(parts)
+    html = "".join(parts)
+    # A sentence not yet translated stays English: marked so, for screen readers (spotting.localise).
+    return f'<span lang="en" dir="ltr">{html}</span>' if knowledge.is_english(text) else html
 
 
 def _service_links(service: Service, knowledge: Knowledge) -> str:
