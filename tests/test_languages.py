@@ -279,6 +279,8 @@ def test_every_clinical_case_decides_the_same_in_every_language(case: dict[str, 
     for mine, theirs in zip(texts(translated), texts(english), strict=True):
         if mine == theirs and any(ch.isalpha() for ch in mine):
             assert local.is_english(mine), f"{language}: left in English but not marked: {mine!r}"
+    if language in available_languages():  # an offered language has its interface phrases too
+        assert translated.disclaimer != english.disclaimer
 
 
 @settings(max_examples=150, deadline=None)
@@ -363,3 +365,20 @@ def test_the_explorer_switches_language_without_a_new_kernel_and_keeps_the_answe
     assert 'data-urgency="emergency"' in app.results.value and "Call" in app.results.value
     assert language_from_address("lang=es") == "es" and language_from_address("lang=es-MX") == "es"
     assert language_from_address("lang=zz") is None and language_from_address("region=GB") is None
+
+
+def test_the_review_shows_a_translation_status_table() -> None:
+    from spotting.review.app import translations_table
+
+    table = translations_table(load_knowledge())
+    spanish = table[table["language"] == "Spanish (es)"].iloc[0]
+    done, _, total = spanish["safety strings"].partition(" of ")
+    assert spanish["offered"] == "yes" and done == total and int(total) > 250
+    welsh = table[table["language"] == "Welsh (cy)"].iloc[0]
+    done, _, total = welsh["safety strings"].partition(" of ")
+    assert welsh["offered"] == "no" or done == total  # offered only when complete
+    assert set(table["reviewed by"]) == {"not yet reviewed by a clinician"}
+    assert list(table.columns) == [
+        "language", "offered", "data messages", "translated", "fuzzy", "safety strings", "interface phrases",
+        "reviewed by",
+    ]  # fmt: skip
