@@ -44,8 +44,13 @@ def urgency_label(level: Level, heading_html: str | None = None, icon: str | Non
     )
 
 
-def long_date(value: date) -> str:
-    """``21 November 2026``: unambiguous to readers in any country (no 11/21 vs 21/11)."""
+def long_date(value: date, language: str = "en") -> str:
+    """``21 November 2026``: unambiguous to readers in any country (no 11/21 vs 21/11). In another
+    language, the month in its words from Babel's CLDR data (``21 de noviembre de 2026``)."""
+    if language != "en":
+        from babel.dates import format_date  # only a translated page pays for Babel
+
+        return str(format_date(value, format="long", locale=language))
     return f"{value.day} {value:%B %Y}"
 
 

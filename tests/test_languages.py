@@ -312,7 +312,8 @@ def test_a_translated_safety_string_leaves_no_english_behind(language: str) -> N
 
 # -- interface phrases (ui.po) and the explorer -------------------------------------------------------
 
-PHRASE_CALL = re.compile(r"""\b(?:phrase|say|N_)\(\s*(["'])""")
+ONE_LITERAL = re.compile(r"""\b(?:phrase|say|N_)\(\s*(["'])([^"'\n]+)\1\s*\)""")
+"""A phrase call with one plain string literal, wherever it is written (even inside an f-string)."""
 
 
 def test_every_interface_phrase_is_in_the_template() -> None:
@@ -320,8 +321,13 @@ def test_every_interface_phrase_is_in_the_template() -> None:
     with template_path(domain="ui").open("rb") as handle:
         committed = {m.id for m in read_po(handle) if m.id}
     assert committed == {m.id for m in ui_template() if m.id}, "ui.pot is out of date: run `spotting i18n update`"
-    calls = sum(len(PHRASE_CALL.findall(path.read_text())) for path in (ROOT / "spotting").rglob("*.py"))
-    assert calls >= len(committed) > 40
+    written = {
+        match.group(2)
+        for path in (ROOT / "spotting").rglob("*.py")
+        for match in ONE_LITERAL.finditer(path.read_text())
+        if "\\" not in match.group(2) and match.group(2) not in ("...", "…")  # docstrings' examples
+    }
+    assert len(committed) > 40 and written - committed == set(), "a phrase(...) Babel cannot see (in an f-string?)"
 
 
 def test_an_interface_phrase_with_a_wrong_placeholder_is_refused_and_never_shown(locale_copy: Path) -> None:
@@ -382,3 +388,22 @@ def test_the_review_shows_a_translation_status_table() -> None:
         "language", "offered", "data messages", "translated", "fuzzy", "safety strings", "interface phrases",
         "reviewed by",
     ]  # fmt: skip
+
+
+def test_the_appointment_summary_is_bilingual_with_the_same_advice() -> None:
+    """The person's language first, then the same summary in English for the clinician."""
+    from datetime import date
+
+    from spotting.explorer.summary import FOR_THE_CLINICIAN, summary_html
+
+    answers = {"amount": "light", "pregnant": "yes", "age": 30}
+    spanish, english = load_knowledge(region="GB", lang="es"), load_knowledge(region="GB")
+    page = summary_html(explain(answers, spanish), spanish, today=date(2026, 12, 6))
+    assert page.startswith('<!DOCTYPE html><html lang="es" dir="ltr">') and "6 de diciembre de 2026" in page
+    mine, _, theirs = page.partition(FOR_THE_CLINICIAN)
+    assert theirs and '<section lang="en" dir="ltr">' in mine[-200:]
+    assert spanish.levels[explain(answers, spanish).urgency].heading in mine
+    assert english.levels[explain(answers, english).urgency].heading in theirs
+    assert explain(answers, english).advice.message in theirs and "Notas" not in theirs
+    only_english = summary_html(explain(answers, english), english, today=date(2026, 12, 6))
+    assert FOR_THE_CLINICIAN not in only_english and '<html lang="en">' in only_english
