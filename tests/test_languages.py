@@ -361,7 +361,8 @@ def test_the_explorer_switches_language_without_a_new_kernel_and_keeps_the_answe
     app.emergency_form.answers = {"amount": "heavy"}
     app.language.value = "es"  # what the dropdown does
     assert app.knowledge.language == "es"
-    assert app.results.value.startswith('<div lang="es" dir="ltr">') and "Llama al" in app.results.value
+    assert app.results.value.startswith('<section lang="es" dir="ltr"') and "Llama al" in app.results.value
+    assert app.banner.value.startswith('<p lang="es" dir="ltr" class="sp-banner--')
     assert 'data-urgency="emergency"' in app.results.value
     assert 'lang="es"' in app.notice.value and 'lang="en"' in app.notice.value
     assert app.english_button.layout.display == ""

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 import traceback
 from collections.abc import Mapping
@@ -282,8 +283,10 @@ class App:
         Arabic reads right to left; English (the page's own language) and empty stay as they are."""
         if not html or self.knowledge.language == SOURCE_LANGUAGE:
             return html
-        code = escape(self.knowledge.language, quote=True)
-        return f'<div lang="{code}" dir="{self.direction}">{html}</div>'
+        # On each part, not around them: the live region redraws part by part (data-section).
+        marked = f' lang="{escape(self.knowledge.language, quote=True)}" dir="{self.direction}"'
+        html = re.sub(r"<section\b", "<section" + marked, html)
+        return re.sub(r'<p(?= class="sp-(?:guidance-note|banner--))', "<p" + marked, html)
 
     def _relabel(self) -> None:
         """Fill both parts of the form from data/ in the reader's region. Question wording can name
