@@ -110,7 +110,7 @@ def build(
     One localise step, two keys: the prose is first put in ``language`` (spotting.localise; only
     reader-facing cells, never a condition or id), checked with its placeholders, then filled in
     with ``region``'s services, so the records built below read as that reader will see them."""
-    overlay = translate(tables, language)
+    overlay = translate(tables, language, region=region)
     words = phrases(language)
     ctx = Context(directory, overlay.tables, yes_no=(words.get(YES, YES), words.get(NO, NO)))
     sources = build_sources(ctx)

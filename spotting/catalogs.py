@@ -223,7 +223,13 @@ def update(data_dir: Path = DEFAULT_DATA_DIR, locale_dir: Path = LOCALE_DIR) -> 
     with template_path(locale_dir).open("rb") as handle:
         pot = read_po(handle)
     results = []
-    for code, language in languages(locale_dir).items():
+    names = {code: language.english_name for code, language in languages(locale_dir).items()}
+    regional = {  # a region's own wording of a language (en_US): kept in step, but not a language of its own
+        folder.name: f"{names.get(folder.name.split('_')[0], folder.name)} ({folder.name.split('_')[1]})"
+        for folder in sorted(locale_dir.iterdir())
+        if "_" in folder.name and catalog_path(folder.name, locale_dir=locale_dir).is_file()
+    }
+    for code, english_name in {**names, **regional}.items():
         if code == SOURCE_LANGUAGE:
             continue
         path = catalog_path(code, locale_dir=locale_dir)
@@ -233,14 +239,15 @@ def update(data_dir: Path = DEFAULT_DATA_DIR, locale_dir: Path = LOCALE_DIR) -> 
                 old = read_po(handle, locale=code)
 
         def make(
-            created: datetime | None, old: Catalog | None = old, code: str = code, name: str = language.english_name
+            created: datetime | None, old: Catalog | None = old, code: str = code, name: str = english_name
         ) -> Catalog:
             catalog = merged(old, pot, code, name)
             catalog.creation_date = created or pot.creation_date
             return catalog
 
         results.append((path, _write_if_changed(path, make)))
-        results.append(_update_ui(locale_dir, code, language.english_name))
+        if code in names:
+            results.append(_update_ui(locale_dir, code, english_name))
     read_catalog.cache_clear()
     ui_entries.cache_clear()
     return results

@@ -291,20 +291,29 @@ class Overlay:
     """(table, row index, column) of each reader-facing cell still in English."""
 
 
-def translate(tables: Mapping[str, Records], language: str, locale_dir: Path = LOCALE_DIR) -> Overlay:
+def translate(
+    tables: Mapping[str, Records], language: str, locale_dir: Path = LOCALE_DIR, region: str = ""
+) -> Overlay:
     """``tables`` with every reader-facing cell in ``language`` where the catalog has a current
-    translation; other cells keep their English. Ids, conditions and numbers are never touched."""
+    translation; other cells keep their English. Ids, conditions and numbers are never touched.
+
+    A region may have its own wording of a language, as gettext's ``en_US`` beside ``en``: a
+    catalog ``locale/<lang>_<REGION>/`` (US English "uterus", "Pap test"), looked up first and
+    needing only the messages that differ. English without one is returned as written."""
     local = dict(tables)
-    if language == SOURCE_LANGUAGE:
+    chain = [c for c in (read_catalog(f"{language}_{region}", locale_dir) if region else None,) if c is not None]
+    if language != SOURCE_LANGUAGE:
+        chain += [c for c in (read_catalog(language, locale_dir),) if c is not None]
+    if not chain and language == SOURCE_LANGUAGE:
         return Overlay(local, frozenset())
-    catalog = read_catalog(language, locale_dir)
     english: set[tuple[str, int, str]] = set()
     changed: dict[str, list[dict[str, str]]] = {}
     for cell in cells(tables):
-        text = catalog.current(cell) if catalog is not None else None
+        text = next((found for catalog in chain if (found := catalog.current(cell)) is not None), None)
         index = cell.line - 2
         if text is None:
-            english.add((cell.file, index, cell.column))
+            if language != SOURCE_LANGUAGE:  # English itself is never "left in English"
+                english.add((cell.file, index, cell.column))
             continue
         rows = changed.setdefault(cell.file, [dict(row) for row in tables[cell.file]])
         rows[index][cell.column] = text

@@ -408,3 +408,30 @@ def test_the_appointment_summary_is_bilingual_with_the_same_advice() -> None:
     assert explain(answers, english).advice.message in theirs and "Notas" not in theirs
     only_english = summary_html(explain(answers, english), english, today=date(2026, 12, 6))
     assert FOR_THE_CLINICIAN not in only_english and '<html lang="en">' in only_english
+
+
+def test_a_region_can_word_a_language_its_own_way(locale_copy: Path) -> None:
+    """US English says "uterus" where the data says "womb": a catalog en_US with only the messages
+    that differ, looked up before the language's own (gettext's en_US beside en)."""
+    from babel.messages.catalog import Catalog
+
+    from spotting.catalogs import _render
+    from spotting.localise import translate
+
+    tables = read_tables(DEFAULT_DATA_DIR)
+    cell = next(c for c in cells(tables) if c.context == "sites:womb:name")
+    variant = Catalog(locale="en_US", domain="data")
+    variant.add(cell.english, "Uterus", context=cell.context)
+    path = catalog_path("en_US", locale_dir=locale_copy)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(_render(variant))
+    read_catalog.cache_clear()
+    us = translate(tables, "en", locale_copy, region="US")
+    assert us.tables["sites.csv"][cell.line - 2]["name"] == "Uterus" and not us.english
+    assert translate(tables, "en", locale_copy, region="GB").tables["sites.csv"][cell.line - 2]["name"] == "Womb"
+    spanish_us = translate(tables, "es", locale_copy, region="US")  # no es_US: Spanish as everywhere
+    assert spanish_us.tables["sites.csv"][cell.line - 2]["name"] == "Útero"
+    update(DEFAULT_DATA_DIR, locale_copy)  # kept in step with the template like any catalog
+    kept = {m.context: m for m in _po(path) if m.id}
+    assert kept[cell.context].string == "Uterus" and len(kept) == len(list(cells(tables)))
+    read_catalog.cache_clear()
