@@ -172,21 +172,95 @@ def read_catalog(language: str, locale_dir: Path = LOCALE_DIR) -> Catalog | None
     path = catalog_path(language, locale_dir=locale_dir)
     if not path.is_file():
         return None
-    from babel.messages.pofile import read_po  # only a translated page pays for Babel
-
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=None, domain=DATA_DOMAIN)
-    entries = {
-        str(message.context): Entry(
-            str(message.context), str(message.id), str(message.string or ""), message.fuzzy, message.lineno or 0
-        )
-        for message in catalog
-        if message.id and message.context
-    }
-    comment = catalog.header_comment or ""
+    comment, messages = read_messages(path)
+    entries = {entry.context: entry for entry in messages if entry.context}
     return Catalog(
         language, path, entries, header_field(comment, "reviewed-by"), header_field(comment, "translated-by")
     )
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+
+
+def _unquote(text: str) -> str:
+    body = text.strip()
+    body = body[1:-1] if len(body) >= 2 and body[0] == body[-1] == '"' else body
+    return re.sub(r"\\(.)", lambda match: _ESCAPES.get(match.group(1), match.group(1)), body)
+
+
+@dataclass
+class _Draft:
+    """A message being read: its parts so far, and which one a continued "..." line extends."""
+
+    flags: set[str]
+    context: str = ""
+    english: str = ""
+    text: str | None = None
+    line: int = 0
+    field: str = ""
+
+    def extend(self, more: str) -> None:
+        if self.field == "context":
+            self.context += more
+        elif self.field == "id":
+            self.english += more
+        elif self.field == "string":
+            self.text = (self.text or "") + more
+
+
+def read_messages(path: Path) -> tuple[str, list[Entry]]:
+    """A .po file's header comment and its messages (not obsolete, not the header).
+
+    The reader of the catalogs at run time, instead of Babel's ``read_po``: a kernel, and the
+    static site's browser kernel, then never import Babel (10 MB of CLDR data) to show a page.
+    It reads the gettext PO syntax every tool writes (msgctxt, msgid, msgstr, continued strings,
+    ``#,`` flags); tests/test_languages.py checks it reads every catalog exactly as Babel does."""
+    header: list[str] = []
+    messages: list[Entry] = []
+    draft: _Draft | None = None
+    flags: set[str] = set()
+    started = False
+
+    def finish() -> None:
+        nonlocal draft, flags
+        if draft is not None and draft.english:
+            fuzzy = "fuzzy" in draft.flags
+            messages.append(Entry(draft.context, draft.english, draft.text or "", fuzzy, draft.line))
+        draft, flags = None, set()
+
+    for number, raw in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+        line = raw.strip()
+        if not started and line.startswith("#"):
+            header.append(raw)
+        if not line or line.startswith("#~"):
+            finish()
+            continue
+        if line.startswith("#"):
+            if draft is not None and draft.text is not None:
+                finish()
+            if line.startswith("#,"):
+                flags |= {flag.strip() for flag in line[2:].split(",")}
+            continue
+        if line.startswith('"'):
+            if draft is not None:
+                draft.extend(_unquote(line))
+            continue
+        keyword, _, rest = line.partition(" ")
+        if keyword in ("msgctxt", "msgid") and draft is not None and draft.text is not None:
+            finish()
+        if draft is None:
+            draft = _Draft(flags)
+        started = True
+        if keyword == "msgctxt":
+            draft.context, draft.field = _unquote(rest), "context"
+        elif keyword == "msgid":
+            draft.english, draft.line, draft.field = _unquote(rest), number, "id"
+        elif keyword in ("msgstr", "msgstr[0]"):
+            draft.text, draft.field = _unquote(rest), "string"
+        else:  # msgid_plural, msgstr[1]...: spotting's messages have no plurals
+            draft.field = ""
+    finish()
+    return "\n".join(header), messages
 
 
 @cache
@@ -195,14 +269,9 @@ def ui_entries(language: str, locale_dir: Path = LOCALE_DIR) -> tuple[Entry, ...
     path = catalog_path(language, UI_DOMAIN, locale_dir)
     if not path.is_file():
         return ()
-    from babel.messages.pofile import read_po
-
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=None, domain=UI_DOMAIN)
+    _, messages = read_messages(path)
     return tuple(
-        Entry(f"ui:{str(m.id)[:60]}", str(m.id), str(m.string or ""), m.fuzzy, m.lineno or 0)
-        for m in catalog
-        if m.id and isinstance(m.id, str)
+        Entry(f"ui:{entry.english[:60]}", entry.english, entry.text, entry.fuzzy, entry.line) for entry in messages
     )
 
 
@@ -238,7 +307,10 @@ class Language:
 @cache
 def languages(locale_dir: Path = LOCALE_DIR) -> Mapping[str, Language]:
     """Every language with a row in ``locale/languages.csv`` (English first), by code."""
-    with (locale_dir / "languages.csv").open(encoding="utf-8-sig", newline="") as handle:
+    path = locale_dir / "languages.csv"
+    if not path.is_file():  # a copy without catalogs (the static site, for now): English only
+        return {SOURCE_LANGUAGE: Language(SOURCE_LANGUAGE, "English", "English", "ltr", True)}
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     return {
         row["code"]: Language(row["code"], row["name"], row["english_name"], row["dir"], row["offered"] == "yes")

@@ -435,3 +435,37 @@ def test_a_region_can_word_a_language_its_own_way(locale_copy: Path) -> None:
     kept = {m.context: m for m in _po(path) if m.id}
     assert kept[cell.context].string == "Uterus" and len(kept) == len(list(cells(tables)))
     read_catalog.cache_clear()
+
+
+@pytest.mark.parametrize("path", sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po")), ids=lambda p: f"{p.parts[-3]}/{p.name}")
+def test_the_run_time_reader_reads_every_catalog_exactly_as_babel_does(path: Path) -> None:
+    """Kernels read catalogs without Babel (spotting.localise.read_messages); it must agree with
+    Babel's reader on every message: context, English, translation, fuzzy flag and line."""
+    from spotting.localise import read_messages
+
+    header, ours = read_messages(path)
+    theirs = _po(path)
+    assert [(e.context, e.english, e.text, e.fuzzy, e.line) for e in ours] == [
+        (str(m.context or ""), m.id, m.string or "", m.fuzzy, m.lineno) for m in theirs if m.id
+    ]
+    assert "reviewed-by:" in header
+
+
+def test_the_reader_handles_escapes_flags_continued_lines_and_obsolete_messages(tmp_path: Path) -> None:
+    from spotting.localise import read_messages
+
+    path = tmp_path / "x.po"
+    path.write_text(
+        '# reviewed-by:\nmsgid ""\nmsgstr ""\n"Language: es\\n"\n\n'
+        '#. SAFETY\n#, fuzzy, python-brace-format\n#| msgid "old"\nmsgctxt "t:r:c"\nmsgid ""\n"Say \\"hi\\"\\n"\n'
+        '"to {doctor}"\nmsgstr "Di \\"hola\\" a {doctor}"\n\n#~ msgctxt "gone"\n#~ msgid "Gone"\n#~ msgstr "Ido"\n',
+        encoding="utf-8",
+    )
+    header, entries = read_messages(path)
+    assert header == "# reviewed-by:"
+    assert [(e.context, e.english, e.text, e.fuzzy, e.line) for e in entries] == [
+        ("t:r:c", 'Say "hi"\nto {doctor}', 'Di "hola" a {doctor}', True, 10)
+    ]
+    assert [(m.context, m.id, m.string, m.fuzzy, m.lineno) for m in _po(path) if m.id] == [
+        ("t:r:c", 'Say "hi"\nto {doctor}', 'Di "hola" a {doctor}', True, 10)
+    ]
