@@ -3,7 +3,7 @@
 Numbers, not assertions (issue 23's targets: memory <= 10 MB per language loaded, switching the
 explorer's language <= 100 ms, ``explain`` unchanged within noise). Measured in this process:
 the memory a language's knowledge base adds (tracemalloc, Python allocations), the time to build
-it the first time (reading its catalogs with Babel) and once cached, the explorer's switch in the
+it the first time (reading its catalogs) and once cached, the explorer's switch in the
 same kernel (widget state updated, before the browser draws), and explain() in each language.
 """
 
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> None:
         started = time.perf_counter()
         load_knowledge(region="GB", lang=code)
         cached = time.perf_counter() - started
-        print(f"{code}: first load {ms(first)} (catalogs read with Babel, then built), cached {ms(cached)}, "
+        print(f"{code}: first load {ms(first)} (catalogs read, then built), cached {ms(cached)}, "
               f"memory +{grown / 1e6:.1f} MB (one region)")  # fmt: skip
 
     from spotting.explorer.app import App

@@ -5,9 +5,9 @@ Every reader-facing cell of data/*.csv is one gettext message (``spotting i18n e
 text. So an English edit changes the ``msgid`` under the same context, and ``spotting i18n
 update`` turns that translation *fuzzy* instead of silently keeping stale words.
 
-At load time a catalog is read once (Babel's ``read_po``, imported only when a language other
-than English is asked for) into a plain dict ``context -> (English, translation)``; the loader
-then overlays the prose cells before the region's services are filled in (``regions.localise``).
+At load time a catalog is read once (``read_messages``, a small PO reader: kernels never import
+Babel, which writes the catalogs) into a plain dict ``context -> entry``; the loader then overlays
+the prose cells before the region's services are filled in (``regions.localise``).
 Language and region are two keys of this one step. Only words change: conditions, ids, urgency
 and sources are never messages, so the engine decides exactly as it does in English.
 
@@ -453,12 +453,15 @@ def catalog_problems(tables: Mapping[str, Records], locale_dir: Path = LOCALE_DI
     for code, language in listed.items():
         if code == SOURCE_LANGUAGE:
             continue
-        try:
-            catalog = read_catalog(code, locale_dir)
-        except Exception as error:  # Babel raises its own errors for unreadable files
-            path = catalog_path(code, locale_dir=locale_dir)
-            problems.append(DataProblem(_where(path, shown_dir), None, None, f"cannot be read: {error}"))
+        broken = [
+            DataProblem(_where(path, shown_dir), line, None, f"[{code}] {message}")
+            for path in (catalog_path(code, domain, locale_dir) for domain in (DATA_DOMAIN, UI_DOMAIN))
+            for line, message in _syntax_problems(path)
+        ]
+        if broken:  # the run-time reader is lenient: the syntax is checked here, strictly, by Babel
+            problems.extend(broken)
             continue
+        catalog = read_catalog(code, locale_dir)
         if catalog is None:
             if language.offered:
                 message = f"{code} is offered but has no catalog"
@@ -482,6 +485,22 @@ def catalog_problems(tables: Mapping[str, Records], locale_dir: Path = LOCALE_DI
                     )
                 )  # fmt: skip
     return problems
+
+
+def _syntax_problems(path: Path) -> list[tuple[int | None, str]]:
+    """A catalog that is not valid gettext PO, as Babel's strict reader sees it (check-data only)."""
+    if not path.is_file():
+        return []
+    from babel.messages.pofile import PoFileError, read_po
+
+    try:
+        with path.open("rb") as handle:
+            read_po(handle, abort_invalid=True)
+    except PoFileError as error:
+        return [(getattr(error, "lineno", None), f"is not valid PO: {error}")]
+    except (UnicodeDecodeError, ValueError) as error:
+        return [(None, f"cannot be read: {error}")]
+    return []
 
 
 def _where(path: Path, base: Path) -> str:

@@ -469,3 +469,15 @@ def test_the_reader_handles_escapes_flags_continued_lines_and_obsolete_messages(
     assert [(m.context, m.id, m.string, m.fuzzy, m.lineno) for m in _po(path) if m.id] == [
         ("t:r:c", 'Say "hi"\nto {doctor}', 'Di "hola" a {doctor}', True, 10)
     ]
+
+
+def test_a_catalog_that_is_not_valid_po_is_refused_with_its_line(locale_copy: Path) -> None:
+    path = catalog_path("es", locale_dir=locale_copy)
+    lines = path.read_text().splitlines()
+    broken = next(i for i, line in enumerate(lines) if line.startswith("msgstr ") and i > 30)
+    lines[broken] = 'msgstr "Llama al {emergency_number}'  # the quote never closes
+    path.write_text("\n".join(lines) + "\n")
+    read_catalog.cache_clear()
+    problems = catalog_problems(read_tables(DEFAULT_DATA_DIR), locale_copy)
+    assert problems and problems[0].file.endswith("es/LC_MESSAGES/data.po") and "[es]" in problems[0].message
+    read_catalog.cache_clear()
