@@ -476,7 +476,12 @@ def catalog_problems(tables: Mapping[str, Records], locale_dir: Path = LOCALE_DI
         if language.offered:
             for cell in safety_gaps(tables, catalog):
                 found = catalog.entries.get(cell.context)
-                state = "missing" if found is None or not found.text else "fuzzy" if found.fuzzy else "stale"
+                state = (
+                    "missing" if found is None or not found.text
+                    else "fuzzy" if found.fuzzy
+                    else "stale (the English changed)" if found.english != cell.english
+                    else "broken (see above)"
+                )  # fmt: skip
                 problems.append(
                     DataProblem(
                         file, found.line if found else None, cell.context,
@@ -497,7 +502,9 @@ def _syntax_problems(path: Path) -> list[tuple[int | None, str]]:
         with path.open("rb") as handle:
             read_po(handle, abort_invalid=True)
     except PoFileError as error:
-        return [(getattr(error, "lineno", None), f"is not valid PO: {error}")]
+        line = getattr(error, "lineno", None)  # Babel counts from 0; an editor from 1
+        reason = error.args[0] if error.args else str(error)
+        return [(line + 1 if isinstance(line, int) else None, f"is not valid PO: {reason}")]
     except (UnicodeDecodeError, ValueError) as error:
         return [(None, f"cannot be read: {error}")]
     return []

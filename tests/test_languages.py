@@ -475,9 +475,10 @@ def test_a_catalog_that_is_not_valid_po_is_refused_with_its_line(locale_copy: Pa
     path = catalog_path("es", locale_dir=locale_copy)
     lines = path.read_text().splitlines()
     broken = next(i for i, line in enumerate(lines) if line.startswith("msgstr ") and i > 30)
-    lines[broken] = 'msgstr "Llama al {emergency_number}'  # the quote never closes
+    lines[broken] = 'msgstrr "Llama al {emergency_number}"'  # a keyword gettext does not have
     path.write_text("\n".join(lines) + "\n")
     read_catalog.cache_clear()
     problems = catalog_problems(read_tables(DEFAULT_DATA_DIR), locale_copy)
-    assert problems and problems[0].file.endswith("es/LC_MESSAGES/data.po") and "[es]" in problems[0].message
+    assert problems[0].file.endswith("es/LC_MESSAGES/data.po") and "[es] is not valid PO" in problems[0].message
+    assert problems[0].row == broken + 1
     read_catalog.cache_clear()
