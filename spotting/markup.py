@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from .model import Knowledge, Level
+from .model import N_, Knowledge, Level
 from .urgency import Urgency
 
 BORDER_PX: dict[Urgency, int] = {level: 2 + 2 * int(level) for level in Urgency}
@@ -44,14 +44,20 @@ def urgency_label(level: Level, heading_html: str | None = None, icon: str | Non
     )
 
 
-def long_date(value: date, language: str = "en") -> str:
-    """``21 November 2026``: unambiguous to readers in any country (no 11/21 vs 21/11). In another
-    language, the month in its words from Babel's CLDR data (``21 de noviembre de 2026``)."""
-    if language != "en":
-        from babel.dates import format_date  # only a translated page pays for Babel
+MONTHS = (
+    N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"),
+    N_("July"), N_("August"), N_("September"), N_("October"), N_("November"), N_("December"),
+)  # fmt: skip
+"""Month names, interface phrases: a date reads in the page's language with no date library."""
 
-        return str(format_date(value, format="long", locale=language))
-    return f"{value.day} {value:%B %Y}"
+
+def long_date(value: date, knowledge: Knowledge | None = None) -> str:
+    """``21 November 2026``: unambiguous to readers in any country (no 11/21 vs 21/11); in the
+    knowledge base's language when one is given (``21 de noviembre de 2026``)."""
+    if knowledge is None or knowledge.language == "en":
+        return f"{value.day} {value:%B %Y}"
+    say = knowledge.phrase
+    return say("{day} {month} {year}").format(day=value.day, month=say(MONTHS[value.month - 1]), year=value.year)
 
 
 def citation(source_id: str, knowledge: Knowledge, *, new_tab: bool = False) -> str:

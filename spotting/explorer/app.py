@@ -208,6 +208,8 @@ class App:
         )
         control.add_class("sp-question")
         control.add_class("sp-language")
+        if len(offered) == 1:  # English only (a copy without catalogs): no choice to offer
+            control.layout.display = "none"
         control.observe(self._on_language, names="value")
         return control
 

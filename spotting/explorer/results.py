@@ -484,7 +484,7 @@ def render_sources(explanation: Explanation, knowledge: Knowledge) -> str:
     due = min(review.next_review_due for review in reviews)
     review = knowledge.phrase(
         "Everything shown here was reviewed on or after {reviewed}. The next review is due by {due}."
-    ).format(reviewed=long_date(oldest, knowledge.language), due=long_date(due, knowledge.language))
+    ).format(reviewed=long_date(oldest, knowledge), due=long_date(due, knowledge))
     body = f'<p class="sp-review">{escape(review)}</p><ul>{items}</ul>'
     return _folded("sources", "sp-sources-heading", knowledge.phrase("Sources and review dates"), body)
 

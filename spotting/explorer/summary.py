@@ -105,7 +105,7 @@ def summary_html(explanation: Explanation, knowledge: Knowledge, today: date | N
 def _summary_body(explanation: Explanation, knowledge: Knowledge, today: date | None) -> list[str]:
     say = knowledge.phrase
     level = knowledge.levels[explanation.urgency]
-    made_on = long_date(today or date.today(), knowledge.language)
+    made_on = long_date(today or date.today(), knowledge)
     flags = "".join(f"<li>{escape(flag.rule.message)}</li>" for flag in explanation.red_flags)
     causes = "".join(
         f"<li>{escape(result.fit.cause.name)} ({escape(say(FIT_WORDS[result.fit.fit]))})</li>"
