@@ -357,7 +357,7 @@ def test_the_explorer_switches_language_without_a_new_kernel_and_keeps_the_answe
     app = App()
     assert app.language.options[0] == ("English", "en") and ("Español", "es") in app.language.options
     assert app.container.children[1].children[0] is app.language  # at the top of the page
-    assert app.notice.value == "" and app.english_button.layout.display == "none"
+    assert app.notice.value == "" and app.notice_box.layout.display == "none"
     app.emergency_form.answers = {"amount": "heavy"}
     app.language.value = "es"  # what the dropdown does
     assert app.knowledge.language == "es"
@@ -365,10 +365,10 @@ def test_the_explorer_switches_language_without_a_new_kernel_and_keeps_the_answe
     assert app.banner.value.startswith('<p lang="es" dir="ltr" class="sp-banner--')
     assert 'data-urgency="emergency"' in app.results.value
     assert 'lang="es"' in app.notice.value and 'lang="en"' in app.notice.value
-    assert app.english_button.layout.display == ""
+    assert app.notice_box.layout.display == ""
     assert app.reset_button.description == "Empezar de nuevo" and app.routes.heading == "¿Por dónde quieres empezar?"
     app.read_in_english()
-    assert app.knowledge.language == "en" and app.language.value == "en" and app.notice.value == ""
+    assert app.knowledge.language == "en" and app.language.value == "en" and app.notice_box.layout.display == "none"
     assert 'data-urgency="emergency"' in app.results.value and "Call" in app.results.value
     assert language_from_address("lang=es") == "es" and language_from_address("lang=es-MX") == "es"
     assert language_from_address("lang=zz") is None and language_from_address("region=GB") is None

@@ -81,6 +81,13 @@ LANGUAGE_CSS = """
 .sp-dir-rtl { direction: rtl; text-align: right; }
 .sp-dir-rtl a[href^="tel:"], .sp-dir-rtl a[href^="sms:"] { unicode-bidi: isolate; direction: ltr; }
 .sp-translation { align-items: center; gap: 0.5rem; flex-wrap: wrap; }
+/* The language choice is one row (label, then the menu), so it does not push the advice down a phone. */
+.sp-app .sp-question.sp-language { flex-flow: row wrap !important; align-items: center !important; gap: 0 0.5rem;
+  margin: 0 !important; }
+.sp-app .sp-question.sp-language .widget-label { margin: 0 !important; font-size: 0.9rem !important; }
+.sp-app .sp-question.sp-language select { width: auto !important; flex: 1 1 6rem !important; min-width: 6rem;
+  min-height: 2.25rem !important; }
+.sp-app .sp-language-choice { margin: 0 !important; padding: 0 !important; }
 .sp-notice { margin: 0.25rem 0; padding: 0.4rem 0.6rem; border: 2px solid #4c6272; background: #fff9e6; }
 """
 """The language's own rules, kept beside the language choice that needs them."""
@@ -147,6 +154,8 @@ class App:
         self.notice = widgets.HTML()
         self.notice.add_class("sp-translation-notice")
         self.english_button = self._build_button(READ_IN_ENGLISH, READ_IN_ENGLISH, self.read_in_english)
+        self.notice_box = widgets.HBox([self.notice, self.english_button])
+        self.notice_box.add_class("sp-translation")
         self.region = self._build_region()
         self.routes = Routes()
         self.more_intro = widgets.HTML()
@@ -252,7 +261,8 @@ class App:
         more, advice = escape(say(MORE_QUESTIONS)), escape(say("Your advice"))
         self.more_intro.value = f"<p class='sp-hint sp-more-intro'>{more}</p>"
         self.advice_heading.value = f"<h2 class='sp-visually-hidden'>{advice}</h2>"
-        self.notice.value, self.english_button.layout.display = self._notice()
+        self.notice.value, shown = self._notice()
+        self.notice_box.layout.display = shown  # no empty line on an English page (it pushes the advice down)
         if hasattr(self, "container"):  # not on the first call, before the layout exists
             for direction in ("ltr", "rtl"):
                 self.container.remove_class(f"sp-dir-{direction}")
@@ -310,9 +320,7 @@ class App:
         the other questions. On a wide screen CSS puts the advice in a column of its own beside
         all the questions (a grid, so the order in the page stays the reading order)."""
         style = widgets.HTML(f"<style>{STYLE}{LANGUAGE_CSS}</style>", layout=widgets.Layout(display="none"))
-        notice = widgets.HBox([self.notice, self.english_button])
-        notice.add_class("sp-translation")
-        language = widgets.VBox([self.language, notice])  # the top of the page: read before anything
+        language = widgets.VBox([self.language, self.notice_box])  # the top of the page: read before anything
         language.add_class("sp-language-choice")
         first = widgets.VBox([self.routes, self.region, self.emergency_form])
         first.add_class("sp-questions")
