@@ -105,6 +105,7 @@ lint: $(STAMP)
 
 bench: $(STAMP) browser $(LIGHTHOUSE_STAMP)
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/languages.py
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/classroom.py --client protocol --learners 30
 	$(BIN)/python bench/classroom.py --client protocol --learners 30 --workers 2

@@ -20,8 +20,10 @@ from . import contract
 from .answers import check_answers
 from .conditions import Node, parse
 from .errors import AnswerError, ConditionError, DataProblem
+from .localise import SOURCE_LANGUAGE, english_words, phrases, translate
 from .model import (
     MYTH_VERDICTS,
+    N_,
     STATISTIC_UNITS,
     UNSET_REGION,
     Cause,
@@ -50,6 +52,9 @@ from .regions import PLACEHOLDER, PROSE_COLUMNS, REQUIRED_SERVICES, localise, pl
 from .safety_floor import floor_problems, region_problems
 from .urgency import Urgency
 
+YES, NO = N_("yes"), N_("no")
+"""How a yes/no answer reads ("Dizzy or faint: yes"); interface phrases, so they are translated."""
+
 
 @dataclass
 class Context:
@@ -58,6 +63,8 @@ class Context:
     directory: Path
     tables: Mapping[str, Records]
     problems: list[DataProblem] = field(default_factory=list)
+    yes_no: tuple[str, str] = ("yes", "no")
+    """A yes/no answer in the knowledge base's language (``Question.yes_no``)."""
 
     def problem(self, file: str, row: int | None, column: str | None, message: str) -> None:
         self.problems.append(DataProblem(file, row, column, message))
@@ -96,13 +103,16 @@ class Context:
 
 
 def build(
-    directory: Path, tables: Mapping[str, Records], region: str = UNSET_REGION
+    directory: Path, tables: Mapping[str, Records], region: str = UNSET_REGION, language: str = SOURCE_LANGUAGE
 ) -> tuple[Knowledge, list[DataProblem]]:
     """Every table in the order data/README.md gives: each may refer only to those above it.
 
-    The prose is checked with its placeholders, then filled in with ``region``'s services, so
-    the records built below read as that region's reader will see them."""
-    ctx = Context(directory, tables)
+    One localise step, two keys: the prose is first put in ``language`` (spotting.localise; only
+    reader-facing cells, never a condition or id), checked with its placeholders, then filled in
+    with ``region``'s services, so the records built below read as that reader will see them."""
+    overlay = translate(tables, language, region=region)
+    words = phrases(language)
+    ctx = Context(directory, overlay.tables, yes_no=(words.get(YES, YES), words.get(NO, NO)))
     sources = build_sources(ctx)
     regions, services = build_regions(ctx, sources)
     check_placeholders(ctx, regions, services)
@@ -111,7 +121,11 @@ def build(
     if region not in regions:
         ctx.problem("regions.csv", None, "code", f"region {region} is not in regions.csv")
     local = services.get(region, {})
-    ctx.tables = localise(tables, {service_id: service.text for service_id, service in local.items()})
+    unfilled = ctx.tables
+    ctx.tables = localise(unfilled, {service_id: service.text for service_id, service in local.items()})
+    if overlay.english:
+        english = {row["service"]: row["text"] for row in tables["services.csv"] if row["region"] == region}
+        ctx.tables = english_words(ctx.tables, unfilled, overlay.english, english)
     groups = build_groups(ctx)
     questions = build_questions(ctx, groups)
     routes = build_routes(ctx, questions)
@@ -157,6 +171,10 @@ def build(
         sites=MappingProxyType(sites),
         safety_nets=tuple(sorted(safety_nets, key=lambda item: (-item.urgency, item.order))),
         routes=tuple(routes),
+        language=language,
+        in_english=frozenset(ctx.tables[file][index][column] for file, index, column in overlay.english),
+        source_tables=MappingProxyType(dict(tables)),
+        phrases=MappingProxyType(words),
     )
     return knowledge, ctx.problems
 
@@ -295,6 +313,7 @@ def build_questions(ctx: Context, groups: Mapping[str, str]) -> dict[str, Questi
             choice_labels=MappingProxyType({value: label for _, value, label in options}),
             show_if=None,
             offer_change=row["offer_change"] == "yes",
+            yes_no=ctx.yes_no,
         )
     for field_name in choices:
         if field_name not in questions:

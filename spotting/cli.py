@@ -17,13 +17,15 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
 from .case_suite import default_case_files, suite_problems
 from .errors import AnswerError, DataError, shown
 from .explain import explain
-from .knowledge import check_data, load_knowledge
+from .knowledge import DEFAULT_DATA_DIR, available_languages, check_data, load_knowledge
+from .localise import LANGUAGE_KEY
 from .regions import choose_region, split_region
 from .render_text import to_text
 
@@ -48,6 +50,12 @@ def _parser() -> argparse.ArgumentParser:
         help='word the advice for a region: its code in data/regions.csv, e.g. GB (default: the answers\' '
         '"region", else neutral wording); an unknown code lists them all',
     )
+    explain_cmd.add_argument(
+        "--lang",
+        default=None,
+        metavar="CODE",
+        help="the language of the words, e.g. es (default: English); an unknown one lists those available",
+    )
     check_cmd = commands.add_parser("check-data", help="validate a knowledge base folder")
     check_cmd.add_argument("dir", nargs="?", default=None, help="folder to check (default: the shipped data/)")
     check_cmd.add_argument(
@@ -60,6 +68,16 @@ def _parser() -> argparse.ArgumentParser:
         "policy-doc", help="rewrite the generated tables in docs/clinical-policy.md and docs/clinical-safety-case.md"
     )
     policy_cmd.add_argument("--check", action="store_true", help="only report whether the document is up to date")
+    i18n_cmd = commands.add_parser(
+        "i18n",
+        help="translation catalogs: extract the template of data/'s prose, update every language, show status",
+    )
+    i18n_cmd.add_argument(
+        "action", choices=("extract", "update", "status"),
+        help="extract: write spotting/locale/data.pot; update: extract, then merge it into every "
+        "locale/<lang>/LC_MESSAGES/data.po (changed English becomes fuzzy); status: counts per language",
+    )  # fmt: skip
+    i18n_cmd.add_argument("--data", default=None, help="knowledge base folder (default: the shipped data/)")
     # Its options are spotting_host's (spotting serve --help): every argument after "serve" goes there.
     commands.add_parser(
         "serve",
@@ -102,6 +120,29 @@ def _policy_doc(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
         changed = policy_doc.write(path, knowledge, make)
         print(f"{path} {'rewritten' if changed else 'already up to date'}", file=stdout)
     return status
+
+
+def _i18n(args: argparse.Namespace, stdout: TextIO) -> int:
+    """Translators' tools: Babel is imported only here and when a translated page is loaded."""
+    from . import catalogs
+
+    data = Path(args.data) if args.data else DEFAULT_DATA_DIR
+    if args.action == "extract":
+        path, count, changed = catalogs.extract(data)
+        print(f"{path}: {count} messages ({'rewritten' if changed else 'unchanged'})", file=stdout)
+    elif args.action == "update":
+        for path, changed in catalogs.update(data):
+            print(f"{path}: {'updated' if changed else 'unchanged'}", file=stdout)
+    for row in catalogs.status(data):
+        complete = "yes" if row.safety_done == row.safety else "no"
+        print(
+            f"{row.language}: {row.messages} messages, {row.translated} translated, {row.fuzzy} fuzzy; "
+            f"safety strings {row.safety_done}/{row.safety} (complete: {complete}); "
+            f"interface phrases {row.phrases_done}/{row.phrases}; "
+            f"reviewed by a clinician: {row.reviewed_by or 'no'}",
+            file=stdout,
+        )
+    return EXIT_OK
 
 
 def _read_answers(file: str, stdin: TextIO) -> object:
@@ -149,10 +190,11 @@ def _refuse_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
 def _explain(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
     try:
         answers, given = split_region(_read_answers(args.file, stdin))
-        knowledge = load_knowledge(args.data, region=choose_region(given, args.region))
+        knowledge = load_knowledge(args.data, region=choose_region(given, args.region), lang=args.lang)
         explanation = explain(answers, knowledge)
     except AnswerError as error:
-        print(f"spotting: bad answers: {error}", file=stderr)
+        what = "unknown language" if error.field == LANGUAGE_KEY else "bad answers"
+        print(f"spotting: {what}: {error}", file=stderr)
         return EXIT_ANSWERS
     except DataError as error:
         print(f"spotting: {error}", file=stderr)
@@ -171,8 +213,11 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     problems = check_data(args.dir)
     suites = [Path(file) for file in args.cases] if args.cases else default_case_files()
     if not problems and suites:
-        knowledge = load_knowledge(args.dir)
-        problems = [problem for suite in suites for problem in suite_problems(suite, knowledge)]
+        # Every case in every offered language: a translation may change words, never a decision.
+        for language in available_languages(args.dir):
+            knowledge = load_knowledge(args.dir, lang=language)
+            found = [problem for suite in suites for problem in suite_problems(suite, knowledge)]
+            problems += [replace(p, message=f"[{language}] {p.message}") if language != "en" else p for p in found]
     if problems:
         print(f"{len(problems)} problem(s) in the knowledge base:", file=stdout)
         for problem in problems:
@@ -202,6 +247,8 @@ def main(
         return _explain(args, stdin, stdout, stderr)
     if args.command == "policy-doc":
         return _policy_doc(args, stdout, stderr)
+    if args.command == "i18n":
+        return _i18n(args, stdout)
     return _check(args, stdout, stderr)
 
 

@@ -58,17 +58,22 @@ def places(causes: Iterable[Cause], knowledge: Knowledge) -> dict[str, list[Caus
     return {site: listed for site, listed in found.items() if listed}
 
 
-def _count(number: int) -> str:
-    return f"{number} possible cause{'s' if number != 1 else ''}"
+def _count(number: int, knowledge: Knowledge) -> str:
+    say = knowledge.phrase
+    return say("1 possible cause") if number == 1 else say("{count} possible causes").format(count=number)
 
 
 def describe(marked: Mapping[str, list[Cause]], knowledge: Knowledge) -> str:
     """The picture in one sentence, for its accessible name."""
+    say = knowledge.phrase
     if not marked:
-        return "A body diagram of where bleeding after sex can come from. No place is marked yet."
-    parts = [f"{knowledge.sites[site].name.lower()} ({_count(len(causes))})" for site, causes in marked.items()]
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f"A body diagram of where bleeding after sex can come from. Marked: {listed}."
+        return say("A body diagram of where bleeding after sex can come from. No place is marked yet.")
+    parts = [
+        f"{knowledge.sites[site].name.lower()} ({_count(len(causes), knowledge)})" for site, causes in marked.items()
+    ]
+    both = say("{list} and {last}")
+    listed = parts[0] if len(parts) == 1 else both.format(list=", ".join(parts[:-1]), last=parts[-1])
+    return say("A body diagram of where bleeding after sex can come from. Marked: {places}.").format(places=listed)
 
 
 def _label(text: str, x: int, y: int, anchor: str) -> str:
@@ -113,8 +118,11 @@ def diagram_html(causes: Iterable[Cause], knowledge: Knowledge, heading: str = "
     """The picture with its heading and the same facts as a short list (for everyone, not only
     screen readers: a list is easier to read back than a picture)."""
     marked = places(causes, knowledge)
+    say = knowledge.phrase
+    title = escape(say("Where the possible causes could come from"))
+    hint = escape(say("Marked places are hatched, with a thick outline and a number in bold."))
     items = "".join(
-        f"<li><strong>{escape(knowledge.sites[site].name)}</strong> ({_count(len(listed))}): "
+        f"<li><strong>{escape(knowledge.sites[site].name)}</strong> ({escape(_count(len(listed), knowledge))}): "
         f"{escape(knowledge.sites[site].where)}</li>"
         for site, listed in marked.items()
     )
@@ -123,8 +131,8 @@ def diagram_html(causes: Iterable[Cause], knowledge: Knowledge, heading: str = "
     return (
         f'<figure class="sp-diagram">{diagram_svg(marked, knowledge)}'
         f'<figcaption><{heading} class="sp-diagram__heading"{named}>'
-        f"Where the possible causes could come from</{heading}>"
-        f"<p>Marked places are hatched, with a thick outline and a number in bold.</p>{listing}</figcaption></figure>"
+        f"{title}</{heading}>"
+        f"<p>{hint}</p>{listing}</figcaption></figure>"
     )
 
 

@@ -11,13 +11,13 @@ from typing import Any
 
 from .answers import Answers, describe, validate_answers
 from .causes import CauseFit, card_urgency, matches, rank_causes
-from .model import NO_REGION, Knowledge, Region, Rule
+from .model import N_, NO_REGION, Knowledge, Region, Rule
 from .relevance import relevant_answers
 from .triage import advice_for, lowest, overall, triggered
 from .urgency import Urgency
 from .what_if import Change, Trial, unanswered, would_change
 
-DISCLAIMER = (
+DISCLAIMER = N_(
     "This tool is for learning, not diagnosis. It cannot examine you. "
     "If you are worried, or something changes, get medical help — whatever it says here."
 )
@@ -55,6 +55,8 @@ class Explanation:
     raised_by: tuple[CauseResult, ...] = ()
     """Shown causes whose own advice is more urgent than the red flags and baseline alone: they
     set the overall urgency, so no cause card ever asks for more than the care card."""
+    language: str = "en"
+    """The language the words are in (the knowledge base's); the advice is the same in all."""
 
     def to_dict(self) -> dict[str, Any]:
         """Contract §3 JSON (plus a few added keys: review dates, figures, baseline)."""
@@ -93,6 +95,7 @@ class Explanation:
             "urgency_from_causes": [result.fit.cause.id for result in self.raised_by],
             "disclaimer": self.disclaimer,
             "region": self.region.code if self.region.chosen else None,
+            "lang": self.language,
             "emergency": self.emergency,
             "baseline": {
                 "id": self.baseline.id,
@@ -134,8 +137,9 @@ def explain(answers: Any, knowledge: Knowledge) -> Explanation:
         causes=causes,
         would_change=tuple(would_change(trial, urgency)),
         unanswered=tuple(unanswered(trial, urgency)),
-        disclaimer=DISCLAIMER,
+        disclaimer=knowledge.phrase(DISCLAIMER),
         region=knowledge.region,
         emergency=knowledge.services["emergency_line"].text,
         raised_by=raised_by,
+        language=knowledge.language,
     )

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+from dataclasses import replace
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from importlib.resources import files
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, cast
 
 from .builders import build
 from .errors import AnswerError, DataError, DataProblem
+from .localise import SOURCE_LANGUAGE, catalog_problems, language_code, offered
 from .model import UNSET_REGION, Knowledge, Records
 from .regions import region_code
 
@@ -51,15 +53,33 @@ TABLES = (
 _VALIDATING_MODULES = tuple(sorted(path.stem for path in Path(__file__).resolve().parent.glob("*.py")))
 
 
-def load_knowledge(directory: str | Path | None = None, region: object = None) -> Knowledge:
+def load_knowledge(directory: str | Path | None = None, region: object = None, lang: object = None) -> Knowledge:
     """Load and validate data/ (or ``directory``); cached, so repeated calls are free.
 
     ``region`` (``"GB"``, ``"us"``, ``"other"``; None for not chosen) words the prose with that
-    region's services (spotting.regions); an unknown code raises ``AnswerError``."""
+    region's services (spotting.regions); ``lang`` (``"es"``; None for English) puts it in an
+    offered language (spotting.localise). An unknown region or language raises ``AnswerError``
+    naming it and listing the allowed ones."""
     path = Path(directory or DEFAULT_DATA_DIR).resolve()
-    neutral = _load(path, UNSET_REGION)
+    neutral = _load(path, UNSET_REGION, SOURCE_LANGUAGE)
     code = region_code(region, neutral.regions)
-    return neutral if code == UNSET_REGION else _load(path, code)
+    language = SOURCE_LANGUAGE if _is_english(lang) else language_code(lang, available_languages(path))
+    if code == UNSET_REGION and language == SOURCE_LANGUAGE:
+        return neutral
+    return _load(path, code, language)
+
+
+def _is_english(lang: object) -> bool:
+    """None, "", "en" or "en-GB": English needs no catalog, so Babel is never imported for it."""
+    return lang is None or lang == "" or (isinstance(lang, str) and lang.strip().casefold().split("-")[0] == "en")
+
+
+@cache
+def available_languages(directory: str | Path | None = None) -> tuple[str, ...]:
+    """The languages a reader can choose for this knowledge base (codes, English first): those
+    marked offered whose every safety string is translated from today's English."""
+    path = Path(directory or DEFAULT_DATA_DIR).resolve()
+    return offered(_load(path, UNSET_REGION, SOURCE_LANGUAGE).source_tables)
 
 
 REGION_ENVIRONMENT = "SPOTTING_REGION"
@@ -77,20 +97,36 @@ def default_region() -> str | None:
 
 
 def check_data(directory: str | Path | None = None) -> list[DataProblem]:
-    """Every problem in a knowledge base; an empty list means it is valid. Always validates fully."""
+    """Every problem in a knowledge base; an empty list means it is valid. Always validates fully.
+
+    For the shipped data/ (the one the catalogs in spotting/locale/ translate), every catalog is
+    checked too (spotting.localise.catalog_problems), and every offered language must load."""
+    path = Path(directory or DEFAULT_DATA_DIR).resolve()
     try:
-        _build(Path(directory or DEFAULT_DATA_DIR).resolve(), trust_fingerprint=False)
+        knowledge = _build(path, trust_fingerprint=False)
     except DataError as error:
         return error.problems
-    return []
+    if path != DEFAULT_DATA_DIR.resolve():
+        return []
+    problems = catalog_problems(knowledge.source_tables)
+    if problems:
+        return problems
+    for language in offered(knowledge.source_tables):
+        try:
+            _build(path, UNSET_REGION, language)
+        except DataError as error:
+            problems.extend(replace(problem, message=f"[{language}] {problem.message}") for problem in error.problems)
+    return problems
 
 
 @cache
-def _load(directory: Path, region: str) -> Knowledge:
-    return _build(directory, region)
+def _load(directory: Path, region: str, language: str = SOURCE_LANGUAGE) -> Knowledge:
+    return _build(directory, region, language)
 
 
-def _build(directory: Path, region: str = UNSET_REGION, *, trust_fingerprint: bool = True) -> Knowledge:
+def _build(
+    directory: Path, region: str = UNSET_REGION, language: str = SOURCE_LANGUAGE, *, trust_fingerprint: bool = True
+) -> Knowledge:
     """Read, validate and build; all or nothing.
 
     Column checks (pandera) are the slow part of loading, and importing pandera alone costs a
@@ -111,7 +147,7 @@ def _build(directory: Path, region: str = UNSET_REGION, *, trust_fingerprint: bo
         tables, problems = _read_tables(directory)
         if problems:
             raise DataError(problems)
-    knowledge, problems = build(directory, tables, region)
+    knowledge, problems = build(directory, tables, region, language)
     if problems:
         raise DataError(problems)
     if fingerprint is not None and validated:

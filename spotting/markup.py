@@ -13,7 +13,7 @@ from datetime import date
 from html import escape
 from pathlib import Path
 
-from .model import Knowledge, Level
+from .model import N_, Knowledge, Level
 from .urgency import Urgency
 
 BORDER_PX: dict[Urgency, int] = {level: 2 + 2 * int(level) for level in Urgency}
@@ -61,9 +61,20 @@ def urgency_label(level: Level, heading_html: str | None = None, icon: str | Non
     )
 
 
-def long_date(value: date) -> str:
-    """``21 November 2026``: unambiguous to readers in any country (no 11/21 vs 21/11)."""
-    return f"{value.day} {value:%B %Y}"
+MONTHS = (
+    N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"),
+    N_("July"), N_("August"), N_("September"), N_("October"), N_("November"), N_("December"),
+)  # fmt: skip
+"""Month names, interface phrases: a date reads in the page's language with no date library."""
+
+
+def long_date(value: date, knowledge: Knowledge | None = None) -> str:
+    """``21 November 2026``: unambiguous to readers in any country (no 11/21 vs 21/11); in the
+    knowledge base's language when one is given (``21 de noviembre de 2026``)."""
+    if knowledge is None or knowledge.language == "en":
+        return f"{value.day} {value:%B %Y}"
+    say = knowledge.phrase
+    return say("{day} {month} {year}").format(day=value.day, month=say(MONTHS[value.month - 1]), year=value.year)
 
 
 def citation(source_id: str, knowledge: Knowledge, *, new_tab: bool = False) -> str:

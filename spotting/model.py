@@ -55,6 +55,8 @@ class Question:
     """When "what would change" may offer this question at all (None: always). A change that the
     other answers rule out ("Are you pregnant: Yes" after a hysterectomy) contradicts the person
     and buries the changes that could really happen (issue 21, 2.12)."""
+    yes_no: tuple[str, str] = ("yes", "no")
+    """How a yes/no answer reads in the knowledge base's language (ui.po: "yes", "no")."""
 
     @property
     def name(self) -> str:  # FieldSpec protocol for the condition parser
@@ -63,7 +65,7 @@ class Question:
     @property
     def short_label(self) -> str:
         """The question as the start of a phrase: "Are you pregnant" (no question mark)."""
-        return self.label.rstrip("?")
+        return self.label.strip().rstrip("?؟").lstrip("¿")  # Spanish opens a question with ¿, Arabic ends with ؟
 
     def answer_phrase(self, value: Any) -> str:
         """The one way every view says an answer: "Are you pregnant: Yes" (plain text, unescaped)."""
@@ -72,7 +74,7 @@ class Question:
     def value_label(self, value: Any) -> str:
         """How an answer to this question reads to a person."""
         if self.kind == "boolean":
-            return "yes" if value else "no"
+            return self.yes_no[0] if value else self.yes_no[1]
         if self.kind == "choice":
             return self.choice_labels.get(value, str(value))
         return str(value)
@@ -290,6 +292,12 @@ class Region:
         return self.code != UNSET_REGION
 
 
+def N_(text: str) -> str:
+    """Mark an interface phrase kept in a constant, so ``spotting i18n extract`` puts it in
+    ``ui.pot``; it returns the English unchanged. Show it with ``knowledge.phrase(CONSTANT)``."""
+    return text
+
+
 UNSET_REGION = "unset"
 """The region used when none is chosen: neutral wording that lists the emergency numbers."""
 NO_REGION = Region(UNSET_REGION, "No region chosen", 0)
@@ -390,6 +398,26 @@ class Knowledge:
     """The care cards' "Call 999 if:" and "Get help today if:" lines, most urgent level first, in order."""
     routes: tuple[Route, ...] = ()
     """The explorer's first choices, in order."""
+    language: str = "en"
+    """The language the words are in (``load_knowledge(lang=…)``, spotting.localise); the advice is
+    the same in every language."""
+    in_english: frozenset[str] = field(default=frozenset(), repr=False)
+    """Reader-facing texts still in English in this language (not translated yet): a page marks
+    them ``lang="en"``. Empty for English itself."""
+    source_tables: Mapping[str, Records] = field(default_factory=dict, repr=False)
+    """The tables as written (English, placeholders unfilled): what the catalogs translate."""
+    phrases: Mapping[str, str] = field(default_factory=dict, repr=False)
+    """Interface phrases in this language (``locale/<lang>/LC_MESSAGES/ui.po``): English -> words."""
+
+    def phrase(self, text: str) -> str:
+        """An interface phrase (a ``ui.po`` msgid, marked with ``phrase(...)`` or ``N_``) in this
+        knowledge base's language, or the English when it has no current translation. Fill its
+        ``{placeholders}`` after the lookup: ``k.phrase("Call {number} if:").format(number=...)``."""
+        return self.phrases.get(text, text)
+
+    def is_english(self, text: str) -> bool:
+        """Whether ``text`` is shown in English in a page of another language (``lang="en"``)."""
+        return text in self.in_english
 
     def table(self, name: str) -> pd.DataFrame:
         """A copy of a raw table (e.g. ``"myths"``) as a DataFrame, for notebooks and reports.

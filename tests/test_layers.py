@@ -29,6 +29,8 @@ CORE: dict[str, int] = {
     "model": 1, "answers": 1, "regions": 1,
     # 2 the loader: reads and validates data/ once
     "schemas": 2, "safety_floor": 2, "builders": 2, "knowledge": 2,
+    # the languages: catalogs read at load time (localise) and written by `spotting i18n` (catalogs)
+    "localise": 2, "catalogs": 2,
     # 3 the engine: pure functions over the model, never the loader
     "relevance": 3, "causes": 3, "triage": 3, "what_if": 3, "explain": 3, "safety_nets": 3,
     # 4 shared renderers

@@ -17,6 +17,8 @@ the log lines on errors carry the field name or the exception type, never a valu
 from __future__ import annotations
 
 import logging
+import os
+import re
 import sys
 import traceback
 from collections.abc import Mapping
@@ -30,8 +32,9 @@ from ipywidgets.widgets.widget_description import DescriptionStyle
 from ..answers import validate_answers
 from ..errors import AnswerError
 from ..explain import explain
-from ..knowledge import default_region, load_knowledge
-from ..model import Knowledge
+from ..knowledge import available_languages, default_region, load_knowledge
+from ..localise import LANGUAGE_KEY, SOURCE_LANGUAGE, languages, read_catalog
+from ..model import N_, Knowledge
 from ..relevance import relevant_answers, visible
 from ..urgency import Urgency
 from .form import form_spec
@@ -45,24 +48,60 @@ logger = logging.getLogger(__name__)
 NOT_ANSWERED = ""
 """The region Dropdown's "not chosen" value; never a region code, so it can't be confused with one."""
 
-PROBLEM_ANSWER = (
+# Every phrase is shown in the reader's language with ``self.knowledge.phrase`` (ui.po msgids).
+PROBLEM_ANSWER = N_(
     "We could not use your answer to “{label}”. Please answer it again, or press “Start again”. "
     "Nothing you entered has been saved."
 )
-ROUTES_HEADING = "Where would you like to start?"
+ROUTES_HEADING = N_("Where would you like to start?")
 """The first choice's heading; the choices themselves are rows of data/routes.csv."""
-REGION_LABEL = "Where are you? (for the right phone numbers)"
-REGION_NOT_CHOSEN = "Not chosen: show every emergency number"
+REGION_LABEL = N_("Where are you? (for the right phone numbers)")
+REGION_NOT_CHOSEN = N_("Not chosen: show every emergency number")
 
-MORE_QUESTIONS = "More questions. Each one you answer makes the advice fit you better; none is needed."
+MORE_QUESTIONS = N_("More questions. Each one you answer makes the advice fit you better; none is needed.")
 
-START_ANNOUNCEMENT = "Your advice will show here once you answer a question."
+START_ANNOUNCEMENT = N_("Your advice will show here once you answer a question.")
 
-PROBLEM_UNEXPECTED = (
+PROBLEM_UNEXPECTED = N_(
     "Something went wrong and the advice could not be updated. Please try changing an answer again, "
     "or press “Start again”. Nothing you entered has been saved. If you are worried, get medical help; "
     "do not wait for this tool."
 )
+LANGUAGE_LABEL = "Language · Idioma · Iaith · اللغة"
+"""The language choice's label, in every offered language at once: whoever needs it can read it."""
+UNREVIEWED = N_(
+    "This translation has not yet been checked by a clinician who speaks {language}. "
+    "The English version is the reference."
+)
+"""Shown at the top, in the reader's language and in English, until the catalog names a reviewer."""
+READ_IN_ENGLISH = "Read in English"
+LANGUAGE_CSS = """
+/* Right-to-left (Arabic): the grid, the columns and the text mirror; numbers and tel: links keep
+   their own order (the browser's bidi rules), so 999 never reads 999 backwards. */
+.sp-dir-rtl { direction: rtl; text-align: right; }
+.sp-dir-rtl a[href^="tel:"], .sp-dir-rtl a[href^="sms:"] { unicode-bidi: isolate; direction: ltr; }
+.sp-translation { align-items: center; gap: 0.5rem; flex-wrap: wrap; }
+/* The language choice is one row (label, then the menu), so it does not push the advice down a phone. */
+.sp-app .sp-question.sp-language { flex-flow: row wrap !important; align-items: center !important; gap: 0 0.5rem;
+  margin: 0 !important; }
+.sp-app .sp-question.sp-language .widget-label { margin: 0 !important; font-size: 0.9rem !important; }
+.sp-app .sp-question.sp-language select { width: auto !important; flex: 1 1 6rem !important; min-width: 6rem;
+  min-height: 2.25rem !important; }
+.sp-app .sp-language-choice { margin: 0 !important; padding: 0 !important; }
+.sp-notice { margin: 0.25rem 0; padding: 0.4rem 0.6rem; border: 2px solid #4c6272; background: #fff9e6; }
+"""
+"""The language's own rules, kept beside the language choice that needs them."""
+
+
+def language_from_address(query: str | None = None) -> str | None:
+    """``?lang=es`` in the page's address: Voila gives the kernel the query string (QUERY_STRING).
+    A value that is not offered is ignored (English), never an error on a reader's screen."""
+    from urllib.parse import parse_qs
+
+    values = parse_qs(query if query is not None else os.environ.get("QUERY_STRING", "")).get(LANGUAGE_KEY)
+    wanted = values[0].strip().casefold() if values else ""
+    offered = available_languages()
+    return next((code for code in offered if wanted and wanted.split("-")[0] == code), None)
 
 
 def _ensure_log_handler() -> None:
@@ -99,7 +138,7 @@ class App:
 
     def __init__(self, knowledge: Knowledge | None = None) -> None:
         _ensure_log_handler()
-        self.knowledge = knowledge or load_knowledge(region=default_region())
+        self.knowledge = knowledge or load_knowledge(region=default_region(), lang=language_from_address())
         self._summary_wanted = False
         self._last_urgency: Urgency | None = None
         self._handled = 0
@@ -109,22 +148,24 @@ class App:
         self.banner = AdviceBar()
         self.banner.add_class("sp-banner")
         self.summary = SummaryDownload(filename=FILENAME)
-        self.reset_button = self._build_button("Start again", "Clear every answer", self.reset)
-        self.summary_button = self._build_button(
-            "Take this to your appointment", "Make a one-page summary to print or download", self._show_summary
-        )
+        self.reset_button = self._build_button("", "", self.reset)
+        self.summary_button = self._build_button("", "", self._show_summary)
+        self.language = self._build_language()
+        self.notice = widgets.HTML()
+        self.notice.add_class("sp-translation-notice")
+        self.english_button = self._build_button(READ_IN_ENGLISH, READ_IN_ENGLISH, self.read_in_english)
+        self.notice_box = widgets.HBox([self.notice, self.english_button])
+        self.notice_box.add_class("sp-translation")
         self.region = self._build_region()
-        self.routes = Routes(
-            heading=ROUTES_HEADING,
-            routes=[
-                {"id": r.id, "label": r.label, "field": r.field, "also": list(r.also)} for r in self.knowledge.routes
-            ],
-        )
+        self.routes = Routes()
+        self.more_intro = widgets.HTML()
+        self.advice_heading = widgets.HTML()
         # Two parts of one form: the emergency check, then (on a phone, after the advice) the rest,
         # folded. Each question lives in exactly one part (``form_for``).
         self.emergency_form = QuestionForm()
         self.more_form = QuestionForm(folds=True)
         self.forms = (self.emergency_form, self.more_form)
+        self._words()
         self._relabel()
         for form in self.forms:
             form.observe(self._on_change, names="answers")
@@ -158,9 +199,106 @@ class App:
 
     def _on_region(self, change: Mapping[str, Any]) -> None:
         code = change["new"] or None
-        self.knowledge = load_knowledge(self.knowledge.directory, region=code)
+        self.knowledge = load_knowledge(self.knowledge.directory, region=code, lang=self.knowledge.language)
         self._relabel()
         self.update()
+
+    def _build_language(self) -> widgets.Dropdown:
+        """The language of every word on the page, chosen first; the advice is the same in all.
+        Switching reloads no kernel: each language's knowledge base is built once and cached."""
+        offered = available_languages(self.knowledge.directory)
+        names = languages()
+        control = widgets.Dropdown(
+            options=[(names[code].name, code) for code in offered],
+            value=self.knowledge.language,
+            description=LANGUAGE_LABEL,
+            style=DescriptionStyle(description_width="initial"),
+            layout=widgets.Layout(width="100%"),
+        )
+        control.add_class("sp-question")
+        control.add_class("sp-language")
+        if len(offered) == 1:  # English only (a copy without catalogs): no choice to offer
+            control.layout.display = "none"
+        control.observe(self._on_language, names="value")
+        return control
+
+    def _on_language(self, change: Mapping[str, Any]) -> None:
+        self.set_language(change["new"])
+
+    def set_language(self, code: str) -> None:
+        """Every word in ``code``: the form, the advice, the buttons and the page's lang and dir."""
+        region = self.knowledge.region.code if self.knowledge.region.chosen else None
+        self.knowledge = load_knowledge(self.knowledge.directory, region=region, lang=code)
+        if self.language.value != code:
+            self.language.value = code  # observed: comes back here once, with nothing left to do
+            return
+        self._words()
+        self._relabel()
+        self.update()
+
+    def read_in_english(self) -> None:
+        """One tap back to the reference version."""
+        self.set_language(SOURCE_LANGUAGE)
+
+    def _words(self) -> None:
+        """The interface's own words in the reader's language (the data's come with the knowledge)."""
+        say = self.knowledge.phrase
+        self.reset_button.description, self.reset_button.tooltip = say("Start again"), say("Clear every answer")
+        self.summary_button.description = say("Take this to your appointment")
+        self.summary_button.tooltip = say("Make a one-page summary to print or download")
+        options = [(say(REGION_NOT_CHOSEN), NOT_ANSWERED), *((r.name, r.code) for r in self.knowledge.regions.values())]
+        if list(self.region.options) != options:  # new words, same place: the value is kept
+            value = self.region.value
+            self.region.unobserve(self._on_region, names="value")
+            self.region.options = options
+            self.region.value = value
+            self.region.observe(self._on_region, names="value")
+        self.region.description = say(REGION_LABEL)
+        self.routes.heading = say(ROUTES_HEADING)
+        self.routes.routes = [
+            {"id": r.id, "label": r.label, "field": r.field, "also": list(r.also)} for r in self.knowledge.routes
+        ]
+        more, advice = escape(say(MORE_QUESTIONS)), escape(say("Your advice"))
+        self.more_intro.value = f"<p class='sp-hint sp-more-intro'>{more}</p>"
+        self.advice_heading.value = f"<h2 class='sp-visually-hidden'>{advice}</h2>"
+        self.notice.value, shown = self._notice()
+        self.notice_box.layout.display = shown  # no empty line on an English page (it pushes the advice down)
+        if hasattr(self, "container"):  # not on the first call, before the layout exists
+            for direction in ("ltr", "rtl"):
+                self.container.remove_class(f"sp-dir-{direction}")
+            self.container.add_class(f"sp-dir-{self.direction}")
+
+    @property
+    def direction(self) -> str:
+        """``ltr`` or ``rtl`` (Arabic): the page's ``dir``."""
+        language = languages().get(self.knowledge.language)
+        return language.direction if language else "ltr"
+
+    def _notice(self) -> tuple[str, str]:
+        """The unreviewed-translation line, in the reader's language and in English, and whether
+        the "Read in English" button shows: only for a translation no clinician has reviewed."""
+        code = self.knowledge.language
+        catalog = read_catalog(code) if code != SOURCE_LANGUAGE else None
+        if catalog is None or catalog.reviewed_by:
+            return "", "none"
+        name = languages()[code]
+        local = self.knowledge.phrase(UNREVIEWED).format(language=name.name)
+        english = UNREVIEWED.format(language=name.english_name)
+        return (
+            f'<p class="sp-notice" role="note"><span lang="{escape(code, quote=True)}" dir="{self.direction}">'
+            f'{escape(local)}</span> <span lang="en" dir="ltr">{escape(english)}</span></p>',
+            "",
+        )
+
+    def _in_language(self, html: str) -> str:
+        """HTML marked with its language and direction, so screen readers pronounce it right and
+        Arabic reads right to left; English (the page's own language) and empty stay as they are."""
+        if not html or self.knowledge.language == SOURCE_LANGUAGE:
+            return html
+        # On each part, not around them: the live region redraws part by part (data-section).
+        marked = f' lang="{escape(self.knowledge.language, quote=True)}" dir="{self.direction}"'
+        html = re.sub(r"<section\b", "<section" + marked, html)
+        return re.sub(r'<p(?= class="sp-(?:guidance-note|banner--))', "<p" + marked, html)
 
     def _relabel(self) -> None:
         """Fill both parts of the form from data/ in the reader's region. Question wording can name
@@ -181,23 +319,24 @@ class App:
         """Reading order is the phone's: where you are and the emergency check, the advice, then
         the other questions. On a wide screen CSS puts the advice in a column of its own beside
         all the questions (a grid, so the order in the page stays the reading order)."""
-        style = widgets.HTML(f"<style>{STYLE}</style>", layout=widgets.Layout(display="none"))
+        style = widgets.HTML(f"<style>{STYLE}{LANGUAGE_CSS}</style>", layout=widgets.Layout(display="none"))
+        language = widgets.VBox([self.language, self.notice_box])  # the top of the page: read before anything
+        language.add_class("sp-language-choice")
         first = widgets.VBox([self.routes, self.region, self.emergency_form])
         first.add_class("sp-questions")
         first.add_class("sp-questions--first")
         actions = widgets.HBox([self.reset_button, self.summary_button])
         actions.add_class("sp-actions")
-        more_intro = widgets.HTML(f"<p class='sp-hint sp-more-intro'>{escape(MORE_QUESTIONS)}</p>")
-        more = widgets.VBox([more_intro, self.more_form, actions, self.summary])
+        more = widgets.VBox([self.more_intro, self.more_form, actions, self.summary])
         more.add_class("sp-questions")
         more.add_class("sp-questions--more")
-        heading = widgets.HTML("<h2 class='sp-visually-hidden'>Your advice</h2>")
-        results = widgets.VBox([heading, self.results])
+        results = widgets.VBox([self.advice_heading, self.results])
         results.add_class("sp-results-column")
         columns = widgets.Box([first, results, more])
         columns.add_class("sp-columns")
-        container = widgets.VBox([style, self.banner, columns])
+        container = widgets.VBox([style, language, self.banner, columns])
         container.add_class("sp-app")
+        container.add_class(f"sp-dir-{self.direction}")
         return container
 
     # -- behaviour ----------------------------------------------------------------------------
@@ -220,7 +359,7 @@ class App:
             self._update()
         except Exception as error:  # the dashboard must keep working whatever happens
             logger.error("could not update the explorer: %s at %s", type(error).__name__, _where(error))
-            self._show_problem(PROBLEM_UNEXPECTED)
+            self._show_problem(self.knowledge.phrase(PROBLEM_UNEXPECTED))
 
     def _update(self) -> None:
         raw = self.raw_answers()
@@ -232,7 +371,8 @@ class App:
             # question this person was answering.
             kind = "a value not allowed" if question else "an unknown field"
             logger.warning("an answer from the browser was rejected (%s)", kind)
-            self._show_problem(PROBLEM_ANSWER.format(label=question.label if question else "one of the questions"))
+            label = question.label if question else self.knowledge.phrase("one of the questions")
+            self._show_problem(self.knowledge.phrase(PROBLEM_ANSWER).format(label=label))
             return
         explanation = explain(answers, self.knowledge)
         if any(form.answers for form in self.forms):  # "I'm not sure" is a first answer: the advice shows
@@ -241,15 +381,15 @@ class App:
             banner = render_banner(explanation, self.knowledge)
             summary = summary_html(explanation, self.knowledge) if self._summary_wanted else ""
         else:  # no verdict before the first answer; the emergency safety net shows at once
-            results, announcement = render_start(explanation, self.knowledge), START_ANNOUNCEMENT
+            results, announcement = render_start(explanation, self.knowledge), self.knowledge.phrase(START_ANNOUNCEMENT)
             banner = summary = ""
             self._last_urgency = None
         with self.results.hold_sync(), self.banner.hold_sync(), self.summary.hold_sync():
             self._set_visibility(answers)
-            self.results.value = results
+            self.results.value = self._in_language(results)
             self.results.announcement = announcement
             self.results.handled = self._handled
-            self.banner.value = banner
+            self.banner.value = self._in_language(banner)
             self.summary.html = summary
 
     def _set_visibility(self, shown: Mapping[str, Any]) -> None:
@@ -266,7 +406,8 @@ class App:
         heading = self.knowledge.levels[urgency].heading
         changed = self._last_urgency is not None and urgency is not self._last_urgency
         self._last_urgency = urgency
-        line = f"Advice changed: {heading}." if changed else f"Advice: {heading}."
+        say = self.knowledge.phrase
+        line = (say("Advice changed: {heading}.") if changed else say("Advice: {heading}.")).format(heading=heading)
         number = self.knowledge.services["emergency_number"]
         if urgency is Urgency.EMERGENCY and not number.tel and emergency:
             line = f"{line} {emergency}"
@@ -275,7 +416,7 @@ class App:
     def _show_problem(self, message: str) -> None:
         self.results.announcement = message
         self.results.handled = self._handled
-        self.results.value = render_problem(message)
+        self.results.value = self._in_language(render_problem(message, self.knowledge.phrase("Sorry")))
         self.banner.value = ""
         self.summary.html = ""
 

@@ -18,10 +18,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..model import Knowledge, Question
+from ..model import N_, Knowledge, Question
 from ..relevance import visible
 
-NOT_SURE_LABEL = "I'm not sure"
+NOT_SURE_LABEL = N_("I'm not sure")
+YES_LABEL, NO_LABEL = N_("Yes"), N_("No")
+"""The words on the radios; shown in the reader's language with ``knowledge.phrase``."""
 UNSURE_VALUE = "unsure"
 """A choice with this value is the question's own "not sure"; it then needs no extra radio."""
 
@@ -45,28 +47,34 @@ def follow_up_parents(questions: Mapping[str, Question]) -> dict[str, str]:
     return parents
 
 
-def _options(question: Question) -> list[dict[str, Any]]:
+def _options(question: Question, knowledge: Knowledge) -> list[dict[str, Any]]:
+    say = knowledge.phrase
     if question.kind == "boolean":
-        options: list[dict[str, Any]] = [{"label": "Yes", "value": True}, {"label": "No", "value": False}]
+        options: list[dict[str, Any]] = [
+            {"label": say(YES_LABEL), "value": True},
+            {"label": say(NO_LABEL), "value": False},
+        ]
     else:
         options = [{"label": question.choice_labels[value], "value": value} for value in question.choices]
     if UNSURE_VALUE not in question.choices:
-        options.append({"label": NOT_SURE_LABEL, "value": None})
+        options.append({"label": say(NOT_SURE_LABEL), "value": None})
     return options
 
 
 def _number_messages(question: Question, knowledge: Knowledge) -> dict[str, str]:
     """What a number box says when the value can't be used. Below the youngest age the tool is
     written for, it points a child to a trusted adult and the region's children's helpline."""
-    in_range = f"Enter a number from {question.minimum} to {question.maximum}."
-    messages = {"error_format": f"Enter a whole number. {in_range}", "error_high": in_range, "error_low": in_range}
+    say = knowledge.phrase
+    in_range = say("Enter a number from {minimum} to {maximum}.")
+    in_range = in_range.format(minimum=question.minimum, maximum=question.maximum)
+    whole = say("Enter a whole number.")
+    messages = {"error_format": f"{whole} {in_range}", "error_high": in_range, "error_low": in_range}
     helpline = knowledge.services.get("child_helpline")
     if question.field == "age" and helpline is not None:
-        messages["error_low"] = (
-            f"This tool is written for people aged {question.minimum} and over. If you are younger, please talk "
-            f"to an adult you trust, or contact {helpline.text}. If you are in danger now, call "
-            f"{knowledge.services['emergency_number'].text}."
-        )
+        messages["error_low"] = say(
+            "This tool is written for people aged {minimum} and over. If you are younger, please talk "
+            "to an adult you trust, or contact {helpline}. If you are in danger now, call {number}."
+        ).format(minimum=question.minimum, helpline=helpline.text, number=knowledge.services["emergency_number"].text)
     return messages
 
 
@@ -76,7 +84,7 @@ def _question_spec(question: Question, knowledge: Knowledge, children: dict[str,
         spec.update(kind="number", minimum=question.minimum, maximum=question.maximum)
         spec.update(_number_messages(question, knowledge))
     else:
-        spec.update(kind="radios", options=_options(question))
+        spec.update(kind="radios", options=_options(question, knowledge))
     spec["followups"] = [_question_spec(child, knowledge, children) for child in children.get(question.field, [])]
     return spec
 

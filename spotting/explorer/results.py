@@ -19,12 +19,13 @@ from ..care import card_heading, card_style, contacts, phone_pieces
 from ..diagram import DIAGRAM_CSS, diagram_html, places
 from ..explain import CauseResult, Explanation
 from ..markup import BASE_CSS, BORDER_PX, asset_text, citation, long_date, urgency_label
-from ..model import Knowledge, Review, Service
+from ..model import N_, Knowledge, Review, Service
 from ..render_text import answered, said
 from ..safety_nets import safety_nets
 from ..urgency import Urgency
 
-FIT_HEADINGS: dict[str, str] = {"likely": "More likely", "possible": "Possible"}
+FIT_HEADINGS: dict[str, str] = {"likely": N_("More likely"), "possible": N_("Possible")}
+"""Shown in the reader's language with ``knowledge.phrase``; every phrase below is a ui.po msgid."""
 
 STYLE = BASE_CSS + DIAGRAM_CSS + asset_text("explorer.css")
 """The explorer's stylesheet (``spotting/assets/explorer.css``), after the palette and the shared
@@ -39,7 +40,8 @@ def said_list(because: Iterable[str], explanation: Explanation, knowledge: Knowl
 def because_line(because: Iterable[str], explanation: Explanation, knowledge: Knowledge) -> str:
     """The "Because you said: …" paragraph, or nothing when no given answer lies behind it."""
     words = said_list(because, explanation, knowledge)
-    return f'<p class="sp-because">Because you said: {words}</p>' if words else ""
+    label = escape(knowledge.phrase("Because you said:"))
+    return f'<p class="sp-because">{label} {words}</p>' if words else ""
 
 
 CALL_SERVICE: dict[Urgency, str] = {Urgency.EMERGENCY: "emergency_number", Urgency.URGENT: "urgent_contact"}
@@ -64,17 +66,20 @@ def with_phones(text: str, knowledge: Knowledge) -> str:
             href = escape(f"{piece.scheme}:{piece.number}", quote=True)
             words = f'<a class="sp-tel" href="{href}">{words}</a>'
         parts.append(words)
-    return "".join(parts)
+    html = "".join(parts)
+    # A sentence not yet translated stays English: marked so, for screen readers (spotting.localise).
+    return f'<span lang="en" dir="ltr">{html}</span>' if knowledge.is_english(text) else html
 
 
-def _service_links(service: Service) -> str:
+def _service_links(service: Service, knowledge: Knowledge) -> str:
     """A service's own call and text buttons (its ``tel`` and ``sms`` columns), if it has them."""
     links = []
     if service.tel:
         links.append(f'<a class="sp-call" href="tel:{escape(service.tel, quote=True)}">{escape(service.call)}</a>')
     if service.sms:
         href = escape(f"sms:{service.sms}", quote=True)
-        links.append(f'<a class="sp-call sp-call--sms" href="{href}">Text {escape(service.sms)}</a>')
+        words = escape(knowledge.phrase("Text {number}").format(number=service.sms))
+        links.append(f'<a class="sp-call sp-call--sms" href="{href}">{words}</a>')
     return f'<p class="sp-call-links">{" ".join(links)}</p>' if links else ""
 
 
@@ -87,7 +92,7 @@ def call_link(knowledge: Knowledge, level: Urgency, service_id: str = "") -> str
     service = knowledge.services.get(service_id or CALL_SERVICE.get(level, ""))
     if service is None or not (service.tel or service.sms):
         return ""
-    links = _service_links(service)
+    links = _service_links(service, knowledge)
     sms = knowledge.services.get("emergency_sms")
     if level is Urgency.EMERGENCY and service.id == "emergency_number" and sms is not None:
         links += f'<p class="sp-sms-note">{with_phones(sms.text, knowledge)}</p>'
@@ -114,19 +119,23 @@ def render_contacts(explanation: Explanation, knowledge: Knowledge) -> str:
             href = escape(service.url, quote=True)
             words = f'<a class="sp-find" href="{href}"{NEW_TAB}>{words}{NEW_TAB_HINT}</a>'
         elif service.url:
-            link_words = escape(service.call or "Open their website")
+            link_words = escape(service.call or knowledge.phrase("Open their website"))
             href = escape(service.url, quote=True)
             words += f' <a class="sp-find" href="{href}"{NEW_TAB}>{link_words}{NEW_TAB_HINT}</a>'
         items.append(f'<li data-service="{escape(service.id, quote=True)}">{words}</li>')
     if not items:
         return ""
-    return f'<ul class="sp-contacts" aria-label="Where to get help">{"".join(items)}</ul>'
+    label = escape(knowledge.phrase("Where to get help"), quote=True)
+    return f'<ul class="sp-contacts" aria-label="{label}">{"".join(items)}</ul>'
 
 
 def safety_net_headings(knowledge: Knowledge) -> dict[Urgency, str]:
     """ "Call 999 if:" in the UK, "Call 911 if:" in the US, "Call your emergency number if:"."""
     number = knowledge.services["emergency_number"].text
-    return {Urgency.EMERGENCY: f"Call {number} if:", Urgency.URGENT: "Get help today if:"}
+    return {
+        Urgency.EMERGENCY: knowledge.phrase("Call {number} if:").format(number=number),
+        Urgency.URGENT: knowledge.phrase("Get help today if:"),
+    }
 
 
 def region_note(knowledge: Knowledge) -> str:
@@ -135,14 +144,13 @@ def region_note(knowledge: Knowledge) -> str:
     if knowledge.region.code == "GB":
         return ""
     if not knowledge.region.chosen:
-        return (
-            '<p class="sp-region-note">No place is chosen, so services are described in general words. '
-            "Choose where you are at the top to see their names and numbers.</p>"
+        note = knowledge.phrase(
+            "No place is chosen, so services are described in general words. "
+            "Choose where you are at the top to see their names and numbers."
         )
-    return (
-        f'<p class="sp-region-note">Services named here are the ones {escape(knowledge.region.where)}; '
-        "choose where you are at the top to change them.</p>"
-    )
+        return f'<p class="sp-region-note">{escape(note)}</p>'
+    note = knowledge.phrase("Services named here are the ones {where}; choose where you are at the top to change them.")
+    return f'<p class="sp-region-note">{escape(note.format(where=knowledge.region.where))}</p>'
 
 
 def render_guidance_note(knowledge: Knowledge) -> str:
@@ -151,10 +159,8 @@ def render_guidance_note(knowledge: Knowledge) -> str:
     another country's guidance."""
     if knowledge.region.code not in ("unset", "other"):
         return ""
-    return (
-        '<p class="sp-guidance-note" data-section="guidance">How soon to get help follows UK '
-        "guidance, the most cautious line we found.</p>"
-    )
+    note = knowledge.phrase("How soon to get help follows UK guidance, the most cautious line we found.")
+    return f'<p class="sp-guidance-note" data-section="guidance">{escape(note)}</p>'
 
 
 def _net_items(explanation: Explanation, knowledge: Knowledge, level: Urgency) -> str:
@@ -225,15 +231,19 @@ def render_red_flags(explanation: Explanation, knowledge: Knowledge) -> str:
     for result in explanation.raised_by:  # a possible cause whose own advice sets the level
         cause = result.fit.cause
         heading = knowledge.levels[cause.advice_urgency].heading
+        possible = escape(knowledge.phrase("{cause} is possible.").format(cause=cause.name))
         items.append(
             f'<li class="sp-item" data-raised-by="{escape(cause.id, quote=True)}">'
-            f"<p><strong>{escape(cause.name)} is possible. {with_phones(cause.next_step, knowledge)}</strong> "
+            f"<p><strong>{possible} "
+            f"{with_phones(cause.next_step, knowledge)}</strong> "
             f"({with_phones(heading, knowledge)})</p>"
             f"{because_line(result.because, explanation, knowledge)}</li>"
         )
+    why = escape(knowledge.phrase("Why this advice"))
     return (
         '<section class="sp-section" data-section="red-flags" aria-labelledby="sp-flags-heading">'
-        f'<h2 id="sp-flags-heading">Why this advice</h2><ul>{"".join(items)}</ul></section>'
+        f'<h2 id="sp-flags-heading">{why}</h2>'
+        f'<ul>{"".join(items)}</ul></section>'
     )
 
 
@@ -244,14 +254,17 @@ TOP_CAUSES = 3
 def _cause_item(result: CauseResult, explanation: Explanation, knowledge: Knowledge) -> str:
     """One cause: a one-line summary that unfolds (a native disclosure) into why, what, what helps."""
     cause, fit = result.fit.cause, result.fit.fit
-    figure = f"<p>How common: {escape(cause.figure)}</p>" if cause.figure else ""
+    say = knowledge.phrase
+    how_common, what, helps = escape(say("How common:")), escape(say("What it is:")), escape(say("What helps:"))
+    figure = f"<p>{how_common} {escape(cause.figure)}</p>" if cause.figure else ""
     return (
         f'<li class="sp-item" data-cause="{escape(cause.id, quote=True)}" data-fit="{escape(fit, quote=True)}">'
         f'<details aria-label="{escape(cause.name, quote=True)}">'
-        f"<summary><strong>{escape(cause.name)}</strong> ({escape(FIT_HEADINGS[fit].lower())})</summary>"
+        f"<summary><strong>{escape(cause.name)}</strong> ({escape(say(FIT_HEADINGS[fit]).lower())})</summary>"
         f"{because_line(result.because, explanation, knowledge)}"
-        f"<p><strong>What it is:</strong> {with_phones(cause.summary, knowledge)}</p>"
-        f"<p><strong>What helps:</strong> {with_phones(cause.next_step, knowledge)}</p>{figure}</details></li>"
+        f"<p><strong>{what}</strong> {with_phones(cause.summary, knowledge)}</p>"
+        f"<p><strong>{helps}</strong> {with_phones(cause.next_step, knowledge)}</p>"
+        f"{figure}</details></li>"
     )
 
 
@@ -261,17 +274,22 @@ def render_causes(explanation: Explanation, knowledge: Knowledge) -> str:
         return ""
     items = [_cause_item(result, explanation, knowledge) for result in explanation.causes]
     top, rest = items[:TOP_CAUSES], items[TOP_CAUSES:]
+    say = knowledge.phrase
+    count = say("1 more possible explanation") if len(rest) == 1 else say("{count} more possible explanations")
+    label = escape(say("More possible explanations"), quote=True)
+    heading, hint = escape(say("Possible explanations (not a diagnosis)")), escape(say("Select one to read more."))
     more = (
-        f'<details class="sp-more" aria-label="More possible explanations">'
-        f"<summary>{len(rest)} more possible explanation{'s' if len(rest) > 1 else ''}"
+        f'<details class="sp-more" aria-label="{label}">'
+        f"<summary>{escape(count.format(count=len(rest)))}"
         f'</summary><ul class="sp-causes">{"".join(rest)}</ul></details>'
         if rest
         else ""
     )
     return (
         '<section class="sp-section" data-section="causes" aria-labelledby="sp-causes-heading">'
-        '<h2 id="sp-causes-heading">Possible explanations (not a diagnosis)</h2>'
-        f'<p class="sp-hint">Select one to read more.</p><ul class="sp-causes">{"".join(top)}</ul>{more}</section>'
+        f'<h2 id="sp-causes-heading">{heading}</h2>'
+        f'<p class="sp-hint">{hint}</p>'
+        f'<ul class="sp-causes">{"".join(top)}</ul>{more}</section>'
     )
 
 
@@ -304,11 +322,13 @@ def render_would_change(explanation: Explanation, knowledge: Knowledge) -> str:
     for change in explanation.would_change:
         answer = knowledge.questions[change.field].answer_phrase(change.value)
         heading = knowledge.levels[change.urgency].heading
+        words = escape(knowledge.phrase("If you answered “{answer}”, the advice would be:").format(answer=answer))
         items.append(
-            f'<li data-field="{escape(change.field, quote=True)}">If you answered “{escape(answer)}”, '
-            f"the advice would be: <strong>{with_phones(heading, knowledge)}</strong></li>"
+            f'<li data-field="{escape(change.field, quote=True)}">{words} '
+            f"<strong>{with_phones(heading, knowledge)}</strong></li>"
         )
-    return _folded("would-change", "sp-change-heading", "What would change this advice", f"<ul>{''.join(items)}</ul>")
+    heading = knowledge.phrase("What would change this advice")
+    return _folded("would-change", "sp-change-heading", heading, f"<ul>{''.join(items)}</ul>")
 
 
 def render_unanswered(explanation: Explanation, knowledge: Knowledge) -> str:
@@ -319,7 +339,8 @@ def render_unanswered(explanation: Explanation, knowledge: Knowledge) -> str:
         f'<li data-field="{escape(field, quote=True)}">{escape(knowledge.questions[field].label)}</li>'
         for field in explanation.unanswered
     )
-    return _folded("unanswered", "sp-unanswered-heading", "Questions that would sharpen this", f"<ul>{items}</ul>")
+    heading = knowledge.phrase("Questions that would sharpen this")
+    return _folded("unanswered", "sp-unanswered-heading", heading, f"<ul>{items}</ul>")
 
 
 def _shown_reviews(explanation: Explanation, knowledge: Knowledge) -> list[Review]:
@@ -340,11 +361,11 @@ def render_sources(explanation: Explanation, knowledge: Knowledge) -> str:
     items = "".join(f"<li>{citation(source, knowledge, new_tab=True)}</li>" for source in public)
     oldest = min(review.last_reviewed for review in reviews)
     due = min(review.next_review_due for review in reviews)
-    body = (
-        f'<p class="sp-review">Everything shown here was reviewed on or after {long_date(oldest)}. '
-        f"The next review is due by {long_date(due)}.</p><ul>{items}</ul>"
-    )
-    return _folded("sources", "sp-sources-heading", "Sources and review dates", body)
+    review = knowledge.phrase(
+        "Everything shown here was reviewed on or after {reviewed}. The next review is due by {due}."
+    ).format(reviewed=long_date(oldest, knowledge), due=long_date(due, knowledge))
+    body = f'<p class="sp-review">{escape(review)}</p><ul>{items}</ul>'
+    return _folded("sources", "sp-sources-heading", knowledge.phrase("Sources and review dates"), body)
 
 
 def render_results(explanation: Explanation, knowledge: Knowledge) -> str:
@@ -369,12 +390,15 @@ def render_start(explanation: Explanation, knowledge: Knowledge) -> str:
     ``explanation`` is the one for no answers; only its "Call 999 if:" list is shown (the
     region's number, or every number when no region is chosen)."""
     items = _net_items(explanation, knowledge, Urgency.EMERGENCY)
-    heading = with_phones(f"Call {knowledge.services['emergency_number'].text} now if:", knowledge)
+    say = knowledge.phrase
+    number = knowledge.services["emergency_number"].text
+    heading = with_phones(say("Call {number} now if:").format(number=number), knowledge)
+    start = say("Start with the first questions: they check for an emergency. You can leave any question unanswered.")
+    title = escape(say("Your advice will show here"))
     return (
         '<section class="sp-start" data-section="start" aria-labelledby="sp-start-heading">'
-        '<h2 id="sp-start-heading">Your advice will show here</h2>'
-        "<p>Start with the first questions: they check for an emergency. You can leave any question "
-        "unanswered.</p>"
+        f'<h2 id="sp-start-heading">{title}</h2>'
+        f"<p>{escape(start)}</p>"
         f'<h3 class="sp-care__if">{heading}</h3><ul data-safety-net="emergency">{items}</ul>'
         f"{call_link(knowledge, Urgency.EMERGENCY)}{emergency_line(explanation, knowledge)}</section>"
     )
@@ -392,13 +416,17 @@ def render_banner(explanation: Explanation, knowledge: Knowledge) -> str:
     sentence = first_sentence(explanation.advice.message)
     same = sentence.rstrip(".").casefold() == card_heading(explanation, knowledge).rstrip(".").casefold()
     extra = "" if same else f' <span class="sp-bar__first">{with_phones(sentence, knowledge)}</span>'
+    see_why = escape(knowledge.phrase("See why"))
     return (
         f'<p class="sp-banner--{card_style(explanation)}" data-urgency="{explanation.urgency.id}">'
         f'<span class="sp-bar__level">{card_label(explanation, knowledge)}.</span>{extra} '
-        '<a href="#sp-care-heading">See why</a></p>'
+        f'<a href="#sp-care-heading">{see_why}</a></p>'
     )
 
 
-def render_problem(message: str) -> str:
+def render_problem(message: str, heading: str = "Sorry") -> str:
     """A kind message in place of the results, when the answers cannot be used."""
-    return f'<section class="sp-problem" data-section="problem"><h2>Sorry</h2><p>{escape(message)}</p></section>'
+    return (
+        f'<section class="sp-problem" data-section="problem"><h2>{escape(heading)}</h2>'
+        f"<p>{escape(message)}</p></section>"
+    )

@@ -29,6 +29,14 @@ from .tables import (
     source_links,
     sources_table,
     terms_table,
+    translations_table,
+)
+
+TRANSLATION_NOTE = (
+    "<p>Every reader-facing cell of data/ is a gettext message (spotting/locale/, docs/translating.md). "
+    "Translated means translated from today's English and not fuzzy; a language is offered only when "
+    "every safety string (red flags, urgency levels, advice, safety nets, service lines) is done. "
+    "Until a native-speaking clinician fills reviewed-by, readers see that the translation is unchecked.</p>"
 )
 
 REVIEW_REGION = "GB"
@@ -133,6 +141,7 @@ class ReviewApp:
             "regions": REGION_NOTE + style(matching(services_table(knowledge), query), "Services by region",
                                            "services").to_html(),
             "sources": style(matching(sources_table(knowledge), query), "Sources", "sources").to_html(),
+            "translations": TRANSLATION_NOTE + table(translations_table(knowledge), "Translations", "translations"),
         }  # fmt: skip
 
     def _build_intro(self) -> widgets.HTML:
@@ -173,6 +182,7 @@ SECTIONS = (
     ("coverage", "Coverage"),
     ("regions", "Regions and services"),
     ("sources", "Sources"),
+    ("translations", "Translations"),
 )
 """The review's sections in order: anchor and heading."""
 

@@ -105,6 +105,30 @@ def services_table(knowledge: Knowledge) -> pd.DataFrame:
     return pd.DataFrame.from_dict(cells, orient="index")[list(names.values())].rename_axis("placeholder").reset_index()
 
 
+def translations_table(knowledge: Knowledge) -> pd.DataFrame:
+    """Issue 23: per language, how much is translated from today's English, and by whom it was
+    reviewed. A language is offered only with every safety string done (spotting.localise)."""
+    from ..catalogs import status  # reads the catalogs with Babel: only when the review is opened
+    from ..knowledge import available_languages
+    from ..localise import languages
+
+    names, offered = languages(), available_languages(knowledge.directory)
+    rows = [
+        {
+            "language": f"{names[row.language].english_name} ({row.language})",
+            "offered": "yes" if row.language in offered else "no",
+            "data messages": row.messages,
+            "translated": row.translated,
+            "fuzzy": row.fuzzy,
+            "safety strings": f"{row.safety_done} of {row.safety}",
+            "interface phrases": f"{row.phrases_done} of {row.phrases}",
+            "reviewed by": row.reviewed_by or "not yet reviewed by a clinician",
+        }
+        for row in status(knowledge.directory)
+    ]
+    return pd.DataFrame(rows)
+
+
 def policy_table(knowledge: Knowledge) -> pd.DataFrame:
     """The triage policy as run: every red flag by urgency, then the baselines, in words."""
     rows = [

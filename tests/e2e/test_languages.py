@@ -1,0 +1,44 @@
+"""The explorer in another language, served by Voila and driven in Chromium (issue 23).
+
+?lang=es opens it in Spanish; the unreviewed-translation line shows in Spanish and English; the
+advice is the same as in English; one tap goes back to English in the same kernel. Screenshots
+at phone size go to test-artifacts/ to look at; axe-core checks each state.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from spotting import load_knowledge
+
+from .drive import choose
+from .test_explorer import FIRST_LOAD_MS, NARROW, UPDATE_MS, assert_accessible, care_card, snapshot, start_card
+
+pytestmark = pytest.mark.browser
+
+
+def test_spanish_from_the_address_then_back_to_english_in_one_tap(
+    page: Page, explorer_url: str, artifacts: Path
+) -> None:
+    spanish, english = load_knowledge(lang="es"), load_knowledge()
+    page.set_viewport_size(NARROW)
+    page.goto(f"{explorer_url}?lang=es")
+    expect(start_card(page)).to_be_visible(timeout=FIRST_LOAD_MS)
+    expect(page.locator(".sp-results [lang=es]").first).to_be_attached()
+    notice = page.locator(".sp-notice")
+    expect(notice.locator("[lang=es]")).to_contain_text("no la ha revisado")
+    expect(notice.locator("[lang=en]")).to_contain_text("has not yet been checked by a clinician")
+    choose(page, spanish, "amount", spanish.questions["amount"].choice_labels["heavy"])
+    expect(care_card(page)).to_have_attribute("data-urgency", "emergency", timeout=UPDATE_MS)
+    expect(care_card(page)).to_contain_text(spanish.levels[max(spanish.levels)].hidden_text)
+    snapshot(page, artifacts, "languages-es-phone")
+    assert_accessible(page, "explorer in Spanish, heavy bleeding")
+
+    page.get_by_role("button", name="Read in English").click()
+    expect(care_card(page)).to_contain_text(english.levels[max(english.levels)].hidden_text, timeout=UPDATE_MS)
+    expect(care_card(page)).to_have_attribute("data-urgency", "emergency")  # the same advice, the answer kept
+    expect(notice).to_have_count(0)
+    snapshot(page, artifacts, "languages-en-after-switch-phone")
