@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po, unescape, write_po
+from babel.messages.pofile import escape, read_po, unescape, write_po
 
 from .knowledge import DEFAULT_DATA_DIR, ENCODING, TABLES
 from .localise import (
@@ -101,9 +102,39 @@ def _comments(cell: Cell) -> list[str]:
 
 
 def _render(catalog: Catalog) -> bytes:
+    """The catalog as PO text, with each fuzzy message's earlier English as ``#| msgid`` lines.
+
+    Babel 2.18 writes those lines by re-wrapping the already wrapped string as plain words, so a
+    long earlier English came out with quotes broken across lines, was misread next time, and
+    grew worse on every update. The lines are written here instead, one quoted piece per line,
+    just before the message's ``msgctxt``."""
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=100, include_previous=True, sort_output=False, sort_by_file=False)
-    return buffer.getvalue()
+    write_po(buffer, catalog, width=100, include_previous=False, sort_output=False, sort_by_file=False)
+    earlier = {str(m.context): m.previous_id[0] for m in catalog if m.id and m.context and m.previous_id}
+    if not earlier:
+        return buffer.getvalue()
+    lines = []
+    for line in buffer.getvalue().decode("utf-8").splitlines(keepends=True):
+        if line.startswith('msgctxt "') and line.rstrip("\n").endswith('"'):
+            context = unescape(line[len("msgctxt ") :].strip())
+            if context in earlier:
+                lines.append(_previous_lines(earlier[context]))
+        lines.append(line)
+    return "".join(lines).encode("utf-8")
+
+
+def _previous_lines(english: str, width: int = 76) -> str:
+    """``#| msgid`` for ``english``: a short one on one line, a long one as ``""`` then one quoted
+    piece per line (split after spaces, so the pieces join back to the same text)."""
+    if len(english) <= width:
+        return f"#| msgid {escape(english)}\n"
+    pieces: list[str] = []
+    for word in re.split(r"(?<= )", english):
+        if pieces and len(pieces[-1]) + len(word) <= width:
+            pieces[-1] += word
+        else:
+            pieces.append(word)
+    return '#| msgid ""\n' + "".join(f"#| {escape(piece)}\n" for piece in pieces)
 
 
 def _write_if_changed(path: Path, make: object) -> bool:
