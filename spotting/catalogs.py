@@ -124,9 +124,10 @@ def _render(catalog: Catalog) -> bytes:
 
 
 def _previous_lines(english: str, width: int = 76) -> str:
-    """``#| msgid`` for ``english``: a short one on one line, a long one as ``""`` then one quoted
-    piece per line (split after spaces, so the pieces join back to the same text)."""
-    if len(english) <= width:
+    """``#| msgid`` for ``english``: one that fits a 100-character line (as the catalog's other
+    lines) on one line, a longer one as ``""`` then one quoted piece per line (split after
+    spaces, so the pieces join back to the same text)."""
+    if len(f"#| msgid {escape(english)}") <= 100:
         return f"#| msgid {escape(english)}\n"
     pieces: list[str] = []
     for word in re.split(r"(?<= )", english):

@@ -21,7 +21,7 @@ from babel.messages.pofile import read_po
 from hypothesis import given, settings
 
 from spotting import DISCLAIMER, AnswerError, explain, load_knowledge
-from spotting.catalogs import read_tables, status, template, template_path, ui_template, update
+from spotting.catalogs import _notes_and_previous, read_tables, status, template, template_path, ui_template, update
 from spotting.cli import main
 from spotting.explain import Explanation
 from spotting.knowledge import DEFAULT_DATA_DIR, _load, available_languages
@@ -101,9 +101,7 @@ def _po(path: Path) -> Any:
         return read_po(handle)
 
 
-def test_update_makes_an_edited_translation_fuzzy_and_keeps_the_old_english(
-    data_copy: Path, locale_copy: Path
-) -> None:
+def test_update_makes_an_edited_translation_fuzzy_and_keeps_the_old_english(data_copy: Path, locale_copy: Path) -> None:
     context = "red_flags:heavy_bleeding:message"
     before = _po(catalog_path("es", locale_dir=locale_copy)).get(
         "Heavy bleeding (soaking a pad in an hour or less, or large clots) needs help now.", context
@@ -122,6 +120,24 @@ def test_update_makes_an_edited_translation_fuzzy_and_keeps_the_old_english(
     problems = catalog_problems(read_tables(data_copy), locale_copy)
     assert any(p.column == context and "[es]" in p.message and "fuzzy" in p.message for p in problems)
     assert all(p.row is not None for p in problems if p.column == context)
+
+
+def test_a_long_earlier_english_survives_every_update(data_copy: Path, locale_copy: Path) -> None:
+    """A fuzzy message whose earlier English is longer than a line: Babel 2.18 wrote it with its
+    quotes broken across #| lines, and each update misread and worsened it."""
+    catalog = _po(catalog_path("es", locale_dir=locale_copy))
+    long = next(m for m in catalog if m.id and len(m.id) > 160 and '"' not in m.id and m.string and not m.fuzzy)
+    table = data_copy / f"{str(long.context).split(':')[0]}.csv"
+    text = table.read_text(encoding="utf-8")
+    assert str(long.id) in text
+    table.write_text(text.replace(str(long.id), str(long.id) + " Ask if unsure."), encoding="utf-8")
+    update(data_copy, locale_copy)
+    first = catalog_path("es", locale_dir=locale_copy).read_text()
+    after = {m.context: m for m in _po(catalog_path("es", locale_dir=locale_copy)) if m.id}[long.context]
+    assert after.fuzzy and after.string == long.string
+    assert _notes_and_previous(after.user_comments)[1] == long.id  # the old English, whole
+    update(data_copy, locale_copy)
+    assert catalog_path("es", locale_dir=locale_copy).read_text() == first
 
 
 def test_update_is_idempotent_and_keeps_translations(data_copy: Path, locale_copy: Path) -> None:
