@@ -431,8 +431,11 @@ def write_wheel(path: Path, name: str, version: str, files: dict[str, bytes], re
     return target
 
 
-ASSET_SUFFIXES = (".js", ".css")
-"""Besides its modules, the package's assets (spotting/assets/): the widgets read them by path."""
+ASSET_SUFFIXES = (".js", ".css", ".po")
+"""Besides its modules, the package's assets (spotting/assets/: the widgets read them by path) and
+its translation catalogs (spotting/locale/: the explorer offers the same languages in the browser)."""
+LOCALE_FILES = ("languages.csv",)
+"""The list of languages a reader may choose, beside the catalogs."""
 
 
 def spotting_wheel(into: Path, requires_dist: Sequence[str]) -> Path:
@@ -443,7 +446,7 @@ def spotting_wheel(into: Path, requires_dist: Sequence[str]) -> Path:
     full (pandas and pandera, here), so the manifest lets the browser skip that step."""
     files: dict[str, bytes] = {}
     for path in sorted((ROOT / "spotting").rglob("*")):
-        if path.suffix in (".py", *ASSET_SUFFIXES) and path.is_file():
+        if (path.suffix in (".py", *ASSET_SUFFIXES) or path.name in LOCALE_FILES) and path.is_file():
             files[path.relative_to(ROOT).as_posix()] = path.read_bytes()
     # Every table of data/, not only the knowledge base's (knowledge.TABLES): the teaching page also
     # reads its session plan, safeguarding script and answer bank, as a pip-installed wheel does.

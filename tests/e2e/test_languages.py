@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from spotting import load_knowledge
+from spotting.localise import languages
 
 from .drive import choose
 from .test_explorer import FIRST_LOAD_MS, NARROW, UPDATE_MS, assert_accessible, care_card, snapshot, start_card
@@ -42,3 +43,25 @@ def test_spanish_from_the_address_then_back_to_english_in_one_tap(
     expect(care_card(page)).to_have_attribute("data-urgency", "emergency")  # the same advice, the answer kept
     expect(notice).to_have_count(0)
     snapshot(page, artifacts, "languages-en-after-switch-phone")
+
+
+@pytest.mark.parametrize("language", ["cy", "ar"])
+def test_welsh_and_arabic_give_the_same_emergency_with_the_page_in_their_direction(
+    page: Page, explorer_url: str, artifacts: Path, language: str
+) -> None:
+    """Every offered language at phone size: the results carry the language and its direction
+    (Arabic right to left), the notice says the translation is unchecked in both languages, and
+    heavy bleeding is the same emergency as in English. The screenshots are to look at."""
+    local = load_knowledge(lang=language)
+    direction = languages()[language].direction
+    assert direction == ("rtl" if language == "ar" else "ltr")
+    page.set_viewport_size(NARROW)
+    page.goto(f"{explorer_url}?lang={language}")
+    expect(start_card(page)).to_be_visible(timeout=FIRST_LOAD_MS)
+    expect(page.locator(f".sp-results [lang={language}][dir={direction}]").first).to_be_attached()
+    expect(page.locator(".sp-notice [lang=en]")).to_contain_text("has not yet been checked by a clinician")
+    choose(page, local, "amount", local.questions["amount"].choice_labels["heavy"])
+    expect(care_card(page)).to_have_attribute("data-urgency", "emergency", timeout=UPDATE_MS)
+    expect(care_card(page)).to_contain_text(local.levels[max(local.levels)].hidden_text)
+    snapshot(page, artifacts, f"languages-{language}-phone")
+    assert_accessible(page, f"explorer in {language}, heavy bleeding")

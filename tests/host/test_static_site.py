@@ -90,6 +90,8 @@ def test_the_spotting_wheel_carries_the_validated_data_and_no_server_requirement
     assert every_table <= names, "a table the apps read (the teaching page's session plan...) is not in the wheel"
     assert f"spotting/data/{knowledge.SNAPSHOT_MANIFEST}" in names
     assert {"spotting/assets/tokens.css", "spotting/assets/form.js"} <= names  # the widgets read them by path
+    # The languages: the same choice in the browser as on the server (issue 23).
+    assert {"spotting/locale/languages.csv", "spotting/locale/es/LC_MESSAGES/data.po"} <= names
     assert not any(name.startswith("spotting_host/") for name in names), "the server never goes to the browser"
     assert "pandas" not in metadata and "Requires-Dist: anywidget" in metadata
 
