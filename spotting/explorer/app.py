@@ -34,6 +34,7 @@ from ..errors import AnswerError
 from ..explain import explain
 from ..knowledge import available_languages, default_region, load_knowledge
 from ..localise import LANGUAGE_KEY, SOURCE_LANGUAGE, languages, read_catalog
+from ..markup import asset_text
 from ..model import N_, Knowledge
 from ..relevance import relevant_answers, visible
 from ..urgency import Urgency
@@ -75,21 +76,7 @@ UNREVIEWED = N_(
 )
 """Shown at the top, in the reader's language and in English, until the catalog names a reviewer."""
 READ_IN_ENGLISH = "Read in English"
-LANGUAGE_CSS = """
-/* Right-to-left (Arabic): the grid, the columns and the text mirror; numbers and tel: links keep
-   their own order (the browser's bidi rules), so 999 never reads 999 backwards. */
-.sp-dir-rtl { direction: rtl; text-align: right; }
-.sp-dir-rtl a[href^="tel:"], .sp-dir-rtl a[href^="sms:"] { unicode-bidi: isolate; direction: ltr; }
-.sp-translation { align-items: center; gap: 0.5rem; flex-wrap: wrap; }
-/* The language choice is one row (label, then the menu), so it does not push the advice down a phone. */
-.sp-app .sp-question.sp-language { flex-flow: row wrap !important; align-items: center !important; gap: 0 0.5rem;
-  margin: 0 !important; }
-.sp-app .sp-question.sp-language .widget-label { margin: 0 !important; font-size: 0.9rem !important; }
-.sp-app .sp-question.sp-language select { width: auto !important; flex: 1 1 6rem !important; min-width: 6rem;
-  min-height: 2.25rem !important; }
-.sp-app .sp-language-choice { margin: 0 !important; padding: 0 !important; }
-.sp-notice { margin: 0.25rem 0; padding: 0.4rem 0.6rem; border: 2px solid #4c6272; background: #fff9e6; }
-"""
+LANGUAGE_CSS = asset_text("language.css")
 """The language's own rules, kept beside the language choice that needs them."""
 
 
