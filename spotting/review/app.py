@@ -17,6 +17,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..knowledge import load_knowledge
+from ..markup import TOKENS_CSS
 from ..model import Knowledge
 from .styled import loaded_report_html, style, styled_coverage, styled_policy, styled_review_status, try_answers_html
 from .tables import (
@@ -152,6 +153,7 @@ class ReviewApp:
             f"exactly as the tool runs it. Rows due for review by {due} are highlighted. Each source "
             "is a link with its title; table headings stay in view while a table scrolls.</p>"
             f'<nav aria-label="Contents"><h2>Contents</h2><ul>{contents}</ul></nav>'
+            f"<style>{TOKENS_CSS}</style>"  # the palette's names, which every table's own style uses
         )
 
     def _build_section(self, anchor: str, title: str) -> widgets.HTML:

@@ -27,14 +27,12 @@ from ..urgency import Urgency
 from .tables import DUE_SOON_DAYS, check_data_report, coverage_matrix, matching, policy_table, review_status
 
 STATUS_STYLE = {
-    "overdue": "background-color: #fde8e6; font-weight: bold; border-left: 6px solid #d5281b",
-    "due soon": "background-color: #fff4cc; border-left: 4px dashed #4c6272",
+    "overdue": "background-color: var(--sp-red-pale); font-weight: bold; border-left: 6px solid var(--sp-red)",
+    "due soon": "background-color: var(--sp-yellow-due); border-left: 4px dashed var(--sp-ink-secondary)",
 }
 
 
-def style(
-    frame: pd.DataFrame, caption: str, uuid: str, links: Callable[[object], str] | None = None
-) -> Styler:
+def style(frame: pd.DataFrame, caption: str, uuid: str, links: Callable[[object], str] | None = None) -> Styler:
     """A readable, escaped table: every cell, header and the caption are HTML-escaped, except a
     ``sources`` column that ``links`` turns into links (it escapes what it writes itself)."""
     styler = frame.style.format(escape="html", na_rep="")
@@ -54,13 +52,14 @@ def style(
                 },
                 {
                     "selector": "th",
-                    "props": "text-align: left; background: #e8edee; padding: 4px 8px; position: sticky; top: 0",
+                    "props": "text-align: left; background: var(--sp-grey-pale); padding: 4px 8px; "
+                    "position: sticky; top: 0",
                 },
                 {
                     "selector": "td",
                     "props": "text-align: left; vertical-align: top; padding: 4px 8px; overflow-wrap: break-word",
                 },
-                {"selector": "a", "props": "color: #005eb8; text-decoration: underline"},
+                {"selector": "a", "props": "color: var(--sp-blue); text-decoration: underline"},
             ]
         )
     )
@@ -83,7 +82,7 @@ def styled_policy(knowledge: Knowledge, query: str = "") -> Styler:
     widths = {u.id: 2 + 3 * int(u) for u in Urgency}
 
     def border(row: pd.Series) -> list[str]:
-        return [f"border-left: {widths[row['level']]}px solid #212b32"] + [""] * (len(row) - 1)
+        return [f"border-left: {widths[row['level']]}px solid var(--sp-ink)"] + [""] * (len(row) - 1)
 
     return style(frame, "Policy: every red flag by urgency, then the baselines", "policy").apply(border, axis=1)
 
@@ -107,7 +106,7 @@ def styled_coverage(knowledge: Knowledge, query: str = "") -> Styler:
         .set_table_styles(
             [
                 {"selector": "th.col_heading.level1", "props": "writing-mode: vertical-rl; transform: rotate(180deg)"},
-                {"selector": "td", "props": "text-align: center; border: 1px solid #d8dde0"},
+                {"selector": "td", "props": "text-align: center; border: 1px solid var(--sp-grey-line)"},
                 {"selector": "caption", "props": "caption-side: top; font-weight: bold; text-align: left"},
             ]
         )

@@ -39,8 +39,8 @@ CHART_CSS = asset_text("charts.css")
 
 _PERSON = (
     '<svg class="person {kind}" viewBox="0 0 20 32" width="20" height="32" aria-hidden="true" focusable="false">'
-    '<circle cx="10" cy="7" r="5.5" fill="{fill}" stroke="#212b32" stroke-width="2"/>'
-    '<path d="M3 30 V21 a7 7 0 0 1 14 0 V30 Z" fill="{fill}" stroke="#212b32" stroke-width="2"/></svg>'
+    '<circle cx="10" cy="7" r="5.5" style="fill: {fill}; stroke: var(--sp-ink)" stroke-width="2"/>'
+    '<path d="M3 30 V21 a7 7 0 0 1 14 0 V30 Z" style="fill: {fill}; stroke: var(--sp-ink)" stroke-width="2"/></svg>'
 )
 
 
@@ -118,13 +118,14 @@ def _array(proportion: float, ident: str) -> str:
         y = (2 * index + 1) * side // (2 * count)
         x = int(((index + 0.5) * 0.618034 % 1) * side)  # spread sideways too (golden-ratio steps)
         marks.append(
-            f'<rect class="case" x="{x}" y="{y}" width="1" height="1" fill="#212b32"/>'
-            f'<circle cx="{x + 0.5}" cy="{y + 0.5}" r="3" fill="none" stroke="#d5281b" stroke-width="0.8"/>'
+            f'<rect class="case" x="{x}" y="{y}" width="1" height="1" style="fill: var(--sp-ink)"/>'
+            f'<circle cx="{x + 0.5}" cy="{y + 0.5}" r="3" style="fill: none; stroke: var(--sp-red)" '
+            'stroke-width="0.8"/>'
         )
     return (
         f'<svg class="people-grid" viewBox="-2 -2 {side + 4} {side + 4}" aria-hidden="true" focusable="false">'
         f'<defs><pattern id="sp-people-{ident}" width="1" height="1" patternUnits="userSpaceOnUse">'
-        '<rect x="0.1" y="0.1" width="0.8" height="0.8" fill="#c8d1d6"/></pattern></defs>'
+        '<rect x="0.1" y="0.1" width="0.8" height="0.8" style="fill: var(--sp-grey-hatch)"/></pattern></defs>'
         f'<rect x="0" y="0" width="{side}" height="{side}" fill="url(#sp-people-{ident})"/>{"".join(marks)}</svg>'
     )
 
@@ -196,8 +197,8 @@ def _icons(item: Figure) -> str:
     else:
         raise ValueError(f"statistic {item.id} cannot be drawn exactly as an icon array")
     count = round(filled)
-    people = [_PERSON.format(kind="no-symptoms", fill="#212b32")] * count
-    people += [_PERSON.format(kind="symptoms", fill="#ffffff")] * (total - count)
+    people = [_PERSON.format(kind="no-symptoms", fill="var(--sp-ink)")] * count
+    people += [_PERSON.format(kind="symptoms", fill="var(--sp-white)")] * (total - count)
     return f'<div class="icons" aria-hidden="true">{"".join(people)}</div>'
 
 
@@ -207,8 +208,8 @@ def sti_chart(knowledge: Knowledge | None = None) -> Chart:
     items = figures(knowledge, "sti_no_symptoms")
     key = (
         '<p class="chart-note">Key: a filled-in person '
-        f"{_PERSON.format(kind='no-symptoms', fill='#212b32')} has no symptoms; an outlined person "
-        f"{_PERSON.format(kind='symptoms', fill='#ffffff')} has symptoms.</p>"
+        f"{_PERSON.format(kind='no-symptoms', fill='var(--sp-ink)')} has no symptoms; an outlined person "
+        f"{_PERSON.format(kind='symptoms', fill='var(--sp-white)')} has symptoms.</p>"
     )
     rows = "".join(
         f'<div class="row"><span class="label">{escape(item.label)}</span>{_icons(item)}</div>' for item in items

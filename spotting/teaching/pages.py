@@ -570,20 +570,7 @@ def facilitator_handout_html(
     return _page("Bleeding after sex: facilitator handout", body)
 
 
-_PRINT_CSS = """
-body { margin: 1.5rem; font-family: system-ui, Arial, sans-serif; }
-ul.levels { list-style: none; padding: 0; }
-ol.myths { padding-left: 0; list-style: none; }
-.write-in { height: 3em; border: 1px solid #768692; margin: 0.3em 0 0.8em;
-  background: repeating-linear-gradient(transparent 0 1.45em, #aeb7bd 1.45em 1.5em); }
-@media print {
-  .spotting-teaching { font-size: 11pt; max-width: none; }
-  .handout-scenario, .card, figure { break-inside: avoid; }
-  a[href]::after { content: " (" attr(href) ")"; font-size: 0.8em; word-break: break-all; }
-  details > summary { display: none; }
-  .help-page { break-before: page; }
-}
-"""
+_PRINT_CSS = asset_text("print.css")
 
 
 def data_uri(document: str) -> str:
