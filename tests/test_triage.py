@@ -174,9 +174,20 @@ def test_after_a_birth_or_loss_the_wording_fits(knowledge: Knowledge) -> None:
 def test_period_pain_is_allowed_for_but_not_without_its_pattern(knowledge: Knowledge) -> None:
     """Issue 21, 2.3: cramps that come and go as a period starts are not same-day, once a negative
     test and "no" to the signs of infection say so; skipped, those questions keep it same-day."""
-    cramps = {"age": 24, "pregnant": "no", "pregnancy_test": "negative", "period_due": True, "tummy_pain": "mild",
-              "pain_constant": False, "amount": "light", "how_often": "once", "sti_risk": False,
-              "pain_during_sex": False, "discharge_changed": False, "fever": False}
+    cramps = {
+        "age": 24,
+        "pregnant": "no",
+        "pregnancy_test": "negative",
+        "period_due": True,
+        "tummy_pain": "mild",
+        "pain_constant": False,
+        "amount": "light",
+        "how_often": "once",
+        "sti_risk": False,
+        "pain_during_sex": False,
+        "discharge_changed": False,
+        "fever": False,
+    }
     assert urgency_of(cramps, knowledge) < Urgency.URGENT
     for unknown in ("pregnancy_test", "sti_risk", "fever"):
         assert urgency_of({k: v for k, v in cramps.items() if k != unknown}, knowledge) >= Urgency.URGENT, unknown
@@ -184,3 +195,26 @@ def test_period_pain_is_allowed_for_but_not_without_its_pattern(knowledge: Knowl
         assert urgency_of({**cramps, **worse}, knowledge) >= Urgency.URGENT, worse
     for not_period_pain in ({"pain_constant": True}, {"period_due": False}):  # a check soon, as before 2.3
         assert urgency_of({**cramps, **not_period_pain}, knowledge) >= Urgency.SOON, not_period_pain
+
+
+HEADLINE_CASES = {
+    # Policy H13: after an assault, the headline never names windows the answers say have passed.
+    "assault_over_a_week_no_expired_windows": "urgent_assault_later",
+    "assault_6_to_7_days_copper_coil": "urgent_assault_6_to_7_days",
+    # Policy H14: from 3 weeks after a birth, EC leads when it is the only reason for "today".
+    "after_birth_5_weeks_ec_leads": "urgent_ec_within_3_days",
+}
+"""Clinical cases check the level; these also need the headline (the advice row) to be right."""
+
+
+def test_the_headline_fits_what_the_answers_say_about_time(knowledge: Knowledge) -> None:
+    import json
+    from pathlib import Path
+
+    from spotting import explain
+
+    cases = {case["id"]: case for case in json.loads((Path(__file__).parent / "clinical_cases.json").read_text())}
+    got = {case_id: explain(cases[case_id]["answers"], knowledge).advice.id for case_id in HEADLINE_CASES}
+    assert got == HEADLINE_CASES
+    words = explain(cases["assault_over_a_week_no_expired_windows"]["answers"], knowledge).advice.message
+    assert "72 hours" not in words and "5 days" not in words  # no window that has closed
