@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .explain import Explanation
 from .model import Knowledge, Service
@@ -33,24 +34,14 @@ def digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
-_DIALLED: dict[int, tuple[Knowledge, frozenset[str]]] = {}
-"""dial_numbers by knowledge base (kept with it, so an id is never reused for another one): a
-page redraw asks about 25 times, and the services never change once loaded."""
-
-
+@lru_cache(maxsize=32)
 def dial_numbers(knowledge: Knowledge) -> frozenset[str]:
     """Every number the region's services give, as digits to dial: their ``tel`` and ``sms``
     columns, and every number of three or more digits written in their words (with no region
-    chosen, the emergency line lists 999, 911, 112, 000 and 111)."""
-    known = _DIALLED.get(id(knowledge))
-    if known is not None and known[0] is knowledge:
-        return known[1]
-    numbers = _dial_numbers(knowledge)
-    _DIALLED[id(knowledge)] = (knowledge, numbers)
-    return numbers
+    chosen, the emergency line lists 999, 911, 112, 000 and 111).
 
-
-def _dial_numbers(knowledge: Knowledge) -> frozenset[str]:
+    Cached by knowledge base (hashed by identity): a page redraw asks about 25 times, and the
+    services never change once loaded."""
     found: set[str] = set()
     for service in knowledge.services.values():
         found.update(number for number in (service.tel, service.sms) if number)

@@ -308,7 +308,7 @@ class Language:
 def languages(locale_dir: Path = LOCALE_DIR) -> Mapping[str, Language]:
     """Every language with a row in ``locale/languages.csv`` (English first), by code."""
     path = locale_dir / "languages.csv"
-    if not path.is_file():  # a copy without catalogs (the static site, for now): English only
+    if not path.is_file():  # a copy without catalogs: English only
         return {SOURCE_LANGUAGE: Language(SOURCE_LANGUAGE, "English", "English", "ltr", True)}
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
