@@ -128,7 +128,7 @@ def build(
         ctx.tables = english_words(ctx.tables, unfilled, overlay.english, english)
     groups = build_groups(ctx)
     questions = build_questions(ctx, groups)
-    routes = build_routes(ctx, questions)
+    routes = build_routes(ctx, questions, sources)
     definitions = build_terms(ctx, questions, sources)
     terms = {name: definition.condition for name, definition in definitions.items()}
     levels = build_levels(ctx, sources)
@@ -359,13 +359,15 @@ def build_groups(ctx: Context) -> dict[str, str]:
     return {row["id"]: row["title"] for _, row in rows}
 
 
-def build_routes(ctx: Context, questions: Mapping[str, Question]) -> list[Route]:
+def build_routes(ctx: Context, questions: Mapping[str, Question], sources: Mapping[str, Source]) -> list[Route]:
     """The explorer's first choices in order; each must lead to a question that is asked from the
-    start (a hidden one could not be reached with one tap)."""
+    start (a hidden one could not be reached with one tap). A label such as "bleeding heavily or
+    feel faint" names an emergency, so it cites the guidance behind it like any red flag."""
     routes = []
     for row_number, row in sorted(ctx.rows("routes.csv"), key=lambda r: int(r[1]["order"])):
         also = tuple(name for name in (row.get("also") or "").split(";") if name)
         problems = len(ctx.problems)
+        ids = ctx.check_sources("routes.csv", row_number, row["sources"], sources)
         for column, name in [("field", row["field"]), *(("also", other) for other in also)]:
             question = questions.get(name)
             if question is None:
@@ -373,7 +375,7 @@ def build_routes(ctx: Context, questions: Mapping[str, Question]) -> list[Route]
             elif question.show_if is not None and not question.show_if.test({}):
                 ctx.problem("routes.csv", row_number, column, f"{name} is not asked from the start")
         if len(ctx.problems) == problems:
-            routes.append(Route(row["id"], row["label"], row["field"], also))
+            routes.append(Route(row["id"], row["label"], row["field"], also, ids))
     return routes
 
 

@@ -208,6 +208,8 @@ class Route:
     field: str
     also: tuple[str, ...] = ()
     """Questions whose groups open too (age, for a child), without moving to them."""
+    sources: tuple[str, ...] = ()
+    """The guidance behind the label's words (sources.csv ids)."""
 
 
 @dataclass(frozen=True)

@@ -133,6 +133,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "label": text(),
             "field": text(pattern=ID),
             "also": text(required=False, pattern=r"[a-z_]+(;[a-z_]+)*"),
+            "sources": text(pattern=SOURCE_LIST),
         },
     ),
     # The places on the body diagram that bleeding after sex can come from (spotting.diagram).
