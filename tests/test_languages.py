@@ -498,3 +498,59 @@ def test_a_catalog_that_is_not_valid_po_is_refused_with_its_line(locale_copy: Pa
     assert problems[0].file.endswith("es/LC_MESSAGES/data.po") and "[es] is not valid PO" in problems[0].message
     assert problems[0].row == broken + 1
     read_catalog.cache_clear()
+
+
+def _script_messages(name: str) -> dict[str, str]:
+    """The English defaults of an asset script's ``MESSAGES`` (a string per key; "+"-joined lines)."""
+    text = (ROOT / "spotting" / "assets" / name).read_text()
+    block = text.split("const MESSAGES = {", 1)[1].split("\n};", 1)[0]
+    parts = re.split(r"^\s+(\w+):", block, flags=re.M)[1:]
+    pairs = zip(parts[::2], parts[1::2], strict=True)
+    return {key: "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', body)) for key, body in pairs}
+
+
+def test_every_word_a_script_writes_comes_from_the_catalog() -> None:
+    """The scripts' own words (a lost connection, the number hint, the summary buttons) are sent by
+    the kernel in the reader's language; the script's English default is the catalog's English."""
+    from spotting.explorer.form_widget import form_words
+    from spotting.explorer.live import live_words, summary_words
+
+    for script, words in (("form.js", form_words), ("live-region.js", live_words), ("summary.js", summary_words)):
+        assert _script_messages(script) == words(str), script
+        spanish = words(load_knowledge(lang="es").phrase)
+        assert all(spanish[key] != english for key, english in words(str).items() if key != "errorPrefix"), script
+
+
+@pytest.mark.parametrize("language", ["es", "cy", "ar"])
+def test_the_explorer_opening_and_quick_exit_follow_the_language(language: str) -> None:
+    """The notebook's English opening and the template's quick exit are replaced in the page by
+    PageWords; every script message is in the language; English puts the notebook's words back."""
+    from spotting.explorer.app import App
+    from spotting.explorer.intro import EXIT_LABEL, TITLE, intro_html
+
+    app = App()
+    assert app.page_words.intro == "" and app.page_words.exit["label"] == "Exit this page"
+    app.set_language(language)
+    local = app.knowledge.phrase
+    assert app.page_words.intro == intro_html(local) and local(TITLE) in app.page_words.intro
+    assert TITLE not in app.page_words.intro and "Exit this page" not in app.page_words.intro
+    assert app.page_words.exit["label"] == local(EXIT_LABEL) != EXIT_LABEL
+    assert (app.page_words.lang, app.page_words.dir) == (language, languages()[language].direction)
+    assert app.emergency_form.messages["numberRange"] != "Type a number from {minimum} to {maximum}."
+    assert app.results.messages["lostHeading"] != "This page lost its connection"
+    assert app.summary.messages["save"] != "Save the summary as a file"
+    app.read_in_english()
+    assert app.page_words.intro == "" and app.page_words.exit["label"] == "Exit this page"
+
+
+def test_a_preheated_kernel_takes_the_language_the_browser_reads_in_the_address() -> None:
+    """A preheated kernel never saw QUERY_STRING: the page sends ``?lang=`` (PageWords.address)."""
+    from spotting.explorer.app import App
+
+    app = App()
+    app.emergency_form.answers = {"amount": "heavy"}
+    app.page_words.address = "cy-GB"  # what page-words.js sends
+    assert app.knowledge.language == "cy" and app.language.value == "cy" and 'lang="cy"' in app.results.value
+    assert 'data-urgency="emergency"' in app.results.value  # the answer kept
+    app.page_words.address = "zz"  # not offered: nothing changes, no error on the page
+    assert app.knowledge.language == "cy"
