@@ -81,7 +81,7 @@ def test_the_page_is_a_few_widget_models_not_hundreds(app: App) -> None:
                     walk(child)
 
     walk(app.container)
-    assert len(models) <= 55, len(models)  # 53 now (41 before the language choice); 160 with a Dropdown per question
+    assert len(models) <= 57, len(models)  # 55 now (PageWords +2; 41 before languages); 160 with a Dropdown each
 
 
 def test_first_load_shows_no_verdict_but_the_emergency_safety_net(app: App, knowledge: Knowledge) -> None:
