@@ -450,7 +450,12 @@ def catalog_problems(tables: Mapping[str, Records], locale_dir: Path = LOCALE_DI
         return [DataProblem(str(locale_dir / "languages.csv"), None, None, f"cannot be read: {error}")]
     by_context = {cell.context: cell for cell in cells(tables)}
     shown_dir = locale_dir.parent.parent  # the repository (or site-packages): spotting/locale/...
-    for code, language in listed.items():
+    variants = {  # a region's own wording (en_US): checked like a language, never offered on its own
+        folder.name: Language(folder.name, folder.name, folder.name, "ltr", False)
+        for folder in sorted(locale_dir.iterdir())
+        if "_" in folder.name and catalog_path(folder.name, locale_dir=locale_dir).is_file()
+    }
+    for code, language in {**listed, **variants}.items():
         if code == SOURCE_LANGUAGE:
             continue
         broken = [

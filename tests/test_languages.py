@@ -439,7 +439,7 @@ def test_a_region_can_word_a_language_its_own_way(locale_copy: Path) -> None:
     variant = Catalog(locale="en_US", domain="data")
     variant.add(cell.english, "Uterus", context=cell.context)
     path = catalog_path("en_US", locale_dir=locale_copy)
-    path.parent.mkdir(parents=True)
+    path.parent.mkdir(parents=True, exist_ok=True)  # the shipped en_US is replaced by this one message
     path.write_bytes(_render(variant))
     read_catalog.cache_clear()
     us = translate(tables, "en", locale_copy, region="US")
@@ -554,3 +554,49 @@ def test_a_preheated_kernel_takes_the_language_the_browser_reads_in_the_address(
     assert 'data-urgency="emergency"' in app.results.value  # the answer kept
     app.page_words.address = "zz"  # not offered: nothing changes, no error on the page
     assert app.knowledge.language == "cy"
+
+
+UK_WORDS = re.compile(r"\b(?:womb|coils?|smears?|tummy|colour|coloured|oestrogen|gynaecologist|thrush)\b", re.I)
+
+
+@pytest.mark.parametrize("region", ["US"])
+def test_us_english_reads_us_words_with_the_same_structure(region: str) -> None:
+    """The shipped en_US catalog words the data the US way (uterus, IUD strings, Pap test, color)
+    and changes nothing but reader-facing words: ids, conditions, urgency and sources are as written.
+    (Its decisions are checked with every region by the clinical-case and random-answer tests above.)"""
+    from spotting.localise import translate
+
+    tables = read_tables(DEFAULT_DATA_DIR)
+    us = translate(tables, SOURCE_LANGUAGE, region=region)
+    assert not us.english  # English is never "left in English"
+    words = {(c.file, c.line - 2, c.column) for c in cells(tables)}
+    changed = 0
+    for name, rows in tables.items():
+        for index, (row, local) in enumerate(zip(rows, us.tables[name], strict=True)):
+            for column, text in row.items():
+                if (name, index, column) not in words:
+                    assert local[column] == text, (name, index, column)  # never a decision
+                elif local[column] != text:
+                    changed += 1
+                    if not name.startswith("services"):
+                        assert not UK_WORDS.search(local[column]), (name, index, column, local[column])
+    assert changed > 100
+    knowledge = load_knowledge(region=region)
+    assert knowledge.sites["womb"].name == "Uterus"
+    assert "IUD strings" in knowledge.questions["coil_threads_not_felt"].label
+    assert load_knowledge(region="GB").sites["womb"].name == "Womb"  # UK English as written
+
+
+def test_check_data_checks_a_regional_catalog(locale_copy: Path) -> None:
+    """A regional catalog is never offered on its own, but a broken placeholder in it is refused."""
+    from spotting.catalogs import _render
+
+    path = catalog_path("en_US", locale_dir=locale_copy)
+    catalog = _po(path)
+    message = next(m for m in catalog if m.id and "{doctor}" in m.string)
+    message.string = message.string.replace("{doctor}", "{doc}")
+    path.write_bytes(_render(catalog))
+    read_catalog.cache_clear()
+    problems = catalog_problems(read_tables(DEFAULT_DATA_DIR), locale_copy)
+    read_catalog.cache_clear()
+    assert any("en_US/LC_MESSAGES/data.po" in p.file and "placeholders differ" in p.message for p in problems)
