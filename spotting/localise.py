@@ -57,6 +57,7 @@ language is offered only when all of them are translated and not fuzzy."""
 TRANSLATED_COLUMNS: Mapping[str, tuple[str, ...]] = {
     **SAFETY_COLUMNS,  # first, so a translator meets the safety strings first
     **PROSE_COLUMNS,
+    "scenarios.csv": (*PROSE_COLUMNS["scenarios.csv"], "life_stage"),  # shown on the teaching cards
     "routes.csv": ("label",),
     "regions.csv": ("name", "where"),
 }

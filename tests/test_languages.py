@@ -13,6 +13,7 @@ import io
 import json
 import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -600,3 +601,60 @@ def test_check_data_checks_a_regional_catalog(locale_copy: Path) -> None:
     problems = catalog_problems(read_tables(DEFAULT_DATA_DIR), locale_copy)
     read_catalog.cache_clear()
     assert any("en_US/LC_MESSAGES/data.po" in p.file and "placeholders differ" in p.message for p in problems)
+
+
+# -- teaching pages ---------------------------------------------------------------------------
+
+
+class _Sentences(HTMLParser):
+    """The words of a page outside ``<style>`` and outside any element marked ``lang="en"``
+    (records kept in English on purpose: source titles, the English half of the notice)."""
+
+    VOID = frozenset({"meta", "link", "br", "img", "input", "hr", "source", "area", "col", "wbr"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, bool]] = []
+        self.words: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.VOID:
+            return
+        english = dict(attrs).get("lang") == "en" or tag in ("style", "script")
+        self.stack.append((tag, english or any(flag for _, flag in self.stack)))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if not (self.stack and self.stack[-1][1]):
+            self.words.append(data)
+
+
+def page_sentences(html: str) -> set[str]:
+    parser = _Sentences()
+    parser.feed(html)
+    text = " ".join(" ".join(parser.words).split())
+    return {s.strip() for s in re.split(r"(?<=[.!?:;])\s+|\n", text) if len(re.findall(r"[^\W\d_]{2,}", s)) >= 3}
+
+
+@pytest.mark.parametrize("language", ["es", "cy", "ar"])
+def test_the_session_handout_is_in_the_language_with_no_english_sentence_left(language: str) -> None:
+    """The printed session handout (scenarios, the tool's answers, myths, where to get help) in the
+    language: the page's lang and dir, the unreviewed notice, and no sentence of the English
+    handout left outside what is marked lang="en" (source titles, the notice's English half)."""
+    from datetime import date
+
+    from spotting.teaching.pages import handout_html
+
+    made = date(2026, 12, 7)
+    for region in ("GB", "US"):
+        english = handout_html([], load_knowledge(region=region), made_on=made)
+        local = handout_html([], load_knowledge(region=region, lang=language), made_on=made)
+        direction = languages()[language].direction
+        assert f'<html lang="{language}" dir="{direction}">' in local and 'class="sp-notice"' in local
+        left = page_sentences(local) & page_sentences(english)
+        assert not left, f"{language}/{region}: English left: {sorted(left)[:5]}"
+    assert 'class="sp-notice"' not in english and '<html lang="en-GB">' in english

@@ -35,7 +35,7 @@ from ..errors import AnswerError
 from ..explain import explain
 from ..knowledge import available_languages, default_region, load_knowledge
 from ..localise import LANGUAGE_KEY, SOURCE_LANGUAGE, languages, read_catalog
-from ..markup import asset_text
+from ..markup import UNREVIEWED, asset_text
 from ..model import N_, Knowledge
 from ..relevance import relevant_answers, visible
 from ..urgency import Urgency
@@ -72,11 +72,6 @@ PROBLEM_UNEXPECTED = N_(
 )
 LANGUAGE_LABEL = "Language · Idioma · Iaith · اللغة"
 """The language choice's label, in every offered language at once: whoever needs it can read it."""
-UNREVIEWED = N_(
-    "This translation has not yet been checked by a clinician who speaks {language}. "
-    "The English version is the reference."
-)
-"""Shown at the top, in the reader's language and in English, until the catalog names a reviewer."""
 READ_IN_ENGLISH = "Read in English"
 LANGUAGE_CSS = asset_text("language.css")
 """The language's own rules, kept beside the language choice that needs them."""

@@ -15,15 +15,15 @@ from dataclasses import dataclass
 from ..causes import fit_of
 from ..explain import Explanation, explain
 from ..knowledge import load_knowledge
-from ..model import Cause, Knowledge, Scenario
+from ..model import N_, Cause, Knowledge, Scenario
 from ..render_text import said
 from ..urgency import Urgency
 
 VERDICT_WORDS: Mapping[str, str] = {
-    "myth": "Myth",
-    "needs_nuance": "Partly true",
-    "supported": "True",
-    "unsupported": "No evidence found",
+    "myth": N_("Myth"),
+    "needs_nuance": N_("Partly true"),
+    "supported": N_("True"),
+    "unsupported": N_("No evidence found"),
 }
 """myths.csv verdicts in the words shown to learners."""
 
@@ -245,7 +245,7 @@ def myths_and_facts(knowledge: Knowledge | None = None) -> list[MythFact]:
             seed_claim=myth.seed_claim,
             claim=myth.claim,
             verdict=myth.verdict,
-            verdict_words=VERDICT_WORDS[myth.verdict],
+            verdict_words=knowledge.phrase(VERDICT_WORDS[myth.verdict]),
             fact=myth.fact,
             sources=myth.review.sources,
             last_reviewed=myth.review.last_reviewed.isoformat(),
