@@ -121,7 +121,7 @@ def level_html(urgency: Urgency, knowledge: Knowledge, advice: str = "") -> str:
     level = knowledge.levels[urgency]
     body = f"<p>{escape(advice)}</p>" if advice else ""
     return (
-        f'<div class="level level-{urgency.id}" style="border-left-width: {BORDER_PX[urgency] + 4}px">'
+        f'<div class="level level-{urgency.id}" style="border-inline-start-width: {BORDER_PX[urgency] + 4}px">'
         f"<strong>{urgency_label(level)}</strong>{body}</div>"
     )
 
@@ -333,12 +333,15 @@ region without one leaves it out, and the same heading is never given twice in a
 def _service_html(service: Service, knowledge: Knowledge) -> str:
     links = []
     say = knowledge.phrase
-    if service.tel:
-        call = escape(say("Call {number}").format(number=service.call or service.tel))
-        links.append(f'<a href="tel:{escape(service.tel, quote=True)}" dir="ltr">{call}</a>')
+    # Numbers keep their own left-to-right order inside a right-to-left sentence (<bdi dir="ltr">).
+    if service.tel:  # the service's own call words ("Call 999", translated), else "Call" and the number
+        number = f'<bdi dir="ltr">{escape(service.tel)}</bdi>'
+        call = escape(service.call) if service.call else escape(say("Call {number}")).replace("{number}", number)
+        links.append(f'<a href="tel:{escape(service.tel, quote=True)}">{call}</a>')
     if service.sms:
-        text = escape(say("Text {number}").format(number=service.sms))
-        links.append(f'<a href="sms:{escape(service.sms, quote=True)}" dir="ltr">{text}</a>')
+        number = f'<bdi dir="ltr">{escape(service.sms)}</bdi>'
+        text = escape(say("Text {number}")).replace("{number}", number)
+        links.append(f'<a href="sms:{escape(service.sms, quote=True)}">{text}</a>')
     if service.url.startswith("https://"):
         links.append(f'<a href="{escape(service.url, quote=True)}">{escape(service.text)}</a>')
         text = ""
@@ -351,7 +354,7 @@ def _service_html(service: Service, knowledge: Knowledge) -> str:
         text = escape(service.text[:1].upper() + service.text[1:])
         text += "" if text.endswith(".") else "."
     cited = ", ".join(escape(s) for s in service.review.sources)
-    return f'{text} {" ".join(links)} <span class="small">[{cited}]</span>'.strip()
+    return f'{text} {" ".join(links)} <span class="small" dir="ltr">[{cited}]</span>'.strip()
 
 
 def help_page_html(knowledge: Knowledge) -> str:
