@@ -26,6 +26,9 @@ function render({ model, el }) {
     link.replaceChildren(hidden, document.createTextNode(words.label));
     link.lang = lang;
     link.dir = dir;
+    // Right to left, the exit moves to the top-left corner, so it never covers the advice bar's
+    // symbol, which then starts on the right (quick_exit.html and language.css).
+    link.parentNode.setAttribute("data-dir", dir);
     // Read by the template's Shift counter (quick_exit.html) at each press.
     link.setAttribute("data-press-two", words.pressTwo);
     link.setAttribute("data-press-one", words.pressOne);

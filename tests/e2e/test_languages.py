@@ -74,6 +74,15 @@ def test_welsh_and_arabic_give_the_same_emergency_with_the_page_in_their_directi
     expect(care_card(page)).to_contain_text(local.levels[max(local.levels)].hidden_text)
     snapshot(page, artifacts, f"languages-{language}-phone")
     assert_accessible(page, f"explorer in {language}, heavy bleeding")
+    # The quick exit never covers the advice bar's symbol: right to left, it mirrors to the left.
+    exit_box = page.locator(".sp-exit__button").bounding_box()
+    symbol = page.locator(".sp-banner .sp-icon").first.bounding_box()
+    assert exit_box is not None and symbol is not None
+    apart = exit_box["x"] + exit_box["width"] <= symbol["x"] or symbol["x"] + symbol["width"] <= exit_box["x"]
+    below = symbol["y"] >= exit_box["y"] + exit_box["height"]
+    assert apart or below, (language, exit_box, symbol)
+    at_left, at_right = exit_box["x"] <= 20, exit_box["x"] + exit_box["width"] >= NARROW["width"] - 20
+    assert (at_left, at_right) == ((True, False) if direction == "rtl" else (False, True)), exit_box
 
 
 def test_lang_in_the_address_reaches_a_preheated_kernel(
