@@ -642,17 +642,33 @@ def page_sentences(html: str) -> set[str]:
 
 @pytest.mark.parametrize("language", ["es", "cy", "ar"])
 def test_the_session_handout_is_in_the_language_with_no_english_sentence_left(language: str) -> None:
-    """The printed session handout (scenarios, the tool's answers, myths, where to get help) in the
-    language: the page's lang and dir, the unreviewed notice, and no sentence of the English
-    handout left outside what is marked lang="en" (source titles, the notice's English half)."""
+    """The printed session handout (scenarios, the learner's feedback, the tool's answers, myths,
+    the charts, where to get help) in the language: the page's lang and dir, the unreviewed
+    notice, and no sentence of the English handout left outside what is marked lang="en" (source
+    titles, the notice's English half)."""
     from datetime import date
 
+    from spotting.teaching.charts import charts_html
     from spotting.teaching.pages import handout_html
+    from spotting.teaching.quiz import Attempt
+    from spotting.urgency import Urgency
 
     made = date(2026, 12, 7)
+    knowledge = load_knowledge()
+    causes = [cause.id for cause in knowledge.causes]
+    attempts = [  # every kind of feedback: no level, lower, the same, higher; causes listed and not
+        Attempt(scenario.id, level, tuple(causes[index : index + 3]))
+        for index, (scenario, level) in enumerate(
+            zip(knowledge.scenarios, [None, *Urgency] * 3, strict=False)
+        )
+    ]
+
+    def page(k: Knowledge) -> str:
+        return handout_html(attempts, k, charts_html=charts_html(k), made_on=made)
+
     for region in ("GB", "US"):
-        english = handout_html([], load_knowledge(region=region), made_on=made)
-        local = handout_html([], load_knowledge(region=region, lang=language), made_on=made)
+        english = page(load_knowledge(region=region))
+        local = page(load_knowledge(region=region, lang=language))
         direction = languages()[language].direction
         assert f'<html lang="{language}" dir="{direction}">' in local and 'class="sp-notice"' in local
         left = page_sentences(local) & page_sentences(english)

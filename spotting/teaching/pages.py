@@ -206,10 +206,12 @@ def feedback_html(feedback: Feedback, knowledge: Knowledge | None = None, *, fol
     rest = feedback.messages[len(shown) :]
     items = "".join(f"<li>{escape(message)}</li>" for message in shown)
     more = "".join(f"<li>{escape(message)}</li>" for message in rest)
-    causes = f"<details><summary>More feedback, and the causes</summary><ul>{more}</ul></details>" if more else ""
+    more_words = escape(knowledge.phrase("More feedback, and the causes"))
+    title = escape(knowledge.phrase("Feedback on your choice"))
+    causes = f"<details><summary>{more_words}</summary><ul>{more}</ul></details>" if more else ""
     return (
         f'<div class="feedback" data-verdict="{feedback.urgency_verdict}">'
-        f'<h3 id="feedback-title" tabindex="-1">Feedback on your choice</h3><ul>{items}</ul>{causes}</div>'
+        f'<h3 id="feedback-title" tabindex="-1">{title}</h3><ul>{items}</ul>{causes}</div>'
     )
 
 
