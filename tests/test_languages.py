@@ -641,7 +641,7 @@ def page_sentences(html: str) -> set[str]:
 
 
 @pytest.mark.parametrize("language", ["es", "cy", "ar"])
-def test_the_session_handout_is_in_the_language_with_no_english_sentence_left(language: str) -> None:
+def test_the_session_handout_and_worksheet_are_in_the_language_with_no_english_sentence_left(language: str) -> None:
     """The printed session handout (scenarios, the learner's feedback, the tool's answers, myths,
     the charts, where to get help) in the language: the page's lang and dir, the unreviewed
     notice, and no sentence of the English handout left outside what is marked lang="en" (source
@@ -649,7 +649,7 @@ def test_the_session_handout_is_in_the_language_with_no_english_sentence_left(la
     from datetime import date
 
     from spotting.teaching.charts import charts_html
-    from spotting.teaching.pages import handout_html
+    from spotting.teaching.pages import handout_html, worksheet_html
     from spotting.teaching.quiz import Attempt
     from spotting.urgency import Urgency
 
@@ -663,10 +663,13 @@ def test_the_session_handout_is_in_the_language_with_no_english_sentence_left(la
         )
     ]
 
-    def page(k: Knowledge) -> str:
+    def handout(k: Knowledge) -> str:
         return handout_html(attempts, k, charts_html=charts_html(k), made_on=made)
 
-    for region in ("GB", "US"):
+    def worksheet(k: Knowledge) -> str:
+        return worksheet_html(k, made_on=made)
+
+    for region, page in (("GB", handout), ("US", handout), ("GB", worksheet), ("IE", worksheet)):
         english = page(load_knowledge(region=region))
         local = page(load_knowledge(region=region, lang=language))
         direction = languages()[language].direction
@@ -674,3 +677,32 @@ def test_the_session_handout_is_in_the_language_with_no_english_sentence_left(la
         left = page_sentences(local) & page_sentences(english)
         assert not left, f"{language}/{region}: English left: {sorted(left)[:5]}"
     assert 'class="sp-notice"' not in english and '<html lang="en-GB">' in english
+
+
+def test_the_facilitator_prints_the_worksheet_and_handout_in_a_chosen_language() -> None:
+    """The facilitator's page stays English; what learners take home can be in their language,
+    with the same scenarios, the session's region and the same expected levels."""
+    import base64
+
+    from spotting.teaching.app import TeachingApp
+
+    app = TeachingApp(load_knowledge(region="GB"), mode="facilitator")
+    assert ("Cymraeg", "cy") in app.print_language.options and app.print_language.value == "en"
+
+    def offered() -> str:
+        encoded = app.handout_link.value.split("base64,", 1)[1].split('"', 1)[0]
+        return base64.b64decode(encoded).decode("utf-8")
+
+    app.worksheet_button.click()
+    assert offered().startswith('<!DOCTYPE html><html lang="en-GB">')
+    app.print_language.value = "cy"
+    welsh = load_knowledge(region="GB", lang="cy")
+    app.worksheet_button.click()
+    page = offered()
+    assert page.startswith('<!DOCTYPE html><html lang="cy" dir="ltr">') and welsh.phrase("Write the level.") in page
+    assert welsh.services["emergency_line"].text in page  # the session's region, in Welsh
+    app.handout_button.click()
+    assert offered().startswith('<!DOCTYPE html><html lang="cy" dir="ltr">')
+    app.answers_button.click()  # the answer sheet is the facilitator's: English
+    assert offered().startswith('<!DOCTYPE html><html lang="en-GB">')
+    assert app.knowledge.language == "en"  # the page itself did not change language

@@ -501,10 +501,11 @@ def handout_html(
     )
 
 
-def _page(title: str, body: str) -> str:
+def _page(title: str, body: str, knowledge: Knowledge | None = None) -> str:
     """A standalone, printable page with the teaching styles: opens from a file, asks no server."""
+    language = page_language(knowledge) if knowledge is not None else 'lang="en-GB"'
     return (
-        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html {language}><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title>"
         f"<style>{TEACHING_CSS}\n{_PRINT_CSS}</style></head>"
@@ -548,38 +549,52 @@ def worksheet_html(
     can pick one without the page pointing to any.
     """
     knowledge = knowledge or load_knowledge()
+    say = knowledge.phrase
     levels = "".join(f"<li>{level_html(u, knowledge)}</li>" for u in sorted(knowledge.levels, reverse=True))
     lines = '<div class="write-in" aria-hidden="true"></div>'
+    advise, write = escape(say("What would you advise?")), escape(say("Write the level."))
+    causing, urgent = escape(say("What might be causing it?")), escape(say("What would make it more urgent?"))
     parts = []
     for number, scenario in _chosen(scenario_ids, knowledge):
         parts.append(
             '<div class="handout-scenario">'
             f"{scenario_card_html(scenario, knowledge, number=number, prompt=False, compact=True)}"
-            f"<p><strong>What would you advise?</strong> Write the level.</p>{lines}"
-            f"<p><strong>What might be causing it?</strong></p>{lines}"
-            f"<p><strong>What would make it more urgent?</strong></p>{lines}</div>"
+            f"<p><strong>{advise}</strong> {write}</p>{lines}"
+            f"<p><strong>{causing}</strong></p>{lines}"
+            f"<p><strong>{urgent}</strong></p>{lines}</div>"
         )
     myths = _chosen_myths(myth_ids, knowledge)
-    of = f" of {len(myths)}" if myth_ids is None else ""
+    warm_up, why = escape(say("(warm-up)")), escape(say("Myth, partly true or true? Why?"))
     claims = "".join(
-        f'<li class="card myth" value="{m.number}"><strong>Myth {m.number}{of}</strong>'
-        f"{' (warm-up)' if m.warm_up else ''}: \u201c{escape(m.claim)}\u201d"
-        "<p>Myth, partly true or true? Why?</p>"
-        f"{lines}</li>"
+        f'<li class="card myth" value="{m.number}"><strong>{escape(_myth_name(m, len(myths), myth_ids, knowledge))}'
+        f"</strong>{' ' + warm_up if m.warm_up else ''}: \u201c{escape(m.claim)}\u201d"
+        f"<p>{why}</p>{lines}</li>"
         for m in myths
     )
     made = (made_on or date.today()).isoformat()
+    title = say("Bleeding after sex: learner worksheet")
+    intro = escape(say("Write your answers here. You will talk about them together, then see what the tool says."))
+    five, myths_heading = escape(say("The five levels of advice")), escape(say("Myths and facts"))
+    scenarios = escape(say("Scenarios"))
+    made_line = escape(say("Worksheet made on {date}. For learning, not diagnosis.").format(date=made))
     body = (
-        "<h1>Bleeding after sex: learner worksheet</h1>"
-        f'<p class="note">{escape(DISCLAIMER)}</p>'
-        "<p>Write your answers here. You will talk about them together, then see what the tool says.</p>"
-        f'<h2>The five levels of advice</h2><ul class="levels">{levels}</ul>'
-        f"<h2>Scenarios</h2>{''.join(parts)}"
-        f'<h2>Myths and facts</h2><ol class="myths">{claims}</ol>'
+        f"<h1>{escape(title)}</h1>{unreviewed_html(knowledge)}"
+        f'<p class="note">{escape(say(DISCLAIMER))}</p>'
+        f"<p>{intro}</p>"
+        f'<h2>{five}</h2><ul class="levels">{levels}</ul>'
+        f"<h2>{scenarios}</h2>{''.join(parts)}"
+        f'<h2>{myths_heading}</h2><ol class="myths">{claims}</ol>'
         f"{help_page_html(knowledge)}"
-        f'<p class="small">Worksheet made on {made}. For learning, not diagnosis.</p>'
+        f'<p class="small">{made_line}</p>'
     )
-    return _page("Bleeding after sex: learner worksheet", body)
+    return _page(title, body, knowledge)
+
+
+def _myth_name(myth: MythFact, count: int, myth_ids: Sequence[str] | None, knowledge: Knowledge) -> str:
+    """"Myth 3 of 29" on a worksheet of every myth, "Myth 3" on one of the session's."""
+    if myth_ids is None:
+        return knowledge.phrase("Myth {number} of {total}").format(number=myth.number, total=count)
+    return knowledge.phrase("Myth {number}").format(number=myth.number)
 
 
 def facilitator_handout_html(
