@@ -9,6 +9,12 @@ For each notebook it measures, in headless Chromium (/usr/bin/chromium):
   (plus one animation frame), median and p95 over at least 30 toggles;
 * kernel memory: RSS (and USS) of the kernel process behind one page.
 
+``--languages`` measures instead what a language costs (issue 23), beside the bare notebook's
+toggle and kernel: choosing a language in the explorer's menu -> the results redrawn in it (in
+the page, from the change event to the next animation frame), median and p95 over repeated
+switches between English and each language, and the kernel's USS after each language is loaded
+for the first time (each language's knowledge base is built once per kernel and kept).
+
 Both notebooks are served the same way, each by its own ``python -m voila`` on a free loopback
 port with a private HOME/runtime/tmp, so neither run sees the other's kernels or files.
 """
@@ -96,6 +102,31 @@ async () => {
     });
     observer.observe(root, { childList: true, subtree: true, attributes: true, characterData: true });
     box.click();
+  });
+}
+"""
+
+
+# Time from choosing a language to the results redrawn in it (the care card's section carries the
+# language; English carries none), measured inside the page as the toggles are.
+LANGUAGE_SWITCH_JS = """
+async ([label, code]) => {
+  const select = document.querySelector(".sp-language select");
+  const region = document.querySelector(".sp-results");
+  const done = () => code === "en"
+    ? !region.querySelector("section[lang]")
+    : region.querySelector(`section[lang="${code}"]`) !== null;
+  return await new Promise(resolve => {
+    const start = performance.now();
+    const observer = new MutationObserver(() => {
+      if (done()) {
+        observer.disconnect();
+        requestAnimationFrame(() => resolve(performance.now() - start));
+      }
+    });
+    observer.observe(region, { childList: true, subtree: true, attributes: true });
+    select.value = label;  // an ipywidgets Dropdown's option value is its label
+    select.dispatchEvent(new Event("change", { bubbles: true }));
   });
 }
 """
@@ -268,6 +299,44 @@ def measure(browser: Browser, target: Target, loads: int, toggles: int, scratch:
     return result
 
 
+def measure_languages(browser: Browser, explorer: Target, bare: Target, switches: int, scratch: Path) -> None:
+    """Switch the explorer's language in one page and kernel; print the times and memory."""
+    from spotting.knowledge import available_languages
+    from spotting.localise import languages
+
+    names = {code: language.name for code, language in languages().items()}
+    offered = [code for code in available_languages() if code != "en"]
+    print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} (1 and 5 min), {os.cpu_count()} cores")
+    with voila(explorer, preheat=False, scratch=scratch) as (url, server):
+        _, page = first_visible(browser, url, explorer.ready_selector)
+        explorer.prepare(page)
+        base = kernel_memory(server)[1]
+        print(f"explorer kernel USS, English only: {base:.1f} MB")
+        for code in offered:  # the first switch builds the language's knowledge base
+            first = float(page.evaluate(LANGUAGE_SWITCH_JS, [names[code], code]))
+            now = kernel_memory(server)[1]
+            print(f"  + {code}: USS {now:.1f} MB ({now - base:+.1f} MB), first switch -> visible {first:.1f} ms")
+            base = now
+            page.evaluate(LANGUAGE_SWITCH_JS, [names["en"], "en"])
+        for code in offered:
+            times = []
+            for _ in range(switches):
+                times.append(float(page.evaluate(LANGUAGE_SWITCH_JS, [names[code], code])))
+                times.append(float(page.evaluate(LANGUAGE_SWITCH_JS, [names["en"], "en"])))
+            print(f"switch en <-> {code} -> visible: median {statistics.median(times):.1f} ms, "
+                  f"p95 {p95(times):.1f} ms, max {max(times):.1f} ms ({len(times)} switches)")  # fmt: skip
+        page.close()
+    with voila(bare, preheat=False, scratch=scratch) as (url, server):
+        _, page = first_visible(browser, url, bare.ready_selector)
+        for step in range(6):
+            bare.toggle(page, step)
+        toggles = [bare.toggle(page, step) for step in range(2 * switches)]
+        print(f"bare notebook toggle -> visible: median {statistics.median(toggles):.1f} ms, "
+              f"p95 {p95(toggles):.1f} ms; kernel USS {kernel_memory(server)[1]:.1f} MB")  # fmt: skip
+        page.close()
+    print(f"load average {os.getloadavg()[0]:.2f} after; targets: switch <= 100 ms, <= 10 MB per language")
+
+
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20, method="inclusive")[18]
 
@@ -295,6 +364,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--loads", type=int, default=5, help="page loads per mode (default 5)")
     parser.add_argument("--toggles", type=int, default=40, help="toggles per notebook (at least 30)")
+    parser.add_argument("--languages", action="store_true", help="measure language switching and memory instead")
+    parser.add_argument("--switches", type=int, default=15, help="with --languages: switches there and back")
     args = parser.parse_args()
     if args.toggles < 30:
         parser.error("--toggles must be at least 30")
@@ -314,6 +385,12 @@ def main() -> None:
         )
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(**launch_options())
+            if args.languages:
+                try:
+                    measure_languages(browser, explorer, bare, args.switches, scratch)
+                finally:
+                    browser.close()
+                return
             try:
                 results = [measure(browser, target, args.loads, args.toggles, scratch) for target in (explorer, bare)]
             finally:

@@ -57,6 +57,7 @@ language is offered only when all of them are translated and not fuzzy."""
 TRANSLATED_COLUMNS: Mapping[str, tuple[str, ...]] = {
     **SAFETY_COLUMNS,  # first, so a translator meets the safety strings first
     **PROSE_COLUMNS,
+    "scenarios.csv": (*PROSE_COLUMNS["scenarios.csv"], "life_stage"),  # shown on the teaching cards
     "routes.csv": ("label",),
     "regions.csv": ("name", "where"),
 }
@@ -450,7 +451,12 @@ def catalog_problems(tables: Mapping[str, Records], locale_dir: Path = LOCALE_DI
         return [DataProblem(str(locale_dir / "languages.csv"), None, None, f"cannot be read: {error}")]
     by_context = {cell.context: cell for cell in cells(tables)}
     shown_dir = locale_dir.parent.parent  # the repository (or site-packages): spotting/locale/...
-    for code, language in listed.items():
+    variants = {  # a region's own wording (en_US): checked like a language, never offered on its own
+        folder.name: Language(folder.name, folder.name, folder.name, "ltr", False)
+        for folder in sorted(locale_dir.iterdir())
+        if "_" in folder.name and catalog_path(folder.name, locale_dir=locale_dir).is_file()
+    }
+    for code, language in {**listed, **variants}.items():
         if code == SOURCE_LANGUAGE:
             continue
         broken = [

@@ -13,6 +13,7 @@ from datetime import date
 from html import escape
 from pathlib import Path
 
+from .localise import SOURCE_LANGUAGE, languages, read_catalog
 from .model import N_, Knowledge, Level
 from .urgency import Urgency
 
@@ -93,3 +94,26 @@ def citation(source_id: str, knowledge: Knowledge, *, new_tab: bool = False) -> 
         title = f'<a href="{escape(source.url, quote=True)}"{target}>{title}{hint}</a>'
     details = ", ".join(escape(str(part)) for part in (source.publisher, source.year) if part)
     return f"{title} ({details})" if details else title
+
+
+UNREVIEWED = N_(
+    "This translation has not yet been checked by a clinician who speaks {language}. "
+    "The English version is the reference."
+)
+"""Shown at the top of a translated page, in its language and in English, until the catalog names a reviewer."""
+
+
+def unreviewed_html(knowledge: Knowledge) -> str:
+    """The unreviewed-translation line for a page in ``knowledge``'s language ("" in English, or
+    once a clinician who speaks it is named in the catalog's ``reviewed-by``)."""
+    code = knowledge.language
+    catalog = read_catalog(code) if code != SOURCE_LANGUAGE else None
+    if catalog is None or catalog.reviewed_by:
+        return ""
+    language = languages()[code]
+    local = escape(knowledge.phrase(UNREVIEWED).format(language=language.name))
+    english = escape(UNREVIEWED.format(language=language.english_name))
+    return (
+        f'<p class="sp-notice" role="note"><span lang="{escape(code, quote=True)}" dir="{language.direction}">'
+        f'{local}</span> <span lang="en" dir="ltr">{english}</span></p>'
+    )

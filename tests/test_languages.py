@@ -13,6 +13,7 @@ import io
 import json
 import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -439,7 +440,7 @@ def test_a_region_can_word_a_language_its_own_way(locale_copy: Path) -> None:
     variant = Catalog(locale="en_US", domain="data")
     variant.add(cell.english, "Uterus", context=cell.context)
     path = catalog_path("en_US", locale_dir=locale_copy)
-    path.parent.mkdir(parents=True)
+    path.parent.mkdir(parents=True, exist_ok=True)  # the shipped en_US is replaced by this one message
     path.write_bytes(_render(variant))
     read_catalog.cache_clear()
     us = translate(tables, "en", locale_copy, region="US")
@@ -498,3 +499,215 @@ def test_a_catalog_that_is_not_valid_po_is_refused_with_its_line(locale_copy: Pa
     assert problems[0].file.endswith("es/LC_MESSAGES/data.po") and "[es] is not valid PO" in problems[0].message
     assert problems[0].row == broken + 1
     read_catalog.cache_clear()
+
+
+def _script_messages(name: str) -> dict[str, str]:
+    """The English defaults of an asset script's ``MESSAGES`` (a string per key; "+"-joined lines)."""
+    text = (ROOT / "spotting" / "assets" / name).read_text()
+    block = text.split("const MESSAGES = {", 1)[1].split("\n};", 1)[0]
+    parts = re.split(r"^\s+(\w+):", block, flags=re.M)[1:]
+    pairs = zip(parts[::2], parts[1::2], strict=True)
+    return {key: "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', body)) for key, body in pairs}
+
+
+def test_every_word_a_script_writes_comes_from_the_catalog() -> None:
+    """The scripts' own words (a lost connection, the number hint, the summary buttons) are sent by
+    the kernel in the reader's language; the script's English default is the catalog's English."""
+    from spotting.explorer.form_widget import form_words
+    from spotting.explorer.live import live_words, summary_words
+
+    for script, words in (("form.js", form_words), ("live-region.js", live_words), ("summary.js", summary_words)):
+        assert _script_messages(script) == words(str), script
+        spanish = words(load_knowledge(lang="es").phrase)
+        assert all(spanish[key] != english for key, english in words(str).items() if key != "errorPrefix"), script
+
+
+@pytest.mark.parametrize("language", ["es", "cy", "ar"])
+def test_the_explorer_opening_and_quick_exit_follow_the_language(language: str) -> None:
+    """The notebook's English opening and the template's quick exit are replaced in the page by
+    PageWords; every script message is in the language; English puts the notebook's words back."""
+    from spotting.explorer.app import App
+    from spotting.explorer.intro import EXIT_LABEL, TITLE, intro_html
+
+    app = App()
+    assert app.page_words.intro == "" and app.page_words.exit["label"] == "Exit this page"
+    app.set_language(language)
+    local = app.knowledge.phrase
+    assert app.page_words.intro == intro_html(local) and local(TITLE) in app.page_words.intro
+    assert TITLE not in app.page_words.intro and "Exit this page" not in app.page_words.intro
+    assert app.page_words.exit["label"] == local(EXIT_LABEL) != EXIT_LABEL
+    assert (app.page_words.lang, app.page_words.dir) == (language, languages()[language].direction)
+    assert app.emergency_form.messages["numberRange"] != "Type a number from {minimum} to {maximum}."
+    assert app.results.messages["lostHeading"] != "This page lost its connection"
+    assert app.summary.messages["save"] != "Save the summary as a file"
+    app.read_in_english()
+    assert app.page_words.intro == "" and app.page_words.exit["label"] == "Exit this page"
+
+
+def test_a_preheated_kernel_takes_the_language_the_browser_reads_in_the_address() -> None:
+    """A preheated kernel never saw QUERY_STRING: the page sends ``?lang=`` (PageWords.address)."""
+    from spotting.explorer.app import App
+
+    app = App()
+    app.emergency_form.answers = {"amount": "heavy"}
+    app.page_words.address = "cy-GB"  # what page-words.js sends
+    assert app.knowledge.language == "cy" and app.language.value == "cy" and 'lang="cy"' in app.results.value
+    assert 'data-urgency="emergency"' in app.results.value  # the answer kept
+    app.page_words.address = "zz"  # not offered: nothing changes, no error on the page
+    assert app.knowledge.language == "cy"
+
+
+UK_WORDS = {
+    "US": re.compile(r"\b(?:womb|coils?|smears?|tummy|colour|coloured|oestrogen|gynaecologist|thrush)\b", re.I),
+    "CA": re.compile(r"\b(?:womb|coils?|smears?|tummy|oestrogen|thrush)\b", re.I),  # Canada keeps colour
+}
+"""The UK words a US or Canadian reader should not meet (services are worded per region anyway)."""
+
+
+@pytest.mark.parametrize("region", ["US", "CA"])
+def test_north_american_english_reads_its_own_words_with_the_same_structure(region: str) -> None:
+    """The shipped en_US and en_CA catalogs word the data the North American way (uterus, IUD
+    strings, Pap test, yeast infection; US color) and change nothing but reader-facing words: ids,
+    conditions, urgency and sources are as written. (Their decisions are checked with every region
+    by the clinical-case and random-answer tests above.)"""
+    from spotting.localise import translate
+
+    tables = read_tables(DEFAULT_DATA_DIR)
+    us = translate(tables, SOURCE_LANGUAGE, region=region)
+    assert not us.english  # English is never "left in English"
+    words = {(c.file, c.line - 2, c.column) for c in cells(tables)}
+    changed = 0
+    for name, rows in tables.items():
+        for index, (row, local) in enumerate(zip(rows, us.tables[name], strict=True)):
+            for column, text in row.items():
+                if (name, index, column) not in words:
+                    assert local[column] == text, (name, index, column)  # never a decision
+                elif local[column] != text:
+                    changed += 1
+                    if not name.startswith("services"):
+                        assert not UK_WORDS[region].search(local[column]), (name, index, column, local[column])
+    assert changed > 100
+    knowledge = load_knowledge(region=region)
+    assert knowledge.sites["womb"].name == "Uterus"
+    assert "IUD strings" in knowledge.questions["coil_threads_not_felt"].label
+    assert load_knowledge(region="GB").sites["womb"].name == "Womb"  # UK English as written
+
+
+def test_check_data_checks_a_regional_catalog(locale_copy: Path) -> None:
+    """A regional catalog is never offered on its own, but a broken placeholder in it is refused."""
+    from spotting.catalogs import _render
+
+    path = catalog_path("en_US", locale_dir=locale_copy)
+    catalog = _po(path)
+    message = next(m for m in catalog if m.id and "{doctor}" in m.string)
+    message.string = message.string.replace("{doctor}", "{doc}")
+    path.write_bytes(_render(catalog))
+    read_catalog.cache_clear()
+    problems = catalog_problems(read_tables(DEFAULT_DATA_DIR), locale_copy)
+    read_catalog.cache_clear()
+    assert any("en_US/LC_MESSAGES/data.po" in p.file and "placeholders differ" in p.message for p in problems)
+
+
+# -- teaching pages ---------------------------------------------------------------------------
+
+
+class _Sentences(HTMLParser):
+    """The words of a page outside ``<style>`` and outside any element marked ``lang="en"``
+    (records kept in English on purpose: source titles, the English half of the notice)."""
+
+    VOID = frozenset({"meta", "link", "br", "img", "input", "hr", "source", "area", "col", "wbr"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, bool]] = []
+        self.words: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.VOID:
+            return
+        english = dict(attrs).get("lang") == "en" or tag in ("style", "script")
+        self.stack.append((tag, english or any(flag for _, flag in self.stack)))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if not (self.stack and self.stack[-1][1]):
+            self.words.append(data)
+
+
+def page_sentences(html: str) -> set[str]:
+    parser = _Sentences()
+    parser.feed(html)
+    text = " ".join(" ".join(parser.words).split())
+    return {s.strip() for s in re.split(r"(?<=[.!?:;])\s+|\n", text) if len(re.findall(r"[^\W\d_]{2,}", s)) >= 3}
+
+
+@pytest.mark.parametrize("language", ["es", "cy", "ar"])
+def test_the_session_handout_and_worksheet_are_in_the_language_with_no_english_sentence_left(language: str) -> None:
+    """The printed session handout (scenarios, the learner's feedback, the tool's answers, myths,
+    the charts, where to get help) in the language: the page's lang and dir, the unreviewed
+    notice, and no sentence of the English handout left outside what is marked lang="en" (source
+    titles, the notice's English half)."""
+    from datetime import date
+
+    from spotting.teaching.charts import charts_html
+    from spotting.teaching.pages import handout_html, worksheet_html
+    from spotting.teaching.quiz import Attempt
+    from spotting.urgency import Urgency
+
+    made = date(2026, 12, 7)
+    knowledge = load_knowledge()
+    causes = [cause.id for cause in knowledge.causes]
+    attempts = [  # every kind of feedback: no level, lower, the same, higher; causes listed and not
+        Attempt(scenario.id, level, tuple(causes[index : index + 3]))
+        for index, (scenario, level) in enumerate(
+            zip(knowledge.scenarios, [None, *Urgency] * 3, strict=False)
+        )
+    ]
+
+    def handout(k: Knowledge) -> str:
+        return handout_html(attempts, k, charts_html=charts_html(k), made_on=made)
+
+    def worksheet(k: Knowledge) -> str:
+        return worksheet_html(k, made_on=made)
+
+    for region, page in (("GB", handout), ("US", handout), ("GB", worksheet), ("IE", worksheet)):
+        english = page(load_knowledge(region=region))
+        local = page(load_knowledge(region=region, lang=language))
+        direction = languages()[language].direction
+        assert f'<html lang="{language}" dir="{direction}">' in local and 'class="sp-notice"' in local
+        left = page_sentences(local) & page_sentences(english)
+        assert not left, f"{language}/{region}: English left: {sorted(left)[:5]}"
+    assert 'class="sp-notice"' not in english and '<html lang="en-GB">' in english
+
+
+def test_the_facilitator_prints_the_worksheet_and_handout_in_a_chosen_language() -> None:
+    """The facilitator's page stays English; what learners take home can be in their language,
+    with the same scenarios, the session's region and the same expected levels."""
+    import base64
+
+    from spotting.teaching.app import TeachingApp
+
+    app = TeachingApp(load_knowledge(region="GB"), mode="facilitator")
+    assert ("Cymraeg", "cy") in app.print_language.options and app.print_language.value == "en"
+
+    def offered() -> str:
+        encoded = app.handout_link.value.split("base64,", 1)[1].split('"', 1)[0]
+        return base64.b64decode(encoded).decode("utf-8")
+
+    app.worksheet_button.click()
+    assert offered().startswith('<!DOCTYPE html><html lang="en-GB">')
+    app.print_language.value = "cy"
+    welsh = load_knowledge(region="GB", lang="cy")
+    app.worksheet_button.click()
+    page = offered()
+    assert page.startswith('<!DOCTYPE html><html lang="cy" dir="ltr">') and welsh.phrase("Write the level.") in page
+    assert welsh.services["emergency_line"].text in page  # the session's region, in Welsh
+    app.handout_button.click()
+    assert offered().startswith('<!DOCTYPE html><html lang="cy" dir="ltr">')
+    app.answers_button.click()  # the answer sheet is the facilitator's: English
+    assert offered().startswith('<!DOCTYPE html><html lang="en-GB">')
+    assert app.knowledge.language == "en"  # the page itself did not change language

@@ -81,7 +81,7 @@ def test_the_page_is_a_few_widget_models_not_hundreds(app: App) -> None:
                     walk(child)
 
     walk(app.container)
-    assert len(models) <= 55, len(models)  # 53 now (41 before the language choice); 160 with a Dropdown per question
+    assert len(models) <= 57, len(models)  # 55 now (PageWords +2; 41 before languages); 160 with a Dropdown each
 
 
 def test_first_load_shows_no_verdict_but_the_emergency_safety_net(app: App, knowledge: Knowledge) -> None:
@@ -237,6 +237,10 @@ def test_the_notebook_is_thin_and_carries_the_disclaimer() -> None:
     code = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
     markdown = "".join("".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "markdown")
     assert DISCLAIMER in markdown
+    # The opening is the package's, word for word (it is shown in the reader's language from there).
+    from spotting.explorer.intro import intro_html
+
+    assert "".join(notebook["cells"][0]["source"]) == intro_html(str), "re-write the cell from intro_html(str)"
     assert 1 <= len(code) <= 2
     assert sum(len("".join(cell["source"]).splitlines()) for cell in code) <= 10
     assert all(not cell["outputs"] and cell["execution_count"] is None for cell in code)

@@ -1,10 +1,12 @@
 // The words this script writes itself, together (every other word comes from data/ through the
-// model: questions, hints, answers and the number errors).
+// model: questions, hints, answers and the number errors). The kernel sends them in the reader's
+// language as ``messages`` (spotting/explorer/form_widget.py); these English ones are the default.
 const MESSAGES = {
-  numberRange: (minimum, maximum) => `Type a number from ${minimum} to ${maximum}.`,
+  numberRange: "Type a number from {minimum} to {maximum}.",
   errorPrefix: "Error: ",
-  answeredCount: (count) => ` (${count} answered)`,
+  answeredCount: " ({count} answered)",
 };
+const fill = (template, values) => template.replace(/\{([a-z_]+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
 
 function render({ model, el }) {
   const uid = "sp" + Math.random().toString(36).slice(2, 8);
@@ -14,6 +16,7 @@ function render({ model, el }) {
   let syncs = [];
   let wrappers = new Map();
 
+  const words = () => ({ ...MESSAGES, ...(model.get("messages") || {}) });
   const answers = () => model.get("answers") || {};
   const send = (field, value) => {
     const next = { ...answers() };
@@ -77,7 +80,7 @@ function render({ model, el }) {
     const id = `${uid}-${q.field}`;
     const label = make("label", "sp-legend", q.label);
     label.htmlFor = id;
-    const range = MESSAGES.numberRange(q.minimum, q.maximum);
+    const range = fill(words().numberRange, { minimum: q.minimum, maximum: q.maximum });
     const help = hint({ help: q.help ? `${q.help} ${range}` : range }, `${id}-hint`);
     const error = make("p", "sp-error");
     error.id = `${id}-error`;
@@ -91,7 +94,7 @@ function render({ model, el }) {
     input.className = "sp-number__input";
     input.setAttribute("aria-describedby", `${id}-hint`);
     const showError = (message) => {
-      error.replaceChildren(make("span", "sp-visually-hidden", MESSAGES.errorPrefix), document.createTextNode(message));
+      error.replaceChildren(make("span", "sp-visually-hidden", words().errorPrefix), document.createTextNode(message));
       error.hidden = false;
       input.setAttribute("aria-invalid", "true");
       input.setAttribute("aria-describedby", `${id}-error ${id}-hint`);
@@ -177,7 +180,7 @@ function render({ model, el }) {
       counts.push(() => {
         const all = answers();
         const answered = fields.filter((field) => Object.prototype.hasOwnProperty.call(all, field)).length;
-        count.textContent = answered ? MESSAGES.answeredCount(answered) : "";
+        count.textContent = answered ? fill(words().answeredCount, { count: answered }) : "";
       });
       heading.append(count);
       summary.append(heading);

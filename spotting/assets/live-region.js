@@ -1,13 +1,17 @@
-// The words this script writes itself, together (the advice itself comes from the kernel).
+// The words this script writes itself, together (the advice itself comes from the kernel). The
+// kernel sends them in the reader's language as ``messages`` before they are ever needed (they
+// show when the kernel has gone); these English ones are the default.
 const MESSAGES = {
   lostHeading: "This page lost its connection",
   lostWords: "The advice may be out of date, so it is hidden. Reload to start again: nothing you " +
     "entered was saved. If you are worried, get medical help now; do not wait for this page.",
   reload: "Reload the page",
+  lostBanner: "This page lost its connection. Reload the page to start again.",
 };
 
 const SETTLE_MS = 400;
 function render({ model, el }) {
+  const words = () => ({ ...MESSAGES, ...(model.get("messages") || {}) });
   const announcer = document.createElement("p");
   announcer.setAttribute("role", "status");
   announcer.setAttribute("aria-live", "polite");
@@ -56,21 +60,29 @@ function render({ model, el }) {
   lost.hidden = true;
   lost.setAttribute("role", "alert");
   const heading = document.createElement("h2");
-  heading.textContent = MESSAGES.lostHeading;
-  const words = document.createElement("p");
-  words.textContent = MESSAGES.lostWords;
+  const lostWords = document.createElement("p");
   const reload = document.createElement("button");
   reload.type = "button";
   reload.className = "jupyter-button sp-reload";
-  reload.textContent = MESSAGES.reload;
+  const wordLost = () => {
+    const said = words();
+    heading.textContent = said.lostHeading;
+    lostWords.textContent = said.lostWords;
+    reload.textContent = said.reload;
+  };
+  wordLost();
+  model.on("change:messages", wordLost);
   reload.addEventListener("click", () => window.location.reload());
-  lost.append(heading, words, reload);
+  lost.append(heading, lostWords, reload);
   // The phone's sticky banner repeats the advice, so it must not keep a stale verdict either.
   const banners = () => Array.from(document.querySelectorAll(".sp-banner .sp-bar"));
   const saved = new Map();
   const coverBanners = () => banners().forEach((banner) => {
     saved.set(banner, banner.innerHTML);
-    banner.innerHTML = '<p class="sp-banner--lost">This page lost its connection. Reload the page to start again.</p>';
+    const line = document.createElement("p");
+    line.className = "sp-banner--lost";
+    line.textContent = words().lostBanner;
+    banner.replaceChildren(line);
   });
   const restoreBanners = () => { saved.forEach((html, banner) => { banner.innerHTML = html; }); saved.clear(); };
   let lastPong = Date.now();

@@ -1,4 +1,5 @@
-// The words this script writes itself, together (the summary itself comes from the kernel).
+// The words this script writes itself, together (the summary itself comes from the kernel). The
+// kernel sends them in the reader's language as ``messages``; these English ones are the default.
 const MESSAGES = {
   view: "Your summary",
   save: "Save the summary as a file",
@@ -7,21 +8,25 @@ const MESSAGES = {
 };
 
 function render({ model, el }) {
+  const words = () => ({ ...MESSAGES, ...(model.get("messages") || {}) });
   const box = document.createElement("div");
   box.className = "sp-summary";
   const view = document.createElement("iframe");  // on screen first (UX review), then save or print
-  view.title = MESSAGES.view;
   view.className = "sp-summary-view";
   view.setAttribute("sandbox", "allow-same-origin");  // shows the page; runs no script in it
   const buttons = document.createElement("div");
   buttons.className = "sp-actions";
   const link = document.createElement("a");
   link.className = "sp-download";
-  link.textContent = MESSAGES.save;
   const print = document.createElement("button");
   print.type = "button";
   print.className = "sp-print jupyter-button";
-  print.textContent = MESSAGES.print;
+  const word = () => {
+    const said = words();
+    view.title = said.view;
+    link.textContent = said.save;
+    print.textContent = said.print;
+  };
   let url = null;
   const draw = () => {
     const html = model.get("html");
@@ -34,7 +39,7 @@ function render({ model, el }) {
   };
   print.addEventListener("click", () => {
     const frame = document.createElement("iframe");
-    frame.title = MESSAGES.printFrame;
+    frame.title = words().printFrame;
     frame.setAttribute("sandbox", "allow-modals allow-same-origin");
     frame.style.cssText = "position:fixed;right:0;bottom:0;width:0;height:0;border:0";
     frame.srcdoc = model.get("html");
@@ -45,7 +50,9 @@ function render({ model, el }) {
     });
     document.body.appendChild(frame);
   });
+  word();
   draw();
+  model.on("change:messages", word);
   model.on("change:html", draw);
   model.on("change:filename", draw);
   buttons.append(link, print);

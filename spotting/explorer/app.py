@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from html import escape
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import ipywidgets as widgets
 from ipywidgets.widgets.widget_description import DescriptionStyle
@@ -34,13 +35,14 @@ from ..errors import AnswerError
 from ..explain import explain
 from ..knowledge import available_languages, default_region, load_knowledge
 from ..localise import LANGUAGE_KEY, SOURCE_LANGUAGE, languages, read_catalog
-from ..markup import asset_text
+from ..markup import UNREVIEWED, asset_text
 from ..model import N_, Knowledge
 from ..relevance import relevant_answers, visible
 from ..urgency import Urgency
 from .form import form_spec
-from .form_widget import QuestionForm, Routes
-from .live import AdviceBar, LiveRegion, SummaryDownload
+from .form_widget import QuestionForm, Routes, form_words
+from .intro import exit_words, intro_html
+from .live import AdviceBar, LiveRegion, PageWords, SummaryDownload, live_words, summary_words
 from .results import STYLE, render_banner, render_problem, render_results, render_start
 from .summary import FILENAME, summary_html
 
@@ -70,18 +72,14 @@ PROBLEM_UNEXPECTED = N_(
 )
 LANGUAGE_LABEL = "Language · Idioma · Iaith · اللغة"
 """The language choice's label, in every offered language at once: whoever needs it can read it."""
-UNREVIEWED = N_(
-    "This translation has not yet been checked by a clinician who speaks {language}. "
-    "The English version is the reference."
-)
-"""Shown at the top, in the reader's language and in English, until the catalog names a reviewer."""
 READ_IN_ENGLISH = "Read in English"
 LANGUAGE_CSS = asset_text("language.css")
 """The language's own rules, kept beside the language choice that needs them."""
 
 
 def language_from_address(query: str | None = None) -> str | None:
-    """``?lang=es`` in the page's address: Voila gives the kernel the query string (QUERY_STRING).
+    """``?lang=es`` in the page's address: Voila gives a kernel it starts for a page the query
+    string (QUERY_STRING); a preheated kernel learns it from the browser (``PageWords.address``).
     A value that is not offered is ignored (English), never an error on a reader's screen."""
     from urllib.parse import parse_qs
 
@@ -135,6 +133,8 @@ class App:
         self.banner = AdviceBar()
         self.banner.add_class("sp-banner")
         self.summary = SummaryDownload(filename=FILENAME)
+        self.page_words = PageWords(layout=widgets.Layout(display="none"))
+        self.page_words.observe(self._on_address, names="address")
         self.reset_button = self._build_button("", "", self.reset)
         self.summary_button = self._build_button("", "", self._show_summary)
         self.language = self._build_language()
@@ -209,6 +209,13 @@ class App:
         control.observe(self._on_language, names="value")
         return control
 
+    def _on_address(self, change: Mapping[str, Any]) -> None:
+        """The browser's ``?lang=`` (see ``PageWords.address``); a kernel that saw it already, or a
+        language not offered, changes nothing."""
+        wanted = language_from_address(urlencode({LANGUAGE_KEY: str(change["new"])}))
+        if wanted and wanted != self.knowledge.language:
+            self.set_language(wanted)
+
     def _on_language(self, change: Mapping[str, Any]) -> None:
         self.set_language(change["new"])
 
@@ -248,6 +255,15 @@ class App:
         more, advice = escape(say(MORE_QUESTIONS)), escape(say("Your advice"))
         self.more_intro.value = f"<p class='sp-hint sp-more-intro'>{more}</p>"
         self.advice_heading.value = f"<h2 class='sp-visually-hidden'>{advice}</h2>"
+        for form in self.forms:  # before ``spec`` (``_relabel``): the form is drawn with them
+            form.messages = form_words(say)
+        self.results.messages = live_words(say)
+        self.summary.messages = summary_words(say)
+        english = self.knowledge.language == SOURCE_LANGUAGE
+        with self.page_words.hold_sync():  # "" puts back the English the notebook carries
+            self.page_words.lang, self.page_words.dir = self.knowledge.language, self.direction
+            self.page_words.intro = "" if english else intro_html(say)
+            self.page_words.exit = exit_words(say)
         self.notice.value, shown = self._notice()
         self.notice_box.layout.display = shown  # no empty line on an English page (it pushes the advice down)
         if hasattr(self, "container"):  # not on the first call, before the layout exists
@@ -321,7 +337,7 @@ class App:
         results.add_class("sp-results-column")
         columns = widgets.Box([first, results, more])
         columns.add_class("sp-columns")
-        container = widgets.VBox([style, language, self.banner, columns])
+        container = widgets.VBox([style, language, self.banner, columns, self.page_words])
         container.add_class("sp-app")
         container.add_class(f"sp-dir-{self.direction}")
         return container

@@ -21,12 +21,25 @@ step, nothing fetched at run time (anywidget sends each file's text with its wid
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import anywidget
 import traitlets
 
 from ..markup import ASSETS
+from ..model import N_
+
+NUMBER_RANGE = N_("Type a number from {minimum} to {maximum}.")
+ERROR_PREFIX = N_("Error:")
+ANSWERED_COUNT = N_("({count} answered)")
+
+
+def form_words(say: Callable[[str], str]) -> dict[str, str]:
+    """``QuestionForm.messages``: the words form.js writes itself, in the reader's language; the
+    script fills ``{minimum}``, ``{maximum}`` and ``{count}``."""
+    return {"numberRange": say(NUMBER_RANGE), "errorPrefix": say(ERROR_PREFIX) + " ",
+            "answeredCount": " " + say(ANSWERED_COUNT)}  # fmt: skip
 
 
 class Routes(anywidget.AnyWidget):
@@ -55,6 +68,8 @@ class QuestionForm(anywidget.AnyWidget):
     of the same widget, which a dashboard never has), and the advice waited behind it. A change made
     here (``reset``) still reaches the page as an ordinary update."""
     shown = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    messages = traitlets.Dict().tag(sync=True)
+    """:func:`form_words` in the reader's language (set before ``spec``, which draws the form)."""
     folds = traitlets.Bool(False).tag(sync=True)
     """Whether every group folds on a narrow screen (the questions after the emergency check)."""
     generation = traitlets.Int(0).tag(sync=True)

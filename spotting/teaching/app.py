@@ -24,7 +24,8 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..explain import DISCLAIMER
-from ..knowledge import default_region, load_knowledge
+from ..knowledge import available_languages, default_region, load_knowledge
+from ..localise import SOURCE_LANGUAGE, languages
 from ..markup import asset_text
 from ..model import Knowledge
 from .charts import CHART_CSS, charts_html
@@ -229,6 +230,18 @@ class TeachingApp:
                 tooltip="The expected answers, for you only",
                 layout={"width": "auto"},
             )
+            # The learner worksheet and the session handout can be printed in any offered
+            # language (the facilitator's page itself, and the answer sheet, stay in English).
+            offered = available_languages(self.knowledge.directory)
+            names = languages()
+            self.print_language = widgets.Dropdown(
+                description="Print the worksheet and the session handout in",
+                options=[(names[code].name, code) for code in offered],
+                value=SOURCE_LANGUAGE,
+                style=_WIDE,
+            )
+            if len(offered) == 1:
+                self.print_language.layout.display = "none"
             self.worksheet_button.on_click(lambda _button: self._make_worksheet())
             self.answers_button.on_click(lambda _button: self._make_answer_sheet())
             plan = self.classroom.plan
@@ -265,7 +278,7 @@ class TeachingApp:
                 "scenarios you revealed, the room's answers and feedback, myths, figures and sources.</li></ul>"
             )
             buttons = [self.worksheet_button, self.answers_button, self.handout_button]
-            extra: list[widgets.Widget] = [choose]
+            extra: list[widgets.Widget] = [choose, self.print_language]
         else:
             intro = (
                 "<h2>Handout</h2><p>A printable page of the scenarios you revealed, with your answers "
@@ -376,10 +389,11 @@ class TeachingApp:
             )
             return
         scenario_ids, myth_ids = self.session_choice()
+        knowledge = self._printed()
         document = handout_html(
             self.attempts,
-            self.knowledge,
-            charts_html=charts_html(self.knowledge),
+            knowledge,
+            charts_html=charts_html(knowledge),
             scenario_ids=scenario_ids,
             myth_ids=myth_ids if self.facilitator else sorted(self.shown_myths),
         )
@@ -429,8 +443,17 @@ class TeachingApp:
 
     def _make_worksheet(self) -> None:
         scenario_ids, myth_ids = self.session_choice()
-        document = worksheet_html(self.knowledge, scenario_ids=scenario_ids, myth_ids=myth_ids)
+        document = worksheet_html(self._printed(), scenario_ids=scenario_ids, myth_ids=myth_ids)
         self._offer(document, "spotting-worksheet.html", "the learner worksheet (HTML)")
+
+    def _printed(self) -> Knowledge:
+        """The knowledge base a learner's printout is made in: the session's region, in the
+        facilitator's chosen print language (the learner page prints in its own)."""
+        language = self.print_language.value if self.facilitator else self.knowledge.language
+        if language == self.knowledge.language:
+            return self.knowledge
+        region = self.knowledge.region.code if self.knowledge.region.chosen else None
+        return load_knowledge(self.knowledge.directory, region=region, lang=language)
 
     def _make_answer_sheet(self) -> None:
         scenario_ids, myth_ids = self.session_choice()

@@ -18,7 +18,7 @@ from html import escape
 
 from ..knowledge import load_knowledge
 from ..markup import TOKENS_CSS, asset_text, citation
-from ..model import Knowledge, Statistic
+from ..model import N_, Knowledge, Statistic
 
 Figure = Statistic
 """A figure on a chart is a row of statistics.csv, checked when the knowledge base loads."""
@@ -54,7 +54,9 @@ def figures(knowledge: Knowledge, chart: str) -> list[Figure]:
 
 def _source_line(ids: Sequence[str], knowledge: Knowledge) -> str:
     cited = "; ".join(f"{citation(i, knowledge)} [{escape(i)}]" for i in dict.fromkeys(ids))
-    return f'<p class="source">Source: {cited}</p>'
+    marked = "" if knowledge.language == "en" else ' lang="en" dir="ltr"'  # titles as published
+    source = escape(knowledge.phrase("Source:"))
+    return f'<p class="source">{source} <span{marked}>{cited}</span></p>'
 
 
 def _notes(items: Sequence[Figure]) -> str:
@@ -73,11 +75,12 @@ def _notes(items: Sequence[Figure]) -> str:
 
 def _figure_html(chart_id: str, title: str, body: str, text: str, items: Sequence[Figure], knowledge: Knowledge) -> str:
     sources = [s for item in items for s in item.sources]
+    in_words = escape(knowledge.phrase(IN_WORDS))
     return (
         f'<figure class="spotting-chart" id="chart-{chart_id}" aria-labelledby="chart-{chart_id}-title">'
         f'<figcaption><h3 id="chart-{chart_id}-title">{escape(title)}</h3></figcaption>'
         f'<div class="chart-body">{body}</div>'
-        f'<div class="chart-text"><p class="in-words"><strong>In words:</strong> {escape(text)}</p>'
+        f'<div class="chart-text"><p class="in-words"><strong>{in_words}</strong> {escape(text)}</p>'
         f"{_notes(items)}{_source_line(sources, knowledge)}</div></figure>"
     )
 
@@ -86,6 +89,12 @@ def _row(label: str, value: str, bar: str) -> str:
     """Label and value on one line, the bar under it: every bar starts at the same place."""
     shown = "" if value in label else f' (<span class="value">{escape(value)}</span>)'
     return f'<div class="row"><span class="label">{escape(label)}</span>{shown}{bar}</div>'
+
+
+def _words(item: Figure, knowledge: Knowledge) -> str:
+    """``Statistic.words`` ("40.3 in 100") in the reader's language."""
+    total = "100" if item.unit == "percent" else f"{item.denominator:,}"
+    return knowledge.phrase("{value} in {total}").format(value=f"{item.value:g}", total=total)
 
 
 def _bar(fraction: float) -> str:
@@ -130,11 +139,23 @@ def _array(proportion: float, ident: str) -> str:
     )
 
 
-def _in_ten_thousand(item: Figure) -> str:
+IN_WORDS = N_("In words:")
+
+
+def _in_ten_thousand(item: Figure, knowledge: Knowledge) -> str:
     count = people_with(item.proportion)
     if count == 0:
-        return "fewer than 1 in every 10,000 people: not even one square"
-    return f"about {count} in every 10,000 people"
+        return knowledge.phrase("fewer than 1 in every 10,000 people: not even one square")
+    return knowledge.phrase("about {count} in every 10,000 people").format(count=count)
+
+
+AGES_BETWEEN = N_(
+    "Ages in between: not shown. The study has figures for these ages, but we could not get them, so we do not guess."
+)
+GRID_KEY = N_(
+    "Each grid is 10,000 people with bleeding after sex. A filled square, circled, is one person whose bleeding "
+    "was caused by cervical cancer."
+)
 
 
 def cancer_risk_chart(knowledge: Knowledge | None = None) -> Chart:
@@ -145,27 +166,25 @@ def cancer_risk_chart(knowledge: Knowledge | None = None) -> Chart:
     dashed row between them says the middle ages are missing, so nobody reads a trend into it.
     """
     knowledge = knowledge or load_knowledge()
+    say = knowledge.phrase
     items = sorted(figures(knowledge, "cancer_risk_by_age"), key=lambda f: f.proportion)
     rows = []
+    gap = escape(say(AGES_BETWEEN))
     for index, item in enumerate(items):
         if index:
-            rows.append(
-                '<p class="gap">Ages in between: not shown. The study has figures for these ages, but we could '
-                "not get them, so we do not guess.</p>"
-            )
-        label = f'<span class="label">{escape(item.label)}</span>. That is {escape(_in_ten_thousand(item))}.'
+            rows.append(f'<p class="gap">{gap}</p>')
+        that_is = escape(say("That is {count}.").format(count=_in_ten_thousand(item, knowledge)))
+        label = f'<span class="label">{escape(item.label)}</span>. {that_is}'
         rows.append(f'<div class="row">{label}{_array(item.proportion, item.id)}</div>')
-    key = (
-        '<p class="chart-note">Each grid is 10,000 people with bleeding after sex. A filled square, '
-        "circled, is one person whose bleeding was caused by cervical cancer.</p>"
-    )
+    key = f'<p class="chart-note">{escape(say(GRID_KEY))}</p>'
     times = items[-1].proportion / items[0].proportion if len(items) > 1 else 1
-    text = "Bleeding after sex is rarely caused by cervical cancer. " + " ".join(
-        f"{item.label}: {_in_ten_thousand(item)}." for item in items
+    text = say("Bleeding after sex is rarely caused by cervical cancer.") + " " + " ".join(
+        f"{item.label}: {_in_ten_thousand(item, knowledge)}." for item in items
     )
     if len(items) > 1:
-        text += f" The chance is about {times:.0f} times higher in the older group, but still small."
-    title = "Bleeding after sex is rarely cervical cancer, but the chance rises with age"
+        higher = say("The chance is about {times} times higher in the older group, but still small.")
+        text += " " + higher.format(times=f"{times:.0f}")
+    title = say("Bleeding after sex is rarely cervical cancer, but the chance rises with age")
     body = key + "".join(rows)
     return Chart(
         "cancer_risk", title, _figure_html("cancer_risk", title, body, text, items, knowledge), text, _sources(items)
@@ -175,14 +194,17 @@ def cancer_risk_chart(knowledge: Knowledge | None = None) -> Chart:
 def colposcopy_chart(knowledge: Knowledge | None = None) -> Chart:
     """What a closer look at the cervix found in people referred with bleeding after sex."""
     knowledge = knowledge or load_knowledge()
+    say = knowledge.phrase
     items = figures(knowledge, "colposcopy_findings")
-    rows = "".join(_row(item.label, item.words, _bar(item.proportion)) for item in items)
+    rows = "".join(_row(item.label, _words(item, knowledge), _bar(item.proportion)) for item in items)
     text = (
-        "Out of every 100 people sent for a closer look at the cervix (colposcopy): "
+        say("Out of every 100 people sent for a closer look at the cervix (colposcopy):")
+        + " "
         + "; ".join(f"{item.label}: {item.value:g}" for item in items)
-        + ". Abnormal cells (CIN) are precancer, not cancer."
+        + ". "
+        + say("Abnormal cells (CIN) are precancer, not cancer.")
     )
-    title = "What a clinic found when people with bleeding after sex had a closer look (colposcopy)"
+    title = say("What a clinic found when people with bleeding after sex had a closer look (colposcopy)")
     return Chart(
         "colposcopy", title, _figure_html("colposcopy", title, rows, text, items, knowledge), text, _sources(items)
     )
@@ -205,17 +227,17 @@ def _icons(item: Figure) -> str:
 def sti_chart(knowledge: Knowledge | None = None) -> Chart:
     """How often infections passed on during sex cause no symptoms, as icon arrays of people."""
     knowledge = knowledge or load_knowledge()
+    say = knowledge.phrase
     items = figures(knowledge, "sti_no_symptoms")
-    key = (
-        '<p class="chart-note">Key: a filled-in person '
-        f"{_PERSON.format(kind='no-symptoms', fill='var(--sp-ink)')} has no symptoms; an outlined person "
-        f"{_PERSON.format(kind='symptoms', fill='var(--sp-white)')} has symptoms.</p>"
-    )
+    filled = _PERSON.format(kind="no-symptoms", fill="var(--sp-ink)")
+    outlined = _PERSON.format(kind="symptoms", fill="var(--sp-white)")
+    words = escape(say("Key: a filled-in person {filled} has no symptoms; an outlined person {outlined} has symptoms."))
+    key = f'<p class="chart-note">{words.replace("{filled}", filled).replace("{outlined}", outlined)}</p>'
     rows = "".join(
         f'<div class="row"><span class="label">{escape(item.label)}</span>{_icons(item)}</div>' for item in items
     )
-    text = " ".join(f"{item.label}." for item in items) + " A test is the only way to know."
-    title = "Many infections passed on during sex cause no symptoms"
+    text = " ".join(f"{item.label}." for item in items) + " " + say("A test is the only way to know.")
+    title = say("Many infections passed on during sex cause no symptoms")
     return Chart(
         "sti_no_symptoms",
         title,

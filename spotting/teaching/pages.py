@@ -16,9 +16,10 @@ from html import escape
 from ..diagram import DIAGRAM_CSS, diagram_html
 from ..explain import DISCLAIMER, Explanation, explain
 from ..knowledge import load_knowledge
-from ..markup import BASE_CSS, BORDER_PX, asset_text, citation, urgency_label
-from ..model import Knowledge, Scenario, Service
-from ..render_text import said
+from ..localise import SOURCE_LANGUAGE, languages
+from ..markup import BASE_CSS, BORDER_PX, asset_text, citation, unreviewed_html, urgency_label
+from ..model import N_, Knowledge, Scenario, Service
+from ..render_text import FIT_WORDS, said
 from ..urgency import Urgency
 from .plan import SafeguardingLine
 from .quiz import Attempt, Feedback, MythFact, assess, is_sensitive, myths_and_facts, scenario_by_id
@@ -29,9 +30,24 @@ TEACHING_CSS = BASE_CSS + DIAGRAM_CSS + asset_text("teaching.css")
 """Shared by the widget page and the handout, so both read the same on a projector and on paper."""
 
 
+def _english(knowledge: Knowledge) -> str:
+    """' lang="en"' where a page in another language shows a record kept in English (a source's
+    title), so a screen reader pronounces it as English; nothing on an English page."""
+    return "" if knowledge.language == SOURCE_LANGUAGE else ' lang="en" dir="ltr"'
+
+
+def page_language(knowledge: Knowledge) -> str:
+    """The ``lang`` and ``dir`` of a standalone teaching page in the knowledge base's language."""
+    if knowledge.language == SOURCE_LANGUAGE:
+        return 'lang="en-GB"'
+    language = languages().get(knowledge.language)
+    return f'lang="{escape(knowledge.language, quote=True)}" dir="{language.direction if language else "ltr"}"'
+
+
 def sources_html(ids: Iterable[str], knowledge: Knowledge) -> str:
-    """Source ids as a list of linked titles, so every claim can be traced."""
-    items = "".join(f"<li>[{escape(i)}] {citation(i, knowledge)}</li>" for i in dict.fromkeys(ids))
+    """Source ids as a list of linked titles, so every claim can be traced (titles as published)."""
+    marked = _english(knowledge)
+    items = "".join(f"<li{marked}>[{escape(i)}] {citation(i, knowledge)}</li>" for i in dict.fromkeys(ids))
     return f'<ul class="sources">{items}</ul>'
 
 
@@ -44,15 +60,19 @@ def _answers_list(scenario: Scenario, knowledge: Knowledge) -> str:
     return f"<ul>{rows}</ul>"
 
 
-def content_note_html(scenario: Scenario) -> str:
+CONTENT_NOTE = N_(
+    "this story is about sex that was not agreed to. You can skip it or step out at any time. "
+    "A sexual assault referral centre can help, 24 hours a day, and you do not need to go to the police [S58]."
+)
+
+
+def content_note_html(scenario: Scenario, knowledge: Knowledge | None = None) -> str:
     """A content note, so nobody meets a story about assault without warning."""
     if not is_sensitive(scenario):
         return ""
-    return (
-        '<p class="note"><strong>Content note:</strong> this story is about sex that was not agreed to. '
-        "You can skip it or step out at any time. A sexual assault referral centre can help, "
-        "24 hours a day, and you do not need to go to the police [S58].</p>"
-    )
+    say = (knowledge or load_knowledge()).phrase
+    label, note = escape(say("Content note:")), escape(say(CONTENT_NOTE))
+    return f'<p class="note"><strong>{label}</strong> {note}</p>'
 
 
 def scenario_card_html(
@@ -71,25 +91,25 @@ def scenario_card_html(
     ``prompt=False`` leaves out the on-screen instruction (for the printed worksheet).
     """
     knowledge = knowledge or load_knowledge()
-    prefix = f"Scenario {number}: " if number is not None else ""
+    say = knowledge.phrase
+    prefix = say("Scenario {number}:").format(number=number) + " " if number is not None else ""
     ident = escape(scenario.id, quote=True)
     answers = _answers_list(scenario, knowledge)
-    asked = "How the tool's questions were answered"
+    asked = escape(say("How the tool's questions were answered"))
     answers_html = (
         f'<details class="answers"><summary>{asked}</summary>{answers}</details>'
         if compact
         else f"<h4>{asked}</h4>{answers}"
     )
-    instruction = (
-        "<p><strong>What would you advise?</strong> Choose a level and the likely causes, then reveal.</p>"
-        if prompt and not compact
-        else ""
-    )
+    advise = escape(say("What would you advise?"))
+    then = escape(say("Choose a level and the likely causes, then reveal."))
+    instruction = f"<p><strong>{advise}</strong> {then}</p>" if prompt and not compact else ""
+    stage = escape(say("Life stage: {stage}").format(stage=scenario.life_stage))
     return (
         f'<article class="card scenario" id="scenario-{ident}">'
         f'<h3 id="scenario-{ident}-title" tabindex="-1">{escape(prefix + scenario.title)}</h3>'
-        f'<p class="small">Life stage: {escape(scenario.life_stage)}</p>'
-        f"{content_note_html(scenario)}"
+        f'<p class="small">{stage}</p>'
+        f"{content_note_html(scenario, knowledge)}"
         f'<p class="story">{escape(scenario.story)}</p>'
         f"{answers_html}{instruction}"
         "</article>"
@@ -101,7 +121,7 @@ def level_html(urgency: Urgency, knowledge: Knowledge, advice: str = "") -> str:
     level = knowledge.levels[urgency]
     body = f"<p>{escape(advice)}</p>" if advice else ""
     return (
-        f'<div class="level level-{urgency.id}" style="border-left-width: {BORDER_PX[urgency] + 4}px">'
+        f'<div class="level level-{urgency.id}" style="border-inline-start-width: {BORDER_PX[urgency] + 4}px">'
         f"<strong>{urgency_label(level)}</strong>{body}</div>"
     )
 
@@ -114,7 +134,8 @@ def _what_ifs(explanation: Explanation, knowledge: Knowledge) -> str:
         items.append(
             f"<li>{escape(question.answer_phrase(change.value))} \u2192 <strong>{escape(heading)}</strong></li>"
         )
-    return f"<h4>What would change the advice</h4><ul>{''.join(items)}</ul>" if items else ""
+    heading = escape(knowledge.phrase("What would change the advice"))
+    return f"<h4>{heading}</h4><ul>{''.join(items)}</ul>" if items else ""
 
 
 def reveal_html(scenario: Scenario, knowledge: Knowledge | None = None, *, folded: bool = False) -> str:
@@ -125,47 +146,51 @@ def reveal_html(scenario: Scenario, knowledge: Knowledge | None = None, *, folde
     answer fits one projector screen; the facilitator opens it when the room asks why.
     """
     knowledge = knowledge or load_knowledge()
+    say = knowledge.phrase
     explanation = explain(scenario.answers, knowledge)
     reasons = []
     for flag in explanation.red_flags:
         said_words = "; ".join(said(b, explanation, knowledge) for b in flag.because)
-        reasons.append(
-            f"<li>{escape(flag.rule.message)} <span class='small'>(because: {escape(said_words)}; "
-            f"sources {escape(', '.join(flag.rule.review.sources))})</span></li>"
+        why = say("(because: {answers}; sources {sources})").format(
+            answers=said_words, sources=", ".join(flag.rule.review.sources)
         )
+        reasons.append(f"<li>{escape(flag.rule.message)} <span class='small'>{escape(why)}</span></li>")
     if not reasons:
         reasons.append(f"<li>{escape(explanation.baseline.message)}</li>")
     causes = "".join(
-        f"<li><strong>{escape(r.fit.cause.name)}</strong> ({escape(r.fit.fit)}): {escape(r.fit.cause.summary)}</li>"
+        f"<li><strong>{escape(r.fit.cause.name)}</strong> ({escape(say(FIT_WORDS[r.fit.fit]))}): "
+        f"{escape(r.fit.cause.summary)}</li>"
         for r in explanation.causes
     )
-    point = f"<h4>Teaching point</h4><p>{escape(scenario.teaching_point)}</p>"
+    teaching = escape(say("Teaching point"))
+    point = f"<h4>{teaching}</h4><p>{escape(scenario.teaching_point)}</p>"
+    why_heading, possible = escape(say("Why")), escape(say("Possible explanations (not a diagnosis)"))
     detail = (
-        f"<h4>Why</h4><ul>{''.join(reasons)}</ul>"
-        f"<h4>Possible explanations (not a diagnosis)</h4><ul>{causes}</ul>"
+        f"<h4>{why_heading}</h4><ul>{''.join(reasons)}</ul>"
+        f"<h4>{possible}</h4><ul>{causes}</ul>"
         f"{diagram_html([r.fit.cause for r in explanation.causes], knowledge, heading='h4')}"
         f"{_what_ifs(explanation, knowledge)}"
     )
-    sources = (
-        f"{sources_html(scenario.sources, knowledge)}"
-        f'<p class="small">Scenario last reviewed {escape(_review_dates(scenario))}.</p>'
-    )
-    body = (
-        f"{point}<details><summary>Why, possible explanations and what would change it</summary>"
-        f"{detail}{sources}</details>"
-        if folded
-        else f"{detail}{point}{sources}"
-    )
+    reviewed = escape(_review_dates(scenario, knowledge))
+    sources = f'{sources_html(scenario.sources, knowledge)}<p class="small">{reviewed}</p>'
+    fold = escape(say("Why, possible explanations and what would change it"))
+    folded_body = f"{point}<details><summary>{fold}</summary>{detail}{sources}</details>"
+    body = folded_body if folded else f"{detail}{point}{sources}"
+    about = escape(say("What the tool says about {title}").format(title=scenario.title), quote=True)
+    says = escape(say("What the tool says"))
     return (
-        f'<section class="card reveal" aria-label="What the tool says about {escape(scenario.title, quote=True)}">'
-        f"<h3>What the tool says</h3>{level_html(explanation.urgency, knowledge, explanation.advice.message)}"
+        f'<section class="card reveal" aria-label="{about}">'
+        f"<h3>{says}</h3>"
+        f"{level_html(explanation.urgency, knowledge, explanation.advice.message)}"
         f"{body}</section>"
     )
 
 
-def _review_dates(scenario: Scenario) -> str:
+def _review_dates(scenario: Scenario, knowledge: Knowledge) -> str:
     assert scenario.review is not None  # the loader always sets it
-    return f"{scenario.review.last_reviewed.isoformat()}; next review due {scenario.review.next_review_due.isoformat()}"
+    return knowledge.phrase("Scenario last reviewed {reviewed}; next review due {due}.").format(
+        reviewed=scenario.review.last_reviewed.isoformat(), due=scenario.review.next_review_due.isoformat()
+    )
 
 
 def feedback_html(feedback: Feedback, knowledge: Knowledge | None = None, *, folded: bool = False) -> str:
@@ -181,10 +206,12 @@ def feedback_html(feedback: Feedback, knowledge: Knowledge | None = None, *, fol
     rest = feedback.messages[len(shown) :]
     items = "".join(f"<li>{escape(message)}</li>" for message in shown)
     more = "".join(f"<li>{escape(message)}</li>" for message in rest)
-    causes = f"<details><summary>More feedback, and the causes</summary><ul>{more}</ul></details>" if more else ""
+    more_words = escape(knowledge.phrase("More feedback, and the causes"))
+    title = escape(knowledge.phrase("Feedback on your choice"))
+    causes = f"<details><summary>{more_words}</summary><ul>{more}</ul></details>" if more else ""
     return (
         f'<div class="feedback" data-verdict="{feedback.urgency_verdict}">'
-        f'<h3 id="feedback-title" tabindex="-1">Feedback on your choice</h3><ul>{items}</ul>{causes}</div>'
+        f'<h3 id="feedback-title" tabindex="-1">{title}</h3><ul>{items}</ul>{causes}</div>'
     )
 
 
@@ -227,14 +254,16 @@ def myths_html(
         wanted = set(myth_ids)
         myths = [myth for myth in myths if myth.id in wanted]
     warm = [myth for myth in myths if myth.warm_up]
-    parts = ["<h2>Myths and facts</h2>"]
+    say = knowledge.phrase
+    title = escape(say("Myths and facts"))
+    parts = [f"<h2>{title}</h2>"]
     if not answers:
-        parts.append(
-            "<p>Vote on each one when your facilitator asks. The answer appears here after the room has voted.</p>"
-        )
+        parts.append(f"<p>{escape(say(VOTE_FIRST))}</p>")
+    warm_up = say("Warm-up: myths 1 to {count}").format(count=len(warm))
+    more = say("More myths and facts")
     for heading, group in (
-        (f"Warm-up: myths 1 to {len(warm)}" if myth_ids is None else "", warm),
-        ("More myths and facts" if warm and myth_ids is None else "", [myth for myth in myths if not myth.warm_up]),
+        (warm_up if myth_ids is None else "", warm),
+        (more if warm and myth_ids is None else "", [myth for myth in myths if not myth.warm_up]),
     ):
         if not group:
             continue
@@ -253,39 +282,51 @@ def myths_html(
     return "".join(parts)
 
 
+VOTE_FIRST = N_("Vote on each one when your facilitator asks. The answer appears here after the room has voted.")
+
+
 def _myth_card(myth: MythFact, knowledge: Knowledge, total: int | None, *, revealed: bool, answer: bool = True) -> str:
-    number = f"Myth {myth.number} of {total}" if total else f"Myth {myth.number}"
+    say = knowledge.phrase
+    number = (
+        say("Myth {number} of {total}").format(number=myth.number, total=total)
+        if total
+        else say("Myth {number}").format(number=myth.number)
+    )
     head = (
         f'<div class="card myth" id="myth-{escape(myth.id, quote=True)}">'
-        f'<h4 class="myth-number">{number}</h4>'
+        f'<h4 class="myth-number">{escape(number)}</h4>'
         f"<p>\u201c{escape(myth.claim)}\u201d</p>"
     )
     if not answer:
-        return head + '<p class="small">Myth or fact? The answer comes after the vote.</p></div>'
+        later = escape(say("Myth or fact? The answer comes after the vote."))
+        return head + f'<p class="small">{later}</p></div>'
+    reviewed = say("Last reviewed {reviewed}; next review due {due}.").format(
+        reviewed=myth.last_reviewed, due=myth.next_review_due
+    )
     body = (
         f"<p><strong>{escape(myth.verdict_words)}.</strong> {escape(myth.fact)}</p>"
         f"{sources_html(myth.sources, knowledge)}"
-        f'<p class="small">Last reviewed {escape(myth.last_reviewed)}; next review due '
-        f"{escape(myth.next_review_due)}.</p>"
+        f'<p class="small">{escape(reviewed)}</p>'
     )
     opened = " open" if revealed else ""
-    return f"{head}<details{opened}><summary>Myth or fact? Show the answer</summary>{body}</details></div>"
+    show = escape(say("Myth or fact? Show the answer"))
+    return f"{head}<details{opened}><summary>{show}</summary>{body}</details></div>"
 
 
 HELP_SERVICES = (
-    ("emergency_line", "Emergency"),
-    ("emergency_sms", "If you cannot speak"),
-    ("urgent_contact", "Urgent advice"),
-    ("find_sexual_health_clinic", "Sexual health clinic (tests, contraception, checks)"),
-    ("find_pharmacy", "Pharmacy (emergency contraception)"),
-    ("emergency_contraception_where", "Emergency contraception"),
-    ("find_emergency_department", "Emergency department"),
-    ("find_early_pregnancy_unit", "Bleeding in early pregnancy"),
-    ("child_helpline", "Under 18 and want to talk"),
-    ("find_assault_service", "After sex that was not agreed to"),
-    ("assault_service", "After sex that was not agreed to"),
+    ("emergency_line", N_("Emergency")),
+    ("emergency_sms", N_("If you cannot speak")),
+    ("urgent_contact", N_("Urgent advice")),
+    ("find_sexual_health_clinic", N_("Sexual health clinic (tests, contraception, checks)")),
+    ("find_pharmacy", N_("Pharmacy (emergency contraception)")),
+    ("emergency_contraception_where", N_("Emergency contraception")),
+    ("find_emergency_department", N_("Emergency department")),
+    ("find_early_pregnancy_unit", N_("Bleeding in early pregnancy")),
+    ("child_helpline", N_("Under 18 and want to talk")),
+    ("find_assault_service", N_("After sex that was not agreed to")),
+    ("assault_service", N_("After sex that was not agreed to")),
     ("assault_service_note", ""),
-    ("sexual_violence_helpline", "Sexual violence helpline"),
+    ("sexual_violence_helpline", N_("Sexual violence helpline")),
 )
 """The services the "where to get help" page lists, in this order (data/services.csv ids); a
 region without one leaves it out, and the same heading is never given twice in a row."""
@@ -293,10 +334,16 @@ region without one leaves it out, and the same heading is never given twice in a
 
 def _service_html(service: Service, knowledge: Knowledge) -> str:
     links = []
-    if service.tel:
-        links.append(f'<a href="tel:{escape(service.tel, quote=True)}">Call {escape(service.call or service.tel)}</a>')
+    say = knowledge.phrase
+    # Numbers keep their own left-to-right order inside a right-to-left sentence (<bdi dir="ltr">).
+    if service.tel:  # the service's own call words ("Call 999", translated), else "Call" and the number
+        number = f'<bdi dir="ltr">{escape(service.tel)}</bdi>'
+        call = escape(service.call) if service.call else escape(say("Call {number}")).replace("{number}", number)
+        links.append(f'<a href="tel:{escape(service.tel, quote=True)}">{call}</a>')
     if service.sms:
-        links.append(f'<a href="sms:{escape(service.sms, quote=True)}">Text {escape(service.sms)}</a>')
+        number = f'<bdi dir="ltr">{escape(service.sms)}</bdi>'
+        text = escape(say("Text {number}")).replace("{number}", number)
+        links.append(f'<a href="sms:{escape(service.sms, quote=True)}">{text}</a>')
     if service.url.startswith("https://"):
         links.append(f'<a href="{escape(service.url, quote=True)}">{escape(service.text)}</a>')
         text = ""
@@ -309,7 +356,7 @@ def _service_html(service: Service, knowledge: Knowledge) -> str:
         text = escape(service.text[:1].upper() + service.text[1:])
         text += "" if text.endswith(".") else "."
     cited = ", ".join(escape(s) for s in service.review.sources)
-    return f'{text} {" ".join(links)} <span class="small">[{cited}]</span>'.strip()
+    return f'{text} {" ".join(links)} <span class="small" dir="ltr">[{cited}]</span>'.strip()
 
 
 def help_page_html(knowledge: Knowledge) -> str:
@@ -325,14 +372,15 @@ def help_page_html(knowledge: Knowledge) -> str:
         if heading == last and items:
             items[-1] = items[-1][: -len("</li>")] + f" {_service_html(service, knowledge)}</li>"
         else:
-            label = f"<strong>{escape(heading)}:</strong> " if heading else ""
+            label = f"<strong>{escape(knowledge.phrase(heading))}:</strong> " if heading else ""
             items.append(f"<li>{label}{_service_html(service, knowledge)}</li>")
         last = heading or last
         cited += service.review.sources
+    title = escape(knowledge.phrase("Where to get help {where}").format(where=knowledge.region.where))
+    sources = escape(knowledge.phrase("Sources"))
     return (
-        '<section class="help-page"><h2>Where to get help '
-        f"{escape(knowledge.region.where)}</h2><ul>{''.join(items)}</ul>"
-        f"<h3>Sources</h3>{sources_html(cited, knowledge)}</section>"
+        f'<section class="help-page"><h2>{title}</h2><ul>{"".join(items)}</ul>'
+        f"<h3>{sources}</h3>{sources_html(cited, knowledge)}</section>"
     )
 
 
@@ -423,29 +471,41 @@ def handout_html(
         for u in sorted(knowledge.levels, reverse=True)
     )
     made = (made_on or date.today()).isoformat()
+    say = knowledge.phrase
+    title = escape(say("Bleeding after sex: session handout"))
+    heading = escape(say("Bleeding after sex: what we covered"))
+    words = {
+        "help": escape(say("Where to get help")),
+        "scenarios": escape(say("Scenarios")),
+        "figures": escape(say("Figures")),
+        "sources": escape(say("Sources")),
+    }
+    made_line = escape(say("Handout made on {date}. For learning, not diagnosis.").format(date=made))
+    figures = f"<h2>{words['figures']}</h2>{charts_html}" if charts_html else ""
     return (
-        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html {page_language(knowledge)}><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<title>Bleeding after sex: session handout</title>"
+        f"<title>{title}</title>"
         f"<style>{TEACHING_CSS}\n{_PRINT_CSS}</style></head>"
         '<body><main class="spotting-teaching">'
-        "<h1>Bleeding after sex: what we covered</h1>"
-        f'<p class="note">{escape(DISCLAIMER)}</p>'
-        f'<h2>Where to get help</h2><ul class="levels">{levels}</ul>'
-        f"<h2>Scenarios</h2>{''.join(parts)}"
+        f"<h1>{heading}</h1>{unreviewed_html(knowledge)}"
+        f'<p class="note">{escape(say(DISCLAIMER))}</p>'
+        f'<h2>{words["help"]}</h2><ul class="levels">{levels}</ul>'
+        f"<h2>{words['scenarios']}</h2>{''.join(parts)}"
         f"{myths_html(knowledge, revealed=True, myth_ids=myth_ids)}"
-        f"{'<h2>Figures</h2>' + charts_html if charts_html else ''}"
-        f"<h2>Sources</h2>{sources_html(cited, knowledge)}"
+        f"{figures}"
+        f"<h2>{words['sources']}</h2>{sources_html(cited, knowledge)}"
         f"{help_page_html(knowledge)}"
-        f'<p class="small">Handout made on {made}. For learning, not diagnosis.</p>'
+        f'<p class="small">{made_line}</p>'
         "</main></body></html>"
     )
 
 
-def _page(title: str, body: str) -> str:
+def _page(title: str, body: str, knowledge: Knowledge | None = None) -> str:
     """A standalone, printable page with the teaching styles: opens from a file, asks no server."""
+    language = page_language(knowledge) if knowledge is not None else 'lang="en-GB"'
     return (
-        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html {language}><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title>"
         f"<style>{TEACHING_CSS}\n{_PRINT_CSS}</style></head>"
@@ -489,38 +549,52 @@ def worksheet_html(
     can pick one without the page pointing to any.
     """
     knowledge = knowledge or load_knowledge()
+    say = knowledge.phrase
     levels = "".join(f"<li>{level_html(u, knowledge)}</li>" for u in sorted(knowledge.levels, reverse=True))
     lines = '<div class="write-in" aria-hidden="true"></div>'
+    advise, write = escape(say("What would you advise?")), escape(say("Write the level."))
+    causing, urgent = escape(say("What might be causing it?")), escape(say("What would make it more urgent?"))
     parts = []
     for number, scenario in _chosen(scenario_ids, knowledge):
         parts.append(
             '<div class="handout-scenario">'
             f"{scenario_card_html(scenario, knowledge, number=number, prompt=False, compact=True)}"
-            f"<p><strong>What would you advise?</strong> Write the level.</p>{lines}"
-            f"<p><strong>What might be causing it?</strong></p>{lines}"
-            f"<p><strong>What would make it more urgent?</strong></p>{lines}</div>"
+            f"<p><strong>{advise}</strong> {write}</p>{lines}"
+            f"<p><strong>{causing}</strong></p>{lines}"
+            f"<p><strong>{urgent}</strong></p>{lines}</div>"
         )
     myths = _chosen_myths(myth_ids, knowledge)
-    of = f" of {len(myths)}" if myth_ids is None else ""
+    warm_up, why = escape(say("(warm-up)")), escape(say("Myth, partly true or true? Why?"))
     claims = "".join(
-        f'<li class="card myth" value="{m.number}"><strong>Myth {m.number}{of}</strong>'
-        f"{' (warm-up)' if m.warm_up else ''}: \u201c{escape(m.claim)}\u201d"
-        "<p>Myth, partly true or true? Why?</p>"
-        f"{lines}</li>"
+        f'<li class="card myth" value="{m.number}"><strong>{escape(_myth_name(m, len(myths), myth_ids, knowledge))}'
+        f"</strong>{' ' + warm_up if m.warm_up else ''}: \u201c{escape(m.claim)}\u201d"
+        f"<p>{why}</p>{lines}</li>"
         for m in myths
     )
     made = (made_on or date.today()).isoformat()
+    title = say("Bleeding after sex: learner worksheet")
+    intro = escape(say("Write your answers here. You will talk about them together, then see what the tool says."))
+    five, myths_heading = escape(say("The five levels of advice")), escape(say("Myths and facts"))
+    scenarios = escape(say("Scenarios"))
+    made_line = escape(say("Worksheet made on {date}. For learning, not diagnosis.").format(date=made))
     body = (
-        "<h1>Bleeding after sex: learner worksheet</h1>"
-        f'<p class="note">{escape(DISCLAIMER)}</p>'
-        "<p>Write your answers here. You will talk about them together, then see what the tool says.</p>"
-        f'<h2>The five levels of advice</h2><ul class="levels">{levels}</ul>'
-        f"<h2>Scenarios</h2>{''.join(parts)}"
-        f'<h2>Myths and facts</h2><ol class="myths">{claims}</ol>'
+        f"<h1>{escape(title)}</h1>{unreviewed_html(knowledge)}"
+        f'<p class="note">{escape(say(DISCLAIMER))}</p>'
+        f"<p>{intro}</p>"
+        f'<h2>{five}</h2><ul class="levels">{levels}</ul>'
+        f"<h2>{scenarios}</h2>{''.join(parts)}"
+        f'<h2>{myths_heading}</h2><ol class="myths">{claims}</ol>'
         f"{help_page_html(knowledge)}"
-        f'<p class="small">Worksheet made on {made}. For learning, not diagnosis.</p>'
+        f'<p class="small">{made_line}</p>'
     )
-    return _page("Bleeding after sex: learner worksheet", body)
+    return _page(title, body, knowledge)
+
+
+def _myth_name(myth: MythFact, count: int, myth_ids: Sequence[str] | None, knowledge: Knowledge) -> str:
+    """"Myth 3 of 29" on a worksheet of every myth, "Myth 3" on one of the session's."""
+    if myth_ids is None:
+        return knowledge.phrase("Myth {number} of {total}").format(number=myth.number, total=count)
+    return knowledge.phrase("Myth {number}").format(number=myth.number)
 
 
 def facilitator_handout_html(

@@ -15,15 +15,15 @@ from dataclasses import dataclass
 from ..causes import fit_of
 from ..explain import Explanation, explain
 from ..knowledge import load_knowledge
-from ..model import Cause, Knowledge, Scenario
+from ..model import N_, Cause, Knowledge, Scenario
 from ..render_text import said
 from ..urgency import Urgency
 
 VERDICT_WORDS: Mapping[str, str] = {
-    "myth": "Myth",
-    "needs_nuance": "Partly true",
-    "supported": "True",
-    "unsupported": "No evidence found",
+    "myth": N_("Myth"),
+    "needs_nuance": N_("Partly true"),
+    "supported": N_("True"),
+    "unsupported": N_("No evidence found"),
 }
 """myths.csv verdicts in the words shown to learners."""
 
@@ -123,19 +123,26 @@ def parse_choice(value: Urgency | str | None) -> Urgency | None:
     return value if isinstance(value, Urgency) else Urgency.from_id(value)
 
 
+FIT_NAMES: Mapping[str, str] = {
+    "likely": N_("likely"), "possible": N_("possible"), "unlikely": N_("unlikely"), "excluded": N_("excluded"),
+}  # fmt: skip
+"""A cause's fit in the words a learner reads (CausePick.fit keeps the id)."""
+
+
 def _cause_why(cause: Cause, explanation: Explanation, knowledge: Knowledge) -> tuple[str, str]:
     """The fit of a cause for these answers, and why, in words a learner can follow."""
+    say = knowledge.phrase
     for result in explanation.causes:
         if result.fit.cause.id == cause.id:
             reasons = "; ".join(said(b, explanation, knowledge) for b in result.because)
-            return result.fit.fit, (f"because of: {reasons}" if reasons else cause.summary)
+            return result.fit.fit, (say("because of: {reasons}").format(reasons=reasons) if reasons else cause.summary)
     fit = fit_of(cause, explanation.answers)
     matching = [rule for rule in cause.rules if rule.condition.test(explanation.answers)]
     if fit is None:
         notes = [rule.note for rule in matching if rule.effect == "exclude" and rule.note]
-        return "excluded", (notes[0] if notes else "The answers rule it out here.")
+        return "excluded", (notes[0] if notes else say("The answers rule it out here."))
     lowered = [rule.note for rule in matching if rule.effect == "lower" and rule.note]
-    return "unlikely", (lowered[0] if lowered else "None of the answers in this story point to it.")
+    return "unlikely", (lowered[0] if lowered else say("None of the answers in this story point to it."))
 
 
 def assess(
@@ -166,7 +173,7 @@ def assess(
             missed.append(CausePick(cause_id, causes[cause_id].name, fit, why))
     messages = _urgency_messages(level, explanation, knowledge)
     about_level = len(messages)
-    messages += _cause_messages(spotted, not_listed, missed, picked_ids)
+    messages += _cause_messages(spotted, not_listed, missed, picked_ids, knowledge)
     return Feedback(
         scenario.id,
         level,
@@ -187,47 +194,54 @@ def _main_reason(explanation: Explanation) -> str:
 
 
 def _urgency_messages(level: Urgency | None, explanation: Explanation, knowledge: Knowledge) -> list[str]:
+    say = knowledge.phrase
     tool = knowledge.levels[explanation.urgency].heading
-    reason = _main_reason(explanation)
+    why = say("Why: {reason}").format(reason=_main_reason(explanation))
     if level is None:
-        return [f"You did not choose a level, and that is fine. The tool says: {tool}.", f"Why: {reason}"]
+        return [say("You did not choose a level, and that is fine. The tool says: {tool}.").format(tool=tool), why]
     yours = knowledge.levels[level].heading
     if level == explanation.urgency:
-        lines = [f"Well spotted: you chose \u201c{yours}\u201d, the same as the tool.", f"Why: {reason}"]
-        return lines + _watch_for(explanation)
+        lines = [say("Well spotted: you chose \u201c{yours}\u201d, the same as the tool.").format(yours=yours), why]
+        return lines + _watch_for(explanation, knowledge)
     if level < explanation.urgency:
-        lines = [f"You chose \u201c{yours}\u201d. The tool goes further: \u201c{tool}\u201d.", f"Why: {reason}"]
+        further = say("You chose \u201c{yours}\u201d. The tool goes further: \u201c{tool}\u201d.")
+        lines = [further.format(yours=yours, tool=tool), why]
         if explanation.urgency >= Urgency.URGENT:
-            lines.append("This one is easy to underestimate, which is why it is worth talking about.")
+            lines.append(say("This one is easy to underestimate, which is why it is worth talking about."))
         return lines
+    cautious = say("You chose \u201c{yours}\u201d. That is more cautious than the tool, which says \u201c{tool}\u201d.")
     lines = [
-        f"You chose \u201c{yours}\u201d. That is more cautious than the tool, which says \u201c{tool}\u201d.",
-        f"Why the tool says this: {reason}",
-        "Getting checked sooner is never wrong if someone is worried.",
+        cautious.format(yours=yours, tool=tool),
+        say("Why the tool says this: {reason}").format(reason=_main_reason(explanation)),
+        say("Getting checked sooner is never wrong if someone is worried."),
     ]
-    return lines + _watch_for(explanation)
+    return lines + _watch_for(explanation, knowledge)
 
 
-def _watch_for(explanation: Explanation) -> list[str]:
+def _watch_for(explanation: Explanation, knowledge: Knowledge) -> list[str]:
     """Self-care always comes with when to get checked (style guide: no "you're fine" verdict)."""
     if explanation.urgency is Urgency.SELF_CARE:
-        return [f"When to get checked: {explanation.advice.message}"]
+        return [knowledge.phrase("When to get checked: {advice}").format(advice=explanation.advice.message)]
     return []
 
 
 def _cause_messages(
-    spotted: Sequence[CausePick], not_listed: Sequence[CausePick], missed: Sequence[CausePick], picked: Sequence[str]
-) -> list[str]:
+    spotted: Sequence[CausePick], not_listed: Sequence[CausePick], missed: Sequence[CausePick], picked: Sequence[str],
+    knowledge: Knowledge,
+) -> list[str]:  # fmt: skip
+    say = knowledge.phrase
     lines = []
     if not picked:
-        lines.append("You did not pick any causes. Causes are explanations, not a diagnosis, so that is fine.")
+        lines.append(say("You did not pick any causes. Causes are explanations, not a diagnosis, so that is fine."))
     if spotted:
-        names = "; ".join(f"{p.name} ({p.fit})" for p in spotted)
-        lines.append(f"You picked causes the tool lists here: {names}.")
+        names = "; ".join(f"{p.name} ({say(FIT_NAMES[p.fit])})" for p in spotted)
+        lines.append(say("You picked causes the tool lists here: {names}.").format(names=names))
     for pick in not_listed:
-        lines.append(f"The tool does not list \u201c{pick.name}\u201d here. {pick.why}")
+        absent = say("The tool does not list \u201c{cause}\u201d here. {why}")
+        lines.append(absent.format(cause=pick.name, why=pick.why))
     for pick in missed:
-        lines.append(f"Also worth thinking about: {pick.name} ({pick.fit}), {pick.why}.")
+        also = say("Also worth thinking about: {cause} ({fit}), {why}.")
+        lines.append(also.format(cause=pick.name, fit=say(FIT_NAMES[pick.fit]), why=pick.why))
     return lines
 
 
@@ -245,7 +259,7 @@ def myths_and_facts(knowledge: Knowledge | None = None) -> list[MythFact]:
             seed_claim=myth.seed_claim,
             claim=myth.claim,
             verdict=myth.verdict,
-            verdict_words=VERDICT_WORDS[myth.verdict],
+            verdict_words=knowledge.phrase(VERDICT_WORDS[myth.verdict]),
             fact=myth.fact,
             sources=myth.review.sources,
             last_reviewed=myth.review.last_reviewed.isoformat(),

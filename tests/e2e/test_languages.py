@@ -7,12 +7,15 @@ at phone size go to test-artifacts/ to look at; axe-core checks each state.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from spotting import load_knowledge
+from spotting.explorer.intro import EXIT_HIDDEN, EXIT_LABEL, TITLE
 from spotting.localise import languages
 
 from .drive import choose
@@ -32,6 +35,9 @@ def test_spanish_from_the_address_then_back_to_english_in_one_tap(
     notice = page.locator(".sp-notice")
     expect(notice.locator("[lang=es]")).to_contain_text("no la ha revisado")
     expect(notice.locator("[lang=en]")).to_contain_text("has not yet been checked by a clinician")
+    # The notebook's opening and the template's quick exit, written in English, follow the language.
+    expect(page.locator(".sp-intro[lang=es] h1")).to_have_text(spanish.phrase(TITLE))
+    expect(page.locator("a[data-sp-exit]")).to_have_text(f"{spanish.phrase(EXIT_HIDDEN)} {spanish.phrase(EXIT_LABEL)}")
     choose(page, spanish, "amount", spanish.questions["amount"].choice_labels["heavy"])
     expect(care_card(page)).to_have_attribute("data-urgency", "emergency", timeout=UPDATE_MS)
     expect(care_card(page)).to_contain_text(spanish.levels[max(spanish.levels)].hidden_text)
@@ -42,6 +48,9 @@ def test_spanish_from_the_address_then_back_to_english_in_one_tap(
     expect(care_card(page)).to_contain_text(english.levels[max(english.levels)].hidden_text, timeout=UPDATE_MS)
     expect(care_card(page)).to_have_attribute("data-urgency", "emergency")  # the same advice, the answer kept
     expect(notice).to_have_count(0)
+    expect(page.locator(".sp-intro h1")).to_have_text(TITLE)
+    expect(page.locator(".sp-intro")).not_to_have_attribute("lang", "es")
+    expect(page.locator("a[data-sp-exit]")).to_have_text("Emergency: Exit this page")
     snapshot(page, artifacts, "languages-en-after-switch-phone")
 
 
@@ -65,3 +74,37 @@ def test_welsh_and_arabic_give_the_same_emergency_with_the_page_in_their_directi
     expect(care_card(page)).to_contain_text(local.levels[max(local.levels)].hidden_text)
     snapshot(page, artifacts, f"languages-{language}-phone")
     assert_accessible(page, f"explorer in {language}, heavy bleeding")
+    # The quick exit never covers the advice bar's symbol: right to left, it mirrors to the left.
+    exit_box = page.locator(".sp-exit__button").bounding_box()
+    symbol = page.locator(".sp-banner .sp-icon").first.bounding_box()
+    assert exit_box is not None and symbol is not None
+    apart = exit_box["x"] + exit_box["width"] <= symbol["x"] or symbol["x"] + symbol["width"] <= exit_box["x"]
+    below = symbol["y"] >= exit_box["y"] + exit_box["height"]
+    assert apart or below, (language, exit_box, symbol)
+    at_left, at_right = exit_box["x"] <= 20, exit_box["x"] + exit_box["width"] >= NARROW["width"] - 20
+    assert (at_left, at_right) == ((True, False) if direction == "rtl" else (False, True)), exit_box
+
+
+def test_lang_in_the_address_reaches_a_preheated_kernel(
+    page: Page, serve_factory: Any, tmp_path_factory: pytest.TempPathFactory, artifacts: Path
+) -> None:
+    """``spotting serve`` hands out kernels that ran the notebook before the page was asked for
+    (Voila's preheating), so QUERY_STRING never reached them: ``?lang=ar`` must still give the
+    Arabic page, right to left, with its opening and quick exit in Arabic."""
+    arabic = load_knowledge(lang="ar")
+    server = serve_factory(tmp_path_factory.mktemp("preheated-lang-sandbox"))
+    try:
+        deadline = time.monotonic() + 120
+        while "Ready:" not in server.output() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        page.set_viewport_size(NARROW)
+        page.goto(f"{server.url}?lang=ar")
+        expect(start_card(page)).to_be_visible(timeout=FIRST_LOAD_MS)
+        expect(page.locator(".sp-results [lang=ar][dir=rtl]").first).to_be_attached(timeout=UPDATE_MS)
+        expect(page.locator(".sp-intro[lang=ar][dir=rtl] h1")).to_have_text(arabic.phrase(TITLE))
+        expect(page.locator("a[data-sp-exit]")).to_contain_text(arabic.phrase(EXIT_LABEL))
+        expect(page.locator(".sp-language select")).to_have_value(languages()["ar"].name)  # ipywidgets: the label
+        assert "Using pre-heated kernel" in server.output()  # the page really came from the pool
+        snapshot(page, artifacts, "languages-ar-preheated-phone")
+    finally:
+        server.stop()
