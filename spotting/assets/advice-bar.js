@@ -15,8 +15,9 @@ function render({ model, el }) {
   // for the page's scroll padding, so the browser never scrolls a focused control under the bar.
   const measure = () => {
     const height = bar.childElementCount ? host().getBoundingClientRect().height : 0;
-    const root = app();
-    if (root) root.style.setProperty("--sp-bar-h", `${Math.ceil(height)}px`);
+    // On the advice column, the only box that uses it (explorer.css says why not on the app).
+    const column = app()?.querySelector(".sp-results-column");
+    if (column) column.style.setProperty("--sp-bar-h", `${Math.ceil(height)}px`);
     const exit = document.querySelector(".sp-exit");  // the quick exit (the page template), fixed at the top
     const top = Math.max(height, exit ? exit.getBoundingClientRect().bottom : 0);
     const box = scroller();
