@@ -14,6 +14,13 @@ the notebook during the page load.
 The explorer shows its start card on page load, before any answer: that is what LCP measures.
 Every request of every run must go to 127.0.0.1; a run with any other request stops the benchmark.
 ``--explorer before=/path/to/checkout`` adds an older checkout's explorer to the same run.
+
+``--static DIST`` measures the static site instead (issue 24): its explorer page served from a
+built ``dist/`` by the plain static server of ``spotting serve --static``, a cold visit each run
+(Lighthouse's fresh profile). Lighthouse 12 has no PWA category any more, so whether Chrome would
+install the page is asked of Chrome itself, as Lighthouse 11 did: DevTools'
+``Page.getInstallabilityErrors`` after a visit (none means it meets Chrome's install criteria),
+with the manifest Chrome parsed (``Page.getAppManifest``).
 """
 
 from __future__ import annotations
@@ -222,6 +229,88 @@ def report(targets: list[Target], results: dict[tuple[str, str], Series], mode: 
     print(f"LCP element per run, {mode}: {json.dumps(elements, ensure_ascii=False)}")
 
 
+INSTALLED = """async () => {
+  const worker = (await navigator.serviceWorker.ready).active;
+  while (worker.state !== "activated") {
+    await new Promise(done => worker.addEventListener("statechange", done, { once: true }));
+  }
+}"""
+"""Resolves once the site's offline worker is active (bench/static.py's SAVED)."""
+
+
+def installability(url: str, scratch: Path) -> tuple[list[str], str]:
+    """Chrome's own reasons not to offer installing ``url`` (none: installable), and the manifest
+    it found, after a visit that shows the first advice and lets the offline worker finish."""
+    from chromium import launch_options
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            tempfile.mkdtemp(prefix="install-", dir=scratch), **launch_options(), headless=True
+        )
+        try:
+            page = context.new_page()
+            page.goto(url)
+            page.locator(".sp-results [data-section=start]").wait_for(state="visible", timeout=120_000)
+            page.evaluate(INSTALLED)
+            cdp = context.new_cdp_session(page)
+            errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+            manifest = cdp.send("Page.getAppManifest")
+        finally:
+            context.close()
+    reasons = [
+        error["errorId"] + "".join(f" {a['name']}={a['value']}" for a in error["errorArguments"]) for error in errors
+    ]
+    reasons += [f"manifest: {error['message']}" for error in manifest.get("errors", [])]
+    return reasons, manifest.get("url", "(no manifest)")
+
+
+def measure_static(dist: Path, runs: int, form_factors: list[str], scratch: Path, keep_json: Path | None) -> None:
+    """Lighthouse on the static explorer (a cold visit each run), then Chrome's installability check."""
+    import threading
+
+    from spotting_host.serve import STATIC_PAGES, static_server
+
+    server = static_server(dist, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/{STATIC_PAGES['explorer']}"
+    results = {form_factor: Series() for form_factor in form_factors}
+    try:
+        for index in range(runs):
+            for form_factor in form_factors:
+                out = scratch / f"static-{form_factor}-{index}.json"
+                report = lighthouse(url, form_factor, out)
+                stray = off_machine_requests(report)
+                if stray:
+                    raise RuntimeError(f"the static site made requests off this machine: {stray}")
+                run = parse(report)
+                results[form_factor].runs.append(run)
+                if keep_json:
+                    keep_json.mkdir(parents=True, exist_ok=True)
+                    shutil.copy(out, keep_json)
+                scores = f"LCP {run.lcp_ms / 1000:.1f} s, performance {run.performance:.0f}"
+                print(
+                    f"  static {form_factor} run {index + 1}: {scores}, a11y {run.accessibility:.0f}", file=sys.stderr
+                )
+        reasons, manifest = installability(url, scratch)
+    finally:
+        server.shutdown()
+    print(f"\nstatic explorer ({dist}), cold visits, median of {runs} run(s)")
+    print(f"{'median':22}" + "".join(f"{form_factor:>10}" for form_factor in form_factors))
+    for label, attr, scale in (
+        ("LCP (s)", "lcp_ms", 1000), ("FCP (s)", "fcp_ms", 1000), ("TBT (ms)", "tbt_ms", 1),
+        ("performance score", "performance", 1), ("accessibility score", "accessibility", 1),
+    ):  # fmt: skip
+        print(f"{label:22}" + "".join(f"{results[f].median(attr) / scale:10.1f}" for f in form_factors))
+    failing = sorted({audit for series in results.values() for audit in series.failing_a11y()})
+    a11y = min(series.median("accessibility") for series in results.values())
+    print("\ntargets (static explorer, issue 24):")
+    detail = f" (failing audits: {', '.join(failing)})" if failing else ""
+    print(f"  accessibility {a11y:.0f} (target 100): {_met(a11y >= 100)}{detail}")
+    verdict = "met" if not reasons else "MISSED: " + "; ".join(reasons)
+    print(f"  installable by Chrome's criteria (manifest {manifest}): {verdict}")
+
+
 def explorer_target(name: str, root: Path) -> Target:
     root = root.resolve()
     return Target(name, root / "notebooks" / "explorer.ipynb", root, ".sp-results", root=root)
@@ -237,6 +326,7 @@ def main() -> None:
         help="an explorer to measure, from a checkout of this repository (default: explorer=this one); repeatable",
     )  # fmt: skip
     parser.add_argument("--keep-json", type=Path, help="copy every Lighthouse JSON report into this folder")
+    parser.add_argument("--static", type=Path, metavar="DIST", help="measure the static site built in DIST instead")
     args = parser.parse_args()
     if not LIGHTHOUSE.exists():
         sys.exit(f"{LIGHTHOUSE} is missing: run `npm ci --prefix bench` (make lighthouse does)")
@@ -250,6 +340,11 @@ def main() -> None:
     print(f"lighthouse {version.strip()}, {chromium.strip()}, {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory(prefix="spotting-lighthouse-") as scratch_dir:
         scratch = Path(scratch_dir)
+        if args.static:
+            load = os.getloadavg()[0]
+            measure_static(args.static, args.runs, form_factors, scratch, args.keep_json)
+            print(f"load average {load:.1f} at start, {os.getloadavg()[0]:.1f} at the end")
+            return
         targets = [explorer_target(name, Path(root)) for name, root in explorers] + [bare_target(scratch)]
         for mode in modes:
             results = measure(targets, mode == "preheated", args.runs, form_factors, scratch, args.keep_json)

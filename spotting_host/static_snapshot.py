@@ -46,9 +46,12 @@ KERNEL_IMPORTS = ("import piplite.piplite", "import pyodide_kernel")
 """What the kernel's worker imports at start (jupyterlite-pyodide-kernel 0.7.0, initPackageManager
 and initKernel): in the snapshot, so the worker finds them already imported."""
 
-WARM_UP = ("import spotting", "spotting.load_knowledge()")
+WARM_UP = ("import spotting", "spotting.load_knowledge()", "from spotting.explorer.app import prepare", "prepare()")
 """Reading and checking the data tables takes about 0.15 s in Pyodide; the cached result goes
-into the snapshot (the tables are the ones in the archive, checked against their manifest)."""
+into the snapshot (the tables are the ones in the archive, checked against their manifest).
+``prepare`` then works out, with no widget, what the explorer's first ``App()`` would (the
+languages on offer, which checks every catalog, the rules' index, the start page): about 0.7 s
+of a visit's Python before it (bench/static.py)."""
 
 WORKER_PATCHES = {
     "352.ff006a8ce85afde3c485.js": "this._pyodide=await t({indexURL:s,",

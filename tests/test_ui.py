@@ -301,3 +301,34 @@ def test_a_server_default_region_is_used_and_a_bad_one_ignored(monkeypatch: pyte
     assert App().region.value == "NZ"
     monkeypatch.setenv("SPOTTING_REGION", "Atlantis")
     assert App().region.value == ""
+
+
+def test_prepare_works_out_the_first_page_without_a_widget_so_app_only_builds_widgets() -> None:
+    """The static site's snapshot calls ``prepare`` (spotting_host.static_snapshot.WARM_UP): it must
+    make no widget (a snapshot cannot hold one), and an ``App()`` after it must find the languages
+    on offer and the rules' index already worked out, or the snapshot saves a visitor nothing."""
+    from ipywidgets.widgets.widget import _instances  # every open widget (Widget.widgets is deprecated)
+
+    from spotting import knowledge as knowledge_module
+    from spotting import what_if
+
+    before = dict(_instances)
+    prepared = spotting.explorer.app.prepare()
+    assert _instances == before
+    languages_missed = knowledge_module._available_languages.cache_info().misses
+    index_missed = what_if._index.cache_info().misses
+    app = App()
+    assert app.knowledge is prepared
+    assert knowledge_module._available_languages.cache_info().misses == languages_missed
+    assert what_if._index.cache_info().misses == index_missed
+    assert urgency(app) == START
+
+
+def test_available_languages_is_one_answer_however_the_folder_is_named() -> None:
+    from spotting.knowledge import DEFAULT_DATA_DIR, _available_languages, available_languages
+
+    first = available_languages()
+    missed = _available_languages.cache_info().misses
+    assert available_languages(DEFAULT_DATA_DIR) == first
+    assert available_languages(str(DEFAULT_DATA_DIR)) == first
+    assert _available_languages.cache_info().misses == missed

@@ -13,13 +13,16 @@ function render({ model, el }) {
   const motion = () => (window.matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth");
   // The bar's height, for the advice column on a wide screen (it sticks just below the bar) and
   // for the page's scroll padding, so the browser never scrolls a focused control under the bar.
+  // Every read comes before any write: a read after a write makes the browser lay the page out
+  // again at once (a forced layout), on every change of advice.
   const measure = () => {
     const height = bar.childElementCount ? host().getBoundingClientRect().height : 0;
-    const root = app();
-    if (root) root.style.setProperty("--sp-bar-h", `${Math.ceil(height)}px`);
     const exit = document.querySelector(".sp-exit");  // the quick exit (the page template), fixed at the top
     const top = Math.max(height, exit ? exit.getBoundingClientRect().bottom : 0);
     const box = scroller();
+    // On the advice column, the only box that uses it (explorer.css says why not on the app).
+    const column = app()?.querySelector(".sp-results-column");
+    if (column) column.style.setProperty("--sp-bar-h", `${Math.ceil(height)}px`);
     if (box) box.style.scrollPaddingTop = `${Math.ceil(top) + 8}px`;
   };
   // WCAG 2.2 2.4.11: the bar never covers the control in use or the question it answers.

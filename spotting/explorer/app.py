@@ -89,6 +89,24 @@ def language_from_address(query: str | None = None) -> str | None:
     return next((code for code in offered if wanted and wanted.split("-")[0] == code), None)
 
 
+def prepare() -> Knowledge:
+    """Work out, without making a widget, what the first ``App()`` of a page works out before it
+    draws: the page's knowledge base, the languages on offer, the form's questions, the engine's
+    index of rules and the start page. Each of these is cached for the knowledge base, so an
+    ``App()`` made after this only builds its widgets.
+
+    Why: the static site's build calls it before it takes the memory snapshot its visitors' Python
+    starts from (spotting_host.static_snapshot.WARM_UP), so a phone does not redo this work on every
+    visit (it was about 0.7 s of the second visit's 2.5 s; docs/static-site.md, "Speed"). It makes
+    no widget, as a snapshot cannot hold one, and shows nothing."""
+    knowledge = load_knowledge(region=default_region(), lang=language_from_address())
+    available_languages(knowledge.directory)
+    languages()
+    form_spec(knowledge)
+    render_start(explain({}, knowledge), knowledge)
+    return knowledge
+
+
 def _ensure_log_handler() -> None:
     """Send this module's warnings to the kernel's real stderr, which Voila shows in its log.
 
