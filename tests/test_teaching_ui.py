@@ -175,3 +175,42 @@ def test_every_control_has_an_accessible_name(app: TeachingApp) -> None:
     ]
     assert all(control.description for control in controls)
     assert app.level.description == "What would you advise?"
+
+
+def test_the_learner_page_reads_lang_from_its_address_and_the_facilitator_page_stays_english(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """?lang= as the explorer reads it: from QUERY_STRING when Voila starts the kernel for the
+    page, and from the browser (PageWords.address) for a preheated one. An unknown code is English."""
+    from spotting import load_knowledge
+    from spotting.localise import languages
+
+    monkeypatch.setenv("QUERY_STRING", "lang=ar")
+    arabic = TeachingApp()
+    assert arabic.knowledge.language == "ar" and arabic.language.value == "ar"
+    assert arabic.page_words.dir == "rtl" and "sp-dir-rtl" in arabic.container._dom_classes
+    reveal = load_knowledge(lang="ar").phrase("Reveal the answer")
+    assert arabic.reveal_button.description == reveal != "Reveal the answer"
+    monkeypatch.setenv("QUERY_STRING", "lang=zz")
+    learner = TeachingApp()
+    assert learner.knowledge.language == "en" and learner.notice_box.layout.display == "none"
+    learner.page_words.address = "cy"  # what page-words.js sends from a preheated kernel's page
+    assert learner.knowledge.language == "cy" and learner.page_words.lang == "cy"
+    assert learner.section.options[0][0] == load_knowledge(lang="cy").phrase("Scenarios")
+    monkeypatch.setenv("QUERY_STRING", "lang=es")
+    facilitator = TeachingApp(mode="facilitator")  # its notes and answers are English: no menu
+    assert facilitator.knowledge.language == "en" and facilitator.language_box.layout.display == "none"
+    facilitator.page_words.address = "es"
+    assert facilitator.knowledge.language == "en" and "ar" in languages()
+
+
+def test_the_teaching_notebook_opens_with_the_english_of_its_translated_opening() -> None:
+    """The notebook's Markdown shows before any kernel; PageWords puts the same words in the
+    reader's language in its place, so the two must agree word for word."""
+    import json
+    from pathlib import Path
+
+    from spotting.teaching.intro import intro_html
+
+    notebook = json.loads((Path(__file__).parents[1] / "notebooks" / "teaching.ipynb").read_text(encoding="utf-8"))
+    assert "".join(notebook["cells"][0]["source"]).endswith(intro_html(str)), "re-write the cell from intro_html(str)"

@@ -115,7 +115,9 @@ class TeachingApp:
         if mode not in dict(MODES).values():
             raise ValueError(f"mode must be one of {', '.join(v for _, v in MODES)}, not {mode!r}")
         self.mode = mode
-        self.knowledge = knowledge or load_knowledge(region=default_region(), lang=language_from_address())
+        # The facilitator page stays English (its notes and answer sheet are not translated).
+        wanted = None if mode == "facilitator" else language_from_address()
+        self.knowledge = knowledge or load_knowledge(region=default_region(), lang=wanted)
         self.classroom: ClassroomData = load_classroom(self.knowledge)
         self.shown_myths: set[str] = set()
         """Myths whose answer the facilitator has revealed to the room (a learner sees only these)."""
@@ -446,9 +448,8 @@ class TeachingApp:
         value = control.value
         self._resetting = True
         try:
-            with control.hold_trait_notifications():
-                control.options = options
-                control.value = value
+            control.options = options
+            control.value = value
         finally:
             self._resetting = False
 
