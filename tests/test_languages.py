@@ -537,11 +537,13 @@ def test_the_explorer_opening_and_quick_exit_follow_the_language(language: str) 
     assert TITLE not in app.page_words.intro and "Exit this page" not in app.page_words.intro
     assert app.page_words.exit["label"] == local(EXIT_LABEL) != EXIT_LABEL
     assert (app.page_words.lang, app.page_words.dir) == (language, languages()[language].direction)
+    assert app.page_words.title == local(TITLE) != TITLE  # the browser tab's title (the notebook's is English)
     assert app.emergency_form.messages["numberRange"] != "Type a number from {minimum} to {maximum}."
     assert app.results.messages["lostHeading"] != "This page lost its connection"
     assert app.summary.messages["save"] != "Save the summary as a file"
     app.read_in_english()
     assert app.page_words.intro == "" and app.page_words.exit["label"] == "Exit this page"
+    assert app.page_words.title == ""
 
 
 def test_a_preheated_kernel_takes_the_language_the_browser_reads_in_the_address() -> None:
