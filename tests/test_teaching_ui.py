@@ -177,7 +177,7 @@ def test_every_control_has_an_accessible_name(app: TeachingApp) -> None:
     assert app.level.description == "What would you advise?"
 
 
-def test_the_learner_page_reads_lang_from_its_address_and_the_facilitator_page_stays_english(
+def test_the_teaching_pages_read_lang_from_their_address(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """?lang= as the explorer reads it: from QUERY_STRING when Voila starts the kernel for the
@@ -197,11 +197,30 @@ def test_the_learner_page_reads_lang_from_its_address_and_the_facilitator_page_s
     learner.page_words.address = "cy"  # what page-words.js sends from a preheated kernel's page
     assert learner.knowledge.language == "cy" and learner.page_words.lang == "cy"
     assert learner.section.options[0][0] == load_knowledge(lang="cy").phrase("Scenarios")
-    monkeypatch.setenv("QUERY_STRING", "lang=es")
-    facilitator = TeachingApp(mode="facilitator")  # its notes and answers are English: no menu
-    assert facilitator.knowledge.language == "en" and facilitator.language_box.layout.display == "none"
-    facilitator.page_words.address = "es"
-    assert facilitator.knowledge.language == "en" and "ar" in languages()
+    assert "ar" in languages()
+
+
+def test_the_facilitator_page_in_welsh_keeps_its_notes_and_answer_sheet_in_english(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The projector shows the facilitator page: its controls, the live votes and the tally follow
+    the language; the notes, the safeguarding script and the answer sheet stay English, marked."""
+    from spotting import load_knowledge
+
+    monkeypatch.setenv("QUERY_STRING", "lang=cy")
+    app = TeachingApp(mode="facilitator")
+    welsh = load_knowledge(lang="cy").phrase
+    assert app.knowledge.language == "cy" and app.worksheet_button.description == welsh("Make the learner worksheet")
+    assert app.room.start_button.description == welsh("Start a live session") != "Start a live session"
+    assert '<details lang="en" dir="ltr"><summary>Facilitator notes' in app.notes.value
+    assert app.safeguarding.value.startswith('<div lang="en" dir="ltr">')
+    app.answers_button.click()
+    encoded = app.handout_link.value.split("base64,", 1)[1].split('"', 1)[0]
+    assert base64.b64decode(encoded).decode("utf-8").startswith('<!DOCTYPE html><html lang="en-GB">')
+    app.set_language("en")
+    assert app.room.start_button.description == "Start a live session" and app.notes.value.startswith("<details>")
+
+
 
 
 def test_the_teaching_notebook_opens_with_the_english_of_its_translated_opening() -> None:

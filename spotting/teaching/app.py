@@ -60,9 +60,9 @@ SECTIONS = (
 )
 FACILITATOR_SECTIONS = (
     *SECTIONS,
-    ("Ground rules and safeguarding", "safeguarding"),
-    ("Live votes", "live"),
-    ("Questions from the room (private)", "questions"),
+    (N_("Ground rules and safeguarding"), "safeguarding"),
+    (N_("Live votes"), "live"),
+    (N_("Questions from the room (private)"), "questions"),
 )
 """The facilitator page adds the safeguarding script (data/safeguarding.csv), the live votes
 and the private list of learners' questions, each as its own section."""
@@ -101,6 +101,19 @@ LEARNER_HANDOUT = N_(
 REVEAL_FIRST = N_("Reveal a scenario first: the handout covers the scenarios you revealed.")
 DOWNLOAD = N_("Download {what}. Open it, then print or save as PDF.")
 THE_HANDOUT = N_("the handout (HTML, {count} scenario(s))")
+PRINT_IN = N_("Print the worksheet and the session handout in")
+TEACH_MIX = N_(
+    "The worksheet and the handouts print only these. The guide's mix is ticked: four scenarios and the "
+    "three warm-up myths."
+)
+BEFORE = N_(
+    "the learner worksheet (stories and myths, space to write, no answers) and, for you, the facilitator "
+    "handout (the answers, in English)."
+)
+AFTER = N_(
+    "the session handout: the scenarios you revealed, the room's answers and feedback, myths, figures and sources."
+)
+KEEP_IT = N_("It shows the expected answers, so keep it on your own computer. Learners use the learner page.")
 
 
 class TeachingApp:
@@ -115,9 +128,7 @@ class TeachingApp:
         if mode not in dict(MODES).values():
             raise ValueError(f"mode must be one of {', '.join(v for _, v in MODES)}, not {mode!r}")
         self.mode = mode
-        # The facilitator page stays English (its notes and answer sheet are not translated).
-        wanted = None if mode == "facilitator" else language_from_address()
-        self.knowledge = knowledge or load_knowledge(region=default_region(), lang=wanted)
+        self.knowledge = knowledge or load_knowledge(region=default_region(), lang=language_from_address())
         self.classroom: ClassroomData = load_classroom(self.knowledge)
         self.shown_myths: set[str] = set()
         """Myths whose answer the facilitator has revealed to the room (a learner sees only these)."""
@@ -194,11 +205,10 @@ class TeachingApp:
         self.english_button.on_click(lambda _button: self.set_language(SOURCE_LANGUAGE))
         self.notice_box = widgets.HBox([self.notice, self.english_button])
         self.notice_box.add_class("sp-translation")
-        # The facilitator page stays in English (its notes and answer sheet are not translated); it
-        # chooses the language of the learners' printouts instead.
+        # On the facilitator page the controls and what the room sees follow the language; the
+        # facilitator notes, the safeguarding script and the answer sheet stay English (marked so).
         self.language_box = widgets.VBox(
-            [self.language, self.notice_box],
-            layout=widgets.Layout(display="none" if self.facilitator or len(offered) == 1 else None),
+            [self.language, self.notice_box], layout=widgets.Layout(display="none" if len(offered) == 1 else None)
         )
         regions = self.knowledge.regions.values()
         self.region = widgets.Dropdown(
@@ -265,27 +275,19 @@ class TeachingApp:
         self.safeguarding = widgets.HTML(self._safeguarding() if self.facilitator else "")
         self.safeguarding_box = widgets.VBox([self.safeguarding])
         self.charts = widgets.HTML(self._charts())
+        self.teach_heading, self.myths_heading = widgets.HTML(), widgets.HTML()
         self.charts_box = widgets.VBox([self.charts])
         self.handout_button = widgets.Button(layout={"width": "auto"})
         self.handout_link = widgets.HTML()
         self.handout_button.on_click(lambda _button: self._make_handout())
         if self.facilitator:
-            self.worksheet_button = widgets.Button(
-                description="Make the learner worksheet",
-                tooltip="The stories and myths with space to write: no answers",
-                layout={"width": "auto"},
-            )
-            self.answers_button = widgets.Button(
-                description="Make the facilitator handout",
-                tooltip="The expected answers, for you only",
-                layout={"width": "auto"},
-            )
+            self.worksheet_button = widgets.Button(layout={"width": "auto"})
+            self.answers_button = widgets.Button(layout={"width": "auto"})
             # The learner worksheet and the session handout can be printed in any offered
             # language (the facilitator's page itself, and the answer sheet, stay in English).
             offered = available_languages(self.knowledge.directory)
             names = languages()
             self.print_language = widgets.Dropdown(
-                description="Print the worksheet and the session handout in",
                 options=[(names[code].name, code) for code in offered],
                 value=SOURCE_LANGUAGE,
                 style=_WIDE,
@@ -311,22 +313,13 @@ class TeachingApp:
             }  # fmt: skip
             choose = widgets.VBox(
                 [
-                    widgets.HTML(
-                        "<h3>What you teach</h3><p>The worksheet and the handouts print only these. "
-                        "The guide's mix is ticked: four scenarios and the three warm-up myths.</p>"
-                        "<h4>Scenarios</h4>"
-                    ),
+                    self.teach_heading,
                     widgets.GridBox(list(self.use_scenario.values()), layout=widgets.Layout(width="100%")),
-                    widgets.HTML("<h4>Myths</h4>"),
+                    self.myths_heading,
                     widgets.GridBox(list(self.use_myth.values()), layout=widgets.Layout(width="100%")),
                 ]
             )
-            intro = (
-                "<h2>Handouts</h2><ul><li><strong>Before the session:</strong> the learner worksheet "
-                "(stories and myths, space to write, no answers) and, for you, the facilitator handout "
-                "(the answers).</li><li><strong>After the session:</strong> the session handout: the "
-                "scenarios you revealed, the room's answers and feedback, myths, figures and sources.</li></ul>"
-            )
+            intro = ""  # in the page's language: ``_facilitator_words``
             buttons = [self.worksheet_button, self.answers_button, self.handout_button]
             extra: list[widgets.Widget] = [choose, self.print_language]
         else:
@@ -349,14 +342,12 @@ class TeachingApp:
     def _header(self) -> str:
         emergency = self.knowledge.services["emergency_line"].text
         title = escape(self.knowledge.phrase(TITLE))
-        facilitator = (
-            '<p class="note facilitator-page"><strong>Facilitator page.</strong> It shows the expected '
-            "answers, so keep it on your own computer. Learners use the learner page.</p>"
-            if self.facilitator
-            else ""
-        )
+        say = self.knowledge.phrase
+        page, keep = escape(say("Facilitator page.")), escape(say(KEEP_IT))
+        facilitator = f'<p class="note facilitator-page"><strong>{page}</strong> {keep}</p>' if self.facilitator else ""
+        mode = " " + say("(facilitator)") if self.facilitator else ""
         return (
-            f"<h1>{title}{' (facilitator)' if self.facilitator else ''}</h1>"
+            f"<h1>{title}{escape(mode)}</h1>"
             f'<p class="note">{escape(self.knowledge.phrase(DISCLAIMER))} {escape(emergency)}</p>{facilitator}'
         )
 
@@ -370,7 +361,7 @@ class TeachingApp:
     def _on_address(self, change: Mapping[str, Any]) -> None:
         """``?lang=`` as the browser sent it (a preheated kernel never saw the address)."""
         wanted = language_from_address(urlencode({LANGUAGE_KEY: str(change["new"])}))
-        if wanted and wanted != self.knowledge.language and not self.facilitator:
+        if wanted and wanted != self.knowledge.language:
             self.set_language(wanted)
 
     def set_language(self, code: str) -> None:
@@ -391,8 +382,7 @@ class TeachingApp:
         if self.facilitator:
             self.safeguarding.value = self._safeguarding()
         self.charts.value = self._charts()
-        if isinstance(self.room, LearnerRoom):
-            self.room.words()
+        self.room.words()
         self._set_direction()
         self._update()
 
@@ -414,7 +404,7 @@ class TeachingApp:
             self.page_words.dir = language.direction if language else "ltr"
             self.page_words.intro = "" if english or self.facilitator else intro_html(say)
             self.page_words.exit = exit_words(say)
-            self.page_words.title = "" if english or self.facilitator else say(TITLE)
+            self.page_words.title = "" if english else say(TITLE)
         self.notice.value = unreviewed_html(knowledge)
         self.notice_box.layout.display = None if self.notice.value else "none"
         self.region.description = say(REGION_LABEL)
@@ -436,10 +426,34 @@ class TeachingApp:
         self.reveal_button.description, self.reveal_button.tooltip = say(REVEAL), say(REVEAL_TIP)
         self.next_button.description, self.next_button.tooltip = say(NEXT), say(NEXT_TIP)
         self.handout_button.description, self.handout_button.tooltip = say(HANDOUT), say(HANDOUT_TIP)
-        if not self.facilitator:
+        if self.facilitator:
+            self._facilitator_words()
+        else:
             handout = escape(say("Handout"))
             self.handout_intro.value = f"<h2>{handout}</h2><p>{escape(say(LEARNER_HANDOUT))}</p>"
         self.handout_link.value = ""
+
+    def _facilitator_words(self) -> None:
+        say = self.knowledge.phrase
+        self.worksheet_button.description = say("Make the learner worksheet")
+        self.worksheet_button.tooltip = say("The stories and myths with space to write: no answers")
+        self.answers_button.description = say("Make the facilitator handout")
+        self.answers_button.tooltip = say("The expected answers, for you only (in English)")
+        self.print_language.description = say(PRINT_IN)
+        for n, scenario in enumerate(self.knowledge.scenarios, start=1):
+            self.use_scenario[scenario.id].description = f"{n}. {scenario.title}"
+        for n, myth in enumerate(self.knowledge.myths, start=1):
+            self.use_myth[myth.id].description = say("Myth {number}: {claim}").format(number=n, claim=myth.claim)
+        teach, mix = escape(say("What you teach")), escape(say(TEACH_MIX))
+        scenarios, myths = escape(say("Scenarios")), escape(say("Myths"))
+        self.teach_heading.value = f"<h3>{teach}</h3><p>{mix}</p><h4>{scenarios}</h4>"
+        self.myths_heading.value = f"<h4>{myths}</h4>"
+        before, after = escape(say("Before the session:")), escape(say("After the session:"))
+        handouts = escape(say("Handouts"))
+        self.handout_intro.value = (
+            f"<h2>{handouts}</h2><ul><li><strong>{before}</strong> {escape(say(BEFORE))}</li>"
+            f"<li><strong>{after}</strong> {escape(say(AFTER))}</li></ul>"
+        )
 
     def _options(self, control: widgets.Dropdown, options: list[tuple[str, str]]) -> None:
         """New words for a Dropdown's choices, its value kept and no redraw on the way."""
@@ -560,14 +574,27 @@ class TeachingApp:
         _scenarios, myth_ids = self.session_choice()
         return myths_html(self.knowledge, myth_ids=myth_ids, answers=False, shown=self.shown_myths)
 
+    def _english(self) -> str:
+        """' lang="en"' on what stays English on a page in another language (the facilitator's
+        notes and safeguarding script), so a screen reader reads it as English."""
+        return "" if self.knowledge.language == SOURCE_LANGUAGE else ' lang="en" dir="ltr"'
+
     def _safeguarding(self, *, folded: bool = True) -> str:
         lines = self.classroom.script_for(self.knowledge.region.code)
-        return safeguarding_html(lines, self.knowledge, folded=folded)
+        return f"<div{self._english()}>{safeguarding_html(lines, self._in_english(), folded=folded)}</div>"
+
+    def _in_english(self) -> Knowledge:
+        """The session's region in English: the answer sheet and the safeguarding script are not
+        translated, so they are never half in another language."""
+        if self.knowledge.language == SOURCE_LANGUAGE:
+            return self.knowledge
+        region = self.knowledge.region.code if self.knowledge.region.chosen else None
+        return load_knowledge(self.knowledge.directory, region=region)
 
     def _make_worksheet(self) -> None:
         scenario_ids, myth_ids = self.session_choice()
         document = worksheet_html(self._printed(), scenario_ids=scenario_ids, myth_ids=myth_ids)
-        self._offer(document, "spotting-worksheet.html", "the learner worksheet (HTML)")
+        self._offer(document, "spotting-worksheet.html", self.knowledge.phrase("the learner worksheet (HTML)"))
 
     def _printed(self) -> Knowledge:
         """The knowledge base a learner's printout is made in: the session's region, in the
@@ -581,12 +608,13 @@ class TeachingApp:
     def _make_answer_sheet(self) -> None:
         scenario_ids, myth_ids = self.session_choice()
         document = facilitator_handout_html(
-            self.knowledge,
+            self._in_english(),
             scenario_ids=scenario_ids,
             myth_ids=myth_ids,
             safeguarding=self._safeguarding(folded=False),
         )
-        self._offer(document, "spotting-facilitator-handout.html", "the facilitator handout (HTML, has the answers)")
+        what = self.knowledge.phrase("the facilitator handout (HTML, has the answers)")
+        self._offer(document, "spotting-facilitator-handout.html", what)
 
     def _offer(self, document: str, filename: str, what: str) -> None:
         """A download link made in the page: nothing is written on the server."""
@@ -619,7 +647,7 @@ class TeachingApp:
             box.layout.display = None if self.section.value == name else "none"
         self.card.value = scenario_card_html(scenario, knowledge, number=number, compact=presenter)
         self.notes.value = (
-            f"<details><summary>Facilitator notes (expected answer)</summary>"
+            f"<details{self._english()}><summary>Facilitator notes (expected answer)</summary>"
             f"{facilitator_notes_html(scenario, knowledge)}</details>"
             if facilitator
             else ""

@@ -361,30 +361,35 @@ class LearnerRoom:
         self.ask_status.value = f'<p role="status">{escape(sent)}</p>'
 
 
+LIVE_INTRO = N_(
+    "Learners vote on their phones; nobody's name or answer is kept, only how many chose each. "
+    "The room sees the votes only when you show them."
+)
+PRIVATE_INTRO = N_("Keep this off the projector. Nothing here is shown to the room until you press a button.")
+NO_VOTE, NONE, NO_QUESTIONS = N_("No vote"), N_("None"), N_("No questions yet.")
+NO_SESSION = N_("No live session.")
+STARTED = N_("Learners' phones on the learner page show it now, with your region. Choose a live vote below.")
+
+
 class FacilitatorRoom:
-    """The facilitator's live controls, the tally (after the reveal) and the private question list."""
+    """The facilitator's live controls, the tally (after the reveal) and the private question list.
+
+    Its words follow the page's language (``words``); the learners' questions and the answer bank
+    (data/answer_bank.csv) are shown as written."""
 
     def __init__(self, app: TeachingApp, store: ClassroomStore | None = None):
         self.app = app
         self.store = store or ClassroomStore()
         self.version = -1
         self.state: SessionState | None = None
-        self.start_button = widgets.Button(
-            description="Start a live session", button_style="primary", layout={"width": "auto"},
-            tooltip="Learners' phones show your votes and your region",
-        )  # fmt: skip
-        self.end_button = widgets.Button(
-            description="End the session and delete its votes and questions", layout={"width": "auto"}
-        )
+        self.start_button = widgets.Button(button_style="primary", layout={"width": "auto"})
+        self.end_button = widgets.Button(layout={"width": "auto"})
         self.status = widgets.HTML()
         self.current = widgets.Dropdown(
-            description="Live vote", options=[("No vote", "")], value="", style={"description_width": "initial"},
+            options=[(NO_VOTE, "")], value="", style={"description_width": "initial"},
             layout=widgets.Layout(width="auto"),
         )  # fmt: skip
-        self.reveal_button = widgets.Button(
-            description="Show the votes and the answer", layout={"width": "auto"},
-            tooltip="The tally appears on every screen; voting on this question closes",
-        )  # fmt: skip
+        self.reveal_button = widgets.Button(layout={"width": "auto"})
         self.count = widgets.HTML()
         self.count.add_class("sp-vote-count")
         self.question = widgets.HTML()
@@ -393,17 +398,16 @@ class FacilitatorRoom:
         self.asked = widgets.HTML()
         self.asked.add_class("sp-private-questions")
         self.pick = widgets.Dropdown(
-            description="Question", options=[("None", 0)], value=0, style={"description_width": "initial"},
-            layout=widgets.Layout(width="auto"),
+            options=[(NONE, 0)], value=0, style={"description_width": "initial"}, layout=widgets.Layout(width="auto"),
         )  # fmt: skip
-        self.show_button = widgets.Button(description="Show this question to the room", layout={"width": "auto"})
-        self.hide_button = widgets.Button(description="Take it down", layout={"width": "auto"})
-        bank = [("None", "")] + [(a.question, a.id) for a in app.classroom.answers]
+        self.show_button = widgets.Button(layout={"width": "auto"})
+        self.hide_button = widgets.Button(layout={"width": "auto"})
+        bank = [(NONE, "")] + [(a.question, a.id) for a in app.classroom.answers]
         self.bank = widgets.Dropdown(
-            description="Answer from the bank", options=bank, value="", style={"description_width": "initial"},
-            layout=widgets.Layout(width="auto"),
+            options=bank, value="", style={"description_width": "initial"}, layout=widgets.Layout(width="auto"),
         )  # fmt: skip
-        self.bank_button = widgets.Button(description="Show this answer", layout={"width": "auto"})
+        self.bank_button = widgets.Button(layout={"width": "auto"})
+        self.live_intro, self.private_intro = widgets.HTML(), widgets.HTML()
         self.start_button.on_click(lambda _button: self.start())
         self.end_button.on_click(lambda _button: self.end())
         self.reveal_button.on_click(lambda _button: self.reveal())
@@ -417,10 +421,7 @@ class FacilitatorRoom:
         self.controls.add_class("sp-live-controls")
         self.live_box = widgets.VBox(
             [
-                widgets.HTML(
-                    "<h2>Live votes</h2><p>Learners vote on their phones; nobody's name or answer is "
-                    "kept, only how many chose each. The room sees the votes only when you show them.</p>"
-                ),
+                self.live_intro,
                 widgets.HBox([self.start_button, self.end_button], layout=widgets.Layout(flex_flow="row wrap")),
                 self.status,
                 self.controls,
@@ -428,10 +429,7 @@ class FacilitatorRoom:
         )
         self.private_box = widgets.VBox(
             [
-                widgets.HTML(
-                    "<h2>Questions from the room (only on this page)</h2><p>Keep this off the projector. "
-                    "Nothing here is shown to the room until you press a button.</p>"
-                ),
+                self.private_intro,
                 self.asked,
                 self.pick,
                 widgets.HBox([self.show_button, self.hide_button], layout=widgets.Layout(flex_flow="row wrap")),
@@ -440,23 +438,67 @@ class FacilitatorRoom:
             ]
         )
         self.private_box.add_class("sp-private")
+        self.words()
         self.poll()
         self.task = start_polling(self.poll, FACILITATOR_POLL_SECONDS) if self.store.available() else None
 
+    def words(self) -> None:
+        """The controls' words in the page's language (again when the facilitator changes it)."""
+        say = self.app.knowledge.phrase
+        self.start_button.description = say("Start a live session")
+        self.start_button.tooltip = say("Learners' phones show your votes and your region")
+        self.end_button.description = say("End the session and delete its votes and questions")
+        self.current.description = say("Live vote")
+        self.reveal_button.description = say("Show the votes and the answer")
+        self.reveal_button.tooltip = say("The tally appears on every screen; voting on this question closes")
+        self.pick.description = say("Question")
+        self.show_button.description = say("Show this question to the room")
+        self.hide_button.description = say("Take it down")
+        self.bank.description = say("Answer from the bank")
+        self.bank_button.description = say("Show this answer")
+        live, private = escape(say("Live votes")), escape(say("Questions from the room (only on this page)"))
+        self.live_intro.value = f"<h2>{live}</h2><p>{escape(say(LIVE_INTRO))}</p>"
+        self.private_intro.value = f"<h2>{private}</h2><p>{escape(say(PRIVATE_INTRO))}</p>"
+        self._labels(self.current, [(say(NO_VOTE), ""), *self.current.options[1:]])
+        self._labels(self.pick, [(say(NONE), 0), *self.pick.options[1:]])
+        self._labels(self.bank, [(say(NONE), ""), *self.bank.options[1:]])
+        if self.state is not None:
+            self.version = -1  # redraw the vote list, the count and the tally in the new words
+            self._questions(self.state)
+            self._draw(self.state)
+
+    @staticmethod
+    def _labels(control: widgets.Dropdown, options: list[tuple[str, Any]]) -> None:
+        if list(control.options) != options:
+            value = control.value
+            control.options = options
+            control.value = value
+
+    def _questions(self, state: SessionState) -> None:
+        """The live vote's choices: the session's myths and scenarios, in the page's words."""
+        say = self.app.knowledge.phrase
+        questions = session_questions(state.scenario_ids, state.myth_ids, self.app.knowledge)
+        options = [(say(NO_VOTE), "")] + [
+            (say("Myth: {title}" if q.kind == "myth" else "Scenario: {title}").format(title=q.title), q.id)
+            for q in questions
+        ]
+        self._labels(self.current, options)
+
     def start(self) -> None:
+        say = self.app.knowledge.phrase
         scenario_ids, myth_ids = self.app.session_choice()
         code = self.store.start(self.app.knowledge.region.code, scenario_ids, myth_ids)
         self.version = -1
         self.poll()
-        self.status.value = (
-            f'<p role="status"><strong>Session {escape(code)} is live.</strong> Learners\' phones on the '
-            "learner page show it now, with your region. Choose a live vote below.</p>"
-        )
+        live = escape(say("Session {code} is live.").format(code=code))
+        more = escape(say(STARTED))
+        self.status.value = f'<p role="status"><strong>{live}</strong> {more}</p>'
 
     def end(self) -> None:
         self.store.end()
         self.poll()
-        self.status.value = '<p role="status">The session has ended. Its votes and questions have been deleted.</p>'
+        ended = escape(self.app.knowledge.phrase("The session has ended. Its votes and questions have been deleted."))
+        self.status.value = f'<p role="status">{ended}</p>'
 
     def reveal(self) -> None:
         if self.state is not None and self.state.current:
@@ -482,7 +524,7 @@ class FacilitatorRoom:
                 self.state, self.version = None, -2
                 self.controls.layout.display = "none"
                 self.end_button.disabled, self.start_button.disabled = True, False
-                self.asked.value = "<p>No live session.</p>"
+                self.asked.value = f"<p>{escape(self.app.knowledge.phrase(NO_SESSION))}</p>"
             return
         if version == self.version:
             return
@@ -491,24 +533,20 @@ class FacilitatorRoom:
         self.state, self.version = state, version
         if first:
             self.app.follow_session(state)
-            questions = session_questions(state.scenario_ids, state.myth_ids, self.app.knowledge)
-            self.current.options = [("No vote", "")] + [
-                (f"{'Myth' if q.kind == 'myth' else 'Scenario'}: {q.title}", q.id) for q in questions
-            ]
+            self._questions(state)
             self.controls.layout.display = None
             self.end_button.disabled, self.start_button.disabled = False, True
-            self.status.value = (
-                self.status.value or f'<p role="status"><strong>Session {escape(state.code)} is live.</strong></p>'
-            )
+            live = escape(self.app.knowledge.phrase("Session {code} is live.").format(code=state.code))
+            self.status.value = self.status.value or f'<p role="status"><strong>{live}</strong></p>'
         self.current.value = state.current
         self._draw(state)
 
     def _draw(self, state: SessionState) -> None:
         app = self.app
+        say = app.knowledge.phrase
+        on_screen = escape(say("On every screen now"))
         self.shown.value = (
-            f"<h3>On every screen now</h3>{shown_html(state, app)}"
-            if state.shown_question or state.shown_answer
-            else ""
+            f"<h3>{on_screen}</h3>{shown_html(state, app)}" if state.shown_question or state.shown_answer else ""
         )
         asked = self.store.questions()
         self.asked.value = (
@@ -516,9 +554,9 @@ class FacilitatorRoom:
             + "".join(f'<li value="{n}">{question_html(text)}</li>' for n, text in asked)
             + "</ol>"
             if asked
-            else "<p>No questions yet.</p>"
+            else f"<p>{escape(say(NO_QUESTIONS))}</p>"
         )
-        options = [("None", 0)] + [(f"{n}. {text[:80]}", n) for n, text in asked]
+        options = [(say(NONE), 0)] + [(f"{n}. {text[:80]}", n) for n, text in asked]
         if list(self.pick.options) != options:  # a new question: keep the one the facilitator chose
             chosen = self.pick.value
             self.pick.options = options
@@ -529,9 +567,8 @@ class FacilitatorRoom:
             return
         question = live_question(state.current, app.knowledge)
         self.question.value = _title(question, app)
-        self.count.value = (
-            f'<p role="status"><strong>{state.votes}</strong> vote{"s" if state.votes != 1 else ""} so far.</p>'
-        )
+        so_far = escape(say("{votes} so far.").format(votes=votes(state.votes, say)))
+        self.count.value = f'<p role="status">{so_far}</p>'
         revealed = state.current in state.revealed
         self.reveal_button.disabled = revealed
         self.result.value = tally_html(question, self.store.counts(state.current), app) if revealed else ""
