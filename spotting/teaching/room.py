@@ -479,7 +479,7 @@ class FacilitatorRoom:
         say = self.app.knowledge.phrase
         questions = session_questions(state.scenario_ids, state.myth_ids, self.app.knowledge)
         options = [(say(NO_VOTE), "")] + [
-            (say("Myth: {title}" if q.kind == "myth" else "Scenario: {title}").format(title=q.title), q.id)
+            ((say("Myth: {title}") if q.kind == "myth" else say("Scenario: {title}")).format(title=q.title), q.id)
             for q in questions
         ]
         self._labels(self.current, options)
