@@ -790,3 +790,40 @@ def test_the_learner_page_is_in_the_language_with_no_english_sentence_left(langu
     assert local.knowledge.language == "en" and local.language.value == "en" and local.notice.value == ""
     assert local.level.value == local.knowledge.scenarios[0].expected_urgency.id  # the choice kept
     assert local.page_words.intro == "" and local.reveal_button.description == "Reveal the answer"
+
+
+@pytest.mark.parametrize("language", ["es", "cy", "ar"])
+def test_the_facilitator_page_leaves_no_english_sentence_outside_its_english_notes(
+    language: str, tmp_path: Path
+) -> None:
+    """What a projector shows from the facilitator page (controls, live vote, count, tally, the
+    handout controls) is in the language; only the notes, the safeguarding script and the source
+    titles stay English, each marked lang="en"."""
+    from spotting.markup import LANGUAGE_LABEL, READ_IN_ENGLISH
+    from spotting.teaching.app import TeachingApp
+    from spotting.teaching.room import FacilitatorRoom
+    from spotting.teaching.store import ClassroomStore
+
+    pages = {
+        code: TeachingApp(
+            load_knowledge(region="GB", lang=code), mode="facilitator", store=ClassroomStore(tmp_path / code)
+        )
+        for code in ("en", language)
+    }
+    meant = {f"{LANGUAGE_LABEL}.", f"{READ_IN_ENGLISH}."}
+    meant |= {f"{answer.question}." for answer in pages["en"].classroom.answers}  # the bank: English data
+
+    def compare(step: str) -> None:
+        seen = {code: page_sentences(widget_text(app.container)) for code, app in pages.items()}
+        left = seen[language] & seen["en"] - meant
+        assert not left, f"{language}, {step}: English left: {sorted(left)[:5]}"
+
+    compare("opened")
+    for app in pages.values():
+        assert isinstance(app.room, FacilitatorRoom)
+        app.room.start_button.click()
+        app.room.current.value = "myth:rare_spotting_normal"
+        app.room.reveal_button.click()
+        app.reveal_button.click()
+        app.worksheet_button.click()
+    compare("a live vote revealed, a scenario revealed, the worksheet offered")

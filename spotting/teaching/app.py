@@ -356,7 +356,8 @@ class TeachingApp:
     def _on_region(self, change: dict[str, Any]) -> None:
         """The facilitator picks where the session is: scenarios, quiz and figures name that
         region's services. The expected answers (how soon) are the same everywhere."""
-        self._reload(change["new"] or None, self.knowledge.language)
+        if not self._resetting:  # not while its choices are relabelled (``_options``)
+            self._reload(change["new"] or None, self.knowledge.language)
 
     def _on_address(self, change: Mapping[str, Any]) -> None:
         """``?lang=`` as the browser sent it (a preheated kernel never saw the address)."""
