@@ -66,7 +66,8 @@ def test_the_wheel_carries_the_data_the_template_and_metadata_a_registry_accepts
     assert assets and assets <= names  # the widgets' JavaScript and CSS, read by path
     template = ROOT / "share" / "jupyter" / "voila" / "templates" / "spotting"
     for page_file in template.iterdir():  # every file the template includes, not only its entry
-        assert any(name.endswith(f"share/jupyter/voila/templates/spotting/{page_file.name}") for name in names), page_file
+        wanted = f"share/jupyter/voila/templates/spotting/{page_file.name}"
+        assert any(name.endswith(wanted) for name in names), page_file
     assert metadata["License-Expression"] == "MIT" and any(name.endswith("/LICENSE") for name in names)
     assert metadata["Description-Content-Type"] == "text/markdown" and metadata.get_payload()
     assert "Topic :: Education" in metadata.get_all("Classifier")
