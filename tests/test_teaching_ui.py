@@ -231,5 +231,8 @@ def test_the_teaching_notebook_opens_with_the_english_of_its_translated_opening(
 
     from spotting.teaching.intro import intro_html
 
-    notebook = json.loads((Path(__file__).parents[1] / "notebooks" / "teaching.ipynb").read_text(encoding="utf-8"))
-    assert "".join(notebook["cells"][0]["source"]).endswith(intro_html(str)), "re-write the cell from intro_html(str)"
+    for name, facilitator in (("teaching", False), ("facilitator", True)):
+        path = Path(__file__).parents[1] / "notebooks" / f"{name}.ipynb"
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        english = intro_html(str, facilitator=facilitator)
+        assert "".join(notebook["cells"][0]["source"]).endswith(english), f"re-write {name}'s cell from intro_html"

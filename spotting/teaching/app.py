@@ -403,7 +403,7 @@ class TeachingApp:
         with self.page_words.hold_sync():  # "" puts back the English the notebook carries
             self.page_words.lang = knowledge.language
             self.page_words.dir = language.direction if language else "ltr"
-            self.page_words.intro = "" if english or self.facilitator else intro_html(say)
+            self.page_words.intro = "" if english else intro_html(say, facilitator=self.facilitator)
             self.page_words.exit = exit_words(say)
             self.page_words.title = "" if english else say(TITLE)
         self.notice.value = unreviewed_html(knowledge)

@@ -23,9 +23,22 @@ LEARNER_INTRO = N_(
 )
 
 
-def intro_html(say: Callable[[str], str]) -> str:
-    """The learner page's opening in the language of ``say`` (``knowledge.phrase``; ``str`` for the
-    English the notebook carries): one HTML block with no blank line, so Markdown keeps it whole."""
+FACILITATOR_INTRO = N_(
+    "The facilitator page: notes with the expected answers, reveal without choosing, and the learner "
+    "worksheet and facilitator handout. Keep it on your own screen or the projector."
+)
+
+
+def intro_html(say: Callable[[str], str], *, facilitator: bool = False) -> str:
+    """A teaching page's opening in the language of ``say`` (``knowledge.phrase``; ``str`` for the
+    English the notebook carries): one HTML block with no blank line, so Markdown keeps it whole.
+    The facilitator page has no quick exit, so no words on leaving it."""
+    if facilitator:
+        return (
+            '<div class="sp-intro">\n'
+            f"<p><strong>{text(say(FOR_LEARNING))}</strong> {text(say(FACILITATOR_INTRO))}</p>\n"
+            "</div>"
+        )
     return (
         '<div class="sp-intro">\n'
         f"<p><strong>{text(say(FOR_LEARNING))}</strong> {text(say(LEARNER_INTRO))}</p>\n"
