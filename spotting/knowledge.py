@@ -18,10 +18,11 @@ from importlib.metadata import PackageNotFoundError, version
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
+from urllib.parse import parse_qs
 
 from .builders import build
 from .errors import AnswerError, DataError, DataProblem
-from .localise import SOURCE_LANGUAGE, catalog_problems, language_code, offered
+from .localise import LANGUAGE_KEY, SOURCE_LANGUAGE, catalog_problems, language_code, offered
 from .model import UNSET_REGION, Knowledge, Records
 from .regions import region_code
 
@@ -100,6 +101,17 @@ def default_region() -> str | None:
         return load_knowledge(region=code).region.code if code else None
     except AnswerError:
         return None
+
+
+def language_from_address(query: str | None = None) -> str | None:
+    """``?lang=es`` in a page's address (the explorer's and the teaching pages'): Voila gives a
+    kernel it starts for a page the query string (QUERY_STRING); a preheated kernel learns it from
+    the browser (``PageWords.address``).
+    A value that is not offered is ignored (English), never an error on a reader's screen."""
+    values = parse_qs(query if query is not None else os.environ.get("QUERY_STRING", "")).get(LANGUAGE_KEY)
+    wanted = values[0].strip().casefold() if values else ""
+    codes = available_languages()
+    return next((code for code in codes if wanted and wanted.split("-")[0] == code), None)
 
 
 def check_data(directory: str | Path | None = None) -> list[DataProblem]:

@@ -103,6 +103,12 @@ UNREVIEWED = N_(
 """Shown at the top of a translated page, in its language and in English, until the catalog names a reviewer."""
 
 
+LANGUAGE_LABEL = "Language · Idioma · Iaith · اللغة"
+"""A language choice's label, in every offered language at once: whoever needs it can read it."""
+READ_IN_ENGLISH = "Read in English"
+"""The one tap back to the reference version, beside the unreviewed-translation line."""
+
+
 def unreviewed_html(knowledge: Knowledge) -> str:
     """The unreviewed-translation line for a page in ``knowledge``'s language ("" in English, or
     once a clinician who speaks it is named in the catalog's ``reviewed-by``)."""

@@ -537,11 +537,13 @@ def test_the_explorer_opening_and_quick_exit_follow_the_language(language: str) 
     assert TITLE not in app.page_words.intro and "Exit this page" not in app.page_words.intro
     assert app.page_words.exit["label"] == local(EXIT_LABEL) != EXIT_LABEL
     assert (app.page_words.lang, app.page_words.dir) == (language, languages()[language].direction)
+    assert app.page_words.title == local(TITLE) != TITLE  # the browser tab's title (the notebook's is English)
     assert app.emergency_form.messages["numberRange"] != "Type a number from {minimum} to {maximum}."
     assert app.results.messages["lostHeading"] != "This page lost its connection"
     assert app.summary.messages["save"] != "Save the summary as a file"
     app.read_in_english()
     assert app.page_words.intro == "" and app.page_words.exit["label"] == "Exit this page"
+    assert app.page_words.title == ""
 
 
 def test_a_preheated_kernel_takes_the_language_the_browser_reads_in_the_address() -> None:
@@ -711,3 +713,117 @@ def test_the_facilitator_prints_the_worksheet_and_handout_in_a_chosen_language()
     app.answers_button.click()  # the answer sheet is the facilitator's: English
     assert offered().startswith('<!DOCTYPE html><html lang="en-GB">')
     assert app.knowledge.language == "en"  # the page itself did not change language
+
+
+def widget_text(widget: Any) -> str:
+    """Every word a widget tree shows or speaks, as HTML: HTML values, and each description,
+    tooltip, placeholder and option label as a sentence of its own (so two labels never join)."""
+    from html import escape as html_escape
+
+    parts = []
+    value = getattr(widget, "value", None)
+    shows_html = "HTML" in str(getattr(widget, "_view_name", "") or "") or type(widget).__name__ == "LiveStatus"
+    if isinstance(value, str) and shows_html:
+        parts.append(value)
+    labels = [getattr(widget, name, "") for name in ("description", "tooltip", "placeholder")]
+    labels += [str(option[0]) for option in getattr(widget, "options", ()) if isinstance(option, tuple)]
+    parts += [f"<p>{html_escape(label)}.</p>" for label in labels if isinstance(label, str) and label]
+    parts += [widget_text(child) for child in getattr(widget, "children", ())]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("language", ["es", "cy", "ar"])
+def test_the_learner_page_is_in_the_language_with_no_english_sentence_left(language: str, tmp_path: Path) -> None:
+    """The learner page (issue 23): every control, hint, the live vote, the tally and the question
+    box in the reader's language, with no sentence of the English page left outside what is marked
+    lang="en" (the notice's English half, source titles); the menu switches back to English."""
+    from spotting.markup import LANGUAGE_LABEL, READ_IN_ENGLISH
+    from spotting.teaching.app import TeachingApp
+    from spotting.teaching.intro import intro_html
+    from spotting.teaching.room import FacilitatorRoom, LearnerRoom
+    from spotting.teaching.store import ClassroomStore
+
+    store = ClassroomStore(tmp_path / "live")
+    facilitator = TeachingApp(load_knowledge(region="GB"), mode="facilitator", store=store)
+    pages = {code: TeachingApp(load_knowledge(lang=code), store=store) for code in ("en", language)}
+    assert isinstance(facilitator.room, FacilitatorRoom)
+    live = facilitator.room
+
+    def seen(app: TeachingApp) -> set[str]:
+        assert isinstance(app.room, LearnerRoom)
+        app.room.poll()
+        return page_sentences(widget_text(app.container) + app.page_words.intro)
+
+    meant = {f"{LANGUAGE_LABEL}.", f"{READ_IN_ENGLISH}."}  # every language at once; the way back to English
+
+    def compare(step: str) -> None:
+        left = seen(pages[language]) & seen(pages["en"]) - meant
+        assert not left, f"{language}, {step}: English left: {sorted(left)[:5]}"
+
+    local = pages[language]
+    assert local.page_words.lang == language and local.page_words.dir == languages()[language].direction
+    assert local.page_words.intro == intro_html(local.knowledge.phrase) and 'class="sp-notice"' in local.notice.value
+    assert f"sp-dir-{languages()[language].direction}" in local.container._dom_classes
+    local.reveal_button.click()  # the hint: choose a level first
+    compare("hint")
+    live.start_button.click()
+    live.current.value = "myth:rare_spotting_normal"
+    facilitator.room.poll()
+    compare("a live myth vote")
+    for app in pages.values():
+        assert isinstance(app.room, LearnerRoom)
+        app.room.poll()
+        app.room.buttons.children[0].click()
+        app.room.ask_text.value = ""
+        app.room.ask()  # "Type a question first."
+    compare("voted, and an empty question")
+    live.reveal_button.click()
+    compare("the tally")
+    for app in pages.values():
+        app.level.value = app.knowledge.scenarios[0].expected_urgency.id
+        app.reveal_button.click()
+        app.section.value = "handout"
+        app.handout_button.click()
+    compare("revealed, and the handout offered")
+    assert local.knowledge.region.code == "GB"  # the session's region, in the language
+    local.english_button.click()
+    assert local.knowledge.language == "en" and local.language.value == "en" and local.notice.value == ""
+    assert local.level.value == local.knowledge.scenarios[0].expected_urgency.id  # the choice kept
+    assert local.page_words.intro == "" and local.reveal_button.description == "Reveal the answer"
+
+
+@pytest.mark.parametrize("language", ["es", "cy", "ar"])
+def test_the_facilitator_page_leaves_no_english_sentence_outside_its_english_notes(
+    language: str, tmp_path: Path
+) -> None:
+    """What a projector shows from the facilitator page (controls, live vote, count, tally, the
+    handout controls) is in the language; only the notes, the safeguarding script and the source
+    titles stay English, each marked lang="en"."""
+    from spotting.markup import LANGUAGE_LABEL, READ_IN_ENGLISH
+    from spotting.teaching.app import TeachingApp
+    from spotting.teaching.room import FacilitatorRoom
+    from spotting.teaching.store import ClassroomStore
+
+    pages = {
+        code: TeachingApp(
+            load_knowledge(region="GB", lang=code), mode="facilitator", store=ClassroomStore(tmp_path / code)
+        )
+        for code in ("en", language)
+    }
+    meant = {f"{LANGUAGE_LABEL}.", f"{READ_IN_ENGLISH}."}
+    meant |= {f"{answer.question}." for answer in pages["en"].classroom.answers}  # the bank: English data
+
+    def compare(step: str) -> None:
+        seen = {code: page_sentences(widget_text(app.container)) for code, app in pages.items()}
+        left = seen[language] & seen["en"] - meant
+        assert not left, f"{language}, {step}: English left: {sorted(left)[:5]}"
+
+    compare("opened")
+    for app in pages.values():
+        assert isinstance(app.room, FacilitatorRoom)
+        app.room.start_button.click()
+        app.room.current.value = "myth:rare_spotting_normal"
+        app.room.reveal_button.click()
+        app.reveal_button.click()
+        app.worksheet_button.click()
+    compare("a live vote revealed, a scenario revealed, the worksheet offered")

@@ -35,7 +35,7 @@ CORE: dict[str, int] = {
     "relevance": 3, "causes": 3, "triage": 3, "what_if": 3, "explain": 3, "safety_nets": 3,
     # 4 shared renderers
     "case_suite": 4, "markup": 4, "render_text": 4, "policy_doc": 4, "diagram": 4, "care": 4,
-    "classroom_dir": 4,
+    "classroom_dir": 4, "quick_exit": 4,
     # 5 the apps (explorer/, teaching/, review/); the server and the static build are spotting_host/
     # 6 entry points
     "cli": 6, "__main__": 6, "__init__": 6,

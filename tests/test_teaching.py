@@ -172,6 +172,20 @@ def test_only_the_assault_story_gets_a_content_note(knowledge: Knowledge) -> Non
     assert content_note_html(scenario_by_id("period_due", knowledge)) == ""
 
 
+@pytest.mark.parametrize("region", [None, *load_knowledge().regions])
+def test_the_content_note_names_the_regions_own_assault_service(region: str | None) -> None:
+    """Issue 23: the note once named a UK "sexual assault referral centre" for every reader."""
+    knowledge = load_knowledge(region=region)
+    html = content_note_html(scenario_by_id("not_agreed", knowledge), knowledge)
+    service, note = knowledge.services["assault_service"], knowledge.services["assault_service_note"]
+    assert escape(service.text) in html
+    assert escape(note.text) in html
+    assert all(source in html for source in (*service.review.sources, *note.review.sources))
+    if knowledge.region.code != "GB":
+        assert "referral centre" not in html.lower()
+        assert "SARC" not in html
+
+
 def test_facilitator_notes_give_the_expected_level_and_causes(knowledge: Knowledge) -> None:
     scenario = scenario_by_id("new_partner", knowledge)
     html = facilitator_notes_html(scenario, knowledge)

@@ -175,3 +175,64 @@ def test_every_control_has_an_accessible_name(app: TeachingApp) -> None:
     ]
     assert all(control.description for control in controls)
     assert app.level.description == "What would you advise?"
+
+
+def test_the_teaching_pages_read_lang_from_their_address(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """?lang= as the explorer reads it: from QUERY_STRING when Voila starts the kernel for the
+    page, and from the browser (PageWords.address) for a preheated one. An unknown code is English."""
+    from spotting import load_knowledge
+    from spotting.localise import languages
+
+    monkeypatch.setenv("QUERY_STRING", "lang=ar")
+    arabic = TeachingApp()
+    assert arabic.knowledge.language == "ar" and arabic.language.value == "ar"
+    assert arabic.page_words.dir == "rtl" and "sp-dir-rtl" in arabic.container._dom_classes
+    reveal = load_knowledge(lang="ar").phrase("Reveal the answer")
+    assert arabic.reveal_button.description == reveal != "Reveal the answer"
+    monkeypatch.setenv("QUERY_STRING", "lang=zz")
+    learner = TeachingApp()
+    assert learner.knowledge.language == "en" and learner.notice_box.layout.display == "none"
+    learner.page_words.address = "cy"  # what page-words.js sends from a preheated kernel's page
+    assert learner.knowledge.language == "cy" and learner.page_words.lang == "cy"
+    assert learner.section.options[0][0] == load_knowledge(lang="cy").phrase("Scenarios")
+    assert "ar" in languages()
+
+
+def test_the_facilitator_page_in_welsh_keeps_its_notes_and_answer_sheet_in_english(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The projector shows the facilitator page: its controls, the live votes and the tally follow
+    the language; the notes, the safeguarding script and the answer sheet stay English, marked."""
+    from spotting import load_knowledge
+
+    monkeypatch.setenv("QUERY_STRING", "lang=cy")
+    app = TeachingApp(mode="facilitator")
+    welsh = load_knowledge(lang="cy").phrase
+    assert app.knowledge.language == "cy" and app.worksheet_button.description == welsh("Make the learner worksheet")
+    assert app.room.start_button.description == welsh("Start a live session") != "Start a live session"
+    assert '<details lang="en" dir="ltr"><summary>Facilitator notes' in app.notes.value
+    assert app.safeguarding.value.startswith('<div lang="en" dir="ltr">')
+    app.answers_button.click()
+    encoded = app.handout_link.value.split("base64,", 1)[1].split('"', 1)[0]
+    assert base64.b64decode(encoded).decode("utf-8").startswith('<!DOCTYPE html><html lang="en-GB">')
+    app.set_language("en")
+    assert app.room.start_button.description == "Start a live session" and app.notes.value.startswith("<details>")
+
+
+
+
+def test_the_teaching_notebook_opens_with_the_english_of_its_translated_opening() -> None:
+    """The notebook's Markdown shows before any kernel; PageWords puts the same words in the
+    reader's language in its place, so the two must agree word for word."""
+    import json
+    from pathlib import Path
+
+    from spotting.teaching.intro import intro_html
+
+    for name, facilitator in (("teaching", False), ("facilitator", True)):
+        path = Path(__file__).parents[1] / "notebooks" / f"{name}.ipynb"
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        english = intro_html(str, facilitator=facilitator)
+        assert "".join(notebook["cells"][0]["source"]).endswith(english), f"re-write {name}'s cell from intro_html"

@@ -17,7 +17,6 @@ the log lines on errors carry the field name or the exception type, never a valu
 from __future__ import annotations
 
 import logging
-import os
 import re
 import sys
 import traceback
@@ -33,15 +32,15 @@ from ipywidgets.widgets.widget_description import DescriptionStyle
 from ..answers import validate_answers
 from ..errors import AnswerError
 from ..explain import explain
-from ..knowledge import available_languages, default_region, load_knowledge
+from ..knowledge import available_languages, default_region, language_from_address, load_knowledge
 from ..localise import LANGUAGE_KEY, SOURCE_LANGUAGE, languages, read_catalog
-from ..markup import UNREVIEWED, asset_text
+from ..markup import LANGUAGE_LABEL, READ_IN_ENGLISH, UNREVIEWED, asset_text
 from ..model import N_, Knowledge
 from ..relevance import relevant_answers, visible
 from ..urgency import Urgency
 from .form import form_spec
 from .form_widget import QuestionForm, Routes, form_words
-from .intro import exit_words, intro_html
+from .intro import TITLE, exit_words, intro_html
 from .live import AdviceBar, LiveRegion, PageWords, SummaryDownload, live_words, summary_words
 from .results import STYLE, render_banner, render_problem, render_results, render_start
 from .summary import FILENAME, summary_html
@@ -70,23 +69,8 @@ PROBLEM_UNEXPECTED = N_(
     "or press “Start again”. Nothing you entered has been saved. If you are worried, get medical help; "
     "do not wait for this tool."
 )
-LANGUAGE_LABEL = "Language · Idioma · Iaith · اللغة"
-"""The language choice's label, in every offered language at once: whoever needs it can read it."""
-READ_IN_ENGLISH = "Read in English"
 LANGUAGE_CSS = asset_text("language.css")
 """The language's own rules, kept beside the language choice that needs them."""
-
-
-def language_from_address(query: str | None = None) -> str | None:
-    """``?lang=es`` in the page's address: Voila gives a kernel it starts for a page the query
-    string (QUERY_STRING); a preheated kernel learns it from the browser (``PageWords.address``).
-    A value that is not offered is ignored (English), never an error on a reader's screen."""
-    from urllib.parse import parse_qs
-
-    values = parse_qs(query if query is not None else os.environ.get("QUERY_STRING", "")).get(LANGUAGE_KEY)
-    wanted = values[0].strip().casefold() if values else ""
-    offered = available_languages()
-    return next((code for code in offered if wanted and wanted.split("-")[0] == code), None)
 
 
 def prepare() -> Knowledge:
@@ -281,6 +265,7 @@ class App:
         with self.page_words.hold_sync():  # "" puts back the English the notebook carries
             self.page_words.lang, self.page_words.dir = self.knowledge.language, self.direction
             self.page_words.intro = "" if english else intro_html(say)
+            self.page_words.title = "" if english else say(TITLE)
             self.page_words.exit = exit_words(say)
         self.notice.value, shown = self._notice()
         self.notice_box.layout.display = shown  # no empty line on an English page (it pushes the advice down)

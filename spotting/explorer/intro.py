@@ -12,15 +12,12 @@ in the page template, so that it works before any Python has run).
 from __future__ import annotations
 
 from collections.abc import Callable
-from html import escape
 
 from ..explain import DISCLAIMER
 from ..model import N_
+from ..quick_exit import EXIT_HIDDEN, EXIT_LABEL, exit_words, leave_html, text
 
-
-def _text(words: str) -> str:
-    """Words as HTML text (quotes stay quotes: they are not in an attribute)."""
-    return escape(words, quote=False)
+__all__ = ["EXIT_HIDDEN", "EXIT_LABEL", "TITLE", "exit_words", "intro_html"]
 
 
 TITLE = N_("Bleeding after sex: what might it mean?")
@@ -35,50 +32,19 @@ PRIVACY = N_(
     "Your answers are used only to work out the advice on this page. "
     "They are not saved or logged, and they are gone soon after you close the page."
 )
-LEAVE_LABEL = N_("How to leave this page quickly")
-LEAVE_SUMMARY = N_("How to leave this page quickly, and leave no trace")
-LEAVE_WORDS = N_(
-    "Press the red “{exit}” button, or press the Shift key 3 times. It takes you to a weather page. "
-    "It does not clear your browser history. To leave no trace, use a private (incognito) window, "
-    "or delete this page from your history afterwards."
-)
-LEAVE_LINK = N_("Women’s Aid explains {link}.")  # noqa: RUF001 (the charity's name, as it writes it)
-LEAVE_LINK_TEXT = N_("how to cover your tracks online")
-COVER_TRACKS = "https://www.womensaid.org.uk/cover-your-tracks/"
-
-EXIT_LABEL = N_("Exit this page")
-EXIT_HIDDEN = N_("Emergency:")
-"""Read by a screen reader before the label (GOV.UK's "Emergency" prefix), hidden on screen."""
-SHIFT_TWO = N_("Shift, press 2 more times to exit.")
-SHIFT_ONE = N_("Shift, press 1 more time to exit.")
 
 
 def intro_html(say: Callable[[str], str]) -> str:
     """The opening of the explorer, in the language of ``say`` (``knowledge.phrase``; ``str`` for
     the English the notebook carries). One HTML block with no blank line, so Markdown keeps it
     whole, inside ``.sp-intro`` where :class:`.live.PageWords` finds it."""
-    link = f'<a href="{COVER_TRACKS}" hreflang="en">{_text(say(LEAVE_LINK_TEXT))}</a>'
-    paragraphs = "".join(f"<p>{_text(say(text))}</p>" for text in INTRO)
-    leave = _text(say(LEAVE_WORDS)).replace("{exit}", _text(say(EXIT_LABEL)))
+    paragraphs = "".join(f"<p>{text(say(words))}</p>" for words in INTRO)
     return (
         '<div class="sp-intro">\n'
-        f"<h1>{_text(say(TITLE))}</h1>\n"
+        f"<h1>{text(say(TITLE))}</h1>\n"
         f"{paragraphs}\n"
-        f"<p><strong>{_text(say(DISCLAIMER))}</strong></p>\n"
-        f"<p>{_text(say(PRIVACY))}</p>\n"
-        f'<details class="sp-leave" aria-label="{escape(say(LEAVE_LABEL), quote=True)}">'
-        f"<summary>{_text(say(LEAVE_SUMMARY))}</summary>\n"
-        f"<p>{leave} {_text(say(LEAVE_LINK)).replace('{link}', link)}</p>\n"
-        "</details>\n"
+        f"<p><strong>{text(say(DISCLAIMER))}</strong></p>\n"
+        f"<p>{text(say(PRIVACY))}</p>\n"
+        f"{leave_html(say)}\n"
         "</div>"
     )
-
-
-def exit_words(say: Callable[[str], str]) -> dict[str, str]:
-    """The quick exit's words for :class:`.live.PageWords` (the keys its script reads)."""
-    return {
-        "label": say(EXIT_LABEL),
-        "hidden": say(EXIT_HIDDEN) + " ",
-        "pressTwo": say(SHIFT_TWO),
-        "pressOne": say(SHIFT_ONE),
-    }

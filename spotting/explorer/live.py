@@ -112,6 +112,8 @@ class PageWords(anywidget.AnyWidget):
     exit = traitlets.Dict().tag(sync=True)
     lang = traitlets.Unicode("en").tag(sync=True)
     dir = traitlets.Unicode("ltr").tag(sync=True)
+    title = traitlets.Unicode("").tag(sync=True)
+    """The page's title (the browser's tab) in the reader's language; "" keeps the notebook's English."""
     address = traitlets.Unicode("").tag(sync=True)
     """``?lang=`` of the page's address, sent once by the browser. Why from the browser: a
     preheated kernel (``spotting serve``) ran the notebook before the page was asked for, so its

@@ -13,19 +13,19 @@ keeps only how many chose each answer.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 
 from ..explain import explain
-from ..model import Knowledge
+from ..model import N_, Knowledge
 
 MAX_QUESTION_CHARS = 200
 """A question box, not an essay: about two sentences, which also keeps names and stories short."""
 MAX_QUESTIONS = 300
 """Per session, whatever the rate: a room of 30 asks far fewer; a script asking more is stopped."""
 
-MYTH_CHOICES: tuple[tuple[str, str], ...] = (("true", "True"), ("partly", "Partly true"), ("myth", "Myth"))
+MYTH_CHOICES: tuple[tuple[str, str], ...] = (("true", N_("True")), ("partly", N_("Partly true")), ("myth", N_("Myth")))
 """A myth vote, in the words the cards use (quiz.VERDICT_WORDS)."""
 MYTH_EXPECTED: Mapping[str, str] = {"supported": "true", "needs_nuance": "partly", "myth": "myth"}
 """myths.csv verdict -> the vote that matches it; "unsupported" (no evidence found) matches none."""
@@ -110,8 +110,21 @@ def tally(counts: Mapping[str, int], question: LiveQuestion) -> list[Bar]:
     ]
 
 
+TYPE_FIRST = N_("Type a question first.")
+TOO_LONG = N_("Please keep it to {limit} characters (yours has {count}).")
+
+
 class QuestionRejected(ValueError):
-    """A learner's question that cannot be taken; the message is shown to them as it is."""
+    """A learner's question that cannot be taken; the message is shown to them, in their language
+    (``words(knowledge.phrase)``); ``str()`` is the English."""
+
+    def __init__(self, phrase: str, **values: object) -> None:
+        self.phrase, self.values = phrase, values
+        super().__init__(phrase.format(**values))
+
+    def words(self, say: Callable[[str], str]) -> str:
+        """The message in the language of ``say`` (``knowledge.phrase``)."""
+        return say(self.phrase).format(**self.values)
 
 
 def clean_question(text: str) -> str:
@@ -123,7 +136,7 @@ def clean_question(text: str) -> str:
     (:func:`question_html`), so ``<script>`` is shown as those eight characters.
     """
     if not isinstance(text, str):
-        raise QuestionRejected("Type a question first.")
+        raise QuestionRejected(TYPE_FIRST)
     kept = "".join(
         " " if character.isspace() else character
         for character in unicodedata.normalize("NFC", text)
@@ -131,9 +144,9 @@ def clean_question(text: str) -> str:
     )
     cleaned = " ".join(kept.split())
     if not cleaned:
-        raise QuestionRejected("Type a question first.")
+        raise QuestionRejected(TYPE_FIRST)
     if len(cleaned) > MAX_QUESTION_CHARS:
-        raise QuestionRejected(f"Please keep it to {MAX_QUESTION_CHARS} characters (yours has {len(cleaned)}).")
+        raise QuestionRejected(TOO_LONG, limit=MAX_QUESTION_CHARS, count=len(cleaned))
     return cleaned
 
 

@@ -7,6 +7,11 @@ widget makes the region once and changes only what is inside it.
 
 ``FocusMover`` moves focus.
 
+``PageWords`` puts the page's words outside every widget in the reader's language (the notebook's
+opening, the quick exit, the title) and gives the app's root its ``lang`` and ``dir``; it runs the
+explorer's script (spotting/assets/page-words.js), declared again here because one app never
+imports another (tests/test_layers.py).
+
 Why: on a projector, "Next scenario" used to leave the room looking at the bottom of the page
 (the old reveal), and after "Reveal the answer" the answer was below the fold. ipywidgets can
 change a page's HTML but cannot move focus or scroll, so this invisible widget does just that:
@@ -45,3 +50,20 @@ class FocusMover(anywidget.AnyWidget):
         with self.hold_sync():
             self.target = element_id
             self.request += 1
+
+
+class PageWords(anywidget.AnyWidget):
+    """The teaching page's words outside its widgets, in the reader's language; shows nothing.
+
+    ``intro`` replaces the notebook's opening (``.sp-intro``; "" puts back its English), ``exit``
+    holds the quick exit's words (:func:`spotting.quick_exit.exit_words`), ``title`` the tab's,
+    and ``lang``/``dir`` go on the app's root (``.sp-page-language``). ``address`` is ``?lang=``
+    as the browser sent it: a preheated kernel never saw the page's query string."""
+
+    _esm = ASSETS / "page-words.js"
+    intro = traitlets.Unicode("").tag(sync=True)
+    exit = traitlets.Dict().tag(sync=True)
+    lang = traitlets.Unicode("en").tag(sync=True)
+    dir = traitlets.Unicode("ltr").tag(sync=True)
+    title = traitlets.Unicode("").tag(sync=True)
+    address = traitlets.Unicode("").tag(sync=True)

@@ -60,19 +60,32 @@ def _answers_list(scenario: Scenario, knowledge: Knowledge) -> str:
     return f"<ul>{rows}</ul>"
 
 
-CONTENT_NOTE = N_(
-    "this story is about sex that was not agreed to. You can skip it or step out at any time. "
-    "A sexual assault referral centre can help, 24 hours a day, and you do not need to go to the police [S58]."
-)
+CONTENT_NOTE = N_("this story is about sex that was not agreed to. You can skip it or step out at any time.")
+CONTENT_NOTE_HELP = N_("You can get help from {assault_service}.")
+"""The region's own assault service (data/services.csv ``assault_service``, with its note), not a
+UK name for every reader: a US reader meets the national hotline, an Irish one a SATU."""
 
 
 def content_note_html(scenario: Scenario, knowledge: Knowledge | None = None) -> str:
-    """A content note, so nobody meets a story about assault without warning."""
+    """A content note, so nobody meets a story about assault without warning, naming the help the
+    reader's region has (its words, its note on the police and on age, and their sources)."""
     if not is_sensitive(scenario):
         return ""
-    say = (knowledge or load_knowledge()).phrase
-    label, note = escape(say("Content note:")), escape(say(CONTENT_NOTE))
-    return f'<p class="note"><strong>{label}</strong> {note}</p>'
+    knowledge = knowledge or load_knowledge()
+    say = knowledge.phrase
+    words = [say(CONTENT_NOTE)]
+    cited: list[str] = []
+    service = knowledge.services.get("assault_service")
+    if service is not None:
+        words.append(say(CONTENT_NOTE_HELP).format(assault_service=service.text))
+        cited += service.review.sources
+    note = knowledge.services.get("assault_service_note")
+    if note is not None:
+        words.append(note.text)
+        cited += note.review.sources
+    sources = f' <span class="small" dir="ltr">[{escape(", ".join(dict.fromkeys(cited)))}]</span>' if cited else ""
+    label = escape(say("Content note:"))
+    return f'<p class="note"><strong>{label}</strong> {escape(" ".join(words))}{sources}</p>'
 
 
 def scenario_card_html(
@@ -617,7 +630,7 @@ def facilitator_handout_html(
             '<div class="handout-scenario card">'
             f"<h3>Scenario {number}: {escape(scenario.title)}</h3>"
             f'<p class="story">{escape(scenario.story)}</p>'
-            f"{content_note_html(scenario)}"
+            f"{content_note_html(scenario, knowledge)}"
             f"{facilitator_notes_html(scenario, knowledge)}"
             f"{level_html(explanation.urgency, knowledge, explanation.advice.message)}"
             f"<h4>Teaching point</h4><p>{escape(scenario.teaching_point)}</p>"

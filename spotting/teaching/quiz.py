@@ -27,7 +27,7 @@ VERDICT_WORDS: Mapping[str, str] = {
 }
 """myths.csv verdicts in the words shown to learners."""
 
-CHOOSE_LEVEL = "Choose a level"
+CHOOSE_LEVEL = N_("Choose a level")
 
 
 @dataclass(frozen=True)

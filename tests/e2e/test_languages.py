@@ -7,6 +7,7 @@ at phone size go to test-artifacts/ to look at; axe-core checks each state.
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ def test_spanish_from_the_address_then_back_to_english_in_one_tap(
     expect(notice.locator("[lang=en]")).to_contain_text("has not yet been checked by a clinician")
     # The notebook's opening and the template's quick exit, written in English, follow the language.
     expect(page.locator(".sp-intro[lang=es] h1")).to_have_text(spanish.phrase(TITLE))
+    expect(page).to_have_title(spanish.phrase(TITLE))  # the tab too, not the notebook's English title
     expect(page.locator("a[data-sp-exit]")).to_have_text(f"{spanish.phrase(EXIT_HIDDEN)} {spanish.phrase(EXIT_LABEL)}")
     choose(page, spanish, "amount", spanish.questions["amount"].choice_labels["heavy"])
     expect(care_card(page)).to_have_attribute("data-urgency", "emergency", timeout=UPDATE_MS)
@@ -49,6 +51,7 @@ def test_spanish_from_the_address_then_back_to_english_in_one_tap(
     expect(care_card(page)).to_have_attribute("data-urgency", "emergency")  # the same advice, the answer kept
     expect(notice).to_have_count(0)
     expect(page.locator(".sp-intro h1")).to_have_text(TITLE)
+    expect(page).to_have_title(re.compile("explorer"))  # the notebook's own title, put back
     expect(page.locator(".sp-intro")).not_to_have_attribute("lang", "es")
     expect(page.locator("a[data-sp-exit]")).to_have_text("Emergency: Exit this page")
     snapshot(page, artifacts, "languages-en-after-switch-phone")

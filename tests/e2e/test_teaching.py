@@ -262,3 +262,31 @@ def test_the_facilitator_page_has_notes_reveals_without_choosing_and_makes_the_w
     worksheet = Path(download_info.value.path()).read_text(encoding="utf-8")
     assert knowledge.scenarios[0].story in worksheet and knowledge.scenarios[0].teaching_point not in worksheet
     page.screenshot(path=str(artifacts / "teaching-facilitator-handouts.png"))
+
+
+def test_the_learner_page_in_arabic_from_the_address_at_phone_size(
+    page: Page, teaching_url: str, artifacts: Path
+) -> None:
+    """?lang=ar (issue 23): the learner page's root is Arabic and right to left, its controls, its
+    opening, its tab title and the unreviewed-translation line are Arabic (the line in English
+    too). The screenshot is to look at."""
+    from spotting import load_knowledge
+    from spotting.teaching.intro import TITLE
+
+    arabic = load_knowledge(lang="ar")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{teaching_url}?lang=ar")
+    expect(page.get_by_role("combobox", name=arabic.phrase(ADVISE))).to_be_visible(timeout=FIRST_LOAD_MS)
+    expect(page.locator(".spotting-teaching[lang=ar][dir=rtl]")).to_be_attached(timeout=UPDATE_MS)
+    expect(page.get_by_role("button", name=arabic.phrase("Reveal the answer"))).to_be_visible()
+    expect(page.locator(".sp-notice [lang=en]")).to_contain_text("has not yet been checked by a clinician")
+    expect(page.locator(".sp-intro[lang=ar][dir=rtl]")).to_contain_text(arabic.phrase("For learning, not diagnosis."))
+    expect(page).to_have_title(arabic.phrase(TITLE))
+    page.screenshot(path=str(artifacts / "teaching-learner-ar-phone-top.png"))
+    page.get_by_role("button", name=arabic.phrase("Reveal the answer")).click()  # the hint, in Arabic
+    expect(page.locator(".spotting-teaching")).to_contain_text(
+        arabic.phrase("Choose a level in \u201cWhat would you advise?\u201d first, then reveal the answer."),
+        timeout=UPDATE_MS,
+    )
+    page.screenshot(path=str(artifacts / "teaching-learner-ar-phone.png"), full_page=False)
+    assert_accessible(page, "learner page in Arabic")
