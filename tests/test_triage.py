@@ -203,6 +203,12 @@ HEADLINE_CASES = {
     "assault_6_to_7_days_copper_coil": "urgent_assault_6_to_7_days",
     # Policy H14: from 3 weeks after a birth, EC leads when it is the only reason for "today".
     "after_birth_5_weeks_ec_leads": "urgent_ec_within_3_days",
+    # Policy I1: maybe pregnant, contraception unknown, sex yesterday: EC ("if there is any chance") leads.
+    "maybe_pregnant_sex_yesterday_contraception_skipped": "urgent_maybe_pregnant_ec_not_known",
+    # Policy I3: after a loss with the EC window open, the early pregnancy unit headline asks about EC.
+    "after_miscarriage_unprotected_sex_ec_asked": "urgent_pregnancy_loss_ec",
+    # Policy I6: blood in the pee under 45 goes to a GP within 2 weeks, not a sexual health clinic.
+    "blood_in_pee_after_sex": "soon_peeing",
 }
 """Clinical cases check the level; these also need the headline (the advice row) to be right."""
 
@@ -218,3 +224,37 @@ def test_the_headline_fits_what_the_answers_say_about_time(knowledge: Knowledge)
     assert got == HEADLINE_CASES
     words = explain(cases["assault_over_a_week_no_expired_windows"]["answers"], knowledge).advice.message
     assert "72 hours" not in words and "5 days" not in words  # no window that has closed
+
+
+def test_unknown_contraception_after_recent_sex_names_emergency_contraception(knowledge: Knowledge) -> None:
+    """Policy I1: a skipped "sex without contraception" is never silence about EC, and never a yes."""
+    from spotting import explain
+
+    base = {"age": 17, "amount": "light", "how_often": "once", "pregnant": "no", "first_time_sex": True}
+    for when in ({"time_since_sex": "under_3_days"}, {"time_since_sex": "days_6_to_7"}, {}):
+        result = explain({**base, **when}, knowledge)
+        assert "emergency_contraception_not_known" in [flag.rule.id for flag in result.red_flags], when
+        assert result.urgency is Urgency.SELF_CARE  # information, not a raised level
+    for closed in ({"unprotected_sex": False}, {"time_since_sex": "over_a_week"}, {"sex_could_cause_pregnancy": "no"}):
+        flags = [flag.rule.id for flag in explain({**base, **closed}, knowledge).red_flags]
+        assert "emergency_contraception_not_known" not in flags, closed
+    # A "yes" opens the window itself: the same-day EC flag, not the "if there is any chance" line.
+    flags = [flag.rule.id for flag in explain({**base, "unprotected_sex": True}, knowledge).red_flags]
+    assert "emergency_contraception_not_known" not in flags and "emergency_contraception" in flags
+
+
+def test_a_late_period_with_a_negative_test_says_test_again(knowledge: Knowledge) -> None:
+    """Policy I2."""
+    from spotting import explain
+
+    result = explain({"age": 26, "periods": "late", "pregnancy_test": "negative", "pregnant": "no"}, knowledge)
+    flag = next(flag for flag in result.red_flags if flag.rule.id == "late_period_negative_test")
+    assert "Test again 3 weeks after the sex" in flag.rule.message
+
+
+def test_blood_in_the_pee_goes_by_age(knowledge: Knowledge) -> None:
+    """Policy I6: NICE NG12's visible-haematuria pathway starts at 45; under 16 and unknown stay urgent."""
+    pee = {"blood_from": "peeing", "amount": "spotting", "how_often": "once"}
+    assert urgency_of({**pee, "age": 30}, knowledge) is Urgency.SOON
+    for age in ({"age": 45}, {"age": 70}, {"age": 14}, {}):
+        assert urgency_of({**pee, **age}, knowledge) >= Urgency.URGENT, age
