@@ -209,6 +209,19 @@ HEADLINE_CASES = {
     "after_miscarriage_unprotected_sex_ec_asked": "urgent_pregnancy_loss_ec",
     # Policy I6: blood in the pee under 45 goes to a GP within 2 weeks, not a sexual health clinic.
     "blood_in_pee_after_sex": "soon_peeing",
+    # Policy I8: which loss decides who to contact (abortion aftercare line, or the early pregnancy unit).
+    "abortion_pills_at_home_3_weeks_spotting": "urgent_abortion_aftercare",
+    "abortion_in_clinic_4_weeks_spotting": "urgent_abortion_aftercare",
+    "miscarriage_5_weeks_spotting_loss_type": "urgent_pregnancy_loss",
+    # Policy I9: after a hysterectomy for cell changes, the team that treated her; in the first 12 weeks, today.
+    "hysterectomy_for_cell_changes_spotting": "soon_hysterectomy_cancer",
+    "hysterectomy_6_weeks_ago_spotting": "urgent_hysterectomy_healing",
+    # Policy I11: something stuck inside; a condom left inside opens emergency contraception, which leads.
+    "tampon_stuck_spotting": "urgent_object_inside",
+    "condom_left_inside_ec": "urgent_ec_within_3_days",
+    # Policy I12: aspirin, clopidogrel or a bleeding disorder go to a GP, not an anticoagulant clinic.
+    "antiplatelet_light_bleed_once": "soon_blood_thinners_gp",
+    "bleeding_disorder_light_bleed_once": "soon_blood_thinners_gp",
 }
 """Clinical cases check the level; these also need the headline (the advice row) to be right."""
 
