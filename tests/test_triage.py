@@ -222,6 +222,8 @@ HEADLINE_CASES = {
     # Policy I12: aspirin, clopidogrel or a bleeding disorder go to a GP, not an anticoagulant clinic.
     "antiplatelet_light_bleed_once": "soon_blood_thinners_gp",
     "bleeding_disorder_light_bleed_once": "soon_blood_thinners_gp",
+    # Policy I13: after a gynaecological cancer or pelvic radiotherapy, the cancer team.
+    "previous_cervical_cancer_radiotherapy_repeated_spotting": "soon_cancer_team",
 }
 """Clinical cases check the level; these also need the headline (the advice row) to be right."""
 
