@@ -207,8 +207,12 @@ HEADLINE_CASES = {
     "maybe_pregnant_sex_yesterday_contraception_skipped": "urgent_maybe_pregnant_ec_not_known",
     # Policy I3: after a loss with the EC window open, the early pregnancy unit headline asks about EC.
     "after_miscarriage_unprotected_sex_ec_asked": "urgent_pregnancy_loss_ec",
-    # Policy I6: blood in the pee under 45 goes to a GP within 2 weeks, not a sexual health clinic.
-    "blood_in_pee_after_sex": "soon_peeing",
+    # Headlines come from the reason for the level: blood in the pee, or long bleeding on a blood thinner,
+    # with pregnancy not mentioned, is the general same-day headline, not "do a pregnancy test today".
+    "blood_in_pee_after_sex": "urgent",
+    "maybe_pregnant_time_not_given_ec_leads": "urgent_maybe_pregnant_ec_not_known",
+    "pain_contraception_unknown_ec_asked": "urgent_check_ec_not_known",
+    "condom_left_inside_on_the_pill": "urgent_object_inside",
     # Policy I8: which loss decides who to contact (abortion aftercare line, or the early pregnancy unit).
     "abortion_pills_at_home_3_weeks_spotting": "urgent_abortion_aftercare",
     "abortion_in_clinic_4_weeks_spotting": "urgent_abortion_aftercare",
@@ -246,10 +250,17 @@ def test_unknown_contraception_after_recent_sex_names_emergency_contraception(kn
     from spotting import explain
 
     base = {"age": 17, "amount": "light", "how_often": "once", "pregnant": "no", "first_time_sex": True}
-    for when in ({"time_since_sex": "under_3_days"}, {"time_since_sex": "days_6_to_7"}, {}):
+    for when, flag_id in (
+        ({"time_since_sex": "under_3_days"}, "emergency_contraception_not_known"),
+        ({}, "emergency_contraception_not_known"),
+        ({"time_since_sex": "days_6_to_7"}, "emergency_contraception_not_known_6_to_7_days"),  # a copper coil, not "5 days"
+    ):
         result = explain({**base, **when}, knowledge)
-        assert "emergency_contraception_not_known" in [flag.rule.id for flag in result.red_flags], when
+        assert flag_id in [flag.rule.id for flag in result.red_flags], when
         assert result.urgency is Urgency.SELF_CARE  # information, not a raised level
+    # A coil with no sign that it has come out needs no "if there is any chance" line.
+    flags = [flag.rule.id for flag in explain({**base, "contraception": "copper_iud"}, knowledge).red_flags]
+    assert "emergency_contraception_not_known" not in flags
     for closed in ({"unprotected_sex": False}, {"time_since_sex": "over_a_week"}, {"sex_could_cause_pregnancy": "no"}):
         flags = [flag.rule.id for flag in explain({**base, **closed}, knowledge).red_flags]
         assert "emergency_contraception_not_known" not in flags, closed
@@ -267,9 +278,13 @@ def test_a_late_period_with_a_negative_test_says_test_again(knowledge: Knowledge
     assert "Test again 3 weeks after the sex" in flag.rule.message
 
 
-def test_blood_in_the_pee_goes_by_age(knowledge: Knowledge) -> None:
-    """Policy I6: NICE NG12's visible-haematuria pathway starts at 45; under 16 and unknown stay urgent."""
+def test_blood_in_the_pee_is_urgent_at_every_age(knowledge: Knowledge) -> None:
+    """Policy I6 (corrected by the GP read of clin4): NHS "Blood in urine" asks for an urgent GP
+    appointment at any age; NICE NG12 (45 and over) decides only the words about 2-week tests."""
+    from spotting import explain
+
     pee = {"blood_from": "peeing", "amount": "spotting", "how_often": "once"}
-    assert urgency_of({**pee, "age": 30}, knowledge) is Urgency.SOON
-    for age in ({"age": 45}, {"age": 70}, {"age": 14}, {}):
+    for age in ({"age": 16}, {"age": 30}, {"age": 44}, {"age": 45}, {"age": 70}, {"age": 14}, {}):
         assert urgency_of({**pee, **age}, knowledge) >= Urgency.URGENT, age
+    flags = {age: [f.rule.id for f in explain({**pee, "age": age}, knowledge).red_flags] for age in (30, 45)}
+    assert "blood_when_peeing_45_and_over" in flags[45] and "blood_when_peeing_45_and_over" not in flags[30]
