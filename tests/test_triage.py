@@ -213,6 +213,7 @@ HEADLINE_CASES = {
     "maybe_pregnant_time_not_given_ec_leads": "urgent_maybe_pregnant_ec_not_known",
     "pain_contraception_unknown_ec_asked": "urgent_check_ec_not_known",
     "condom_left_inside_on_the_pill": "urgent_object_inside",
+    "abortion_in_clinic_unprotected_sex_ec_asked": "urgent_abortion_aftercare_ec",
     # Policy I8: which loss decides who to contact (abortion aftercare line, or the early pregnancy unit).
     "abortion_pills_at_home_3_weeks_spotting": "urgent_abortion_aftercare",
     "abortion_in_clinic_4_weeks_spotting": "urgent_abortion_aftercare",
