@@ -254,7 +254,8 @@ def test_unknown_contraception_after_recent_sex_names_emergency_contraception(kn
     for when, flag_id in (
         ({"time_since_sex": "under_3_days"}, "emergency_contraception_not_known"),
         ({}, "emergency_contraception_not_known"),
-        ({"time_since_sex": "days_6_to_7"}, "emergency_contraception_not_known_6_to_7_days"),  # a copper coil, not "5 days"
+        # 6 or 7 days: a copper coil, never "works up to 5 days".
+        ({"time_since_sex": "days_6_to_7"}, "emergency_contraception_not_known_6_to_7_days"),
     ):
         result = explain({**base, **when}, knowledge)
         assert flag_id in [flag.rule.id for flag in result.red_flags], when
