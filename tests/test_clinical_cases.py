@@ -27,6 +27,7 @@ def test_the_suite_covers_every_level_and_every_part_a_rule() -> None:
     # Part E (issue 21): every rule that a case can show, and every new field (F1-F7).
     assert {f"E{n}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 14)} <= rules
     assert {f"F{n}" for n in range(1, 8)} <= rules
+    assert {f"I{n}" for n in range(1, 14)} <= rules  # part I: the third read's open points and new fields
     assert len(CASES) >= 40
 
 

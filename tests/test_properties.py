@@ -204,6 +204,7 @@ PREGNANCY_CAUSES = {
 }
 PREGNANCY_QUESTIONS = {
     "pregnant",
+    "pregnancy_loss_type",
     "pregnancy_test",
     "unprotected_sex",
     "recent_pregnancy_loss",

@@ -203,6 +203,32 @@ HEADLINE_CASES = {
     "assault_6_to_7_days_copper_coil": "urgent_assault_6_to_7_days",
     # Policy H14: from 3 weeks after a birth, EC leads when it is the only reason for "today".
     "after_birth_5_weeks_ec_leads": "urgent_ec_within_3_days",
+    # Policy I1: maybe pregnant, contraception unknown, sex yesterday: EC ("if there is any chance") leads.
+    "maybe_pregnant_sex_yesterday_contraception_skipped": "urgent_maybe_pregnant_ec_not_known",
+    # Policy I3: after a loss with the EC window open, the early pregnancy unit headline asks about EC.
+    "after_miscarriage_unprotected_sex_ec_asked": "urgent_pregnancy_loss_ec",
+    # Headlines come from the reason for the level: blood in the pee, or long bleeding on a blood thinner,
+    # with pregnancy not mentioned, is the general same-day headline, not "do a pregnancy test today".
+    "blood_in_pee_after_sex": "urgent",
+    "maybe_pregnant_time_not_given_ec_leads": "urgent_maybe_pregnant_ec_not_known",
+    "pain_contraception_unknown_ec_asked": "urgent_check_ec_not_known",
+    "condom_left_inside_on_the_pill": "urgent_object_inside",
+    "abortion_in_clinic_unprotected_sex_ec_asked": "urgent_abortion_aftercare_ec",
+    # Policy I8: which loss decides who to contact (abortion aftercare line, or the early pregnancy unit).
+    "abortion_pills_at_home_3_weeks_spotting": "urgent_abortion_aftercare",
+    "abortion_in_clinic_4_weeks_spotting": "urgent_abortion_aftercare",
+    "miscarriage_5_weeks_spotting_loss_type": "urgent_pregnancy_loss",
+    # Policy I9: after a hysterectomy for cell changes, the team that treated her; in the first 12 weeks, today.
+    "hysterectomy_for_cell_changes_spotting": "soon_hysterectomy_cancer",
+    "hysterectomy_6_weeks_ago_spotting": "urgent_hysterectomy_healing",
+    # Policy I11: something stuck inside; a condom left inside opens emergency contraception, which leads.
+    "tampon_stuck_spotting": "urgent_object_inside",
+    "condom_left_inside_ec": "urgent_ec_within_3_days",
+    # Policy I12: aspirin, clopidogrel or a bleeding disorder go to a GP, not an anticoagulant clinic.
+    "antiplatelet_light_bleed_once": "soon_blood_thinners_gp",
+    "bleeding_disorder_light_bleed_once": "soon_blood_thinners_gp",
+    # Policy I13: after a gynaecological cancer or pelvic radiotherapy, the cancer team.
+    "previous_cervical_cancer_radiotherapy_repeated_spotting": "soon_cancer_team",
 }
 """Clinical cases check the level; these also need the headline (the advice row) to be right."""
 
@@ -218,3 +244,49 @@ def test_the_headline_fits_what_the_answers_say_about_time(knowledge: Knowledge)
     assert got == HEADLINE_CASES
     words = explain(cases["assault_over_a_week_no_expired_windows"]["answers"], knowledge).advice.message
     assert "72 hours" not in words and "5 days" not in words  # no window that has closed
+
+
+def test_unknown_contraception_after_recent_sex_names_emergency_contraception(knowledge: Knowledge) -> None:
+    """Policy I1: a skipped "sex without contraception" is never silence about EC, and never a yes."""
+    from spotting import explain
+
+    base = {"age": 17, "amount": "light", "how_often": "once", "pregnant": "no", "first_time_sex": True}
+    for when, flag_id in (
+        ({"time_since_sex": "under_3_days"}, "emergency_contraception_not_known"),
+        ({}, "emergency_contraception_not_known"),
+        # 6 or 7 days: a copper coil, never "works up to 5 days".
+        ({"time_since_sex": "days_6_to_7"}, "emergency_contraception_not_known_6_to_7_days"),
+    ):
+        result = explain({**base, **when}, knowledge)
+        assert flag_id in [flag.rule.id for flag in result.red_flags], when
+        assert result.urgency is Urgency.SELF_CARE  # information, not a raised level
+    # A coil with no sign that it has come out needs no "if there is any chance" line.
+    flags = [flag.rule.id for flag in explain({**base, "contraception": "copper_iud"}, knowledge).red_flags]
+    assert "emergency_contraception_not_known" not in flags
+    for closed in ({"unprotected_sex": False}, {"time_since_sex": "over_a_week"}, {"sex_could_cause_pregnancy": "no"}):
+        flags = [flag.rule.id for flag in explain({**base, **closed}, knowledge).red_flags]
+        assert "emergency_contraception_not_known" not in flags, closed
+    # A "yes" opens the window itself: the same-day EC flag, not the "if there is any chance" line.
+    flags = [flag.rule.id for flag in explain({**base, "unprotected_sex": True}, knowledge).red_flags]
+    assert "emergency_contraception_not_known" not in flags and "emergency_contraception" in flags
+
+
+def test_a_late_period_with_a_negative_test_says_test_again(knowledge: Knowledge) -> None:
+    """Policy I2."""
+    from spotting import explain
+
+    result = explain({"age": 26, "periods": "late", "pregnancy_test": "negative", "pregnant": "no"}, knowledge)
+    flag = next(flag for flag in result.red_flags if flag.rule.id == "late_period_negative_test")
+    assert "Test again 3 weeks after the sex" in flag.rule.message
+
+
+def test_blood_in_the_pee_is_urgent_at_every_age(knowledge: Knowledge) -> None:
+    """Policy I6 (corrected by the GP read of clin4): NHS "Blood in urine" asks for an urgent GP
+    appointment at any age; NICE NG12 (45 and over) decides only the words about 2-week tests."""
+    from spotting import explain
+
+    pee = {"blood_from": "peeing", "amount": "spotting", "how_often": "once"}
+    for age in ({"age": 16}, {"age": 30}, {"age": 44}, {"age": 45}, {"age": 70}, {"age": 14}, {}):
+        assert urgency_of({**pee, **age}, knowledge) >= Urgency.URGENT, age
+    flags = {age: [f.rule.id for f in explain({**pee, "age": age}, knowledge).red_flags] for age in (30, 45)}
+    assert "blood_when_peeing_45_and_over" in flags[45] and "blood_when_peeing_45_and_over" not in flags[30]

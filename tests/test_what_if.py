@@ -65,6 +65,7 @@ def test_what_would_change_lists_at_most_7_items_most_urgent_first(knowledge: Kn
 
 PREGNANCY_ITEMS = {
     "pregnant",
+    "pregnancy_loss_type",
     "pregnancy_test",
     "recent_pregnancy_loss",
     "gave_birth_recently",
