@@ -152,7 +152,10 @@ def measure(
         urls = {t.name: stack.enter_context(voila(t, preheat=preheat, scratch=scratch))[0] for t in targets}
         for index in range(runs):
             for form_factor in form_factors:
-                for target in targets:
+                # Each run starts with another notebook: the one right after another's run shares
+                # the machine with that run's closing Chromium and Lighthouse (docs/serving.md).
+                turn = index % len(targets)
+                for target in targets[turn:] + targets[:turn]:
                     out = scratch / f"{target.name}-{form_factor}-{'pre' if preheat else 'cold'}-{index}.json"
                     start = time.monotonic()
                     report = lighthouse(urls[target.name], form_factor, out)

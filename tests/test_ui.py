@@ -81,7 +81,26 @@ def test_the_page_is_a_few_widget_models_not_hundreds(app: App) -> None:
                     walk(child)
 
     walk(app.container)
-    assert len(models) <= 57, len(models)  # 55 now (PageWords +2; 41 before languages); 160 with a Dropdown each
+    # 33 now: widgets whose layout never changes share one Layout and one style per kind (57 before,
+    # 24 of them Layouts; 41 before languages); 160 with a Dropdown each.
+    assert len(models) <= 33, len(models)
+
+
+def test_a_layout_the_app_changes_is_its_own(app: App) -> None:
+    """Shared layouts (fewer models) must never carry one widget's change to another: hiding the
+    translation notice hides only its box."""
+    everything: list[widgets.Widget] = []
+
+    def walk(widget: widgets.Widget) -> None:
+        everything.append(widget)
+        for child in getattr(widget, "children", ()):
+            walk(child)
+
+    walk(app.container)
+    for changed in (app.notice_box, app.language):
+        assert [w for w in everything if getattr(w, "layout", None) is changed.layout] == [changed]
+    app.notice_box.layout.display = "none"
+    assert app.banner.layout.display != "none" and app.results.layout.display != "none"
 
 
 def test_first_load_shows_no_verdict_but_the_emergency_safety_net(app: App, knowledge: Knowledge) -> None:

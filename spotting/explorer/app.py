@@ -27,7 +27,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_button import ButtonStyle
 from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from ..answers import validate_answers
 from ..errors import AnswerError
@@ -120,39 +122,60 @@ def shown_answers(raw: Mapping[str, Any], knowledge: Knowledge) -> dict[str, Any
     return dict(relevant_answers(raw, knowledge.questions))
 
 
+class _Shared:
+    """Layouts and styles that several of one page's widgets share.
+
+    Every ipywidget has a ``Layout`` and most a style, each a model of its own that the browser
+    builds one by one in the page's longest task (desktop Lighthouse's total blocking time,
+    issue 19). ipywidgets lets widgets share one ``Layout`` (or style) instance, so widgets whose
+    layout never changes share these: 57 models became 33. A widget whose layout is changed
+    later (the translation notice's box, the language choice) keeps its own, or the change would
+    reach every widget sharing it.
+    """
+
+    def __init__(self) -> None:
+        self.fixed = widgets.Layout()
+        self.hidden = widgets.Layout(display="none")
+        self.auto_width = widgets.Layout(width="auto")
+        self.html = HTMLStyle()
+        self.button = ButtonStyle()
+        self.description = DescriptionStyle(description_width="initial")
+
+
 class App:
     """The explorer dashboard. ``app.container`` is the root widget to display."""
 
     def __init__(self, knowledge: Knowledge | None = None) -> None:
         _ensure_log_handler()
+        shared = self._shared = _Shared()
         self.knowledge = knowledge or load_knowledge(region=default_region(), lang=language_from_address())
         self._summary_wanted = False
         self._last_urgency: Urgency | None = None
         self._handled = 0
         """How many answer changes this kernel has worked through (the live region's ``handled``)."""
-        self.results = LiveRegion()
+        self.results = LiveRegion(layout=shared.fixed)
         self.results.add_class("sp-results-region")
-        self.banner = AdviceBar()
+        self.banner = AdviceBar(layout=shared.fixed)
         self.banner.add_class("sp-banner")
-        self.summary = SummaryDownload(filename=FILENAME)
-        self.page_words = PageWords(layout=widgets.Layout(display="none"))
+        self.summary = SummaryDownload(filename=FILENAME, layout=shared.fixed)
+        self.page_words = PageWords(layout=shared.hidden)
         self.page_words.observe(self._on_address, names="address")
         self.reset_button = self._build_button("", "", self.reset)
         self.summary_button = self._build_button("", "", self._show_summary)
         self.language = self._build_language()
-        self.notice = widgets.HTML()
+        self.notice = widgets.HTML(layout=shared.fixed, style=shared.html)
         self.notice.add_class("sp-translation-notice")
         self.english_button = self._build_button(READ_IN_ENGLISH, READ_IN_ENGLISH, self.read_in_english)
         self.notice_box = widgets.HBox([self.notice, self.english_button])
         self.notice_box.add_class("sp-translation")
         self.region = self._build_region()
-        self.routes = Routes()
-        self.more_intro = widgets.HTML()
-        self.advice_heading = widgets.HTML()
+        self.routes = Routes(layout=shared.fixed)
+        self.more_intro = widgets.HTML(layout=shared.fixed, style=shared.html)
+        self.advice_heading = widgets.HTML(layout=shared.fixed, style=shared.html)
         # Two parts of one form: the emergency check, then (on a phone, after the advice) the rest,
         # folded. Each question lives in exactly one part (``form_for``).
-        self.emergency_form = QuestionForm()
-        self.more_form = QuestionForm(folds=True)
+        self.emergency_form = QuestionForm(layout=shared.fixed)
+        self.more_form = QuestionForm(folds=True, layout=shared.fixed)
         self.forms = (self.emergency_form, self.more_form)
         self._words()
         self._relabel()
@@ -164,7 +187,9 @@ class App:
     # -- building -----------------------------------------------------------------------------
 
     def _build_button(self, description: str, tooltip: str, action: Any) -> widgets.Button:
-        button = widgets.Button(description=description, tooltip=tooltip, layout=widgets.Layout(width="auto"))
+        button = widgets.Button(
+            description=description, tooltip=tooltip, layout=self._shared.auto_width, style=self._shared.button
+        )
         button.on_click(lambda _button: action())
         return button
 
@@ -178,7 +203,7 @@ class App:
             options=[(REGION_NOT_CHOSEN, NOT_ANSWERED), *((region.name, region.code) for region in regions)],
             value=self.knowledge.region.code if self.knowledge.region.chosen else NOT_ANSWERED,
             description=REGION_LABEL,
-            style=DescriptionStyle(description_width="initial"),
+            style=self._shared.description,
             layout=widgets.Layout(width="100%"),
         )
         control.add_class("sp-question")
@@ -201,7 +226,7 @@ class App:
             options=[(names[code].name, code) for code in offered],
             value=self.knowledge.language,
             description=LANGUAGE_LABEL,
-            style=DescriptionStyle(description_width="initial"),
+            style=self._shared.description,
             layout=widgets.Layout(width="100%"),
         )
         control.add_class("sp-question")
@@ -325,22 +350,24 @@ class App:
         """Reading order is the phone's: where you are and the emergency check, the advice, then
         the other questions. On a wide screen CSS puts the advice in a column of its own beside
         all the questions (a grid, so the order in the page stays the reading order)."""
-        style = widgets.HTML(f"<style>{STYLE}{LANGUAGE_CSS}</style>", layout=widgets.Layout(display="none"))
-        language = widgets.VBox([self.language, self.notice_box])  # the top of the page: read before anything
+        shared = self._shared
+        style = widgets.HTML(f"<style>{STYLE}{LANGUAGE_CSS}</style>", layout=shared.hidden, style=shared.html)
+        # The top of the page: read before anything.
+        language = widgets.VBox([self.language, self.notice_box], layout=shared.fixed)
         language.add_class("sp-language-choice")
-        first = widgets.VBox([self.routes, self.region, self.emergency_form])
+        first = widgets.VBox([self.routes, self.region, self.emergency_form], layout=shared.fixed)
         first.add_class("sp-questions")
         first.add_class("sp-questions--first")
-        actions = widgets.HBox([self.reset_button, self.summary_button])
+        actions = widgets.HBox([self.reset_button, self.summary_button], layout=shared.fixed)
         actions.add_class("sp-actions")
-        more = widgets.VBox([self.more_intro, self.more_form, actions, self.summary])
+        more = widgets.VBox([self.more_intro, self.more_form, actions, self.summary], layout=shared.fixed)
         more.add_class("sp-questions")
         more.add_class("sp-questions--more")
-        results = widgets.VBox([self.advice_heading, self.results])
+        results = widgets.VBox([self.advice_heading, self.results], layout=shared.fixed)
         results.add_class("sp-results-column")
-        columns = widgets.Box([first, results, more])
+        columns = widgets.Box([first, results, more], layout=shared.fixed)
         columns.add_class("sp-columns")
-        container = widgets.VBox([style, language, self.banner, columns, self.page_words])
+        container = widgets.VBox([style, language, self.banner, columns, self.page_words], layout=shared.fixed)
         container.add_class("sp-app")
         container.add_class(f"sp-dir-{self.direction}")
         return container
