@@ -290,3 +290,24 @@ def test_blood_in_the_pee_is_urgent_at_every_age(knowledge: Knowledge) -> None:
         assert urgency_of({**pee, **age}, knowledge) >= Urgency.URGENT, age
     flags = {age: [f.rule.id for f in explain({**pee, "age": age}, knowledge).red_flags] for age in (30, 45)}
     assert "blood_when_peeing_45_and_over" in flags[45] and "blood_when_peeing_45_and_over" not in flags[30]
+
+
+def test_coil_fitting_pain_reads_when_the_coil_was_fitted(knowledge: Knowledge) -> None:
+    """Policy I7 (GP read of clin4, finding 19): a smear in the last 6 weeks is not a coil fitting.
+
+    The "contact the clinic that fitted it" flag needs a coil fitted in the last 6 weeks; a recent
+    procedure with a coil still counts while the person has not said the coil was not fitted then
+    (not sure is never no)."""
+    from spotting import explain
+
+    base = {"age": 30, "contraception": "copper_iud", "tummy_pain": "mild", "amount": "spotting"}
+
+    def flags(extra: dict[str, object]) -> list[str]:
+        return [flag.rule.id for flag in explain({**base, **extra}, knowledge).red_flags]
+
+    assert "coil_fitted_pain" in flags({"coil_fitted_recently": True})
+    assert "coil_fitted_pain" in flags({"recent_procedure": True})  # which procedure: not said
+    assert "coil_fitted_pain" not in flags({"recent_procedure": True, "coil_fitted_recently": False})
+    assert "coil_fitted_pain" not in flags({"recent_procedure": False})
+    # The field is asked only of coil users, and counts only with a coil.
+    assert "coil_fitted_pain" not in flags({"contraception": "combined_hormonal", "coil_fitted_recently": True})
