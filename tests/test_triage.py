@@ -211,7 +211,10 @@ HEADLINE_CASES = {
     # with pregnancy not mentioned, is the general same-day headline, not "do a pregnancy test today".
     "blood_in_pee_after_sex": "urgent",
     "maybe_pregnant_time_not_given_ec_leads": "urgent_maybe_pregnant_ec_not_known",
-    "pain_contraception_unknown_ec_asked": "urgent_check_ec_not_known",
+    # Pain with a pregnancy not ruled out (possible ectopic) leads over the infection check; EC follows.
+    "pain_contraception_unknown_ec_asked": "urgent_pain_pregnancy_possible_ec_not_known",
+    "maybe_pregnant_mild_pain_ectopic_leads": "urgent_pain_pregnancy_possible_ec_not_known",
+    "pain_sex_yesterday_no_contraception_no_test": "urgent_pain_pregnancy_possible_ec",
     "condom_left_inside_on_the_pill": "urgent_object_inside",
     "abortion_in_clinic_unprotected_sex_ec_asked": "urgent_abortion_aftercare_ec",
     # Policy I8: which loss decides who to contact (abortion aftercare line, or the early pregnancy unit).
