@@ -145,6 +145,10 @@ def test_flags_that_need_a_cervix_or_a_womb_are_off_when_the_answers_rule_them_o
     no_cervix = {"age": 40, "hysterectomy": "total", "testosterone": True, "screening": "unsure"}
     flags = ids(triggered(no_cervix, knowledge.red_flags))
     assert "after_hysterectomy" in flags
+    message = next(flag.message for flag in knowledge.red_flags if flag.id == "after_hysterectomy")
+    assert "cervix" not in message  # a total hysterectomy removes the cervix (second GP read)
+    kept = ids(triggered({**no_cervix, "hysterectomy": "subtotal"}, knowledge.red_flags))
+    assert "after_subtotal_hysterectomy" in kept and "after_hysterectomy" not in kept
     assert not {"aged_40_screening_not_up_to_date", "testosterone", "screening_missed"} & set(flags)
     assert urgency_of(no_cervix, knowledge) is Urgency.SOON  # the examination is still needed
     older = {"age": 67, "menopause": "postmenopause", "screening": "unsure"}
