@@ -72,6 +72,22 @@ def test_follow_ups_come_from_the_conditions_not_a_list(knowledge: Knowledge) ->
     assert "fever" not in follow_up_parents(knowledge.questions)
 
 
+def test_a_field_read_only_to_hide_a_follow_up_is_not_its_parent(knowledge: Knowledge) -> None:
+    """A follow-up goes under the answer that reveals it, not under an earlier question its
+    condition reads only to hide it (testosterone details are not asked without a womb, GP read 4)."""
+    questions = dict(knowledge.questions)
+    assert questions["hysterectomy"].order < questions["sti_risk"].order  # the earlier one hides
+    condition = parse("sti_risk=true & !(hysterectomy in {total,never_had})", questions)
+    questions["fever"] = dataclasses.replace(questions["fever"], show_if=condition)
+    assert follow_up_parents(questions)["fever"] == "sti_risk"
+    parents = follow_up_parents(knowledge.questions)
+    for field in ("testosterone_duration", "testosterone_periods_stopped"):
+        assert parents[field] == "testosterone"
+        question = knowledge.questions[field]
+        assert visible(question, {"testosterone": True})
+        assert not visible(question, {"testosterone": True, "hysterectomy": "never_had"})
+
+
 def test_age_below_the_youngest_points_a_child_to_help_in_their_region() -> None:
     for region, helpline in (("GB", "Childline"), ("AU", "Kids Helpline"), ("US", "Childhelp")):
         age = next(q for q, _ in every_question(form_spec(load_knowledge(region=region))) if q["field"] == "age")

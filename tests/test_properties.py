@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from strategies import answers, every_value
 
 from spotting import URGENCY_IDS, Knowledge, Urgency, explain
+from spotting.relevance import visible
 from spotting.triage import rule_urgency, urgency_of
 
 # Warning signs, each with the values that count as "worse". For tummy pain and recurrence the
@@ -214,6 +215,8 @@ PREGNANCY_QUESTIONS = {
     "low_lying_placenta",
     "cervix_weak_or_short",
 }
+WOMB_QUESTIONS = {"periods", "testosterone_duration", "testosterone_periods_stopped"}
+"""Questions about periods or a womb: never asked (form or suggestions) when the answers say there is no womb."""
 ADULT_FLAGS = {
     "after_menopause",
     "hrt",
@@ -258,6 +261,9 @@ def test_nothing_shown_presupposes_what_the_answers_rule_out(knowledge: Knowledg
     past_fertility = (age is not None and age >= 55) or (
         given.get("menopause") == "postmenopause" and age is not None and age >= 50
     )
+    asked = {field for field, question in knowledge.questions.items() if visible(question, given)}
+    if no_womb:
+        assert not (asked | suggested) & WOMB_QUESTIONS, ((asked | suggested) & WOMB_QUESTIONS, dict(given))
     if given.get("hysterectomy") in ("total", "never_had"):
         assert not flags & NEEDS_CERVIX["red_flags"] and not causes & NEEDS_CERVIX["causes"], (flags, causes)
     if no_womb:

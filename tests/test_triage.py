@@ -145,6 +145,10 @@ def test_flags_that_need_a_cervix_or_a_womb_are_off_when_the_answers_rule_them_o
     no_cervix = {"age": 40, "hysterectomy": "total", "testosterone": True, "screening": "unsure"}
     flags = ids(triggered(no_cervix, knowledge.red_flags))
     assert "after_hysterectomy" in flags
+    message = next(flag.message for flag in knowledge.red_flags if flag.id == "after_hysterectomy")
+    assert "cervix" not in message  # a total hysterectomy removes the cervix (second GP read)
+    kept = ids(triggered({**no_cervix, "hysterectomy": "subtotal"}, knowledge.red_flags))
+    assert "after_subtotal_hysterectomy" in kept and "after_hysterectomy" not in kept
     assert not {"aged_40_screening_not_up_to_date", "testosterone", "screening_missed"} & set(flags)
     assert urgency_of(no_cervix, knowledge) is Urgency.SOON  # the examination is still needed
     older = {"age": 67, "menopause": "postmenopause", "screening": "unsure"}
@@ -211,7 +215,10 @@ HEADLINE_CASES = {
     # with pregnancy not mentioned, is the general same-day headline, not "do a pregnancy test today".
     "blood_in_pee_after_sex": "urgent",
     "maybe_pregnant_time_not_given_ec_leads": "urgent_maybe_pregnant_ec_not_known",
-    "pain_contraception_unknown_ec_asked": "urgent_check_ec_not_known",
+    # Pain with a pregnancy not ruled out (possible ectopic) leads over the infection check; EC follows.
+    "pain_contraception_unknown_ec_asked": "urgent_pain_pregnancy_possible_ec_not_known",
+    "maybe_pregnant_mild_pain_ectopic_leads": "urgent_pain_pregnancy_possible_ec_not_known",
+    "pain_sex_yesterday_no_contraception_no_test": "urgent_pain_pregnancy_possible_ec",
     "condom_left_inside_on_the_pill": "urgent_object_inside",
     "abortion_in_clinic_unprotected_sex_ec_asked": "urgent_abortion_aftercare_ec",
     # Policy I8: which loss decides who to contact (abortion aftercare line, or the early pregnancy unit).
@@ -290,3 +297,24 @@ def test_blood_in_the_pee_is_urgent_at_every_age(knowledge: Knowledge) -> None:
         assert urgency_of({**pee, **age}, knowledge) >= Urgency.URGENT, age
     flags = {age: [f.rule.id for f in explain({**pee, "age": age}, knowledge).red_flags] for age in (30, 45)}
     assert "blood_when_peeing_45_and_over" in flags[45] and "blood_when_peeing_45_and_over" not in flags[30]
+
+
+def test_coil_fitting_pain_reads_when_the_coil_was_fitted(knowledge: Knowledge) -> None:
+    """Policy I7 (GP read of clin4, finding 19): a smear in the last 6 weeks is not a coil fitting.
+
+    The "contact the clinic that fitted it" flag needs a coil fitted in the last 6 weeks; a recent
+    procedure with a coil still counts while the person has not said the coil was not fitted then
+    (not sure is never no)."""
+    from spotting import explain
+
+    base = {"age": 30, "contraception": "copper_iud", "tummy_pain": "mild", "amount": "spotting"}
+
+    def flags(extra: dict[str, object]) -> list[str]:
+        return [flag.rule.id for flag in explain({**base, **extra}, knowledge).red_flags]
+
+    assert "coil_fitted_pain" in flags({"coil_fitted_recently": True})
+    assert "coil_fitted_pain" in flags({"recent_procedure": True})  # which procedure: not said
+    assert "coil_fitted_pain" not in flags({"recent_procedure": True, "coil_fitted_recently": False})
+    assert "coil_fitted_pain" not in flags({"recent_procedure": False})
+    # The field is asked only of coil users, and counts only with a coil.
+    assert "coil_fitted_pain" not in flags({"contraception": "combined_hormonal", "coil_fitted_recently": True})

@@ -8,7 +8,8 @@ without a browser; :mod:`.form_widget` draws it.
 * **Follow-ups in place.** A question that its condition hides until another question is
   answered (``show_if``) is drawn directly under that question, indented like a GOV.UK
   conditional reveal, instead of screens further down. Which question that is comes from the
-  conditions in data/questions.csv (:func:`follow_up_parents`), never from a list here.
+  conditions in data/questions.csv (:func:`follow_up_parents`: the question whose answer reveals
+  it, not one its condition reads only to hide it), never from a list here.
 * **Fast on a phone.** Age and weeks are number boxes with their range and plain messages for a
   value that can't be used, including one for a child younger than the tool is written for.
 """
@@ -28,22 +29,41 @@ UNSURE_VALUE = "unsure"
 """A choice with this value is the question's own "not sure"; it then needs no extra radio."""
 
 
+def _sample_answers(question: Question) -> list[Any]:
+    """Values that stand for every answer this question can take, to see what each reveals."""
+    if question.kind == "boolean":
+        return [True, False]
+    if question.kind == "integer":
+        return sorted({v for v in (question.minimum, question.maximum) if v is not None})
+    return list(question.choices)
+
+
+def _reveals(question: Question, candidate: Question) -> bool:
+    """Whether some answer to ``candidate`` alone makes ``question`` shown."""
+    return any(visible(question, {candidate.field: value}) for value in _sample_answers(candidate))
+
+
 def follow_up_parents(questions: Mapping[str, Question]) -> dict[str, str]:
     """Which question each follow-up belongs under: field -> parent field.
 
     A follow-up is a question hidden while nothing is answered (its ``show_if`` needs an answer
-    to become true). It belongs under the earliest question (in display order) its condition
-    reads, which is the one whose answer reveals it: "weeks pregnant" under "are you pregnant?",
-    even though its condition also reads later fields. A question asked from the start is never a
-    follow-up, even if a condition can hide it later (that is a different thing: hiding).
+    to become true). It belongs under the question whose answer reveals it: the earliest (in
+    display order) of the questions its condition reads that can reveal it on its own answer.
+    A field read only to *hide* it ("not without a womb": ``!(hysterectomy in {...})``) never
+    reveals it, so "how long on testosterone" stays under "testosterone" even though the
+    hysterectomy question comes first and may later hide it (GP read 4). When no single answer
+    reveals it (it needs two answers together), the earliest question its condition reads is used.
+    A question asked from the start is never a follow-up, even if a condition can hide it later
+    (that is a different thing: hiding).
     """
     parents: dict[str, str] = {}
     for question in questions.values():
         if question.show_if is None or visible(question, {}):
             continue
         read = [questions[field] for field in question.show_if.fields() if field in questions]
-        if read:
-            parents[question.field] = min(read, key=lambda q: q.order).field
+        revealing = [candidate for candidate in read if _reveals(question, candidate)] or read
+        if revealing:
+            parents[question.field] = min(revealing, key=lambda q: q.order).field
     return parents
 
 
