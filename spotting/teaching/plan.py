@@ -88,7 +88,7 @@ def _localised(knowledge: Knowledge, name: str, number: int, row: dict[str, str]
     """``row`` with its words in the knowledge base's language: the loader put the classroom's
     tables through the same localise step as the others (``Knowledge.tables``; a cell not yet
     translated stays English and ``knowledge.is_english`` says so)."""
-    local = knowledge.tables.get(name, ())
+    local = knowledge.tables.get(name.removesuffix(".csv"), ())
     if not 0 <= number - 2 < len(local):
         return row
     words = {column: (local[number - 2].get(column) or "").strip() for column in TRANSLATED_COLUMNS[name]}
