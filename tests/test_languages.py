@@ -204,6 +204,21 @@ def test_a_broken_safety_translation_is_never_shown(locale_copy: Path) -> None:
     assert "es" not in offered(read_tables(DEFAULT_DATA_DIR), locale_copy)
 
 
+def test_a_language_missing_a_line_of_the_safeguarding_script_is_not_offered(locale_copy: Path) -> None:
+    """What to do when a learner discloses abuse is a safety string: with one line untranslated
+    the language is not offered, while the answer bank (not safety) may fall back to English."""
+    from spotting.localise import cells, offered
+
+    tables = read_tables(DEFAULT_DATA_DIR)
+    marked = {cell.context: cell.safety for cell in cells(tables)}
+    assert marked["safeguarding:all/disclosure#3:text"] and marked["safeguarding:GB/law:text"]
+    assert not marked["answer_bank:is_it_an_sti:answer"]
+    _break(locale_copy, "answer_bank:is_it_an_sti:answer", "")
+    assert "es" in offered(tables, locale_copy)
+    _break(locale_copy, "safeguarding:all/disclosure#3:text", "")
+    assert "es" not in offered(tables, locale_copy)
+
+
 def test_a_language_marked_offered_needs_every_safety_string(locale_copy: Path) -> None:
     table = locale_copy / "languages.csv"
     table.write_text(table.read_text().replace(",ltr,no", ",ltr,yes").replace(",rtl,no", ",rtl,yes"))
