@@ -28,7 +28,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import escape, read_po, unescape, write_po
 
-from .knowledge import DEFAULT_DATA_DIR, ENCODING, TABLES
+from .knowledge import CLASSROOM_TABLES, DEFAULT_DATA_DIR, ENCODING, TABLES
 from .localise import (
     DATA_DOMAIN,
     LOCALE_DIR,
@@ -67,7 +67,7 @@ def read_tables(directory: Path) -> dict[str, Records]:
     """data/*.csv as plain rows (no validation: ``check-data`` does that); a table that is not
     there is simply empty."""
     tables: dict[str, Records] = {}
-    for name in TABLES:
+    for name in (*TABLES, *CLASSROOM_TABLES):
         path = directory / name
         if path.is_file():
             with path.open(encoding=ENCODING, newline="") as handle:

@@ -49,6 +49,11 @@ TABLES = (
 )  # fmt: skip
 """Every file the loader reads; ``schemas.SCHEMAS`` has one schema for each (tested)."""
 
+CLASSROOM_TABLES = ("safeguarding.csv", "answer_bank.csv")
+"""The teaching session's tables of words. spotting.teaching.plan checks them (a knowledge base
+without a classroom still loads); they are read here too, as plain rows, only so their words go
+through the same localise step as every other table (``Knowledge.tables``, ``in_english``)."""
+
 # The validation depends on the core modules and these libraries, so they are part of the
 # fingerprint. Every top-level module is hashed, so a new validating module can never be left out.
 _VALIDATING_MODULES = tuple(sorted(path.stem for path in Path(__file__).resolve().parent.glob("*.py")))
@@ -165,7 +170,7 @@ def _build(
         tables, problems = _read_tables(directory)
         if problems:
             raise DataError(problems)
-    knowledge, problems = build(directory, tables, region, language)
+    knowledge, problems = build(directory, {**tables, **_classroom_tables(directory)}, region, language)
     if problems:
         raise DataError(problems)
     if fingerprint is not None and validated:
@@ -279,6 +284,18 @@ def _read_trusted_tables(directory: Path, expected: dict[str, list[str]] | None)
         if expected is not None and records and list(records[0]) != expected[name]:
             return None
         tables[name] = records
+    return tables
+
+
+def _classroom_tables(directory: Path) -> dict[str, Records]:
+    """The classroom's tables as plain rows, those that are there and readable; their problems
+    are reported, by file, row and column, by spotting.teaching.plan.load_classroom."""
+    tables: dict[str, Records] = {}
+    for name in CLASSROOM_TABLES:
+        try:
+            tables[name] = _read_trusted(directory / name)
+        except (OSError, UnicodeDecodeError, csv.Error, AttributeError):  # AttributeError: a row too long
+            continue
     return tables
 
 

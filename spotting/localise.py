@@ -49,10 +49,12 @@ SAFETY_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "advice.csv": ("text", "heading"),
     "safety_nets.csv": ("text",),
     "services.csv": ("text", "call"),
+    "safeguarding.csv": ("text",),
 }
 """The safety strings: every red-flag text, urgency headline and level wording, the advice
-sentence and its card heading, safety-net line, emergency number line and service line. A
-language is offered only when all of them are translated and not fuzzy."""
+sentence and its card heading, safety-net line, emergency number line and service line, and the
+teaching session's safeguarding script (ground rules, what to do when a learner discloses abuse,
+who to tell). A language is offered only when all of them are translated and not fuzzy."""
 
 TRANSLATED_COLUMNS: Mapping[str, tuple[str, ...]] = {
     **SAFETY_COLUMNS,  # first, so a translator meets the safety strings first
@@ -60,6 +62,7 @@ TRANSLATED_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "scenarios.csv": (*PROSE_COLUMNS["scenarios.csv"], "life_stage"),  # shown on the teaching cards
     "routes.csv": ("label",),
     "regions.csv": ("name", "where"),
+    "answer_bank.csv": ("question", "answer"),  # the anonymous questions' answers (teaching)
 }
 """Every column a reader sees as words. Not here, never translated: ids, conditions, urgency
 ids, answers JSON, numbers, source ids, URLs, icons, units, and the hazard log and source titles
@@ -72,6 +75,7 @@ ROW_KEYS: Mapping[str, tuple[str, ...]] = {
     "regions.csv": ("code",),
     "services.csv": ("region", "service"),
     "cause_rules.csv": ("cause_id", "effect", "condition"),
+    "safeguarding.csv": ("region", "kind"),  # with #2, #3… for the lines of one kind
 }
 """The columns that name a row (joined with ``/``); every other table has an ``id`` column."""
 

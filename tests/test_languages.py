@@ -204,6 +204,21 @@ def test_a_broken_safety_translation_is_never_shown(locale_copy: Path) -> None:
     assert "es" not in offered(read_tables(DEFAULT_DATA_DIR), locale_copy)
 
 
+def test_a_language_missing_a_line_of_the_safeguarding_script_is_not_offered(locale_copy: Path) -> None:
+    """What to do when a learner discloses abuse is a safety string: with one line untranslated
+    the language is not offered, while the answer bank (not safety) may fall back to English."""
+    from spotting.localise import cells, offered
+
+    tables = read_tables(DEFAULT_DATA_DIR)
+    marked = {cell.context: cell.safety for cell in cells(tables)}
+    assert marked["safeguarding:all/disclosure#3:text"] and marked["safeguarding:GB/law:text"]
+    assert not marked["answer_bank:is_it_an_sti:answer"]
+    _break(locale_copy, "answer_bank:is_it_an_sti:answer", "")
+    assert "es" in offered(tables, locale_copy)
+    _break(locale_copy, "safeguarding:all/disclosure#3:text", "")
+    assert "es" not in offered(tables, locale_copy)
+
+
 def test_a_language_marked_offered_needs_every_safety_string(locale_copy: Path) -> None:
     table = locale_copy / "languages.csv"
     table.write_text(table.read_text().replace(",ltr,no", ",ltr,yes").replace(",rtl,no", ",rtl,yes"))
@@ -656,7 +671,8 @@ def test_the_session_handout_and_worksheet_are_in_the_language_with_no_english_s
     from datetime import date
 
     from spotting.teaching.charts import charts_html
-    from spotting.teaching.pages import handout_html, worksheet_html
+    from spotting.teaching.pages import facilitator_handout_html, handout_html, safeguarding_html, worksheet_html
+    from spotting.teaching.plan import load_classroom
     from spotting.teaching.quiz import Attempt
     from spotting.urgency import Urgency
 
@@ -676,7 +692,14 @@ def test_the_session_handout_and_worksheet_are_in_the_language_with_no_english_s
     def worksheet(k: Knowledge) -> str:
         return worksheet_html(k, made_on=made)
 
-    for region, page in (("GB", handout), ("US", handout), ("GB", worksheet), ("IE", worksheet)):
+    def answer_sheet(k: Knowledge) -> str:
+        """The facilitator's answer sheet with the safeguarding script, as the page prints it."""
+        script = safeguarding_html(load_classroom(k).script_for(k.region.code), k, folded=False)
+        return facilitator_handout_html(k, made_on=made, safeguarding=script)
+
+    pages = [("GB", handout), ("US", handout), ("GB", worksheet), ("IE", worksheet)]
+    pages += [("GB", answer_sheet), ("US", answer_sheet), ("NZ", answer_sheet)]
+    for region, page in pages:
         english = page(load_knowledge(region=region))
         local = page(load_knowledge(region=region, lang=language))
         direction = languages()[language].direction
@@ -686,12 +709,15 @@ def test_the_session_handout_and_worksheet_are_in_the_language_with_no_english_s
     assert 'class="sp-notice"' not in english and '<html lang="en-GB">' in english
 
 
-def test_the_facilitator_prints_the_worksheet_and_handout_in_a_chosen_language() -> None:
-    """The facilitator's page stays English; what learners take home can be in their language,
-    with the same scenarios, the session's region and the same expected levels."""
+def test_the_facilitator_prints_the_worksheet_and_handouts_in_a_chosen_language() -> None:
+    """The facilitator's page stays English; what learners take home, and the facilitator's answer
+    sheet, can be in their language, with the same scenarios, the session's region and the same
+    expected levels."""
     import base64
+    from html import escape as html_escape
 
     from spotting.teaching.app import TeachingApp
+    from spotting.teaching.plan import load_classroom
 
     app = TeachingApp(load_knowledge(region="GB"), mode="facilitator")
     assert ("Cymraeg", "cy") in app.print_language.options and app.print_language.value == "en"
@@ -710,8 +736,11 @@ def test_the_facilitator_prints_the_worksheet_and_handout_in_a_chosen_language()
     assert welsh.services["emergency_line"].text in page  # the session's region, in Welsh
     app.handout_button.click()
     assert offered().startswith('<!DOCTYPE html><html lang="cy" dir="ltr">')
-    app.answers_button.click()  # the answer sheet is the facilitator's: English
-    assert offered().startswith('<!DOCTYPE html><html lang="en-GB">')
+    app.answers_button.click()  # the answer sheet too, with the region's safeguarding script
+    sheet = offered()
+    assert sheet.startswith('<!DOCTYPE html><html lang="cy" dir="ltr">') and 'class="sp-notice"' in sheet
+    script = load_classroom(welsh).script_for("GB")
+    assert script and all(html_escape(line.text) in sheet for line in script)
     assert app.knowledge.language == "en"  # the page itself did not change language
 
 
@@ -793,12 +822,12 @@ def test_the_learner_page_is_in_the_language_with_no_english_sentence_left(langu
 
 
 @pytest.mark.parametrize("language", ["es", "cy", "ar"])
-def test_the_facilitator_page_leaves_no_english_sentence_outside_its_english_notes(
+def test_the_facilitator_page_leaves_no_english_sentence_but_source_titles(
     language: str, tmp_path: Path
 ) -> None:
     """What a projector shows from the facilitator page (controls, live vote, count, tally, the
-    handout controls) is in the language; only the notes, the safeguarding script and the source
-    titles stay English, each marked lang="en"."""
+    handout controls, the facilitator notes, the safeguarding script and the answer bank) is in the
+    language; only the source titles stay English, each marked lang="en"."""
     from spotting.markup import LANGUAGE_LABEL, READ_IN_ENGLISH
     from spotting.teaching.app import TeachingApp
     from spotting.teaching.room import FacilitatorRoom
@@ -811,7 +840,10 @@ def test_the_facilitator_page_leaves_no_english_sentence_outside_its_english_not
         for code in ("en", language)
     }
     meant = {f"{LANGUAGE_LABEL}.", f"{READ_IN_ENGLISH}."}
-    meant |= {f"{answer.question}." for answer in pages["en"].classroom.answers}  # the bank: English data
+    local = pages[language]
+    assert 'lang="en"' not in local.notes.value
+    script = local.safeguarding.value
+    assert 'lang="en"' not in script[: script.rindex("<h3>")], "only the script's source titles may stay English"
 
     def compare(step: str) -> None:
         seen = {code: page_sentences(widget_text(app.container)) for code, app in pages.items()}
@@ -827,3 +859,8 @@ def test_the_facilitator_page_leaves_no_english_sentence_outside_its_english_not
         app.reveal_button.click()
         app.worksheet_button.click()
     compare("a live vote revealed, a scenario revealed, the worksheet offered")
+    for app in pages.values():
+        app.room.bank.value = "is_it_an_sti"
+        app.room.bank_button.click()
+    assert pages[language].classroom.answers[2].answer in widget_text(pages[language].room.shown)
+    compare("an answer from the bank on every screen")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from html import escape
 from typing import Any
 
 import pytest
@@ -200,11 +201,12 @@ def test_the_teaching_pages_read_lang_from_their_address(
     assert "ar" in languages()
 
 
-def test_the_facilitator_page_in_welsh_keeps_its_notes_and_answer_sheet_in_english(
+def test_the_facilitator_page_in_welsh_has_its_notes_script_bank_and_answer_sheet_in_welsh(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The projector shows the facilitator page: its controls, the live votes and the tally follow
-    the language; the notes, the safeguarding script and the answer sheet stay English, marked."""
+    """The projector shows the facilitator page: its controls, the live votes, the tally, the
+    notes, the safeguarding script and the answer bank follow the language; the answer sheet
+    prints in the chosen print language, like the worksheet."""
     from spotting import load_knowledge
 
     monkeypatch.setenv("QUERY_STRING", "lang=cy")
@@ -212,15 +214,29 @@ def test_the_facilitator_page_in_welsh_keeps_its_notes_and_answer_sheet_in_engli
     welsh = load_knowledge(lang="cy").phrase
     assert app.knowledge.language == "cy" and app.worksheet_button.description == welsh("Make the learner worksheet")
     assert app.room.start_button.description == welsh("Start a live session") != "Start a live session"
-    assert '<details lang="en" dir="ltr"><summary>Facilitator notes' in app.notes.value
-    assert app.safeguarding.value.startswith('<div lang="en" dir="ltr">')
-    app.answers_button.click()
-    encoded = app.handout_link.value.split("base64,", 1)[1].split('"', 1)[0]
-    assert base64.b64decode(encoded).decode("utf-8").startswith('<!DOCTYPE html><html lang="en-GB">')
+    notes = welsh("Facilitator notes (expected answer)")
+    assert notes != "Facilitator notes (expected answer)" and f"<details><summary>{escape(notes)}" in app.notes.value
+    assert 'lang="en"' not in app.notes.value
+    script = app.safeguarding.value
+    assert escape(welsh("Ground rules and safeguarding")) in script
+    assert "Nobody asks anyone a personal question" not in script
+    assert [q for q, _ in app.room.bank.options[1:]] == [a.question for a in app.classroom.answers]
+    assert "Can an infection cause bleeding after sex?" not in [q for q, _ in app.room.bank.options]
+
+    def answer_sheet() -> str:
+        app.answers_button.click()
+        encoded = app.handout_link.value.split("base64,", 1)[1].split('"', 1)[0]
+        return base64.b64decode(encoded).decode("utf-8")
+
+    assert answer_sheet().startswith('<!DOCTYPE html><html lang="en-GB">')  # the print language: English
+    app.print_language.value = "cy"
+    sheet = answer_sheet()
+    assert sheet.startswith('<!DOCTYPE html><html lang="cy" dir="ltr">')
+    assert escape(welsh("This sheet has the answers.")) in sheet
     app.set_language("en")
     assert app.room.start_button.description == "Start a live session" and app.notes.value.startswith("<details>")
-
-
+    assert "Nobody asks anyone a personal question" in app.safeguarding.value
+    assert "Can an infection cause bleeding after sex?" in [q for q, _ in app.room.bank.options]
 
 
 def test_the_teaching_notebook_opens_with_the_english_of_its_translated_opening() -> None:

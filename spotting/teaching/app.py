@@ -101,18 +101,19 @@ LEARNER_HANDOUT = N_(
 REVEAL_FIRST = N_("Reveal a scenario first: the handout covers the scenarios you revealed.")
 DOWNLOAD = N_("Download {what}. Open it, then print or save as PDF.")
 THE_HANDOUT = N_("the handout (HTML, {count} scenario(s))")
-PRINT_IN = N_("Print the worksheet and the session handout in")
+PRINT_IN = N_("Print the worksheet and the handouts in")
 TEACH_MIX = N_(
     "The worksheet and the handouts print only these. The guide's mix is ticked: four scenarios and the "
     "three warm-up myths."
 )
 BEFORE = N_(
     "the learner worksheet (stories and myths, space to write, no answers) and, for you, the facilitator "
-    "handout (the answers, in English)."
+    "handout (the answers)."
 )
 AFTER = N_(
     "the session handout: the scenarios you revealed, the room's answers and feedback, myths, figures and sources."
 )
+NOTES_SUMMARY = N_("Facilitator notes (expected answer)")
 KEEP_IT = N_("It shows the expected answers, so keep it on your own computer. Learners use the learner page.")
 
 
@@ -205,8 +206,8 @@ class TeachingApp:
         self.english_button.on_click(lambda _button: self.set_language(SOURCE_LANGUAGE))
         self.notice_box = widgets.HBox([self.notice, self.english_button])
         self.notice_box.add_class("sp-translation")
-        # On the facilitator page the controls and what the room sees follow the language; the
-        # facilitator notes, the safeguarding script and the answer sheet stay English (marked so).
+        # On the facilitator page everything follows the language: the controls, what the room
+        # sees, the facilitator notes, the safeguarding script and the answer bank.
         self.language_box = widgets.VBox(
             [self.language, self.notice_box], layout=widgets.Layout(display="none" if len(offered) == 1 else None)
         )
@@ -283,8 +284,8 @@ class TeachingApp:
         if self.facilitator:
             self.worksheet_button = widgets.Button(layout={"width": "auto"})
             self.answers_button = widgets.Button(layout={"width": "auto"})
-            # The learner worksheet and the session handout can be printed in any offered
-            # language (the facilitator's page itself, and the answer sheet, stay in English).
+            # The learner worksheet, the session handout and the facilitator's answer sheet can be
+            # printed in any offered language, whatever the page's own language.
             offered = available_languages(self.knowledge.directory)
             names = languages()
             self.print_language = widgets.Dropdown(
@@ -377,6 +378,7 @@ class TeachingApp:
     def _reload(self, region: str | None, language: str) -> None:
         """The knowledge base for another region or language, and every word redrawn from it."""
         self.knowledge = load_knowledge(self.knowledge.directory, region=region, lang=language)
+        self.classroom = load_classroom(self.knowledge)  # the safeguarding script and answer bank in its words
         self._words()
         self.header.value = self._header()
         self.myths.value = self._myths()
@@ -439,7 +441,7 @@ class TeachingApp:
         self.worksheet_button.description = say("Make the learner worksheet")
         self.worksheet_button.tooltip = say("The stories and myths with space to write: no answers")
         self.answers_button.description = say("Make the facilitator handout")
-        self.answers_button.tooltip = say("The expected answers, for you only (in English)")
+        self.answers_button.tooltip = say("The expected answers, for you only")
         self.print_language.description = say(PRINT_IN)
         for n, scenario in enumerate(self.knowledge.scenarios, start=1):
             self.use_scenario[scenario.id].description = f"{n}. {scenario.title}"
@@ -575,22 +577,12 @@ class TeachingApp:
         _scenarios, myth_ids = self.session_choice()
         return myths_html(self.knowledge, myth_ids=myth_ids, answers=False, shown=self.shown_myths)
 
-    def _english(self) -> str:
-        """' lang="en"' on what stays English on a page in another language (the facilitator's
-        notes and safeguarding script), so a screen reader reads it as English."""
-        return "" if self.knowledge.language == SOURCE_LANGUAGE else ' lang="en" dir="ltr"'
-
-    def _safeguarding(self, *, folded: bool = True) -> str:
-        lines = self.classroom.script_for(self.knowledge.region.code)
-        return f"<div{self._english()}>{safeguarding_html(lines, self._in_english(), folded=folded)}</div>"
-
-    def _in_english(self) -> Knowledge:
-        """The session's region in English: the answer sheet and the safeguarding script are not
-        translated, so they are never half in another language."""
-        if self.knowledge.language == SOURCE_LANGUAGE:
-            return self.knowledge
-        region = self.knowledge.region.code if self.knowledge.region.chosen else None
-        return load_knowledge(self.knowledge.directory, region=region)
+    def _safeguarding(self, knowledge: Knowledge | None = None, *, folded: bool = True) -> str:
+        """The safeguarding script in ``knowledge``'s language (the page's, or the print language
+        for the answer sheet); a line not yet translated is English and marked so."""
+        knowledge = knowledge or self.knowledge
+        classroom = self.classroom if knowledge is self.knowledge else load_classroom(knowledge)
+        return safeguarding_html(classroom.script_for(knowledge.region.code), knowledge, folded=folded)
 
     def _make_worksheet(self) -> None:
         scenario_ids, myth_ids = self.session_choice()
@@ -607,12 +599,14 @@ class TeachingApp:
         return load_knowledge(self.knowledge.directory, region=region, lang=language)
 
     def _make_answer_sheet(self) -> None:
+        """The facilitator's answer sheet, in the print language like the worksheet."""
         scenario_ids, myth_ids = self.session_choice()
+        printed = self._printed()
         document = facilitator_handout_html(
-            self._in_english(),
+            printed,
             scenario_ids=scenario_ids,
             myth_ids=myth_ids,
-            safeguarding=self._safeguarding(folded=False),
+            safeguarding=self._safeguarding(printed, folded=False),
         )
         what = self.knowledge.phrase("the facilitator handout (HTML, has the answers)")
         self._offer(document, "spotting-facilitator-handout.html", what)
@@ -647,9 +641,9 @@ class TeachingApp:
         ):
             box.layout.display = None if self.section.value == name else "none"
         self.card.value = scenario_card_html(scenario, knowledge, number=number, compact=presenter)
+        summary = escape(knowledge.phrase(NOTES_SUMMARY))
         self.notes.value = (
-            f"<details{self._english()}><summary>Facilitator notes (expected answer)</summary>"
-            f"{facilitator_notes_html(scenario, knowledge)}</details>"
+            f"<details><summary>{summary}</summary>{facilitator_notes_html(scenario, knowledge)}</details>"
             if facilitator
             else ""
         )

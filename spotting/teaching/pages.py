@@ -229,16 +229,18 @@ def feedback_html(feedback: Feedback, knowledge: Knowledge | None = None, *, fol
 
 
 def facilitator_notes_html(scenario: Scenario, knowledge: Knowledge | None = None) -> str:
-    """Notes for the facilitator: the expected answer and prompts, shown only in facilitator mode."""
+    """Notes for the facilitator: the expected answer and prompts, shown only in facilitator mode,
+    in the page's language (interface phrases, like the learner's words)."""
     knowledge = knowledge or load_knowledge()
+    say = knowledge.phrase
     names = {cause.id: cause.name for cause in knowledge.causes}
-    key = ", ".join(names[c] for c in scenario.likely_causes) or "none in particular: the action matters more"
+    key = ", ".join(names[c] for c in scenario.likely_causes) or say("none in particular: the action matters more")
     heading = knowledge.levels[scenario.expected_urgency].heading
-    return (
-        '<aside class="note facilitator"><h4>Facilitator notes</h4>'
-        f"<p>Expected level: <strong>{escape(heading)}</strong>. Key causes: {escape(key)}.</p>"
-        "<p>Ask: what in the story points to this level? What would make it more urgent?</p></aside>"
-    )
+    level = escape(say("Expected level: {level}.")).replace("{level}", f"<strong>{escape(heading)}</strong>")
+    causes = escape(say("Key causes: {causes}.").format(causes=key))
+    title = escape(say("Facilitator notes"))
+    ask = escape(say("Ask: what in the story points to this level? What would make it more urgent?"))
+    return f'<aside class="note facilitator"><h4>{title}</h4><p>{level} {causes}</p><p>{ask}</p></aside>'
 
 
 def myths_html(
@@ -413,11 +415,13 @@ def safeguarding_html(
     disclosure script under a summary, for the facilitator's eyes; the printed handout has it open.
     """
     sub = "h3" if heading == "h2" else "h4"
+    say = knowledge.phrase
 
     def items(kind: str, tag: str) -> str:
         chosen = [line for line in lines if line.kind == kind]
         rows = "".join(
-            f'<li>{escape(line.text)} <span class="small">[{escape(", ".join(line.sources))}]</span></li>'
+            f"<li{_lang_if_english(line.text, knowledge)}>{escape(line.text)} "
+            f'<span class="small">[{escape(", ".join(line.sources))}]</span></li>'
             for line in chosen
         )
         return f"<{tag}>{rows}</{tag}>" if rows else ""
@@ -425,26 +429,38 @@ def safeguarding_html(
     services = [knowledge.services[s] for s in SAFEGUARDING_HELPLINES if s in knowledge.services]
     helplines = "".join(f"<li>{_service_html(service, knowledge)}</li>" for service in services)
     law = items("law", "ul")
-    who = (
-        f"<{sub}>Who to tell {escape(knowledge.region.where)}</{sub}>{law}"
-        if law
-        else "<p>Follow your school's or organisation's child protection procedure. Choose a region to see "
-        "what the law asks there.</p>"
+    where = knowledge.region.where
+    follow = say(
+        "Follow your school's or organisation's child protection procedure. Choose a region to see what the "
+        "law asks there."
     )
+    who_to_tell = escape(say("Who to tell {where}").format(where=where))
+    who = f"<{sub}>{who_to_tell}</{sub}>{law}" if law else f"<p>{escape(follow)}</p>"
     cited = [source for line in lines for source in line.sources]
     cited += [source for service in services for source in service.review.sources]
+    disclosure = escape(say("If a learner tells you about abuse (a disclosure)"))
+    helpline_heading = escape(say("Helplines {where}").format(where=where))
+    sources = escape(say("Sources"))
     script = (
-        f"<{sub}>If a learner tells you about abuse (a disclosure)</{sub}>{items('disclosure', 'ol')}{who}"
-        f"<{sub}>Helplines {escape(knowledge.region.where)}</{sub}><ul>{helplines}</ul>"
-        f"<{sub}>Sources</{sub}>{sources_html(cited, knowledge)}"
+        f"<{sub}>{disclosure}</{sub}>{items('disclosure', 'ol')}{who}"
+        f"<{sub}>{helpline_heading}</{sub}><ul>{helplines}</ul>"
+        f"<{sub}>{sources}</{sub}>{sources_html(cited, knowledge)}"
     )
     if folded:
-        script = f"<details><summary>For you: if a learner tells you about abuse</summary>{script}</details>"
+        summary = escape(say("For you: if a learner tells you about abuse"))
+        script = f"<details><summary>{summary}</summary>{script}</details>"
+    title = escape(say("Ground rules and safeguarding"))
+    rules = escape(say("Ground rules: agree them at the start"))
     return (
         '<section class="safeguarding" aria-labelledby="safeguarding-title">'
-        f'<{heading} id="safeguarding-title">Ground rules and safeguarding</{heading}>'
-        f"<{sub}>Ground rules: agree them at the start</{sub}>{items('ground_rule', 'ul')}{script}</section>"
+        f'<{heading} id="safeguarding-title">{title}</{heading}>'
+        f"<{sub}>{rules}</{sub}>{items('ground_rule', 'ul')}{script}</section>"
     )
+
+
+def _lang_if_english(text: str, knowledge: Knowledge) -> str:
+    """' lang="en"' on a line of the classroom's data not yet translated (it falls back to English)."""
+    return ' lang="en" dir="ltr"' if knowledge.is_english(text) else ""
 
 
 def handout_html(
@@ -619,42 +635,52 @@ def facilitator_handout_html(
     safeguarding: str = "",
 ) -> str:
     """The facilitator's answer sheet: each scenario's expected level, key causes, teaching point
-    and "what if" prompts, and every myth's verdict, numbered as on screen and on the worksheet."""
+    and "what if" prompts, and every myth's verdict, numbered as on screen and on the worksheet.
+    In ``knowledge``'s language, like the worksheet (the facilitator chooses the print language)."""
     knowledge = knowledge or load_knowledge()
+    say = knowledge.phrase
     parts = []
     cited: list[str] = []
     for number, scenario in _chosen(scenario_ids, knowledge):
         cited += scenario.sources
         explanation = explain(scenario.answers, knowledge)
+        name = say("Scenario {number}:").format(number=number)
+        point = say("Teaching point")
         parts.append(
             '<div class="handout-scenario card">'
-            f"<h3>Scenario {number}: {escape(scenario.title)}</h3>"
+            f"<h3>{escape(name)} {escape(scenario.title)}</h3>"
             f'<p class="story">{escape(scenario.story)}</p>'
             f"{content_note_html(scenario, knowledge)}"
             f"{facilitator_notes_html(scenario, knowledge)}"
             f"{level_html(explanation.urgency, knowledge, explanation.advice.message)}"
-            f"<h4>Teaching point</h4><p>{escape(scenario.teaching_point)}</p>"
+            f"<h4>{escape(point)}</h4><p>{escape(scenario.teaching_point)}</p>"
             f"{_what_ifs(explanation, knowledge)}</div>"
         )
     answers = []
     for m in _chosen_myths(myth_ids, knowledge):
         cited += m.sources
+        name = say("Myth {number}").format(number=m.number)
+        warm_up = " ({})".format(say("warm-up")) if m.warm_up else ""
         answers.append(
-            f'<li value="{m.number}"><strong>Myth {m.number}</strong>{" (warm-up)" if m.warm_up else ""}: '
+            f'<li value="{m.number}"><strong>{escape(name)}</strong>{escape(warm_up)}: '
             f"\u201c{escape(m.claim)}\u201d <strong>{escape(m.verdict_words)}.</strong> {escape(m.fact)}</li>"
         )
     made = (made_on or date.today()).isoformat()
+    title = say("Bleeding after sex: facilitator handout")
+    keep = say("Keep it for yourself; give learners the worksheet.")
+    made_line = say("Facilitator handout made on {date}. For learning, not diagnosis.").format(date=made)
+    has_answers, scenarios = say("This sheet has the answers."), say("Scenarios")
+    myth_answers, sources = say("Myths and facts: the answers"), say("Sources")
     body = (
-        "<h1>Bleeding after sex: facilitator handout</h1>"
-        '<p class="note"><strong>This sheet has the answers.</strong> Keep it for yourself; give learners '
-        "the worksheet.</p>"
+        f"<h1>{escape(title)}</h1>{unreviewed_html(knowledge)}"
+        f'<p class="note"><strong>{escape(has_answers)}</strong> {escape(keep)}</p>'
         f"{safeguarding}"
-        f"<h2>Scenarios</h2>{''.join(parts)}"
-        f'<h2>Myths and facts: the answers</h2><ol class="myths">{"".join(answers)}</ol>'
-        f"<h2>Sources</h2>{sources_html(cited, knowledge)}"
-        f'<p class="small">Facilitator handout made on {made}. For learning, not diagnosis.</p>'
+        f"<h2>{escape(scenarios)}</h2>{''.join(parts)}"
+        f'<h2>{escape(myth_answers)}</h2><ol class="myths">{"".join(answers)}</ol>'
+        f"<h2>{escape(sources)}</h2>{sources_html(cited, knowledge)}"
+        f'<p class="small">{escape(made_line)}</p>'
     )
-    return _page("Bleeding after sex: facilitator handout", body)
+    return _page(title, body, knowledge)
 
 
 _PRINT_CSS = asset_text("print.css")

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DataError, DataProblem
+from ..localise import TRANSLATED_COLUMNS
 from ..model import Knowledge
 
 PLAN_KINDS = ("scenario", "myth")
@@ -83,6 +84,17 @@ def _rows(path: Path, columns: Sequence[str], problems: list[DataProblem]) -> li
         return [(number, {k: (v or "").strip() for k, v in row.items() if k}) for number, row in enumerate(reader, 2)]
 
 
+def _localised(knowledge: Knowledge, name: str, number: int, row: dict[str, str]) -> dict[str, str]:
+    """``row`` with its words in the knowledge base's language: the loader put the classroom's
+    tables through the same localise step as the others (``Knowledge.tables``; a cell not yet
+    translated stays English and ``knowledge.is_english`` says so)."""
+    local = knowledge.tables.get(name.removesuffix(".csv"), ())
+    if not 0 <= number - 2 < len(local):
+        return row
+    words = {column: (local[number - 2].get(column) or "").strip() for column in TRANSLATED_COLUMNS[name]}
+    return {**row, **{column: text for column, text in words.items() if row.get(column)}}
+
+
 def _sources(value: str, file: str, row: int, knowledge: Knowledge, problems: list[DataProblem]) -> tuple[str, ...]:
     ids = tuple(part.strip() for part in value.split(";") if part.strip())
     if not ids:
@@ -121,6 +133,7 @@ def load_classroom(knowledge: Knowledge) -> ClassroomData:
     regions = {ALL_REGIONS, *knowledge.regions}
     lines = []
     for number, row in _rows(directory / "safeguarding.csv", ("region", "kind", "text", "sources"), problems):
+        row = _localised(knowledge, "safeguarding.csv", number, row)
         if row["region"] not in regions:
             problems.append(
                 DataProblem("safeguarding.csv", number, "region", f"must be one of {', '.join(sorted(regions))}")
@@ -135,6 +148,7 @@ def load_classroom(knowledge: Knowledge) -> ClassroomData:
     answers = []
     seen: set[str] = set()
     for number, row in _rows(directory / "answer_bank.csv", ("id", "question", "answer", "sources"), problems):
+        row = _localised(knowledge, "answer_bank.csv", number, row)
         ident = _required(row, "id", "answer_bank.csv", number, problems)
         if ident in seen:
             problems.append(DataProblem("answer_bank.csv", number, "id", f"{ident!r} appears twice"))

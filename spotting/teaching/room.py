@@ -136,8 +136,9 @@ def shown_html(state: SessionState, app: TeachingApp) -> str:
         parts.append(f'<h3>{heading}</h3><p class="sp-asked">{question_html(state.shown_question)}</p>')
     answer = next((a for a in app.classroom.answers if a.id == state.shown_answer), None)
     if answer is not None:
+        english = ' lang="en" dir="ltr"' if app.knowledge.is_english(answer.answer) else ""  # not yet translated
         parts.append(
-            f"<h3>{escape(answer.question)}</h3><p>{escape(answer.answer)}</p>"
+            f"<h3>{escape(answer.question)}</h3><p{english}>{escape(answer.answer)}</p>"
             f"{sources_html(answer.sources, app.knowledge)}"
         )
     return "".join(parts)
@@ -374,8 +375,8 @@ STARTED = N_("Learners' phones on the learner page show it now, with your region
 class FacilitatorRoom:
     """The facilitator's live controls, the tally (after the reveal) and the private question list.
 
-    Its words follow the page's language (``words``); the learners' questions and the answer bank
-    (data/answer_bank.csv) are shown as written."""
+    Its words follow the page's language (``words``), the answer bank's too (data/answer_bank.csv,
+    translated like the other tables); the learners' own questions are shown as written."""
 
     def __init__(self, app: TeachingApp, store: ClassroomStore | None = None):
         self.app = app
@@ -461,7 +462,7 @@ class FacilitatorRoom:
         self.private_intro.value = f"<h2>{private}</h2><p>{escape(say(PRIVATE_INTRO))}</p>"
         self._labels(self.current, [(say(NO_VOTE), ""), *self.current.options[1:]])
         self._labels(self.pick, [(say(NONE), 0), *self.pick.options[1:]])
-        self._labels(self.bank, [(say(NONE), ""), *self.bank.options[1:]])
+        self._labels(self.bank, [(say(NONE), ""), *((a.question, a.id) for a in self.app.classroom.answers)])
         if self.state is not None:
             self.version = -1  # redraw the vote list, the count and the tally in the new words
             self._questions(self.state)
