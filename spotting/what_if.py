@@ -66,8 +66,11 @@ def _index(knowledge: Knowledge) -> _Index:
     }
     conditions = [rule.condition for rule in (*knowledge.red_flags, *knowledge.baselines)]
     conditions += [rule.condition for cause in knowledge.causes for rule in cause.rules]
-    candidates = {name: _candidates(q, conditions) for name, q in knowledge.questions.items()}
-    intervals = {name: _intervals(q, conditions) for name, q in knowledge.questions.items() if q.kind == "integer"}
+    thresholds = _thresholds(conditions)
+    intervals = {
+        name: _intervals(q, thresholds.get(name, ())) for name, q in knowledge.questions.items() if q.kind == "integer"
+    }
+    candidates = {name: _candidates(q, intervals.get(name, ())) for name, q in knowledge.questions.items()}
     return _Index(
         flags=by_field(knowledge.red_flags),
         baselines=by_field(knowledge.baselines),
@@ -82,27 +85,36 @@ def _index(knowledge: Knowledge) -> _Index:
     )
 
 
-def _candidates(question: Question, conditions: list[Node]) -> tuple[Any, ...]:
+def _candidates(question: Question, intervals: tuple[tuple[int, int], ...]) -> tuple[Any, ...]:
     """The answers worth trying: every choice, or the lowest number of each interval between
     thresholds. Every condition is constant inside an interval, so one value stands for all."""
     if question.kind == "boolean":
         return (True, False)
     if question.kind == "choice":
         return question.choices
-    return tuple(low for low, _ in _intervals(question, conditions))
+    return tuple(low for low, _ in intervals)
 
 
-def _intervals(question: Question, conditions: list[Node]) -> tuple[tuple[int, int], ...]:
+def _thresholds(conditions: Iterable[Node]) -> dict[str, tuple[Compare, ...]]:
+    """Every number comparison, by field, from one walk over the conditions (not one per question:
+    the index is built for each language a reader switches to, and each walk visits every node)."""
+    found: dict[str, list[Compare]] = {}
+    for condition in conditions:
+        for node in _walk(condition):
+            if isinstance(node, Compare) and isinstance(node.value, int) and not isinstance(node.value, bool):
+                found.setdefault(node.field, []).append(node)
+    return {name: tuple(nodes) for name, nodes in found.items()}
+
+
+def _intervals(question: Question, compares: Iterable[Compare]) -> tuple[tuple[int, int], ...]:
     """The ranges of a number question within which no condition changes its result."""
     assert question.minimum is not None and question.maximum is not None
     starts = {question.minimum}
-    for condition in conditions:
-        for node in _walk(condition):
-            if isinstance(node, Compare) and node.field == question.field:
-                # "<c" and ">=c" change at c; ">c" and "<=c" at c+1; "=" and "!=" at both.
-                starts |= {node.value} if node.op in ("<", ">=") else {node.value + 1}
-                if node.op in ("=", "!="):
-                    starts.add(node.value)
+    for node in compares:
+        # "<c" and ">=c" change at c; ">c" and "<=c" at c+1; "=" and "!=" at both.
+        starts |= {node.value} if node.op in ("<", ">=") else {node.value + 1}
+        if node.op in ("=", "!="):
+            starts.add(node.value)
     edges = sorted(v for v in starts if question.minimum <= v <= question.maximum)
     ends = [v - 1 for v in edges[1:]] + [question.maximum]
     return tuple(zip(edges, ends, strict=True))

@@ -83,3 +83,31 @@ def test_words_bracket_a_choice_inside_and(knowledge: Knowledge) -> None:
     node = parse("shoulder_tip_pain=true & pregnant in {yes,unsure}", knowledge.questions, knowledge.terms)
     words = node.words(lambda field, value: f"{field}: {value}")
     assert words == "shoulder_tip_pain: true and (pregnant: unsure or pregnant: yes)"
+
+
+def test_a_parsed_tree_is_shared_only_where_parsing_would_give_the_same(knowledge: Knowledge) -> None:
+    """Languages share condition trees (the explorer's first switch to a language no longer parses
+    every rule again), but a tree checked against other choices, another range or another term is
+    never reused: that text must be checked, and fail, as if it had never been seen."""
+    from dataclasses import replace
+
+    from spotting.conditions import Term
+
+    questions, terms = knowledge.questions, knowledge.terms
+    first = parse("amount in {light,heavy} & age>=55", questions, terms)
+    assert parse("amount in {light,heavy} & age>=55", dict(questions), dict(terms)) is first
+
+    fewer = {**questions, "amount": replace(questions["amount"], choices=("light",))}
+    with pytest.raises(ConditionError, match="heavy"):
+        parse("amount in {light,heavy} & age>=55", fewer, terms)
+    younger = {**questions, "age": replace(questions["age"], maximum=40)}
+    with pytest.raises(ConditionError, match="out of range"):
+        parse("amount in {light,heavy} & age>=55", younger, terms)
+
+    named = parse("@pregnancy_possible & fever=true", questions, terms)
+    other = {**terms, "pregnancy_possible": parse("fever=true", questions, terms)}
+    again = parse("@pregnancy_possible & fever=true", questions, other)
+    assert again is not named
+    assert again.test({"fever": True, "age": 30, "menopause": "postmenopause"})
+    assert not named.test({"fever": True, "age": 30, "menopause": "postmenopause"})
+    assert isinstance(named.parts[0], Term)  # type: ignore[attr-defined]
