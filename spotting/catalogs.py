@@ -37,11 +37,11 @@ from .localise import (
     Cell,
     catalog_path,
     cells,
+    forget_catalogs,
     languages,
     phrases,
     read_catalog,
     safety_gaps,
-    ui_entries,
 )
 from .model import Records
 from .regions import PLACEHOLDER
@@ -280,8 +280,7 @@ def update(data_dir: Path = DEFAULT_DATA_DIR, locale_dir: Path = LOCALE_DIR) -> 
         results.append((path, _write_if_changed(path, make)))
         if code in names:
             results.append(_update_ui(locale_dir, code, english_name))
-    read_catalog.cache_clear()
-    ui_entries.cache_clear()
+    forget_catalogs()
     return results
 
 

@@ -171,9 +171,15 @@ def header_field(comment: str, name: str) -> str:
     return ""
 
 
-@cache
 def read_catalog(language: str, locale_dir: Path = LOCALE_DIR) -> Catalog | None:
     """A language's compiled data catalog, or None if it has none. Read once per process."""
+    return _read_catalog(language, locale_dir)
+
+
+@cache
+def _read_catalog(language: str, locale_dir: Path) -> Catalog | None:
+    """Cached with both arguments given, so ``read_catalog("es")`` and ``read_catalog("es",
+    LOCALE_DIR)`` are one read (the explorer's first switch to a language used to read it twice)."""
     path = catalog_path(language, locale_dir=locale_dir)
     if not path.is_file():
         return None
@@ -182,6 +188,13 @@ def read_catalog(language: str, locale_dir: Path = LOCALE_DIR) -> Catalog | None
     return Catalog(
         language, path, entries, header_field(comment, "reviewed-by"), header_field(comment, "translated-by")
     )
+
+
+def forget_catalogs() -> None:
+    """Read every catalog again on next use (after ``spotting i18n update`` rewrote them, or a test
+    changed a copy)."""
+    _read_catalog.cache_clear()
+    ui_entries.cache_clear()
 
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
@@ -392,8 +405,9 @@ def translate(
             if language != SOURCE_LANGUAGE:  # English itself is never "left in English"
                 english.add((cell.file, index, cell.column))
             continue
-        rows = changed.setdefault(cell.file, [dict(row) for row in tables[cell.file]])
-        rows[index][cell.column] = text
+        if cell.file not in changed:  # one copy per table (setdefault's default would copy per cell)
+            changed[cell.file] = [dict(row) for row in tables[cell.file]]
+        changed[cell.file][index][cell.column] = text
     for name, rows in changed.items():
         local[name] = tuple(rows)
     return Overlay(local, frozenset(english))
@@ -409,8 +423,9 @@ def english_words(
     local = dict(filled)
     changed: dict[str, list[dict[str, str]]] = {}
     for name, index, column in sorted(english):
-        rows = changed.setdefault(name, [dict(row) for row in filled[name]])
-        rows[index][column] = fill(written[name][index][column], services)
+        if name not in changed:
+            changed[name] = [dict(row) for row in filled[name]]
+        changed[name][index][column] = fill(written[name][index][column], services)
     for name, rows in changed.items():
         local[name] = tuple(rows)
     return local

@@ -34,6 +34,7 @@ from spotting.localise import (
     catalog_path,
     catalog_problems,
     cells,
+    forget_catalogs,
     languages,
     phrases,
     read_catalog,
@@ -90,10 +91,10 @@ def test_ids_and_conditions_are_never_messages() -> None:
 def locale_copy(tmp_path: Path) -> Path:
     locale = tmp_path / "spotting" / "locale"
     shutil.copytree(LOCALE_DIR, locale)
-    read_catalog.cache_clear()
+    forget_catalogs()
     languages.cache_clear()
     yield locale
-    read_catalog.cache_clear()
+    forget_catalogs()
     languages.cache_clear()
 
 
@@ -174,7 +175,7 @@ def _break(locale: Path, context: str, text: str) -> None:
     from spotting.catalogs import _render
 
     path.write_bytes(_render(catalog))
-    read_catalog.cache_clear()
+    forget_catalogs()
 
 
 @pytest.mark.parametrize(
@@ -457,7 +458,7 @@ def test_a_region_can_word_a_language_its_own_way(locale_copy: Path) -> None:
     path = catalog_path("en_US", locale_dir=locale_copy)
     path.parent.mkdir(parents=True, exist_ok=True)  # the shipped en_US is replaced by this one message
     path.write_bytes(_render(variant))
-    read_catalog.cache_clear()
+    forget_catalogs()
     us = translate(tables, "en", locale_copy, region="US")
     assert us.tables["sites.csv"][cell.line - 2]["name"] == "Uterus" and not us.english
     assert translate(tables, "en", locale_copy, region="GB").tables["sites.csv"][cell.line - 2]["name"] == "Womb"
@@ -466,7 +467,7 @@ def test_a_region_can_word_a_language_its_own_way(locale_copy: Path) -> None:
     update(DEFAULT_DATA_DIR, locale_copy)  # kept in step with the template like any catalog
     kept = {m.context: m for m in _po(path) if m.id}
     assert kept[cell.context].string == "Uterus" and len(kept) == len(list(cells(tables)))
-    read_catalog.cache_clear()
+    forget_catalogs()
 
 
 @pytest.mark.parametrize("path", sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po")), ids=lambda p: f"{p.parts[-3]}/{p.name}")
@@ -509,11 +510,11 @@ def test_a_catalog_that_is_not_valid_po_is_refused_with_its_line(locale_copy: Pa
     broken = next(i for i, line in enumerate(lines) if line.startswith("msgstr ") and i > 30)
     lines[broken] = 'msgstrr "Llama al {emergency_number}"'  # a keyword gettext does not have
     path.write_text("\n".join(lines) + "\n")
-    read_catalog.cache_clear()
+    forget_catalogs()
     problems = catalog_problems(read_tables(DEFAULT_DATA_DIR), locale_copy)
     assert problems[0].file.endswith("es/LC_MESSAGES/data.po") and "[es] is not valid PO" in problems[0].message
     assert problems[0].row == broken + 1
-    read_catalog.cache_clear()
+    forget_catalogs()
 
 
 def _script_messages(name: str) -> dict[str, str]:
@@ -619,9 +620,9 @@ def test_check_data_checks_a_regional_catalog(locale_copy: Path) -> None:
     message = next(m for m in catalog if m.id and "{doctor}" in m.string)
     message.string = message.string.replace("{doctor}", "{doc}")
     path.write_bytes(_render(catalog))
-    read_catalog.cache_clear()
+    forget_catalogs()
     problems = catalog_problems(read_tables(DEFAULT_DATA_DIR), locale_copy)
-    read_catalog.cache_clear()
+    forget_catalogs()
     assert any("en_US/LC_MESSAGES/data.po" in p.file and "placeholders differ" in p.message for p in problems)
 
 

@@ -35,7 +35,7 @@ from ..answers import validate_answers
 from ..errors import AnswerError
 from ..explain import explain
 from ..knowledge import available_languages, default_region, language_from_address, load_knowledge
-from ..localise import LANGUAGE_KEY, SOURCE_LANGUAGE, languages, read_catalog
+from ..localise import LANGUAGE_KEY, SOURCE_LANGUAGE, languages, read_catalog, ui_entries
 from ..markup import LANGUAGE_LABEL, READ_IN_ENGLISH, UNREVIEWED, asset_text
 from ..model import N_, Knowledge
 from ..relevance import relevant_answers, visible
@@ -86,11 +86,20 @@ def prepare() -> Knowledge:
     visit (it was about 0.7 s of the second visit's 2.5 s; docs/static-site.md, "Speed"). It makes
     no widget, as a snapshot cannot hold one, and shows nothing."""
     knowledge = load_knowledge(region=default_region(), lang=language_from_address())
-    available_languages(knowledge.directory)
+    offered_languages(knowledge.directory)
     languages()
     form_spec(knowledge)
     render_start(explain({}, knowledge), knowledge)
     return knowledge
+
+
+def offered_languages(directory: Path) -> tuple[str, ...]:
+    """The languages on offer, each with its interface phrases read (a few milliseconds each), so
+    the page's first switch to one only builds that language's knowledge base."""
+    offered = available_languages(directory)
+    for code in offered:
+        ui_entries(code)
+    return offered
 
 
 def _ensure_log_handler() -> None:
@@ -220,7 +229,7 @@ class App:
     def _build_language(self) -> widgets.Dropdown:
         """The language of every word on the page, chosen first; the advice is the same in all.
         Switching reloads no kernel: each language's knowledge base is built once and cached."""
-        offered = available_languages(self.knowledge.directory)
+        offered = offered_languages(self.knowledge.directory)
         names = languages()
         control = widgets.Dropdown(
             options=[(names[code].name, code) for code in offered],
@@ -254,8 +263,8 @@ class App:
             self.language.value = code  # observed: comes back here once, with nothing left to do
             return
         self._words()
-        self._relabel()
-        self.update()
+        self.update()  # the advice first: it is what the person is reading, and the form's
+        self._relabel()  # larger redraw (every question, 27 kB) then follows it
 
     def read_in_english(self) -> None:
         """One tap back to the reference version."""
