@@ -121,7 +121,8 @@ async ([label, code]) => {
     const observer = new MutationObserver(() => {
       if (done()) {
         observer.disconnect();
-        requestAnimationFrame(() => resolve(performance.now() - start));
+        const dom = performance.now() - start;
+        requestAnimationFrame(() => resolve([dom, performance.now() - start]));
       }
     });
     observer.observe(region, { childList: true, subtree: true, attributes: true });
@@ -313,18 +314,22 @@ def measure_languages(browser: Browser, explorer: Target, bare: Target, switches
         base = kernel_memory(server)[1]
         print(f"explorer kernel USS, English only: {base:.1f} MB")
         for code in offered:  # the first switch builds the language's knowledge base
-            first = float(page.evaluate(LANGUAGE_SWITCH_JS, [names[code], code]))
+            dom, frame = page.evaluate(LANGUAGE_SWITCH_JS, [names[code], code])
             now = kernel_memory(server)[1]
-            print(f"  + {code}: USS {now:.1f} MB ({now - base:+.1f} MB), first switch -> visible {first:.1f} ms")
+            print(f"  + {code}: USS {now:.1f} MB ({now - base:+.1f} MB), "
+                  f"first switch -> advice in the DOM {dom:.1f} ms (next frame {frame:.1f} ms)")  # fmt: skip
             base = now
             page.evaluate(LANGUAGE_SWITCH_JS, [names["en"], "en"])
         for code in offered:
-            times = []
+            doms, frames = [], []
             for _ in range(switches):
-                times.append(float(page.evaluate(LANGUAGE_SWITCH_JS, [names[code], code])))
-                times.append(float(page.evaluate(LANGUAGE_SWITCH_JS, [names["en"], "en"])))
-            print(f"switch en <-> {code} -> visible: median {statistics.median(times):.1f} ms, "
-                  f"p95 {p95(times):.1f} ms, max {max(times):.1f} ms ({len(times)} switches)")  # fmt: skip
+                for target in (code, "en"):
+                    dom, frame = page.evaluate(LANGUAGE_SWITCH_JS, [names[target], target])
+                    doms.append(float(dom))
+                    frames.append(float(frame))
+            print(f"switch en <-> {code} -> advice in the DOM: median {statistics.median(doms):.1f} ms, "
+                  f"p95 {p95(doms):.1f} ms, max {max(doms):.1f} ms; next frame: median "
+                  f"{statistics.median(frames):.1f} ms, p95 {p95(frames):.1f} ms ({len(doms)} switches)")  # fmt: skip
         page.close()
     with voila(bare, preheat=False, scratch=scratch) as (url, server):
         _, page = first_visible(browser, url, bare.ready_selector)
@@ -334,7 +339,8 @@ def measure_languages(browser: Browser, explorer: Target, bare: Target, switches
         print(f"bare notebook toggle -> visible: median {statistics.median(toggles):.1f} ms, "
               f"p95 {p95(toggles):.1f} ms; kernel USS {kernel_memory(server)[1]:.1f} MB")  # fmt: skip
         page.close()
-    print(f"load average {os.getloadavg()[0]:.2f} after; targets: switch <= 100 ms, <= 10 MB per language")
+    print(f"load average {os.getloadavg()[0]:.2f} after; targets: switch <= 100 ms (judged on the DOM time: "
+          "the next frame adds the display's wait, 0 to 16.7 ms), <= 10 MB per language")  # fmt: skip
 
 
 def p95(values: list[float]) -> float:
