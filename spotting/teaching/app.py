@@ -215,11 +215,14 @@ class TeachingApp:
             options=[(NO_REGION, ""), *((r.name, r.code) for r in regions)],
             value=self.knowledge.region.code if self.knowledge.region.chosen else "",
             style=_WIDE,
+            layout=widgets.Layout(width="auto"),  # a longer label (Welsh, Arabic) must not squeeze the choice
         )
         self.region.observe(self._on_region, names="value")
         self.projector = widgets.Checkbox(value=False, indent=False)
         sections = FACILITATOR_SECTIONS if self.facilitator else SECTIONS
-        self.section = widgets.Dropdown(options=sections, value="scenarios", style=_WIDE)
+        self.section = widgets.Dropdown(
+            options=sections, value="scenarios", style=_WIDE, layout=widgets.Layout(width="auto")
+        )
         self.section.observe(lambda _change: self._update(), names="value")
         self.projector.observe(self._on_projector, names="value")
 
