@@ -20,7 +20,7 @@ from . import contract
 from .answers import check_answers
 from .conditions import Node, parse
 from .errors import AnswerError, ConditionError, DataProblem
-from .localise import SOURCE_LANGUAGE, english_words, phrases, translate
+from .localise import SOURCE_LANGUAGE, english_words, phrases, plurals, translate
 from .model import (
     MYTH_VERDICTS,
     N_,
@@ -175,6 +175,7 @@ def build(
         in_english=frozenset(ctx.tables[file][index][column] for file, index, column in overlay.english),
         source_tables=MappingProxyType(dict(tables)),
         phrases=MappingProxyType(words),
+        plurals=plurals(language),
     )
     return knowledge, ctx.problems
 

@@ -59,8 +59,7 @@ def places(causes: Iterable[Cause], knowledge: Knowledge) -> dict[str, list[Caus
 
 
 def _count(number: int, knowledge: Knowledge) -> str:
-    say = knowledge.phrase
-    return say("1 possible cause") if number == 1 else say("{count} possible causes").format(count=number)
+    return knowledge.nphrase("{count} possible cause", "{count} possible causes", number).format(count=number)
 
 
 def describe(marked: Mapping[str, list[Cause]], knowledge: Knowledge) -> str:

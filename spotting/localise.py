@@ -21,14 +21,16 @@ stale safety wording never reaches a reader.
 from __future__ import annotations
 
 import csv
+import dataclasses
+import gettext
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from .errors import AnswerError, DataProblem, shown
-from .model import Records
+from .model import Plurals, Records, english_plural
 from .regions import PLACEHOLDER, PROSE_COLUMNS, fill
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -134,6 +136,10 @@ class Entry:
     text: str
     fuzzy: bool
     line: int
+    plural: str = ""
+    """The English plural (``msgid_plural``) of a counted phrase; empty for any other message."""
+    forms: tuple[str, ...] = ()
+    """A counted phrase's translations, ``msgstr[0]``, ``msgstr[1]``...; ``text`` is the first."""
 
 
 @dataclass(frozen=True)
@@ -216,14 +222,20 @@ class _Draft:
     text: str | None = None
     line: int = 0
     field: str = ""
+    plural: str = ""
+    forms: list[str] = dataclasses.field(default_factory=list)
 
     def extend(self, more: str) -> None:
         if self.field == "context":
             self.context += more
         elif self.field == "id":
             self.english += more
+        elif self.field == "plural":
+            self.plural += more
         elif self.field == "string":
             self.text = (self.text or "") + more
+        elif self.field == "form":
+            self.forms[-1] += more
 
 
 def read_messages(path: Path) -> tuple[str, list[Entry]]:
@@ -243,7 +255,9 @@ def read_messages(path: Path) -> tuple[str, list[Entry]]:
         nonlocal draft, flags
         if draft is not None and draft.english:
             fuzzy = "fuzzy" in draft.flags
-            messages.append(Entry(draft.context, draft.english, draft.text or "", fuzzy, draft.line))
+            forms = tuple(draft.forms)
+            text = forms[0] if forms else draft.text or ""
+            messages.append(Entry(draft.context, draft.english, text, fuzzy, draft.line, draft.plural, forms))
         draft, flags = None, set()
 
     for number, raw in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
@@ -273,9 +287,14 @@ def read_messages(path: Path) -> tuple[str, list[Entry]]:
             draft.context, draft.field = _unquote(rest), "context"
         elif keyword == "msgid":
             draft.english, draft.line, draft.field = _unquote(rest), number, "id"
-        elif keyword in ("msgstr", "msgstr[0]"):
+        elif keyword == "msgstr":
             draft.text, draft.field = _unquote(rest), "string"
-        else:  # msgid_plural, msgstr[1]...: spotting's messages have no plurals
+        elif keyword == "msgid_plural":
+            draft.plural, draft.field = _unquote(rest), "plural"
+        elif keyword.startswith("msgstr["):  # a counted phrase: one string per plural form, in order
+            draft.forms.append(_unquote(rest))
+            draft.text, draft.field = draft.text or "", "form"
+        else:
             draft.field = ""
     finish()
     return "\n".join(header), messages
@@ -288,9 +307,7 @@ def ui_entries(language: str, locale_dir: Path = LOCALE_DIR) -> tuple[Entry, ...
     if not path.is_file():
         return ()
     _, messages = read_messages(path)
-    return tuple(
-        Entry(f"ui:{entry.english[:60]}", entry.english, entry.text, entry.fuzzy, entry.line) for entry in messages
-    )
+    return tuple(dataclasses.replace(entry, context=f"ui:{entry.english[:60]}") for entry in messages)
 
 
 def phrases(language: str, locale_dir: Path = LOCALE_DIR) -> dict[str, str]:
@@ -301,8 +318,63 @@ def phrases(language: str, locale_dir: Path = LOCALE_DIR) -> dict[str, str]:
     return {
         entry.english: entry.text
         for entry in ui_entries(language, locale_dir)
-        if entry.text and not entry.fuzzy and _names(entry.text) == _names(entry.english)
+        if not entry.plural and entry.text and not entry.fuzzy and _names(entry.text) == _names(entry.english)
     }
+
+
+def plural_rule(language: str, locale_dir: Path = LOCALE_DIR) -> tuple[int, Callable[[int], int]] | None:
+    """The number of plural forms and the rule choosing one, from the ``Plural-Forms`` line of a
+    language's ``ui.po`` header (gettext's own C-like expression, compiled by the standard
+    library's ``gettext.c2py``, which refuses anything outside that grammar). English's when the
+    language has no interface catalog; None when the line is missing or broken (check-data says so)."""
+    path = catalog_path(language, UI_DOMAIN, locale_dir)
+    if language == SOURCE_LANGUAGE or not path.is_file():
+        return 2, english_plural
+    found = re.search(r"nplurals\s*=\s*(\d+)\s*;\s*plural\s*=([^;]+)", _header_text(path))
+    if found is None:
+        return None
+    try:
+        rule = gettext.c2py(found.group(2).strip())
+        if not all(0 <= rule(n) < int(found.group(1)) for n in range(1000)):
+            return None
+    except (ValueError, SyntaxError, RecursionError):
+        return None
+    return int(found.group(1)), rule
+
+
+def _header_text(path: Path) -> str:
+    """The header entry's text (the ``msgstr`` of ``msgid ""``), its continued lines joined."""
+    parts: list[str] = []
+    reading = False
+    for raw in path.read_text(encoding="utf-8-sig").splitlines():
+        line = raw.strip()
+        if line.startswith("msgstr "):
+            reading = True
+            parts.append(_unquote(line[len("msgstr ") :]))
+        elif reading and line.startswith('"'):
+            parts.append(_unquote(line))
+        elif reading:
+            break
+    return "".join(parts)
+
+
+def plurals(language: str, locale_dir: Path = LOCALE_DIR) -> Plurals:
+    """A language's counted phrases: only those with every form translated, not fuzzy, and no
+    placeholder the English lacks (a form may leave out ``{count}``: Arabic says "one vote" and
+    "two votes" in words). Anything else is shown in English."""
+    if language == SOURCE_LANGUAGE:
+        return Plurals()
+    found = plural_rule(language, locale_dir)
+    if found is None:
+        return Plurals()
+    count, rule = found
+    forms = {
+        (entry.english, entry.plural): entry.forms
+        for entry in ui_entries(language, locale_dir)
+        if entry.plural and not entry.fuzzy and len(entry.forms) == count and all(entry.forms)
+        and all(set(_names(form)) <= set(_names(entry.plural)) for form in entry.forms)
+    }  # fmt: skip
+    return Plurals(forms, rule)
 
 
 # -- which languages are offered ------------------------------------------------------------------
@@ -496,8 +568,15 @@ def catalog_problems(tables: Mapping[str, Records], locale_dir: Path = LOCALE_DI
         for entry in catalog.entries.values():
             problems.extend(_entry_problems(file, code, entry, by_context.get(entry.context)))
         ui_file = _where(catalog_path(code, UI_DOMAIN, locale_dir), shown_dir)
+        counted = plural_rule(code, locale_dir)
+        if counted is None:
+            message = f"[{code}] the Plural-Forms header is missing or not a valid gettext plural rule"
+            problems.append(DataProblem(ui_file, None, None, message))
         for entry in ui_entries(code, locale_dir):
-            problems.extend(_entry_problems(ui_file, code, entry, None))
+            if entry.plural:
+                problems.extend(_plural_problems(ui_file, code, entry, counted[0] if counted else None))
+            else:
+                problems.extend(_entry_problems(ui_file, code, entry, None))
         if language.offered:
             for cell in safety_gaps(tables, catalog):
                 found = catalog.entries.get(cell.context)
@@ -540,6 +619,31 @@ def _where(path: Path, base: Path) -> str:
         return str(path.relative_to(base))
     except ValueError:
         return str(path)
+
+
+def _plural_problems(file: str, code: str, entry: Entry, wanted: int | None) -> Iterator[DataProblem]:
+    """A counted phrase (``msgid_plural``) is shown only when whole: as many forms as the language's
+    Plural-Forms says, every one filled, and no placeholder the English lacks (a form may leave
+    ``{count}`` out, as Arabic's "one vote" and "two votes" do, but must not invent or misspell one)."""
+
+    def problem(message: str) -> DataProblem:
+        return DataProblem(file, entry.line, entry.context, f"[{code}] {message}")
+
+    if entry.fuzzy or not any(entry.forms):  # not translated yet: shown in English
+        return
+    if wanted is not None and len(entry.forms) != wanted:
+        yield problem(f"counted phrase has {len(entry.forms)} forms; this language's Plural-Forms says {wanted}")
+    empty = [str(index) for index, form in enumerate(entry.forms) if not form]
+    if empty:
+        yield problem(f"counted phrase has empty forms msgstr[{', '.join(empty)}]: fill every form or none")
+    allowed = set(_names(entry.english)) | set(_names(entry.plural))
+    for index, form in enumerate(entry.forms):
+        extra = sorted(set(_names(form)) - allowed)
+        if extra:
+            yield problem(f"msgstr[{index}] has placeholders the English does not: {extra}")
+        ours, theirs = _tags(form), _tags(entry.plural)
+        if ours is None or (theirs is not None and sorted(ours) != sorted(theirs)):
+            yield problem(f"msgstr[{index}] markup is unbalanced or differs from the English")
 
 
 def _entry_problems(file: str, code: str, entry: Entry, cell: Cell | None) -> Iterator[DataProblem]:

@@ -6,7 +6,7 @@ notebooks) reads them and never the raw files.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -367,6 +367,30 @@ class Hazard:
     review: Review
 
 
+def english_plural(count: int) -> int:
+    """English's plural rule (gettext ``plural=(n != 1)``): form 0 for one, form 1 for any other count."""
+    return 0 if count == 1 else 1
+
+
+@dataclass(frozen=True)
+class Plurals:
+    """A language's counted phrases: "{count} vote" / "{count} votes" have one form in English for
+    1 and one for the rest, but Welsh has five and Arabic six (0, 1, 2, 3 to 10, 11 to 99, 100...).
+    ``forms`` maps the English pair to every form of the language, in its catalog's order, and
+    ``rule`` is the catalog's ``Plural-Forms`` expression choosing the form for a number."""
+
+    forms: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    rule: Callable[[int], int] = english_plural
+
+    def pick(self, singular: str, plural: str, count: int) -> str:
+        """The form for ``count``; the English (singular for 1, else plural) when not translated."""
+        found = self.forms.get((singular, plural))
+        if not found:
+            return singular if english_plural(count) == 0 else plural
+        index = self.rule(count)
+        return found[index] if 0 <= index < len(found) else found[-1]
+
+
 @dataclass(frozen=True, eq=False)
 class Knowledge:
     """The validated, immutable knowledge base. Build it with ``load_knowledge``."""
@@ -410,6 +434,14 @@ class Knowledge:
     """The tables as written (English, placeholders unfilled): what the catalogs translate."""
     phrases: Mapping[str, str] = field(default_factory=dict, repr=False)
     """Interface phrases in this language (``locale/<lang>/LC_MESSAGES/ui.po``): English -> words."""
+    plurals: Plurals = field(default_factory=Plurals, repr=False)
+    """Counted interface phrases in this language (``ui.po`` entries with ``msgid_plural``)."""
+
+    def nphrase(self, singular: str, plural: str, count: int) -> str:
+        """A counted phrase in the form this language uses for ``count`` (gettext's ``ngettext``):
+        ``k.nphrase("{count} vote", "{count} votes", n).format(count=n)``. Marked for the catalog
+        like ``phrase`` (``nphrase`` is an extraction keyword with both English forms)."""
+        return self.plurals.pick(singular, plural, count)
 
     def phrase(self, text: str) -> str:
         """An interface phrase (a ``ui.po`` msgid, marked with ``phrase(...)`` or ``N_``) in this

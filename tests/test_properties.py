@@ -295,3 +295,26 @@ def test_a_skipped_pregnancy_question_never_makes_a_coil_raise_the_advice(
     without = urgency_of(skipped, knowledge)
     answered_no = urgency_of({**skipped, "contraception": coil, "pregnant": "no"}, knowledge)
     assert with_coil <= max(without, answered_no), (with_coil.id, without.id, answered_no.id)
+
+
+OWN_ENGLISH_REGIONS = ("US", "CA", "AU", "NZ")
+"""Regions whose readers get their own English wording (spotting/locale/en_<REGION>)."""
+
+
+@settings(max_examples=100, deadline=None)
+@given(raw=answers())
+def test_a_regions_own_english_never_changes_the_advice(raw: dict[str, Any]) -> None:
+    """US, Canadian, Australian and New Zealand English reword the data (IUD, Pap test, cervical
+    screening test...); for any answers the urgency, red flags, causes and what would change are
+    those of the neutral wording."""
+    from spotting import load_knowledge
+
+    def decided(region: str | None) -> tuple[object, ...]:
+        data = explain(raw, load_knowledge(region=region)).to_dict()
+        flags = [flag["id"] for flag in data["red_flags"]]
+        causes = [(cause["id"], cause["fit"]) for cause in data["causes"]]
+        return data["urgency"], flags, causes, data["would_change"], data["unanswered"], data["baseline"]["id"]
+
+    neutral = decided(None)
+    for region in OWN_ENGLISH_REGIONS:
+        assert decided(region) == neutral, region

@@ -43,6 +43,23 @@ ALSO_USED_IN = {
 }
 
 
+UK_WORDING = {"coil": r"\bcoils?\b", "smear": r"\bsmears?\b"}
+"""UK words for things every region has (the IUD, the cervical screening test): a region with its
+own English (spotting/locale/en_US, en_CA, en_AU, en_NZ) says them its own way."""
+
+OWN_ENGLISH = {"US", "CA", "AU", "NZ"}
+"""The regions with a catalog of their own English wording."""
+
+
+def uk_words_in(region: str | None, text: str) -> set[str]:
+    """The UK-only services, and for a region with its own English the UK-only wording, in ``text``."""
+    allowed = ALSO_USED_IN.get(region or "", set())
+    found = {word for word, pattern in UK_ONLY.items() if word not in allowed and re.search(pattern, text)}
+    if region in OWN_ENGLISH:
+        found |= {word for word, pattern in UK_WORDING.items() if re.search(pattern, text, re.I)}
+    return found
+
+
 def prose(knowledge: Knowledge) -> list[tuple[str, int, str, str]]:
     """Every prose cell as the reader sees it: (table, line, column, text)."""
     cells = []
@@ -64,12 +81,11 @@ def test_no_placeholder_is_left_unfilled(region: str | None) -> None:
 @pytest.mark.parametrize("region", [code for code in REGIONS if code != "GB"])
 def test_no_uk_only_service_appears_outside_the_uk(region: str | None) -> None:
     knowledge = load_knowledge(region=region)
-    allowed = ALSO_USED_IN.get(region or "", set())
-    found = []
-    for name, line, column, text in prose(knowledge):
-        for word, pattern in UK_ONLY.items():
-            if word not in allowed and re.search(pattern, text):
-                found.append((name, line, column, word, text))
+    found = [
+        (name, line, column, words, text)
+        for name, line, column, text in prose(knowledge)
+        if (words := uk_words_in(region, text))
+    ]
     assert not found, found
 
 
@@ -78,6 +94,33 @@ def test_the_uk_words_are_still_there_in_the_uk() -> None:
     text = " ".join(cell[3] for cell in prose(load_knowledge(region="GB")))
     for word in ("999", "111", "A&E", "GP", "SARC", "Childline"):
         assert re.search(UK_ONLY[word], text), word
+
+
+@pytest.mark.parametrize(
+    ("region", "threads", "screening"),
+    [
+        ("GB", "coil threads", "smear"),
+        ("IE", "coil threads", "smear"),
+        ("US", "IUD strings", "Pap"),
+        ("CA", "IUD strings", "Pap"),
+        ("AU", "IUD threads", "cervical screening test"),
+        ("NZ", "IUD strings", "HPV test or cervical sample"),
+        ("other", "coil threads", "smear"),
+    ],
+)
+def test_the_region_picks_its_own_english(region: str, threads: str, screening: str) -> None:
+    """A region with its own English (locale/en_<REGION>) reads it; the others read the UK English
+    as written. The same answers and advice ids, only the words differ."""
+    knowledge = load_knowledge(region=region)
+    assert threads in knowledge.questions["coil_threads_not_felt"].label
+    assert screening in knowledge.questions["screening"].label
+    assert knowledge.language == "en" and not knowledge.in_english
+
+
+def test_the_uk_wording_is_still_there_in_the_uk() -> None:
+    """The wording checker can fail: the UK English does say coil and smear."""
+    text = " ".join(cell[3] for cell in prose(load_knowledge(region="GB")))
+    assert uk_words_in("US", text) >= {"coil", "smear"}
 
 
 def test_with_no_region_every_emergency_number_is_listed() -> None:
@@ -195,7 +238,6 @@ def test_what_a_reader_sees_names_no_uk_only_service_outside_the_uk(region: str 
     from spotting.teaching.pages import reveal_html, scenario_card_html
 
     knowledge = load_knowledge(region=region)
-    allowed = ALSO_USED_IN.get(region or "", set())
     pages = []
     for case in CASES:
         explanation = explain(case["answers"], knowledge)
@@ -209,7 +251,7 @@ def test_what_a_reader_sees_names_no_uk_only_service_outside_the_uk(region: str 
         words = re.sub(r"</?a\b[^>]*>", "", words)  # a tappable number is still the same words
         words = re.sub(r"<[^>]+>", " ", re.sub(r"<ul class=\"sources\">.*?</ul>", "", words, flags=re.S))
         words = words.replace(knowledge.services["emergency_line"].text, "")  # "999 in the UK, 911 in …"
-        found |= {word for word, pattern in UK_ONLY.items() if word not in allowed and re.search(pattern, words)}
+        found |= uk_words_in(region, words)
     assert not found, found
 
 

@@ -157,7 +157,7 @@ def test_handout_link_downloads_the_session(app: TeachingApp, knowledge: Knowled
     app.reveal_button.click()
     app.handout_button.click()
     link = app.handout_link.value
-    assert 'download="spotting-handout.html"' in link and "1 scenario(s)" in link
+    assert 'download="spotting-handout.html"' in link and "(HTML, 1 scenario)" in link
     encoded = link.split("base64,", 1)[1].split('"', 1)[0]
     document = base64.b64decode(encoded).decode("utf-8")
     assert knowledge.scenarios[0].title in document and 'class="spotting-chart"' in document

@@ -275,7 +275,7 @@ def render_causes(explanation: Explanation, knowledge: Knowledge) -> str:
     items = [_cause_item(result, explanation, knowledge) for result in explanation.causes]
     top, rest = items[:TOP_CAUSES], items[TOP_CAUSES:]
     say = knowledge.phrase
-    count = say("1 more possible explanation") if len(rest) == 1 else say("{count} more possible explanations")
+    count = knowledge.nphrase("{count} more possible explanation", "{count} more possible explanations", len(rest))
     label = escape(say("More possible explanations"), quote=True)
     heading, hint = escape(say("Possible explanations (not a diagnosis)")), escape(say("Select one to read more."))
     more = (

@@ -100,7 +100,6 @@ LEARNER_HANDOUT = N_(
 )
 REVEAL_FIRST = N_("Reveal a scenario first: the handout covers the scenarios you revealed.")
 DOWNLOAD = N_("Download {what}. Open it, then print or save as PDF.")
-THE_HANDOUT = N_("the handout (HTML, {count} scenario(s))")
 PRINT_IN = N_("Print the worksheet and the handouts in")
 TEACH_MIX = N_(
     "The worksheet and the handouts print only these. The guide's mix is ticked: four scenarios and the "
@@ -216,11 +215,14 @@ class TeachingApp:
             options=[(NO_REGION, ""), *((r.name, r.code) for r in regions)],
             value=self.knowledge.region.code if self.knowledge.region.chosen else "",
             style=_WIDE,
+            layout=widgets.Layout(width="auto"),  # a longer label (Welsh, Arabic) must not squeeze the choice
         )
         self.region.observe(self._on_region, names="value")
         self.projector = widgets.Checkbox(value=False, indent=False)
         sections = FACILITATOR_SECTIONS if self.facilitator else SECTIONS
-        self.section = widgets.Dropdown(options=sections, value="scenarios", style=_WIDE)
+        self.section = widgets.Dropdown(
+            options=sections, value="scenarios", style=_WIDE, layout=widgets.Layout(width="auto")
+        )
         self.section.observe(lambda _change: self._update(), names="value")
         self.projector.observe(self._on_projector, names="value")
 
@@ -538,7 +540,10 @@ class TeachingApp:
             myth_ids=myth_ids if self.facilitator else sorted(self.shown_myths),
         )
         covered = len(self.attempts) or len(scenario_ids)
-        self._offer(document, "spotting-handout.html", self.knowledge.phrase(THE_HANDOUT).format(count=covered))
+        words = self.knowledge.nphrase(
+            "the handout (HTML, {count} scenario)", "the handout (HTML, {count} scenarios)", covered
+        )
+        self._offer(document, "spotting-handout.html", words.format(count=covered))
 
     def session_choice(self) -> tuple[list[str], list[str]]:
         """The scenario and myth ids this session teaches: the facilitator's ticks, else the plan."""

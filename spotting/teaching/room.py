@@ -71,9 +71,14 @@ def start_polling(poll: Callable[[], None], seconds: float) -> asyncio.Task[None
     return loop.create_task(forever())
 
 
-def votes(count: int, say: Callable[[str], str] = str) -> str:
-    """ "1 vote", "3 votes", in the language of ``say`` (``knowledge.phrase``)."""
-    return (say("{count} vote") if count == 1 else say("{count} votes")).format(count=count)
+def _english_count(singular: str, plural: str, count: int) -> str:
+    return singular if count == 1 else plural
+
+
+def votes(count: int, nsay: Callable[[str, str, int], str] = _english_count) -> str:
+    """ "1 vote", "3 votes", in the language of ``nsay`` (``knowledge.nphrase``), with the form that
+    language uses for this number (Welsh and Arabic have more than two)."""
+    return nsay("{count} vote", "{count} votes", count).format(count=count)
 
 
 def tally_html(question: LiveQuestion, counts: dict[str, int], app: TeachingApp) -> str:
@@ -91,7 +96,7 @@ def tally_html(question: LiveQuestion, counts: dict[str, int], app: TeachingApp)
         f'<div class="track" aria-hidden="true"><div class="bar" style="width: {bar.percent}%"></div></div></li>'
         for bar in bars
     )
-    voted = say("How the room voted ({votes})").format(votes=votes(total, say))
+    voted = say("How the room voted ({votes})").format(votes=votes(total, knowledge.nphrase))
     parts = [
         f"<h3>{escape(voted)}</h3>",
         f'<ul class="sp-tally">{rows}</ul>',
@@ -301,7 +306,7 @@ class LearnerRoom:
             button.description = ("\u2714 " if choice == mine else "") + say(words)
             button.button_style = "primary" if choice == mine else ""
         chosen = say(dict(question.choices).get(mine or "", ""))
-        count = votes(state.votes, say)
+        count = votes(state.votes, app.knowledge.nphrase)
         words = (
             say("Your vote: {choice}. You can change it until the votes are shown. {votes} so far.")
             if chosen
@@ -568,7 +573,7 @@ class FacilitatorRoom:
             return
         question = live_question(state.current, app.knowledge)
         self.question.value = _title(question, app)
-        so_far = escape(say("{votes} so far.").format(votes=votes(state.votes, say)))
+        so_far = escape(say("{votes} so far.").format(votes=votes(state.votes, app.knowledge.nphrase)))
         self.count.value = f'<p role="status">{so_far}</p>'
         revealed = state.current in state.revealed
         self.reveal_button.disabled = revealed
