@@ -23,10 +23,10 @@ from spotting.localise import (
     UI_DOMAIN,
     catalog_path,
     catalog_problems,
+    forget_catalogs,
     languages,
     plural_rule,
     plurals,
-    read_catalog,
     ui_entries,
 )
 from spotting.model import Plurals
@@ -63,12 +63,10 @@ COUNTED = (
 def locale_copy(tmp_path: Path) -> Iterator[Path]:
     locale = tmp_path / "spotting" / "locale"
     shutil.copytree(LOCALE_DIR, locale)
-    read_catalog.cache_clear()
-    ui_entries.cache_clear()
+    forget_catalogs()
     languages.cache_clear()
     yield locale
-    read_catalog.cache_clear()
-    ui_entries.cache_clear()
+    forget_catalogs()
     languages.cache_clear()
 
 
