@@ -197,10 +197,11 @@ def _read_catalog(language: str, locale_dir: Path) -> Catalog | None:
 
 
 def forget_catalogs() -> None:
-    """Read every catalog again on next use (after ``spotting i18n update`` rewrote them, or a test
-    changed a copy)."""
+    """Read every catalog and the languages table again on next use (after ``spotting i18n
+    update`` rewrote them, or a test changed a copy)."""
     _read_catalog.cache_clear()
     ui_entries.cache_clear()
+    languages.cache_clear()
 
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}

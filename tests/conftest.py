@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,3 +37,15 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["SPOTTING_CACHE_DIR"] = tempfile.mkdtemp(prefix="spotting-test-cache-")
     # A live teaching session of the tests' own (spotting.classroom_dir): never a real class's.
     os.environ["SPOTTING_CLASSROOM_DIR"] = str(Path(tempfile.mkdtemp(prefix="spotting-test-classroom-")) / "live")
+
+
+@pytest.fixture
+def locale_copy(tmp_path: Path) -> Iterator[Path]:
+    """A copy of spotting/locale/ to change, with every catalog read again before and after."""
+    from spotting.localise import LOCALE_DIR, forget_catalogs
+
+    locale = tmp_path / "spotting" / "locale"
+    shutil.copytree(LOCALE_DIR, locale)
+    forget_catalogs()
+    yield locale
+    forget_catalogs()

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -86,16 +85,6 @@ def test_ids_and_conditions_are_never_messages() -> None:
 
 # -- update: an English edit turns a translation fuzzy ----------------------------------------------
 
-
-@pytest.fixture
-def locale_copy(tmp_path: Path) -> Path:
-    locale = tmp_path / "spotting" / "locale"
-    shutil.copytree(LOCALE_DIR, locale)
-    forget_catalogs()
-    languages.cache_clear()
-    yield locale
-    forget_catalogs()
-    languages.cache_clear()
 
 
 def _po(path: Path) -> Any:

@@ -8,8 +8,6 @@ three, six: a feminine noun softens after 1 and 2 and takes the aspirate after 6
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,8 +21,6 @@ from spotting.localise import (
     UI_DOMAIN,
     catalog_path,
     catalog_problems,
-    forget_catalogs,
-    languages,
     plural_rule,
     plurals,
     ui_entries,
@@ -58,16 +54,6 @@ COUNTED = (
     ("the handout (HTML, {count} scenario)", "the handout (HTML, {count} scenarios)"),
 )
 
-
-@pytest.fixture
-def locale_copy(tmp_path: Path) -> Iterator[Path]:
-    locale = tmp_path / "spotting" / "locale"
-    shutil.copytree(LOCALE_DIR, locale)
-    forget_catalogs()
-    languages.cache_clear()
-    yield locale
-    forget_catalogs()
-    languages.cache_clear()
 
 
 @pytest.mark.parametrize("language", list(VOTES))
