@@ -37,6 +37,22 @@
     const stream = gzip ? body.pipeThrough(new DecompressionStream("gzip")) : body;
     return new Uint8Array(await new Response(stream).arrayBuffer());
   };
+  // On a second visit the offline worker (offline-cleanup.js, spotting_host/static_offline.py) has
+  // kept the snapshot unpacked in this build's cache, under its URL without ".gz": read it from
+  // Cache Storage as it is and skip unpacking 13 MB (about 0.45 s). Anything else (no copy, no
+  // Cache Storage on plain http, an error) falls back to the saved or served .gz, as before.
+  const unpackedCopy = async (url) => {
+    try {
+      if (typeof caches === "undefined") return null;
+      const key = new URL(url, self.location.href).href.replace(/\.gz$/, "");
+      if (key.endsWith(".gz") || !url.endsWith(".gz")) return null;
+      const found = await caches.match(key);
+      return found && found.ok ? new Uint8Array(await found.arrayBuffer()) : null;
+    } catch (error) {
+      return null;
+    }
+  };
+  const readBytes = async (url) => (await unpackedCopy(url)) ?? fetchBytes(url);
   // Every regular file of a ustar archive, written under `root` in Pyodide's file system.
   const untar = (FS, root, bytes) => {
     const text = new TextDecoder();
@@ -94,7 +110,7 @@
   };
   const withSnapshot = (loadPyodide) => async (config) => {
     if (!config.spottingSnapshotURL) return loadPyodide(config);
-    const snapshot = fetchBytes(config.spottingSnapshotURL); // both start now, beside the wasm
+    const snapshot = readBytes(config.spottingSnapshotURL); // both start now, beside the wasm
     const sitePackages = fetchBytes(config.spottingSitePackagesURL);
     let pyodide = null;
     pyodide = await loadPyodide({
@@ -107,5 +123,5 @@
     pyodide.runPython("import random; random.seed()"); // this visitor's own randomness, not the build's
     return pyodide;
   };
-  return Object.assign(withSnapshot, { gunzipped, untar, serializer });
+  return Object.assign(withSnapshot, { gunzipped, untar, serializer, fetchBytes, readBytes });
 })()
