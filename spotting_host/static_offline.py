@@ -34,6 +34,7 @@ import struct
 import subprocess
 import tempfile
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
 
 PINS = Path(__file__).resolve().parents[1] / "static"
@@ -223,18 +224,55 @@ def site_hash(out: Path) -> str:
     return digest.hexdigest()[:12]
 
 
-def cleanup_script(cache_id: str) -> str:
-    """Deletes the caches of older builds once this build's worker takes over. Workbox's own
-    ``cleanupOutdatedCaches`` only removes caches of older *Workbox* formats, and every build
-    here has a cache of its own name."""
+UNPACKED = ("static/pyodide/spotting-snapshot-*.bin.gz",)
+"""Saved files the worker also keeps unpacked (site-relative patterns): the Python snapshot, 13 MB
+as gzip and 44 MB unpacked, which a second visit would otherwise unpack with DecompressionStream
+(about 0.45 s of the kernel's start) before Pyodide can use it. The site-packages archive (3 MB) is
+unpacked while the WebAssembly starts, off the critical path, so it is not kept twice."""
+
+UNPACKED_SUFFIX = "-unpacked"
+"""The unpacked copies' cache: this build's cache id plus this, so the cleanup of older builds
+removes it with the rest, and Workbox (which deletes from its own cache whatever its list does not
+name) never touches it."""
+
+
+def unpacked_files(out: Path) -> list[str]:
+    """The site's files (paths from its root) that the worker keeps unpacked too."""
+    return sorted(p.relative_to(out).as_posix() for pattern in UNPACKED for p in out.glob(pattern) if p.is_file())
+
+
+def cleanup_script(cache_id: str, unpacked: Sequence[str] = ()) -> str:
+    """Deletes the caches of older builds once this build's worker takes over, then keeps an
+    unpacked copy of each file in ``unpacked`` (gzip, already saved by Workbox) in this build's
+    ``-unpacked`` cache, under the same URL without ``.gz``.
+
+    Workbox's own ``cleanupOutdatedCaches`` only removes caches of older *Workbox* formats, and every
+    build here has a cache of its own name. The unpacked copy is made once per build, while the
+    worker activates (after Workbox has saved every file), so a second visit's kernel can read the
+    snapshot ready to use (static/snapshot-loader.js asks Cache Storage for it, and unpacks the
+    saved ``.gz`` as before when it is missing). Only the site's own files go in, never a request's
+    or a person's data. A browser without DecompressionStream simply gets no copy."""
     return (
-        "// spotting: delete older builds' caches when this build's worker activates "
-        "(spotting_host/static_offline.py).\n"
+        "// spotting: delete older builds' caches when this build's worker activates, then keep the\n"
+        "// Python snapshot unpacked beside the saved copy (spotting_host/static_offline.py).\n"
         f"const SPOTTING_CACHE_ID = {json.dumps(cache_id)};\n"
+        f"const SPOTTING_UNPACKED = {json.dumps(list(unpacked))};\n"
+        "const spottingUnpack = () => Promise.all(SPOTTING_UNPACKED.map(async (path) => {\n"
+        "    const copies = await caches.open(SPOTTING_CACHE_ID + " + json.dumps(UNPACKED_SUFFIX) + ");\n"
+        "    const url = new URL(path, self.registration.scope).href;\n"
+        "    const key = url.replace(/\\.gz$/, '');\n"
+        "    if (typeof DecompressionStream === 'undefined' || await copies.match(key)) return;\n"
+        "    const saved = await caches.match(url, { ignoreSearch: true });\n"
+        "    if (!saved || !saved.ok) return;\n"
+        "    const body = saved.body.pipeThrough(new DecompressionStream('gzip'));\n"
+        "    const headers = { 'Content-Type': 'application/octet-stream' };\n"
+        "    await copies.put(key, new Response(body, { headers }));\n"
+        "  }))\n"
+        "  .catch((error) => console.warn('spotting: no unpacked snapshot kept; each visit unpacks it', error));\n"
         "self.addEventListener('activate', (event) => {\n"
         "  event.waitUntil(caches.keys().then((names) => Promise.all(names\n"
         "    .filter((name) => name.startsWith('spotting-') && !name.startsWith(SPOTTING_CACHE_ID + '-'))\n"
-        "    .map((name) => caches.delete(name)))));\n"
+        "    .map((name) => caches.delete(name)))).then(spottingUnpack));\n"
         "});\n"
     )
 
@@ -281,7 +319,7 @@ def make_offline(out: Path, cache: Path) -> dict[str, object]:
     if node is None:
         raise OfflineError("the offline worker needs node: apt-get install -y nodejs")
     cache_id = f"spotting-{site_hash(out)}"
-    (out / CLEANUP).write_text(cleanup_script(cache_id), encoding="utf-8")
+    (out / CLEANUP).write_text(cleanup_script(cache_id, unpacked_files(out)), encoding="utf-8")
     workbox = workbox_dir(cache)
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump(worker_config(out, cache_id), handle)

@@ -37,7 +37,26 @@
     const stream = gzip ? body.pipeThrough(new DecompressionStream("gzip")) : body;
     return new Uint8Array(await new Response(stream).arrayBuffer());
   };
-  // Every regular file of a ustar archive, written under `root` in Pyodide's file system.
+  // On a second visit the offline worker (offline-cleanup.js, spotting_host/static_offline.py) has
+  // kept the snapshot unpacked in this build's cache, under its URL without ".gz": read it from
+  // Cache Storage as it is and skip unpacking 13 MB (about 0.45 s). Anything else (no copy, no
+  // Cache Storage on plain http, an error) falls back to the saved or served .gz, as before.
+  const unpackedCopy = async (url) => {
+    try {
+      if (typeof caches === "undefined") return null;
+      const key = new URL(url, self.location.href).href.replace(/\.gz$/, "");
+      if (key.endsWith(".gz") || !url.endsWith(".gz")) return null;
+      const found = await caches.match(key);
+      return found && found.ok ? new Uint8Array(await found.arrayBuffer()) : null;
+    } catch (error) {
+      return null;
+    }
+  };
+  const readBytes = async (url) => (await unpackedCopy(url)) ?? fetchBytes(url);
+  // Every regular file of a ustar archive, written under `root` in Pyodide's file system. Each
+  // folder is made once (mkdirTree tries every level of the path and catches "exists", which was
+  // most of the time for 1149 files), and a file keeps its slice of the archive instead of a copy
+  // (canOwn): about 100 ms down to 30 ms in node, on the kernel's critical path in the browser.
   const untar = (FS, root, bytes) => {
     const text = new TextDecoder();
     const field = (at, size) => {
@@ -45,6 +64,7 @@
       const end = raw.indexOf(0);
       return text.decode(end < 0 ? raw : raw.subarray(0, end));
     };
+    const folders = new Set();
     let count = 0;
     for (let at = 0; at + 512 <= bytes.length && bytes[at] !== 0; ) {
       const prefix = field(at + 345, 155);
@@ -53,8 +73,12 @@
       const type = bytes[at + 156];
       at += 512;
       if (type === 0x30 || type === 0) {
-        FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
-        FS.writeFile(path, bytes.subarray(at, at + size));
+        const folder = path.slice(0, path.lastIndexOf("/"));
+        if (!folders.has(folder)) {
+          FS.mkdirTree(folder);
+          folders.add(folder);
+        }
+        FS.writeFile(path, bytes.subarray(at, at + size), { canOwn: true });
         count += 1;
       }
       at += Math.ceil(size / 512) * 512;
@@ -94,7 +118,7 @@
   };
   const withSnapshot = (loadPyodide) => async (config) => {
     if (!config.spottingSnapshotURL) return loadPyodide(config);
-    const snapshot = fetchBytes(config.spottingSnapshotURL); // both start now, beside the wasm
+    const snapshot = readBytes(config.spottingSnapshotURL); // both start now, beside the wasm
     const sitePackages = fetchBytes(config.spottingSitePackagesURL);
     let pyodide = null;
     pyodide = await loadPyodide({
@@ -107,5 +131,5 @@
     pyodide.runPython("import random; random.seed()"); // this visitor's own randomness, not the build's
     return pyodide;
   };
-  return Object.assign(withSnapshot, { gunzipped, untar, serializer });
+  return Object.assign(withSnapshot, { gunzipped, untar, serializer, fetchBytes, readBytes });
 })()

@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import struct
+import subprocess
 import zlib
+from pathlib import Path
 
 from spotting_host import static_offline
+
+NODE = shutil.which("node")
 
 
 def test_icons_are_pngs_of_their_size_and_the_same_bytes_each_time() -> None:
@@ -54,6 +59,22 @@ def test_the_cleanup_keeps_this_builds_cache_only() -> None:
     script = static_offline.cleanup_script("spotting-0123456789ab")
     assert 'const SPOTTING_CACHE_ID = "spotting-0123456789ab";' in script
     assert "startsWith('spotting-')" in script
+
+
+def test_the_worker_keeps_only_the_snapshot_unpacked_and_in_this_builds_cache(tmp_path: Path) -> None:
+    pyodide = tmp_path / "static" / "pyodide"
+    pyodide.mkdir(parents=True)
+    for name in ("spotting-snapshot-0123456789ab.bin.gz", "spotting-site-packages-0123456789ab.tar.gz", "other.gz"):
+        (pyodide / name).write_bytes(b"")
+    unpacked = static_offline.unpacked_files(tmp_path)
+    assert unpacked == ["static/pyodide/spotting-snapshot-0123456789ab.bin.gz"]
+    script = static_offline.cleanup_script("spotting-0123456789ab", unpacked)
+    assert f"const SPOTTING_UNPACKED = {json.dumps(unpacked)};" in script
+    assert 'caches.open(SPOTTING_CACHE_ID + "-unpacked")' in script  # removed with this build's caches
+    assert "fetch(" not in script, "the copy is made from the saved file, never downloaded again"
+    if NODE:
+        (tmp_path / "cleanup.js").write_text(script)
+        subprocess.run([NODE, "--check", str(tmp_path / "cleanup.js")], check=True)
 
 
 def test_workbox_is_pinned_exactly_with_integrity_in_the_lock() -> None:

@@ -75,6 +75,54 @@ def test_the_loader_reads_back_every_file_of_the_archive(tmp_path: Path) -> None
     assert "/site/pkg-1.0.dist-info/RECORD" in written
 
 
+READ_SNAPSHOT = """
+const fs = require("fs");
+const zlib = require("zlib");
+const loader = (0, eval)(fs.readFileSync(process.argv[2], "utf8"));
+const plain = Buffer.from("python memory ".repeat(5000));
+const site = "https://site.example/";
+const url = "./static/pyodide/spotting-snapshot-0123456789ab.bin.gz";
+globalThis.self = { location: { href: site } };
+const fetched = [];
+globalThis.fetch = async (asked) => { fetched.push(asked); return new Response(zlib.gzipSync(plain)); };
+const copy = Buffer.from("the unpacked copy");
+const key = site + "static/pyodide/spotting-snapshot-0123456789ab.bin";
+const cases = {
+  copy: { match: async (asked) => asked === key ? new Response(copy) : undefined },
+  missing: { match: async () => undefined },
+  broken: { match: async () => { throw new Error("storage gone"); } },
+  none: undefined,
+};
+(async () => {
+  const out = {};
+  for (const [name, caches] of Object.entries(cases)) {
+    globalThis.caches = caches;
+    fetched.length = 0;
+    const bytes = Buffer.from(await loader.readBytes(url));
+    out[name] = { copy: bytes.equals(copy), plain: bytes.equals(plain), fetched: [...fetched] };
+  }
+  console.log(JSON.stringify(out));
+})();
+"""
+
+
+@needs_node
+def test_the_loader_reads_the_unpacked_copy_when_saved_and_falls_back_to_the_gz(tmp_path: Path) -> None:
+    """The offline worker keeps the snapshot unpacked in Cache Storage (static_offline.cleanup_script):
+    the loader takes it as it is, without a request; with no copy, a broken Cache Storage or none
+    at all (plain http), it reads and unpacks the .gz as before."""
+    script = tmp_path / "read.js"
+    script.write_text(READ_SNAPSHOT)
+    command = [str(NODE), str(script), str(static_snapshot.LOADER)]
+    ran = subprocess.run(command, capture_output=True, text=True, check=True)
+    result = json.loads(ran.stdout)
+    assert result["copy"] == {"copy": True, "plain": False, "fetched": []}
+    for fallback in ("missing", "broken", "none"):
+        assert result[fallback] == {
+            "copy": False, "plain": True, "fetched": ["./static/pyodide/spotting-snapshot-0123456789ab.bin.gz"],
+        }, fallback  # fmt: skip
+
+
 def test_the_snapshot_imports_what_the_kernel_and_notebooks_import_and_makes_no_widget() -> None:
     code = static_snapshot.snapshot_imports([static_site.notebook_code(name) for name in static_site.NOTEBOOKS])
     lines = code.splitlines()

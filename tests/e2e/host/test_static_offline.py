@@ -8,6 +8,7 @@ Speed is measured by bench/static.py, never asserted here.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import http.server
 import json
@@ -26,7 +27,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from spotting import Knowledge
 from spotting_host.serve import STATIC_PAGES, static_server
-from spotting_host.static_offline import CLEANUP, PAGES, WORKER, make_offline
+from spotting_host.static_offline import CLEANUP, PAGES, UNPACKED_SUFFIX, WORKER, make_offline
 from spotting_host.static_site import CACHE
 
 from ..drive import choose
@@ -51,6 +52,16 @@ SAVED = """async (limit) => {
   return Promise.race([saved, new Promise(done => setTimeout(() => done("not saved in time"), limit))]);
 }"""
 """Resolves once the page's worker is active; Workbox activates it only after every file is saved."""
+
+
+SNAPSHOT_GZ = re.compile(r"/spotting-snapshot-[0-9a-f]+\.bin\.gz(\?|$)")
+
+
+def cache_id(dist: Path) -> str:
+    """The build's cache id, as its worker's cleanup script names it."""
+    found = re.search(r'SPOTTING_CACHE_ID = "([^"]+)"', (dist / CLEANUP).read_text(encoding="utf-8"))
+    assert found, "the cleanup script names no cache id"
+    return found.group(1)
 
 
 class Site:
@@ -153,8 +164,12 @@ def test_after_one_visit_both_pages_open_answer_and_advise_with_no_connection(
     site.stop()
     failed: list[str] = []
     fresh.on("requestfailed", lambda request: failed.append(request.url))
+    asked: list[str] = []
+    fresh.on("request", lambda request: asked.append(request.url))
     page.reload()
     expect(page.locator(START)).to_be_visible(timeout=FIRST_LOAD_MS)
+    # The kernel took the snapshot the worker keeps unpacked, without asking for the .gz at all.
+    assert not [url for url in asked if SNAPSHOT_GZ.search(url)], "the snapshot was unpacked again"
     care = page.locator(CARE)
     choose(page, knowledge, "pregnant", "Yes")
     expect(care).to_have_attribute("data-urgency", "urgent", timeout=UPDATE_MS)
@@ -167,9 +182,31 @@ def test_after_one_visit_both_pages_open_answer_and_advise_with_no_connection(
     assert failed == [], f"requests that found no connection: {failed}"
     # The quick exit still leaves a page opened from the saved copy (as the installed app opens it),
     # and Back does not bring it back (issue 24, item 4).
-    asked = neutral_site(page)
+    neutral = neutral_site(page)
     page.get_by_role("link", name=re.compile("Exit this page")).click()
-    expect_left_for_good(page, site.url, asked)
+    expect_left_for_good(page, site.url, neutral)
+
+
+def test_with_no_unpacked_copy_the_saved_gz_is_unpacked_as_before(
+    fresh: BrowserContext, site: Site, static_dist: Path
+) -> None:
+    """The unpacked snapshot is only a shortcut: a browser that has lost it (storage pressure, a
+    failed copy) still opens the page offline from the saved .gz."""
+    page = fresh.new_page()
+    open_page(page, site.url + STATIC_PAGES["explorer"])
+    wait_until_saved(page)
+    copies = page.evaluate("caches.keys().then(names => names.filter(name => name.endsWith('-unpacked')))")
+    assert copies == [cache_id(static_dist) + UNPACKED_SUFFIX], copies
+    assert page.evaluate(f"caches.delete({json.dumps(copies[0])})")
+    site.stop()
+    failed: list[str] = []
+    fresh.on("requestfailed", lambda request: failed.append(request.url))
+    asked: list[str] = []
+    fresh.on("request", lambda request: asked.append(request.url))
+    page.reload()
+    expect(page.locator(START)).to_be_visible(timeout=FIRST_LOAD_MS)
+    assert [url for url in asked if SNAPSHOT_GZ.search(url)], "the kernel did not read the saved .gz"
+    assert failed == [], f"requests that found no connection: {failed}"
 
 
 STORAGE = """async () => {
@@ -227,13 +264,22 @@ def test_no_answer_reaches_cache_storage_indexeddb_or_localstorage(
     assert marker not in json.dumps([after["local"], after["databases"]]), "the answer is stored"
     # Every saved response is a file of the site, byte for byte: only the site's own files, by GET.
     assert after["cached"], "nothing was saved"
+    # The worker's unpacked snapshot is the one exception: the gunzipped bytes of one of the site's
+    # .gz files, in this build's own "-unpacked" cache.
+    unpacked = cache_id(static_dist) + UNPACKED_SUFFIX
+    assert any(key.startswith(unpacked + " ") for key in after["cached"]), "no unpacked snapshot was kept"
     for key, digest in after["cached"].items():
         cache, method, url = key.split(" ")
         assert cache.startswith("spotting-") and method == "GET", key
         parts = urlsplit(url)
         assert (url.startswith(site.url) and parts.query.startswith("__WB_REVISION__")) or not parts.query, key
         file = static_dist / parts.path.lstrip("/")
-        assert hashlib.sha256(file.read_bytes()).hexdigest() == digest, f"{key} is not the site's file"
+        if cache == unpacked:
+            assert not parts.query and SNAPSHOT_GZ.search(url + ".gz"), key
+            data = gzip.decompress(file.with_name(file.name + ".gz").read_bytes())
+        else:
+            data = file.read_bytes()
+        assert hashlib.sha256(data).hexdigest() == digest, f"{key} is not the site's file"
     elsewhere = [line for line in sent if not line.startswith(("GET " + site.url, "GET data:", "GET blob:"))]
     assert elsewhere == [], f"requests that were not a GET of the site's own files: {elsewhere}"
 
@@ -277,6 +323,11 @@ def test_a_newer_build_is_offered_then_used_whole_after_one_reload(
     expect(page.get_by_text(CHANGED[1])).to_be_visible(timeout=FIRST_LOAD_MS)
     expect(page.locator(START)).to_be_visible(timeout=FIRST_LOAD_MS)
     expect(page.locator("#spotting-update")).to_have_count(0)
-    page.wait_for_function("caches.keys().then(names => names.length === 1)", timeout=UPDATE_MS)
-    (now,) = page.evaluate("caches.keys()")
-    assert now not in first_caches, "the newer build did not get a cache of its own"
+    newer_id = cache_id(newer)
+    page.wait_for_function(
+        "id => caches.keys().then(names => names.length === 2 && names.every(name => name.startsWith(id + '-')))",
+        arg=newer_id, timeout=UPDATE_MS,
+    )  # fmt: skip
+    now = page.evaluate("caches.keys()")
+    assert not set(now) & set(first_caches), "the newer build did not get caches of its own"
+    assert newer_id + UNPACKED_SUFFIX in now, "the newer build kept no unpacked snapshot"
