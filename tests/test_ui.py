@@ -351,3 +351,45 @@ def test_available_languages_is_one_answer_however_the_folder_is_named() -> None
     assert available_languages(DEFAULT_DATA_DIR) == first
     assert available_languages(str(DEFAULT_DATA_DIR)) == first
     assert _available_languages.cache_info().misses == missed
+
+
+def test_the_other_languages_are_built_while_the_kernel_is_idle(
+    data_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a kernel (a running event loop) the explorer builds the other offered languages in the
+    background, so a reader's first switch builds nothing; outside one (tests, the CLI) it does not."""
+    import asyncio
+
+    import spotting.knowledge
+    from spotting.knowledge import available_languages, load_knowledge
+
+    builds: list[str] = []
+    real_build = spotting.knowledge._build
+
+    def counted(directory: Path, region: str = "unset", language: str = "en", **options: object) -> Knowledge:
+        if Path(directory) == data_copy.resolve():  # not the shipped data/ the page's setup may read
+            builds.append(language)
+        return real_build(directory, region, language, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(spotting.knowledge, "_build", counted)
+    monkeypatch.setattr(spotting.explorer.app, "PRELOAD_AFTER", 0.01)
+    knowledge = load_knowledge(data_copy)
+    others = [code for code in available_languages(data_copy) if code != "en"]
+    assert others, "the copy offers no other language: nothing to preload"
+
+    builds.clear()
+    App(knowledge)  # no running loop: nothing is built ahead
+    assert builds == [], builds
+
+    async def in_a_kernel() -> App:
+        app = App(knowledge)
+        await asyncio.sleep(0.5 + 0.1 * len(others))
+        return app
+
+    app = asyncio.run(in_a_kernel())
+    assert sorted(builds) == sorted(others)
+    builds.clear()
+    for code in others:
+        app.set_language(code)
+        assert app.knowledge.language == code
+    assert builds == [], f"a first switch still built {builds}"
