@@ -359,6 +359,8 @@ def test_the_other_languages_are_built_while_the_kernel_is_idle(
     """In a kernel (a running event loop) the explorer builds the other offered languages in the
     background, so a reader's first switch builds nothing; outside one (tests, the CLI) it does not."""
     import asyncio
+    import threading
+    from collections.abc import Callable
 
     import spotting.knowledge
     from spotting.knowledge import available_languages, load_knowledge
@@ -377,16 +379,26 @@ def test_the_other_languages_are_built_while_the_kernel_is_idle(
     others = [code for code in available_languages(data_copy) if code != "en"]
     assert others, "the copy offers no other language: nothing to preload"
 
-    builds.clear()
-    App(knowledge)  # no running loop: nothing is built ahead
-    assert builds == [], builds
+    def on_its_own_thread(make: Callable[[], App]) -> App:
+        """Each case on a fresh thread: the test run's own thread may hold another event loop
+        (the browser tests' driver), where ``asyncio.run`` cannot start and callbacks never run."""
+        made: list[App] = []
+        worker = threading.Thread(target=lambda: made.append(make()))
+        worker.start()
+        worker.join(timeout=30)
+        assert made, "the explorer could not be built"
+        return made[0]
 
     async def in_a_kernel() -> App:
         app = App(knowledge)
         await asyncio.sleep(0.5 + 0.1 * len(others))
         return app
 
-    app = asyncio.run(in_a_kernel())
+    builds.clear()
+    on_its_own_thread(lambda: App(knowledge))  # no running loop: nothing is built ahead
+    assert builds == [], builds
+
+    app = on_its_own_thread(lambda: asyncio.run(in_a_kernel()))
     assert sorted(builds) == sorted(others)
     builds.clear()
     for code in others:
