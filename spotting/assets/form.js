@@ -8,6 +8,14 @@ const MESSAGES = {
 };
 const fill = (template, values) => template.replace(/\{([a-z_]+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
 
+// What a drawn form is made of, without its words: two specs of the same shape differ only in
+// words (another language or region), which are written into the nodes already drawn.
+const questionShape = (q) => [
+  q.field, q.kind, q.minimum, q.maximum, Boolean(q.help),
+  (q.options || []).map((option) => option.value), q.followups.map(questionShape),
+];
+const shape = (spec) => JSON.stringify((spec || []).map((group) => [group.id, group.questions.map(questionShape)]));
+
 function render({ model, el }) {
   const uid = "sp" + Math.random().toString(36).slice(2, 8);
   const root = document.createElement("div");
@@ -15,6 +23,12 @@ function render({ model, el }) {
   el.appendChild(root);
   let syncs = [];
   let wrappers = new Map();
+  // A change of language or region sends the same questions in new words. Those are written into
+  // the nodes already drawn (``retext``), not drawn again: no new nodes to lay out, and focus, an
+  // open fold and a half-typed number all stay. Any other change of ``spec`` draws the form anew.
+  let retexts = new Map();
+  let headings = [];
+  let drawnShape = "";
 
   const words = () => ({ ...MESSAGES, ...(model.get("messages") || {}) });
   const answers = () => model.get("answers") || {};
@@ -41,17 +55,22 @@ function render({ model, el }) {
     return node;
   };
 
+  // Short answers (Yes / No / I'm not sure) sit side by side, as GOV.UK's inline radios: a
+  // third of the height on a phone. Longer answers stack.
+  const inline = (q) => q.options.length <= 3 && q.options.every((option) => option.label.length <= 14);
+
   const radios = (q) => {
     const box = make("fieldset", "sp-fieldset");
-    box.append(make("legend", "sp-legend", q.label));
-    if (q.help) {
-      box.setAttribute("aria-describedby", `${uid}-${q.field}-hint`);
-      box.append(hint(q, `${uid}-${q.field}-hint`));
+    const legend = make("legend", "sp-legend", q.label);
+    box.append(legend);
+    const help = q.help ? hint(q, `${uid}-${q.field}-hint`) : null;
+    if (help) {
+      box.setAttribute("aria-describedby", help.id);
+      box.append(help);
     }
-    // Short answers (Yes / No / I'm not sure) sit side by side, as GOV.UK's inline radios: a
-    // third of the height on a phone. Longer answers stack.
-    const inline = q.options.length <= 3 && q.options.every((option) => option.label.length <= 14);
-    const list = make("div", inline ? "sp-radios sp-radios--inline" : "sp-radios");
+    const list = make("div", "sp-radios");
+    list.classList.toggle("sp-radios--inline", inline(q));
+    const labels = [];
     const inputs = q.options.map((option, i) => {
       const row = make("div", "sp-radio");
       const input = document.createElement("input");
@@ -62,11 +81,18 @@ function render({ model, el }) {
       input.addEventListener("change", () => { if (input.checked) send(q.field, option.value); });
       const label = make("label", "sp-radio__label", option.label);
       label.htmlFor = input.id;
+      labels.push(label);
       row.append(input, label);
       list.append(row);
       return input;
     });
     box.append(list);
+    retexts.set(q.field, (next) => {
+      legend.textContent = next.label;
+      if (help) help.textContent = next.help;
+      next.options.forEach((option, i) => { labels[i].textContent = option.label; });
+      list.classList.toggle("sp-radios--inline", inline(next));
+    });
     syncs.push(() => {
       const all = answers();
       const has = Object.prototype.hasOwnProperty.call(all, q.field);
@@ -75,13 +101,17 @@ function render({ model, el }) {
     return box;
   };
 
-  const number = (q) => {
+  const number = (question) => {
+    let q = question;  // the words in use: ``retext`` puts in the new language's
     const box = make("div", "sp-number");
     const id = `${uid}-${q.field}`;
     const label = make("label", "sp-legend", q.label);
     label.htmlFor = id;
-    const range = fill(words().numberRange, { minimum: q.minimum, maximum: q.maximum });
-    const help = hint({ help: q.help ? `${q.help} ${range}` : range }, `${id}-hint`);
+    const helpText = () => {
+      const range = fill(words().numberRange, { minimum: q.minimum, maximum: q.maximum });
+      return q.help ? `${q.help} ${range}` : range;
+    };
+    const help = hint({ help: helpText() }, `${id}-hint`);
     const error = make("p", "sp-error");
     error.id = `${id}-error`;
     error.hidden = true;
@@ -93,13 +123,16 @@ function render({ model, el }) {
     input.id = id;
     input.className = "sp-number__input";
     input.setAttribute("aria-describedby", `${id}-hint`);
-    const showError = (message) => {
-      error.replaceChildren(make("span", "sp-visually-hidden", words().errorPrefix), document.createTextNode(message));
+    let shownError = null;  // which of q's messages is on screen
+    const showError = (key) => {
+      shownError = key;
+      error.replaceChildren(make("span", "sp-visually-hidden", words().errorPrefix), document.createTextNode(q[key]));
       error.hidden = false;
       input.setAttribute("aria-invalid", "true");
       input.setAttribute("aria-describedby", `${id}-error ${id}-hint`);
     };
     const clearError = () => {
+      shownError = null;
       error.hidden = true;
       input.removeAttribute("aria-invalid");
       input.setAttribute("aria-describedby", `${id}-hint`);
@@ -111,9 +144,9 @@ function render({ model, el }) {
       let message = null;
       let value;
       if (text === "") value = undefined;
-      else if (!/^[0-9]{1,3}$/.test(text)) message = q.error_format;
-      else if (Number(text) < q.minimum) message = q.error_low;
-      else if (Number(text) > q.maximum) message = q.error_high;
+      else if (!/^[0-9]{1,3}$/.test(text)) message = "error_format";
+      else if (Number(text) < q.minimum) message = "error_low";
+      else if (Number(text) > q.maximum) message = "error_high";
       else value = Number(text);
       if (message === null) clearError(); else if (final) showError(message);
       const current = answers()[q.field];
@@ -124,6 +157,12 @@ function render({ model, el }) {
     input.addEventListener("change", () => { clearTimeout(timer); commit(true); });
     input.addEventListener("keydown", (event) => { if (event.key === "Enter") { clearTimeout(timer); commit(true); } });
     box.append(label, help, error, input);
+    retexts.set(q.field, (next) => {
+      q = next;
+      label.textContent = q.label;
+      help.textContent = helpText();
+      if (shownError) showError(shownError);
+    });
     syncs.push((reset) => {
       if (reset) { input.value = ""; clearError(); return; }
       if (document.activeElement === input) return;  // never rewrite what someone is typing
@@ -156,11 +195,17 @@ function render({ model, el }) {
   const build = () => {
     syncs = [];
     wrappers = new Map();
+    retexts = new Map();
+    headings = [];
     counts = [];
+    drawnShape = shape(model.get("spec"));
     const wide = window.matchMedia("(min-width: 48rem)").matches;
     const groups = (model.get("spec") || []).map((group) => {
-      const heading = make("h2", "sp-group-heading", group.title);
+      const title = document.createTextNode(group.title);  // the answered count follows it
+      const heading = make("h2", "sp-group-heading");
+      heading.append(title);
       heading.id = `${uid}-${group.id}`;
+      headings.push(title);
       const questions = group.questions.map(question);
       if (!model.get("folds")) {
         const section = make("section", `sp-group sp-group-${group.id}`);
@@ -200,8 +245,18 @@ function render({ model, el }) {
     show();
   };
 
+  const retext = (spec) => {
+    spec.forEach((group, i) => { headings[i].nodeValue = group.title; });
+    const walk = (q) => { retexts.get(q.field)(q); q.followups.forEach(walk); };
+    spec.forEach((group) => group.questions.forEach(walk));
+    counts.forEach((update) => update());  // "(2 answered)" in the new words
+  };
+
   build();
-  model.on("change:spec", build);
+  model.on("change:spec", () => {
+    const spec = model.get("spec") || [];
+    if (shape(spec) === drawnShape) retext(spec); else build();
+  });
   model.on("change:answers", () => sync(false));
   model.on("change:generation", () => sync(true));
   model.on("change:shown", show);

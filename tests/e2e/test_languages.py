@@ -19,7 +19,7 @@ from spotting import load_knowledge
 from spotting.explorer.intro import EXIT_HIDDEN, EXIT_LABEL, TITLE
 from spotting.localise import languages
 
-from .drive import choose
+from .drive import choose, question, unfold
 from .test_explorer import FIRST_LOAD_MS, NARROW, UPDATE_MS, assert_accessible, care_card, snapshot, start_card
 
 pytestmark = pytest.mark.browser
@@ -46,8 +46,25 @@ def test_spanish_from_the_address_then_back_to_english_in_one_tap(
     snapshot(page, artifacts, "languages-es-phone")
     assert_accessible(page, "explorer in Spanish, heavy bleeding")
 
+    # A number the tool cannot use keeps its message on screen, which follows the language too.
+    in_range = "Enter a number from {minimum} to {maximum}."
+    bounds = {"minimum": spanish.questions["age"].minimum, "maximum": spanish.questions["age"].maximum}
+    unfold(page, "age")
+    age = question(page, spanish, "age")
+    age.fill("150")
+    age.press("Enter")
+    error = page.locator(".sp-error:visible")
+    expect(error).to_contain_text(spanish.phrase(in_range).format(**bounds))
+    # The switch writes the new words into the form already drawn: the same nodes, so focus, open
+    # folds and what is typed stay (a redraw of every question would lose the mark set here).
+    page.locator(".sp-form__question").first.evaluate("node => { node.spottingKept = true; }")
+
     page.get_by_role("button", name="Read in English").click()
     expect(care_card(page)).to_contain_text(english.levels[max(english.levels)].hidden_text, timeout=UPDATE_MS)
+    expect(question(page, english, "amount")).to_be_visible(timeout=UPDATE_MS)  # the legend, in English
+    expect(question(page, english, "age")).to_have_value("150")
+    expect(error).to_contain_text(in_range.format(**bounds))
+    assert page.locator(".sp-form__question").first.evaluate("node => node.spottingKept === true")
     expect(care_card(page)).to_have_attribute("data-urgency", "emergency")  # the same advice, the answer kept
     expect(notice).to_have_count(0)
     expect(page.locator(".sp-intro h1")).to_have_text(TITLE)
