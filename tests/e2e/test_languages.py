@@ -65,6 +65,8 @@ def test_spanish_from_the_address_then_back_to_english_in_one_tap(
     expect(question(page, english, "age")).to_have_value("150")
     expect(error).to_contain_text(in_range.format(**bounds))
     assert page.locator(".sp-form__question").first.evaluate("node => node.spottingKept === true")
+    question(page, english, "age").scroll_into_view_if_needed()
+    snapshot(page, artifacts, "languages-en-after-switch-form-phone")  # the relabelled questions, to look at
     expect(care_card(page)).to_have_attribute("data-urgency", "emergency")  # the same advice, the answer kept
     expect(notice).to_have_count(0)
     expect(page.locator(".sp-intro h1")).to_have_text(TITLE)
