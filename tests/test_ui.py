@@ -15,6 +15,7 @@ import spotting.explorer.app
 from spotting import DISCLAIMER, Knowledge, Urgency
 from spotting.explorer.app import App, shown_answers
 from spotting.explorer.form import form_spec
+from spotting.explorer.results import start_page
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "explorer.ipynb"
 
@@ -322,7 +323,9 @@ def test_a_server_default_region_is_used_and_a_bad_one_ignored(monkeypatch: pyte
     assert App().region.value == ""
 
 
-def test_prepare_works_out_the_first_page_without_a_widget_so_app_only_builds_widgets() -> None:
+def test_prepare_works_out_the_first_page_without_a_widget_so_app_only_builds_widgets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """The static site's snapshot calls ``prepare`` (spotting_host.static_snapshot.WARM_UP): it must
     make no widget (a snapshot cannot hold one), and an ``App()`` after it must find the languages
     on offer and the rules' index already worked out, or the snapshot saves a visitor nothing."""
@@ -336,11 +339,19 @@ def test_prepare_works_out_the_first_page_without_a_widget_so_app_only_builds_wi
     assert _instances == before
     languages_missed = knowledge_module._available_languages.cache_info().misses
     index_missed = what_if._index.cache_info().misses
+    explained: list[object] = []
+    real_explain = spotting.explorer.app.explain
+    monkeypatch.setattr(spotting.explorer.app, "explain", lambda *a: explained.append(a) or real_explain(*a))
     app = App()
     assert app.knowledge is prepared
     assert knowledge_module._available_languages.cache_info().misses == languages_missed
     assert what_if._index.cache_info().misses == index_missed
     assert urgency(app) == START
+    assert app.results.value == start_page(prepared)  # the start page, worked out by prepare, not again
+    app.reset_button.click()
+    assert explained == []  # nor on "Start again" with nothing answered
+    answer(app, "age", 30)
+    assert len(explained) == 1 and urgency(app) == "routine"  # the first answer is explained, once
 
 
 def test_available_languages_is_one_answer_however_the_folder_is_named() -> None:

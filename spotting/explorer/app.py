@@ -45,7 +45,7 @@ from .form import form_spec
 from .form_widget import QuestionForm, Routes, form_words
 from .intro import TITLE, exit_words, intro_html
 from .live import AdviceBar, LiveRegion, PageWords, SummaryDownload, live_words, summary_words
-from .results import STYLE, render_banner, render_problem, render_results, render_start
+from .results import STYLE, render_banner, render_problem, render_results, start_page
 from .summary import FILENAME, summary_html
 
 logger = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ def prepare() -> Knowledge:
 def _warm(knowledge: Knowledge) -> None:
     """What a page's first drawing in ``knowledge`` works out, and caches, before any widget."""
     form_spec(knowledge)
-    render_start(explain({}, knowledge), knowledge)
+    start_page(knowledge)
 
 
 PRELOAD_AFTER = 1.0
@@ -458,14 +458,14 @@ class App:
             label = question.label if question else self.knowledge.phrase("one of the questions")
             self._show_problem(self.knowledge.phrase(PROBLEM_ANSWER).format(label=label))
             return
-        explanation = explain(answers, self.knowledge)
         if any(form.answers for form in self.forms):  # "I'm not sure" is a first answer: the advice shows
+            explanation = explain(answers, self.knowledge)
             results = render_results(explanation, self.knowledge)
             announcement = self._announcement(explanation.urgency, explanation.emergency)
             banner = render_banner(explanation, self.knowledge)
             summary = summary_html(explanation, self.knowledge) if self._summary_wanted else ""
         else:  # no verdict before the first answer; the emergency safety net shows at once
-            results, announcement = render_start(explanation, self.knowledge), self.knowledge.phrase(START_ANNOUNCEMENT)
+            results, announcement = start_page(self.knowledge), self.knowledge.phrase(START_ANNOUNCEMENT)
             banner = summary = ""
             self._last_urgency = None
         with self.results.hold_sync(), self.banner.hold_sync(), self.summary.hold_sync():

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from html import escape
 
 from ..care import card_heading, card_style, contacts, phone_pieces
 from ..diagram import DIAGRAM_CSS, diagram_html, places
-from ..explain import CauseResult, Explanation
+from ..explain import CauseResult, Explanation, explain
 from ..markup import BASE_CSS, BORDER_PX, asset_text, citation, long_date, urgency_label
 from ..model import N_, Knowledge, Review, Service
 from ..render_text import answered, said
@@ -402,6 +403,17 @@ def render_start(explanation: Explanation, knowledge: Knowledge) -> str:
         f'<h3 class="sp-care__if">{heading}</h3><ul data-safety-net="emergency">{items}</ul>'
         f"{call_link(knowledge, Urgency.EMERGENCY)}{emergency_line(explanation, knowledge)}</section>"
     )
+
+
+@lru_cache(maxsize=32)
+def start_page(knowledge: Knowledge) -> str:
+    """:func:`render_start` for no answers, worked out once per knowledge base (hashed by identity).
+
+    Why: every new page, "Start again" and a change of language or region before the first
+    answer show it, and ``explain`` with its "what would change" index is most of a new page's
+    Python (about 15 ms here, about four times that in a phone's browser Python). The static
+    site's snapshot holds it (``app.prepare``), so a visitor's page does not work it out at all."""
+    return render_start(explain({}, knowledge), knowledge)
 
 
 def first_sentence(text: str) -> str:
