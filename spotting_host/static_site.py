@@ -121,6 +121,12 @@ adopt ours as its own and send the kernel's file reads to it. So ``controller`` 
 JupyterLite; the offline script reads the real one."""
 
 KERNEL_SHIMS = ("ipykernel", "piplite", "pyodide-kernel")
+SITE_EXTENSIONS_FROM_BUILD = ("@jupyterlite/pyodide-kernel-extension",)
+"""The one JupyterLab extension the site takes from the build's own venv: the kernel. The build's
+other extensions (Voila's JupyterLab preview button, jupyterlab_pygments' code colours) are for a
+JupyterLab these pages are not, and each would be fetched and run on every visit (about 60 ms of a
+second visit for the code colours alone, docs/static-site.md), so the site gets no extension from
+the build's venv unless it is named here; the widgets' come from the derived distributions."""
 """Wheels that come inside the kernel's labextension (``static/pypi``), with their real hashes."""
 
 UNUSED_BUILD = "build"
@@ -536,11 +542,18 @@ def prepare_lite_dir(lite: Path, needed: dict[str, str], epoch: str) -> list[str
         },
     }
     (lite / "jupyter-lite.json").write_text(json.dumps(config, indent=1))
+    # Only the extensions named, not every one the build's venv has (SITE_EXTENSIONS_FROM_BUILD).
+    (lite / "jupyter_lite_config.json").write_text(
+        json.dumps({"LiteBuildConfig": {"ignore_sys_prefix": ["federated_extensions"]}}, indent=1)
+    )
     (lite / "notebooks").mkdir()
     for name in NOTEBOOKS:
         shutil.copy2(ROOT / "notebooks" / name, lite / "notebooks" / name)
     extensions = lite.parent / "labextensions"  # handed to voici build: see build()
-    for folder in labextensions(needed):
+    own = [BUILD_VENV / "share/jupyter/labextensions" / name for name in SITE_EXTENSIONS_FROM_BUILD]
+    if missing := [str(folder) for folder in own if not (folder / "package.json").is_file()]:
+        raise BuildError(f"the site's JupyterLab extensions are missing: {', '.join(missing)}")
+    for folder in [*labextensions(needed), *own]:
         name = json.loads((folder / "package.json").read_text(encoding="utf-8"))["name"]
         shutil.copytree(folder, extensions / name, ignore=shutil.ignore_patterns("*.map"))
     return packages
