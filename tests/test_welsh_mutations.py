@@ -11,8 +11,8 @@ with a consonant that would change. The translations are worded around it instea
 The trigger words and the letters each mutation changes, as read (through the project's search
 tool, excerpts; December 2026) in:
 
-- Graham Hall, "Writing Welsh", session 24 (grahamhall.org/welsh/session.php?session=24) and the
-  same course's session 5 (writing-welsh.org/session.php?session=5): soft mutation after the
+- grahamhall.org/welsh, session 24, and writing-welsh.org, session 5 (two Welsh writing courses
+  with the same layout): soft mutation after the
   prepositions am, ar, at, dan, dros, trwy, wrth, o, i, heb, tan, gan, hyd; after "dy" and "ei"
   (his); nouns and adjectives after predicative "yn".
 - "Treiglad Feddal" and "Treiglad Llaes" cards (gizmo.ai community decks 4127453 and 4127491):
@@ -21,9 +21,9 @@ tool, excerpts; December 2026) in:
 - FamilySearch wiki, "Wales Languages": nasal mutation after "fy" and "yn" (in); aspirate after
   "a" and "â"; soft after "dau", "dwy", "un" (feminine), "saith", "wyth".
 - Parallel.cymru, "Ask Dr Gramadeg: introducing mutations": the soft mutation of feminine singular
-  nouns after the article (y, yr, 'r), and of the object of a short-form (inflected) verb, so
-  "ffoniwch" + "llinell" is "ffoniwch linell". Skolober, "Mutations" (gallois) says the same of
-  the direct object of a short-form verb.
+  nouns after the article (y, yr, 'r), of predicative "yn" (not ll, rh), and (where the excerpt
+  is cut off) of objects; Skolober, "Mutations" (gallois): the direct object of a short-form
+  (inflected) verb is soft-mutated, so "ffoniwch" + "llinell" is "ffoniwch linell".
 - Wiktionary, "Appendix:Welsh mutations" (through a mirror): which letters each mutation changes
   (soft: p t c b d g m ll rh; nasal: p t c b d g; aspirate: p t c); ch, dd, ff, ng, ph, th are
   letters of their own and never mutate; personal names are generally not mutated.
@@ -32,10 +32,10 @@ tool, excerpts; December 2026) in:
   "y" or "yr") cannot be made before a placeholder either, so a vowel after "a", "â" or "y"
   counts too ("â" becoming "ag" before a vowel was not found in a page read: a reviewer's check).
 
-Not counted, because the pages read disagree or do not say: "gyda" (one page: aspirate in formal
-Welsh is not mentioned, another: "gyda: none"), "tua", and a subject after its verb ("dylai
-{doctor}", "mae {doctor}"), which does not mutate. "eich" ('ch) mutates nothing, so "â'ch
-{doctor}" and "i'ch {maternity_service}" are the safe patterns.
+Not counted: "gyda" (Settemilalingue, "Simple Prepositions in Welsh": no mutation; every doctor
+word begins with m, which an aspirate would not change anyway), "tua" (not found in a page read),
+and a subject after its verb ("dylai {doctor}", "mae {doctor}"), which does not mutate. "eich"
+('ch) mutates nothing, so "â'ch {doctor}" and "i'ch {maternity_service}" are the safe patterns.
 
 Which placeholders have known words: every service of data/services.csv, in each region's Welsh
 (``Knowledge.services``, the words a reader sees, English where a line is not translated), and
