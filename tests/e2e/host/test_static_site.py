@@ -138,6 +138,19 @@ def test_the_teaching_session_runs_in_the_browser_in_learner_mode(page: Page, st
     assert elsewhere == [], f"requests to other hosts (aborted): {elsewhere}"
 
 
+def test_the_site_carries_only_the_jupyterlab_extensions_its_pages_use(static_dist: Path) -> None:
+    """Every extension in the site is fetched and run on every visit: the widgets', anywidget's and
+    the kernel's, and not the build venv's others (Voila's preview button, code colours)."""
+    config = json.loads((static_dist / "jupyter-lite.json").read_text(encoding="utf-8"))
+    listed = {extension["name"] for extension in config["jupyter-config-data"]["federated_extensions"]}
+    assert listed == {"@jupyter-widgets/jupyterlab-manager", "@jupyterlite/pyodide-kernel-extension", "anywidget"}
+    shipped = {
+        path.parent.relative_to(static_dist / "extensions").as_posix()
+        for path in static_dist.glob("extensions/**/package.json")
+    }
+    assert shipped == listed
+
+
 ENGINE = """
 async ([cases, site]) => {
   // The kernel's own start: the site's Pyodide, restored from the site's snapshot by the loader
