@@ -25,7 +25,9 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from spotting import Knowledge
+from spotting import Knowledge, load_knowledge
+from spotting.explorer.intro import TITLE
+from spotting.localise import languages
 from spotting_host.serve import STATIC_PAGES, static_server
 from spotting_host.static_offline import CLEANUP, PAGES, UNPACKED_SUFFIX, WORKER, make_offline
 from spotting_host.static_site import CACHE
@@ -175,6 +177,21 @@ def test_after_one_visit_both_pages_open_answer_and_advise_with_no_connection(
     expect(care).to_have_attribute("data-urgency", "urgent", timeout=UPDATE_MS)
     choose(page, knowledge, "amount", knowledge.questions["amount"].choice_labels["heavy"])
     expect(care).to_have_attribute("data-urgency", "emergency", timeout=UPDATE_MS)
+    # Every offered language is in the saved copy: Arabic, right to left, with the same advice.
+    arabic = load_knowledge(lang="ar")
+    page.locator(".sp-language select").select_option(label=languages()["ar"].name)
+    expect(page.locator(f"{CARE}[lang=ar][dir=rtl]")).to_contain_text(
+        arabic.levels[max(arabic.levels)].hidden_text, timeout=UPDATE_MS
+    )
+    expect(care).to_have_attribute("data-urgency", "emergency")
+    page.get_by_role("button", name="Read in English").click()  # one tap back, offline too
+    expect(page.locator(".sp-notice")).to_have_count(0, timeout=UPDATE_MS)
+    # And a page opened in a language from its address (?lang=), as a shared link or the app would.
+    welsh = fresh.new_page()
+    welsh.goto(site.url + STATIC_PAGES["explorer"] + "?lang=cy")
+    expect(welsh.locator(START)).to_be_visible(timeout=FIRST_LOAD_MS)
+    expect(welsh.locator(".sp-intro[lang=cy] h1")).to_have_text(load_knowledge(lang="cy").phrase(TITLE))
+    welsh.close()
     # The learner page was never opened, yet it is saved too.
     teaching = fresh.new_page()
     teaching.goto(site.url + STATIC_PAGES["teaching"])
