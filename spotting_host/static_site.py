@@ -550,10 +550,10 @@ def prepare_lite_dir(lite: Path, needed: dict[str, str], epoch: str) -> list[str
     for name in NOTEBOOKS:
         shutil.copy2(ROOT / "notebooks" / name, lite / "notebooks" / name)
     extensions = lite.parent / "labextensions"  # handed to voici build: see build()
-    own = [BUILD_VENV / "share/jupyter/labextensions" / name for name in SITE_EXTENSIONS_FROM_BUILD]
-    if missing := [str(folder) for folder in own if not (folder / "package.json").is_file()]:
+    from_build = [BUILD_VENV / "share/jupyter/labextensions" / name for name in SITE_EXTENSIONS_FROM_BUILD]
+    if missing := [str(folder) for folder in from_build if not (folder / "package.json").is_file()]:
         raise BuildError(f"the site's JupyterLab extensions are missing: {', '.join(missing)}")
-    for folder in [*labextensions(needed), *own]:
+    for folder in [*labextensions(needed), *from_build]:
         name = json.loads((folder / "package.json").read_text(encoding="utf-8"))["name"]
         shutil.copytree(folder, extensions / name, ignore=shutil.ignore_patterns("*.map"))
     return packages
