@@ -121,13 +121,14 @@ adopt ours as its own and send the kernel's file reads to it. So ``controller`` 
 JupyterLite; the offline script reads the real one."""
 
 KERNEL_SHIMS = ("ipykernel", "piplite", "pyodide-kernel")
+"""Wheels that come inside the kernel's labextension (``static/pypi``), with their real hashes."""
+
 SITE_EXTENSIONS_FROM_BUILD = ("@jupyterlite/pyodide-kernel-extension",)
 """The one JupyterLab extension the site takes from the build's own venv: the kernel. The build's
 other extensions (Voila's JupyterLab preview button, jupyterlab_pygments' code colours) are for a
 JupyterLab these pages are not, and each would be fetched and run on every visit (about 60 ms of a
 second visit for the code colours alone, docs/static-site.md), so the site gets no extension from
 the build's venv unless it is named here; the widgets' come from the derived distributions."""
-"""Wheels that come inside the kernel's labextension (``static/pypi``), with their real hashes."""
 
 UNUSED_BUILD = "build"
 """JupyterLab's shared bundle for the lab and notebook apps (7 MB). ``--apps voici`` leaves it

@@ -59,8 +59,6 @@ from spotting.localise import DATA_DOMAIN, UI_DOMAIN, catalog_path
 from spotting.regions import PLACEHOLDER
 
 LANGUAGE = "cy"
-REGIONS = (None, "GB", "IE", "US", "CA", "AU", "NZ", "other")
-"""Every region a Welsh reader can choose, and none chosen (data/regions.csv)."""
 
 DIGRAPHS = ("ch", "dd", "ff", "ng", "ll", "ph", "rh", "th")
 """Welsh letters of two characters: "ch" is not a "c", so "Childline" cannot mutate."""
@@ -123,9 +121,10 @@ def initial(text: str) -> str:
 
 @cache
 def placeholder_values() -> dict[str, frozenset[str]]:
-    """Every placeholder's possible words for a Welsh reader, over every region."""
+    """Every placeholder's possible words for a Welsh reader, in every region of data/regions.csv
+    (so a new region is checked too) and with none chosen."""
     values: dict[str, set[str]] = {}
-    for region in REGIONS:
+    for region in (None, *load_knowledge().regions):
         knowledge = load_knowledge(region=region, lang=LANGUAGE)
         for service_id, service in knowledge.services.items():
             values.setdefault(service_id, set()).add(service.text)

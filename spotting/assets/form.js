@@ -198,9 +198,10 @@ function render({ model, el }) {
     retexts = new Map();
     headings = [];
     counts = [];
-    drawnShape = shape(model.get("spec"));
+    const spec = model.get("spec") || [];
+    drawnShape = shape(spec);
     const wide = window.matchMedia("(min-width: 48rem)").matches;
-    const groups = (model.get("spec") || []).map((group) => {
+    const groups = spec.map((group) => {
       const title = document.createTextNode(group.title);  // the answered count follows it
       const heading = make("h2", "sp-group-heading");
       heading.append(title);
