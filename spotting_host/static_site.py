@@ -575,7 +575,7 @@ def _pyodide_npm_lock() -> str:
 
 def postbuild(out: Path) -> None:
     """Vendor Font Awesome, point the pages at it, add the progress line and the quick exit, start
-    the kernel from the snapshot, drop what no page asks for."""
+    the kernel from the snapshot (and its worker with the page), drop what no page asks for."""
     voici = out / "voici"
     extract(npm_file("@fortawesome/fontawesome-free"), ("css", "webfonts"), voici / "fontawesome")
     extract(npm_file("font-awesome"), ("css", "fonts"), voici / "font-awesome-4")
@@ -591,6 +591,9 @@ def postbuild(out: Path) -> None:
                 text = static_offline.add_to_page(text, name)
         if NO_SERVICE_WORKER not in text:
             text = re.sub(r"<head(?:\s[^>]*)?>", lambda head: head[0] + "\n" + NO_SERVICE_WORKER, text, count=1)
+        if "/render/" in page.as_posix() and "spottingEarlyWorker" not in text:  # Python starts at once
+            early = static_snapshot.early_worker_tag(page, out)
+            text = text.replace(NO_SERVICE_WORKER, NO_SERVICE_WORKER + "\n" + early, 1)
         page.write_text(text, encoding="utf-8")
     patch_socket_delay(out / "voici" / "build")
     try:

@@ -30,6 +30,7 @@ import ast
 import gzip
 import hashlib
 import io
+import json
 import shutil
 import subprocess
 import tarfile
@@ -61,6 +62,40 @@ WORKER_PATCHES = {
 the start of their ``loadPyodide`` call. Pinned by hash in static/build-requirements.txt."""
 
 WORKER_DIR = "extensions/@jupyterlite/pyodide-kernel-extension/static"
+
+KERNEL_WORKERS = {"plain": "352.ff006a8ce85afde3c485.js", "isolated": "620.9c1c106a2837357b6ea1.js"}
+"""Which of WORKER_PATCHES' bundles the kernel starts: ``isolated`` on a cross-origin-isolated page
+(jupyterlite-pyodide-kernel 0.7.0's ``initWorker``), ``plain`` everywhere else, this site included."""
+
+KERNEL_SETTINGS = "@jupyterlite/pyodide-kernel-extension:kernel"
+"""The kernel's settings in the site's jupyter-lite.json: where Pyodide is, and its options."""
+
+EARLY_WORKER = PINS / "early-worker.html"
+"""The page's part of the early start: it makes the kernel's worker at once (early_worker_tag)."""
+
+
+def early_plan(out: Path) -> dict[str, object]:
+    """What the kernel's worker will be asked to start, as the built site's jupyter-lite.json says:
+    Pyodide's URL and its options, relative to the site's root (``root``, from the worker's folder).
+
+    The worker's first line starts Python with it (snapshot-loader.js, ``start``) instead of waiting
+    for the kernel to ask, and hands it over only if the kernel asks for exactly the same."""
+    path = out / "jupyter-lite.json"
+    try:
+        settings = json.loads(path.read_text(encoding="utf-8"))["jupyter-config-data"]["litePluginSettings"]
+        kernel = settings[KERNEL_SETTINGS]
+        plan = {"pyodideUrl": kernel["pyodideUrl"], "loadPyodideOptions": kernel["loadPyodideOptions"]}
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise SnapshotError(f"{path}: no Pyodide settings for the kernel ({error!r})") from error
+    return {"root": "../" * len(Path(WORKER_DIR).parts), **plan}
+
+
+def early_worker_tag(page: Path, out: Path) -> str:
+    """The <script> a page (``page``, inside the site ``out``) runs first: it makes the kernel's
+    worker before JupyterLab's JavaScript starts, and gives it to the kernel when it asks for it."""
+    up = "../" * (len(page.relative_to(out).parts) - 1)
+    workers = {kind: f"{up}{WORKER_DIR}/{name}?v={name.split('.')[1]}" for kind, name in KERNEL_WORKERS.items()}
+    return EARLY_WORKER.read_text(encoding="utf-8").strip().replace("SPOTTING_KERNEL_WORKERS", json.dumps(workers))
 
 
 class SnapshotError(Exception):
@@ -133,9 +168,16 @@ def make_snapshot(pyodide_dir: Path, archive: Path, code: str, epoch: str) -> Pa
 
 
 def patch_kernel_worker(out: Path) -> None:
-    """Put the snapshot loader around the kernel worker's ``loadPyodide`` call, in both worker
-    bundles: the expected text must be there exactly once, or the pinned kernel has changed."""
-    loader = LOADER.read_text(encoding="utf-8").strip()
+    """Put the snapshot loader first in both worker bundles, starting Python at once (early_plan),
+    and around their ``loadPyodide`` call: the expected call must be there exactly once, or the
+    pinned kernel has changed."""
+    loader = LOADER.read_text(encoding="utf-8").strip().rstrip(";")
+    prelude = (
+        "/* spotting: Python starts from the build's snapshot as soon as this worker does (static/snapshot-loader.js,\n"
+        "   spotting_host/static_snapshot.py); the kernel's loadPyodide call below takes it over. */\n"
+        f"self.spottingLoader = {loader};\n"
+        f"self.spottingLoader.start({json.dumps(early_plan(out), sort_keys=True)});\n"
+    )
     for name, call in WORKER_PATCHES.items():
         path = out / WORKER_DIR / name
         text = path.read_text(encoding="utf-8") if path.is_file() else ""
@@ -145,5 +187,5 @@ def patch_kernel_worker(out: Path) -> None:
                 "the kernel changed, so update spotting_host/static_snapshot.py WORKER_PATCHES"
             )
         function, arguments = call.removeprefix("this._pyodide=await ").split("(", 1)
-        patched = f"this._pyodide=await ({loader})({function})({arguments}"
-        path.write_text(text.replace(call, patched, 1), encoding="utf-8")
+        patched = f"this._pyodide=await self.spottingLoader({function})({arguments}"
+        path.write_text(prelude + text.replace(call, patched, 1), encoding="utf-8")

@@ -116,7 +116,58 @@
       },
     });
   };
+  // The early start. The page makes the kernel's worker before JupyterLab's own JavaScript has
+  // started (static/early-worker.html), and the worker's first line calls `start` with the options
+  // the build knows the kernel will ask for (spotting_host/static_snapshot.py): Python starts from
+  // the snapshot on the second core while the page's JavaScript runs on the first. When the kernel
+  // asks, `withSnapshot` hands over that Python if every option is the same, and starts again if
+  // not (so a wrong guess costs time, never a wrong start).
+  let early = null;
+  const optionsKey = (config) => JSON.stringify(
+    Object.keys(config).filter((key) => typeof config[key] !== "function").sort().map((key) => [key, config[key]]),
+  );
+  const start = (plan, load = () => self.loadPyodide) => {
+    try {
+      // The kernel's plugin resolves every "...URL" option against the site's root, and takes
+      // Pyodide's folder from pyodideUrl (jupyterlite-pyodide-kernel 0.7.0): the same here.
+      const root = new URL(plan.root, self.location.href);
+      const pyodideURL = new URL(plan.pyodideUrl, root).href;
+      const options = { indexURL: pyodideURL.slice(0, pyodideURL.lastIndexOf("/") + 1) };
+      for (const [key, value] of Object.entries(plan.loadPyodideOptions)) {
+        options[key] = key.endsWith("URL") && typeof value === "string" ? new URL(value, root).href : value;
+      }
+      importScripts(pyodideURL); // the kernel loads the same file again when it asks; cached
+      const sink = { target: null, held: [] }; // Python's output until the kernel takes it
+      const forward = (name) => (text) => (sink.target ? sink.target[name]?.(text) : sink.held.push([name, text]));
+      const loading = withSnapshot(load())({ ...options, stdout: forward("stdout"), stderr: forward("stderr") });
+      loading.catch(() => {}); // a failure shows, and is tried again, when the kernel asks
+      early = { key: optionsKey(options), loading, sink };
+    } catch (error) {
+      early = null;
+      console.warn("spotting: no early start; Python starts when the kernel asks", error);
+    }
+  };
+  const claim = async (config) => {
+    const mine = early;
+    early = null;
+    if (mine.key !== optionsKey(config)) {
+      console.warn("spotting: the kernel asked for other options than the early start; starting again");
+      return null;
+    }
+    mine.sink.target = config;
+    mine.sink.held.forEach(([name, text]) => config[name]?.(text));
+    try {
+      return await mine.loading;
+    } catch (error) {
+      console.warn("spotting: the early start failed; starting again", error);
+      return null;
+    }
+  };
   const withSnapshot = (loadPyodide) => async (config) => {
+    if (early) {
+      const started = await claim(config);
+      if (started) return started;
+    }
     if (!config.spottingSnapshotURL) return loadPyodide(config);
     const snapshot = readBytes(config.spottingSnapshotURL); // both start now, beside the wasm
     const sitePackages = fetchBytes(config.spottingSitePackagesURL);
@@ -131,5 +182,5 @@
     pyodide.runPython("import random; random.seed()"); // this visitor's own randomness, not the build's
     return pyodide;
   };
-  return Object.assign(withSnapshot, { gunzipped, untar, serializer, fetchBytes, readBytes });
+  return Object.assign(withSnapshot, { gunzipped, untar, serializer, fetchBytes, readBytes, start });
 })()

@@ -123,6 +123,79 @@ def test_the_loader_reads_the_unpacked_copy_when_saved_and_falls_back_to_the_gz(
         }, fallback  # fmt: skip
 
 
+EARLY_START = """
+// The kernel's worker, in node: a fake Pyodide that counts its starts, a worker's location and
+// importScripts. Each case starts early with the build's plan, then asks as the kernel does.
+const fs = require("fs");
+globalThis.self = globalThis;
+self.location = { href: "http://site.test/extensions/@jupyterlite/pyodide-kernel-extension/static/352.abc.js" };
+const warnings = [];
+console.warn = (text) => warnings.push(String(text));
+const plan = { root: "../../../../", pyodideUrl: "./static/pyodide/pyodide.js",
+               loadPyodideOptions: { packages: ["spotting"], spottingExampleURL: "./static/pyodide/x.bin" } };
+const kernelAsks = (extra = {}) => ({
+  indexURL: "http://site.test/static/pyodide/", packages: ["spotting"],
+  spottingExampleURL: "http://site.test/static/pyodide/x.bin", ...extra,
+});
+const run = async (name, { failFirst = false, noImport = false, extra = {} } = {}) => {
+  const loader = (0, eval)(fs.readFileSync(process.argv[2], "utf8"));
+  const starts = [];
+  const imported = [];
+  const fake = async (config) => {
+    starts.push(config);
+    config.stdout("said while starting");
+    if (failFirst && starts.length === 1) throw new Error("failed");
+    return { id: starts.length };
+  };
+  delete self.loadPyodide;
+  self.importScripts = (url) => {
+    if (noImport) throw new Error("no importScripts here");
+    imported.push(url);
+    self.loadPyodide = fake;
+  };
+  warnings.length = 0;
+  loader.start(plan);
+  const heard = [];
+  const config = kernelAsks({ stdout: (text) => heard.push(text), stderr: () => {}, ...extra });
+  const pyodide = await loader(fake)(config); // the kernel's own loadPyodide, imported by itself
+  const first = starts[0] || {};
+  return [name, { id: pyodide.id, starts: starts.length, imported, heard, warned: warnings.length,
+    early: Object.fromEntries(Object.entries(first).filter(([, value]) => typeof value !== "function")) }];
+};
+(async () => {
+  const out = [];
+  out.push(await run("same"));
+  out.push(await run("other", { extra: { packages: ["other"] } }));
+  out.push(await run("failed", { failFirst: true }));
+  out.push(await run("none", { noImport: true }));
+  console.log(JSON.stringify(Object.fromEntries(out)));
+})();
+"""
+
+
+@needs_node
+def test_python_starts_before_the_kernel_asks_and_is_handed_over_only_for_the_same_options(tmp_path: Path) -> None:
+    """The worker's first line starts Python with the build's plan (snapshot-loader.js, ``start``):
+    options resolved as the kernel's plugin resolves them. The kernel gets that very Python, with
+    what it printed meanwhile, when it asks for the same; for anything else, or after a failed
+    early start, Python starts again, and where the early start cannot run, it starts once, late."""
+    script = tmp_path / "early.js"
+    script.write_text(EARLY_START)
+    command = [str(NODE), str(script), str(static_snapshot.LOADER)]
+    result = json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+    same = result["same"]
+    assert same["starts"] == 1 and same["id"] == 1 and same["warned"] == 0
+    assert same["imported"] == ["http://site.test/static/pyodide/pyodide.js"]
+    assert same["early"] == {
+        "indexURL": "http://site.test/static/pyodide/", "packages": ["spotting"],
+        "spottingExampleURL": "http://site.test/static/pyodide/x.bin",
+    }  # fmt: skip
+    assert same["heard"] == ["said while starting"]  # held, then given to the kernel
+    assert result["other"]["starts"] == 2 and result["other"]["id"] == 2 and result["other"]["warned"] == 1
+    assert result["failed"]["starts"] == 2 and result["failed"]["id"] == 2 and result["failed"]["warned"] == 1
+    assert result["none"]["starts"] == 1 and result["none"]["imported"] == [] and result["none"]["warned"] == 1
+
+
 def test_the_snapshot_imports_what_the_kernel_and_notebooks_import_and_makes_no_widget() -> None:
     code = static_snapshot.snapshot_imports([static_site.notebook_code(name) for name in static_site.NOTEBOOKS])
     lines = code.splitlines()
@@ -153,15 +226,53 @@ def test_the_same_files_give_the_same_snapshot_wherever_the_build_runs(tmp_path:
     assert made[0].name == made[1].name and made[0].read_bytes() == made[1].read_bytes()
 
 
+LITE_CONFIG = {
+    "jupyter-config-data": {
+        "litePluginSettings": {
+            static_snapshot.KERNEL_SETTINGS: {
+                "pyodideUrl": "./static/pyodide/pyodide.js",
+                "loadPyodideOptions": {"packages": ["spotting"], "spottingSnapshotURL": "./static/pyodide/s.bin.gz"},
+            }
+        }
+    }
+}
+
+
 def test_the_kernel_worker_is_patched_at_one_exact_place_or_the_build_stops(tmp_path: Path) -> None:
     folder = tmp_path / static_snapshot.WORKER_DIR
     folder.mkdir(parents=True)
+    with pytest.raises(SnapshotError, match=r"jupyter-lite\.json"):  # no plan for the early start
+        static_snapshot.patch_kernel_worker(tmp_path)
+    (tmp_path / "jupyter-lite.json").write_text(json.dumps(LITE_CONFIG))
     for name, call in static_snapshot.WORKER_PATCHES.items():
         (folder / name).write_text(f"a();{call}stdout:1}});b();")
     static_snapshot.patch_kernel_worker(tmp_path)
+    plan = {"root": "../../../../", "pyodideUrl": "./static/pyodide/pyodide.js",
+            "loadPyodideOptions": LITE_CONFIG["jupyter-config-data"]["litePluginSettings"][
+                static_snapshot.KERNEL_SETTINGS]["loadPyodideOptions"]}  # fmt: skip
     for name in static_snapshot.WORKER_PATCHES:
         text = (folder / name).read_text()
-        assert "spottingSnapshotURL" in text and "(t)({indexURL:" in text
-        assert text.startswith("a();this._pyodide=await (") and text.endswith("stdout:1});b();")
+        prelude, worker = text.split("\na();", 1)
+        assert prelude.startswith("/* spotting:") and "spottingSnapshotURL" in prelude
+        assert prelude.endswith(f"self.spottingLoader.start({json.dumps(plan, sort_keys=True)});")
+        assert worker == "this._pyodide=await self.spottingLoader(t)({indexURL:s,stdout:1});b();".replace(
+            "indexURL:s", static_snapshot.WORKER_PATCHES[name].split("({", 1)[1].rstrip(",")
+        )
     with pytest.raises(SnapshotError, match="expected"):  # patched already: the text is gone
         static_snapshot.patch_kernel_worker(tmp_path)
+
+
+def test_a_page_makes_the_kernels_own_worker_early_with_the_same_address(tmp_path: Path) -> None:
+    """The page's early worker (static/early-worker.html) must be the file the kernel asks for,
+    seen from where the page is: the bundle patched above, under the extension's folder."""
+    page = tmp_path / "voici" / "render" / "explorer.html"
+    tag = static_snapshot.early_worker_tag(page, tmp_path)
+    assert tag.startswith("<script>") and tag.endswith("</script>") and "SPOTTING_KERNEL_WORKERS" not in tag
+    workers = json.loads(tag.split("var workers = ", 1)[1].split(";", 1)[0])
+    assert set(workers) == {"plain", "isolated"} and set(static_snapshot.KERNEL_WORKERS.values()) <= set(
+        static_snapshot.WORKER_PATCHES
+    )
+    for kind, name in static_snapshot.KERNEL_WORKERS.items():
+        address, query = workers[kind].split("?")
+        assert (page.parent / address).resolve() == (tmp_path / static_snapshot.WORKER_DIR / name).resolve()
+        assert query == "v=" + name.split(".")[1]  # as the extension's own chunk names carry it

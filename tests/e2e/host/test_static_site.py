@@ -22,6 +22,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, e
 from spotting import Knowledge, explain
 from spotting_host.serve import STATIC_PAGES, static_server
 from spotting_host.static_site import SERVICE_WORKER
+from spotting_host.static_snapshot import KERNEL_WORKERS
 
 from ..drive import choose
 
@@ -149,6 +150,36 @@ def test_the_site_carries_only_the_jupyterlab_extensions_its_pages_use(static_di
         for path in static_dist.glob("extensions/**/package.json")
     }
     assert shipped == listed
+
+
+@pytest.mark.parametrize("name", ["explorer", "teaching"])
+def test_the_kernels_worker_starts_with_the_page_and_its_python_is_the_one_the_kernel_uses(
+    browser: Browser, static_url: str, name: str
+) -> None:
+    """A first visit (a new context: nothing saved). The page makes the kernel's worker before
+    JupyterLab's own JavaScript starts (static/early-worker.html), Python starts in it at once,
+    and the kernel takes both. Had the kernel asked for other options than the build planned
+    (spotting_host.static_snapshot.early_plan), Python would start twice: the snapshot and the
+    WebAssembly would be asked for twice."""
+    context = browser.new_context()
+    requests: list[str] = []
+    context.on("request", lambda request: request.service_worker or requests.append(request.url))
+    page = context.new_page()
+    page.goto(static_url + STATIC_PAGES[name])
+    ready = (
+        page.locator(".sp-results > [data-section=start]")
+        if name == "explorer"
+        else page.get_by_role("combobox", name="What would you advise?")
+    )
+    expect(ready).to_be_visible(timeout=FIRST_LOAD_MS)
+    assert page.evaluate("window.spottingEarlyWorker") == {"made": True, "handedOver": True}
+    files = [url.split("?")[0].rsplit("/", 1)[-1] for url in requests]
+    assert sum(file.startswith("spotting-snapshot-") for file in files) == 1, files
+    assert files.count("pyodide.asm.wasm") == 1
+    worker = files.index(KERNEL_WORKERS["plain"])
+    kernel = next(i for i, url in enumerate(requests) if "pyodide-kernel-extension/static/remoteEntry." in url)
+    assert worker < kernel, "the kernel's worker was made only when JupyterLab loaded the kernel"
+    context.close()
 
 
 ENGINE = """
