@@ -17,7 +17,10 @@ hence every version is pinned and the build fails loudly when something does not
   and no entropy reach it, so the same tree gives the same bytes.
 * :func:`patch_kernel_worker`: jupyterlite-pyodide-kernel 0.7.0 calls ``loadPyodide`` itself in
   its web worker; ``static/snapshot-loader.js`` is put around that call, at one exact place in
-  two pinned files, or the build stops.
+  two pinned files, or the build stops. It also goes first in the worker and starts Python at
+  once, with the options the kernel will ask for (:func:`early_plan`), and the page makes the
+  worker before JupyterLab's JavaScript runs (:func:`early_worker_tag`): Python's start and the
+  page's overlap.
 
 What is shared by every visitor, on purpose: Python's hash seed (fixed while the snapshot is
 made; it only guards servers against crafted hash collisions). What is not: ``random`` is seeded

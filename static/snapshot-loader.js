@@ -1,8 +1,9 @@
 (() => {
   // spotting: start the kernel's Python from a memory snapshot made when the site was built,
   // instead of booting Python, unpacking every wheel and importing IPython on each visit.
-  // spotting_host/static_snapshot.py puts this expression, unchanged, around the loadPyodide call of
-  // jupyterlite-pyodide-kernel's worker; static/make-snapshot.mjs uses the same untar and
+  // spotting_host/static_snapshot.py puts this expression, unchanged, at the top of
+  // jupyterlite-pyodide-kernel's worker (self.spottingLoader, which starts Python at once: `start`)
+  // and around the worker's loadPyodide call; static/make-snapshot.mjs uses the same untar and
   // serializer when it makes the snapshot. docs/static-site.md, "Speed", says why and the limits.
   const gunzipped = async (bytes) => {
     if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes; // the host has already decoded it
