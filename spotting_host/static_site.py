@@ -591,13 +591,12 @@ def postbuild(out: Path) -> None:
                 text = static_offline.add_to_page(text, name)
         if NO_SERVICE_WORKER not in text:
             text = re.sub(r"<head(?:\s[^>]*)?>", lambda head: head[0] + "\n" + NO_SERVICE_WORKER, text, count=1)
-        if "/render/" in page.as_posix() and "spottingEarlyWorker" not in text:  # Python starts at once
-            early = static_snapshot.early_worker_tag(page, out)
-            text = text.replace(NO_SERVICE_WORKER, NO_SERVICE_WORKER + "\n" + early, 1)
         page.write_text(text, encoding="utf-8")
     patch_socket_delay(out / "voici" / "build")
     try:
-        static_snapshot.patch_kernel_worker(out)
+        workers = static_snapshot.patch_kernel_worker(out)
+        for page in sorted(voici.glob("render/*.html")):  # their Python starts with the page
+            static_snapshot.add_early_worker(page, out, workers)
     except static_snapshot.SnapshotError as error:
         raise BuildError(str(error)) from error
     for junk in [*out.rglob("*.map"), out / SERVICE_WORKER, *_unused_fonts(voici)]:

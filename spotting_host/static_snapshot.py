@@ -34,6 +34,7 @@ import gzip
 import hashlib
 import io
 import json
+import re
 import shutil
 import subprocess
 import tarfile
@@ -93,12 +94,27 @@ def early_plan(out: Path) -> dict[str, object]:
     return {"root": "../" * len(Path(WORKER_DIR).parts), **plan}
 
 
-def early_worker_tag(page: Path, out: Path) -> str:
+def early_worker_tag(page: Path, out: Path, workers: dict[str, str]) -> str:
     """The <script> a page (``page``, inside the site ``out``) runs first: it makes the kernel's
-    worker before JupyterLab's JavaScript starts, and gives it to the kernel when it asks for it."""
+    worker before JupyterLab's JavaScript starts, and gives it to the kernel when it asks for it.
+    ``workers`` maps each of KERNEL_WORKERS' bundles to its name in the site (patch_kernel_worker)."""
     up = "../" * (len(page.relative_to(out).parts) - 1)
-    workers = {kind: f"{up}{WORKER_DIR}/{name}?v={name.split('.')[1]}" for kind, name in KERNEL_WORKERS.items()}
-    return EARLY_WORKER.read_text(encoding="utf-8").strip().replace("SPOTTING_KERNEL_WORKERS", json.dumps(workers))
+    urls = {}
+    for kind, original in KERNEL_WORKERS.items():
+        name = workers[original]
+        urls[kind] = f"{up}{WORKER_DIR}/{name}?v={name.split('.')[1]}"  # as the extension asks for it
+    return EARLY_WORKER.read_text(encoding="utf-8").strip().replace("SPOTTING_KERNEL_WORKERS", json.dumps(urls))
+
+
+def add_early_worker(page: Path, out: Path, workers: dict[str, str]) -> None:
+    """Put the early worker's <script> in a page, just after its ``<meta charset>`` (which must stay
+    in the page's first 1024 bytes), before any of JupyterLab's scripts."""
+    text = page.read_text(encoding="utf-8")
+    charset = re.search(r"<meta charset=[^>]*>", text)
+    if charset is None or "spottingEarlyWorker" in text:
+        raise SnapshotError(f"{page}: no <meta charset> to put the early worker after, or it is there already")
+    tag = early_worker_tag(page, out, workers)
+    page.write_text(text[: charset.end()] + "\n" + tag + text[charset.end() :], encoding="utf-8")
 
 
 class SnapshotError(Exception):
@@ -170,10 +186,11 @@ def make_snapshot(pyodide_dir: Path, archive: Path, code: str, epoch: str) -> Pa
     return target
 
 
-def patch_kernel_worker(out: Path) -> None:
+def patch_kernel_worker(out: Path) -> dict[str, str]:
     """Put the snapshot loader first in both worker bundles, starting Python at once (early_plan),
     and around their ``loadPyodide`` call: the expected call must be there exactly once, or the
-    pinned kernel has changed."""
+    pinned kernel has changed. Then name the changed files by their new content
+    (:func:`rename_by_content`). Returns each bundle's new name, by its pinned one."""
     loader = LOADER.read_text(encoding="utf-8").strip().rstrip(";")
     prelude = (
         "/* spotting: Python starts from the build's snapshot as soon as this worker does (static/snapshot-loader.js,\n"
@@ -192,3 +209,49 @@ def patch_kernel_worker(out: Path) -> None:
         function, arguments = call.removeprefix("this._pyodide=await ").split("(", 1)
         patched = f"this._pyodide=await self.spottingLoader({function})({arguments}"
         path.write_text(prelude + text.replace(call, patched, 1), encoding="utf-8")
+    return rename_by_content(out)
+
+
+def hashed_name(name: str, data: bytes) -> str:
+    """``<chunk>.<hash>.js`` with a hash of ``data`` of the same length in place of the old one."""
+    stem, old, suffix = name.split(".", 2)
+    return f"{stem}.{hashlib.sha256(data).hexdigest()[: len(old)]}.{suffix}"
+
+
+def rename_by_content(out: Path) -> dict[str, str]:
+    """Give the patched worker bundles, and the kernel extension's ``remoteEntry`` that names
+    them, new names from their new content, and point every reference at the new names.
+
+    Why: their names carry webpack's content hash, and a host may keep such a file for a year
+    (deploy/nginx-static.conf; the offline worker takes it from the browser's cache too). The
+    patch changes their content with every build (the plan names the build's snapshot), so under
+    the old names a returning visitor's browser could keep an older build's worker. The kernel
+    finds its worker through remoteEntry's chunk map, and the pages find remoteEntry through
+    their configuration (jupyter-lite.json and each page's copy), so those change too."""
+    folder = out / WORKER_DIR
+    entries = sorted(folder.glob("remoteEntry.*.js"))
+    if len(entries) != 1:
+        raise SnapshotError(f"{folder}: expected one remoteEntry.*.js, found {len(entries)}")
+    entry = entries[0]
+    text = entry.read_text(encoding="utf-8")
+    renamed: dict[str, str] = {}
+    for name in WORKER_PATCHES:
+        data = (folder / name).read_bytes()
+        new = hashed_name(name, data)
+        chunk, old_hash = name.split(".")[:2]
+        key = f'{chunk}:"{old_hash}"'
+        if text.count(key) != 2:  # the chunk's file name and its "?v=" query
+            raise SnapshotError(f"{entry}: expected `{key}` twice (its name and its ?v=); the kernel changed")
+        text = text.replace(key, f'{chunk}:"{new.split(".")[1]}"')
+        (folder / name).rename(folder / new)
+        renamed[name] = new
+    new_entry = hashed_name(entry.name, text.encode("utf-8"))
+    (folder / new_entry).write_text(text, encoding="utf-8")
+    entry.unlink()
+    for path in sorted(p for p in out.rglob("*") if p.suffix in (".json", ".html") and p.is_file()):
+        page = path.read_text(encoding="utf-8")
+        if entry.name in page:
+            path.write_text(page.replace(entry.name, new_entry), encoding="utf-8")
+    if new_entry not in (out / "jupyter-lite.json").read_text(encoding="utf-8"):
+        raise SnapshotError(f"{out / 'jupyter-lite.json'} does not load the kernel's {entry.name}")
+    return renamed

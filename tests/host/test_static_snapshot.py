@@ -6,6 +6,7 @@ in tests/e2e/host/test_static_site.py; how much faster it is, in bench/static.py
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import shutil
 import subprocess
@@ -238,41 +239,98 @@ LITE_CONFIG = {
 }
 
 
-def test_the_kernel_worker_is_patched_at_one_exact_place_or_the_build_stops(tmp_path: Path) -> None:
-    folder = tmp_path / static_snapshot.WORKER_DIR
+ENTRY = "remoteEntry.a117bd216cefa0b341fe.js"
+
+
+def fake_site(root: Path) -> Path:
+    """The files the patch reads and renames, as voici build leaves them (the two worker bundles,
+    the extension's remoteEntry naming them twice, and the configuration naming remoteEntry)."""
+    folder = root / static_snapshot.WORKER_DIR
     folder.mkdir(parents=True)
-    with pytest.raises(SnapshotError, match=r"jupyter-lite\.json"):  # no plan for the early start
-        static_snapshot.patch_kernel_worker(tmp_path)
-    (tmp_path / "jupyter-lite.json").write_text(json.dumps(LITE_CONFIG))
     for name, call in static_snapshot.WORKER_PATCHES.items():
         (folder / name).write_text(f"a();{call}stdout:1}});b();")
-    static_snapshot.patch_kernel_worker(tmp_path)
+    chunks = ",".join(f'{name.split(".")[0]}:"{name.split(".")[1]}"' for name in static_snapshot.WORKER_PATCHES)
+    (folder / ENTRY).write_text(f'u=e=>e+"."+{{{chunks},1:"x"}}[e]+".js?v="+{{{chunks}}}[e];')
+    config = json.dumps(LITE_CONFIG).replace("{", '{"load": "static/' + ENTRY + '", ', 1)
+    (root / "jupyter-lite.json").write_text(config)
+    (root / "voici" / "render").mkdir(parents=True)
+    (root / "voici" / "render" / "explorer.html").write_text(
+        '<!DOCTYPE html><html><head><script>guard()</script><meta charset="utf-8" />'
+        f'<script id="jupyter-config-data">{{"load": "static/{ENTRY}"}}</script></head></html>'
+    )
+    return folder
+
+
+def test_the_kernel_worker_is_patched_at_one_exact_place_or_the_build_stops(tmp_path: Path) -> None:
+    folder = fake_site(tmp_path)
+    lite = (tmp_path / "jupyter-lite.json").read_text()
+    (tmp_path / "jupyter-lite.json").unlink()
+    with pytest.raises(SnapshotError, match=r"jupyter-lite\.json"):  # no plan for the early start
+        static_snapshot.patch_kernel_worker(tmp_path)
+    (tmp_path / "jupyter-lite.json").write_text(lite)
+    renamed = static_snapshot.patch_kernel_worker(tmp_path)
     plan = {"root": "../../../../", "pyodideUrl": "./static/pyodide/pyodide.js",
             "loadPyodideOptions": LITE_CONFIG["jupyter-config-data"]["litePluginSettings"][
                 static_snapshot.KERNEL_SETTINGS]["loadPyodideOptions"]}  # fmt: skip
-    for name in static_snapshot.WORKER_PATCHES:
-        text = (folder / name).read_text()
+    assert set(renamed) == set(static_snapshot.WORKER_PATCHES)
+    for name, new in renamed.items():
+        assert not (folder / name).exists() and new != name
+        text = (folder / new).read_text()
         prelude, worker = text.split("\na();", 1)
         assert prelude.startswith("/* spotting:") and "spottingSnapshotURL" in prelude
         assert prelude.endswith(f"self.spottingLoader.start({json.dumps(plan, sort_keys=True)});")
         assert worker == "this._pyodide=await self.spottingLoader(t)({indexURL:s,stdout:1});b();".replace(
             "indexURL:s", static_snapshot.WORKER_PATCHES[name].split("({", 1)[1].rstrip(",")
         )
-    with pytest.raises(SnapshotError, match="expected"):  # patched already: the text is gone
+    with pytest.raises(SnapshotError, match="expected"):  # patched already: the files are renamed
         static_snapshot.patch_kernel_worker(tmp_path)
+
+
+def test_the_patched_files_are_named_by_their_new_content_and_everything_points_at_the_new_names(
+    tmp_path: Path,
+) -> None:
+    """A host may keep a file whose name carries a content hash for a year (deploy/nginx-static.conf),
+    and the patch changes the worker bundles with each build: under their old names a returning
+    visitor could keep an older build's worker. So they, and remoteEntry that names them, get names
+    from their new content, and the configuration and the pages load the new remoteEntry."""
+    folder = fake_site(tmp_path)
+    renamed = static_snapshot.patch_kernel_worker(tmp_path)
+    [entry] = folder.glob("remoteEntry.*.js")
+    for path in [*(folder / new for new in renamed.values()), entry]:
+        digest = path.name.split(".")[1]
+        assert digest == hashlib.sha256(path.read_bytes()).hexdigest()[: len(digest)], path.name
+    chunks = entry.read_text()
+    for name, new in renamed.items():
+        chunk, old_hash = name.split(".")[:2]
+        assert chunks.count(f'{chunk}:"{new.split(".")[1]}"') == 2 and old_hash not in chunks
+    for config in (tmp_path / "jupyter-lite.json", tmp_path / "voici" / "render" / "explorer.html"):
+        text = config.read_text()
+        assert f"static/{entry.name}" in text and ENTRY not in text, config
+    again = tmp_path / "again"
+    fake_site(again)
+    (again / "jupyter-lite.json").write_text((again / "jupyter-lite.json").read_text().replace("s.bin.gz", "t.bin.gz"))
+    other = static_snapshot.patch_kernel_worker(again)  # another snapshot: other names
+    assert set(other.values()).isdisjoint(renamed.values())
+    assert not (again / static_snapshot.WORKER_DIR / entry.name).exists()
 
 
 def test_a_page_makes_the_kernels_own_worker_early_with_the_same_address(tmp_path: Path) -> None:
     """The page's early worker (static/early-worker.html) must be the file the kernel asks for,
-    seen from where the page is: the bundle patched above, under the extension's folder."""
+    seen from where the page is: the bundle patched above, under its new name, with the query the
+    extension adds. The tag goes just after <meta charset>, which must stay in the first 1024 bytes."""
+    folder = fake_site(tmp_path)
+    renamed = static_snapshot.patch_kernel_worker(tmp_path)
     page = tmp_path / "voici" / "render" / "explorer.html"
-    tag = static_snapshot.early_worker_tag(page, tmp_path)
-    assert tag.startswith("<script>") and tag.endswith("</script>") and "SPOTTING_KERNEL_WORKERS" not in tag
-    workers = json.loads(tag.split("var workers = ", 1)[1].split(";", 1)[0])
-    assert set(workers) == {"plain", "isolated"} and set(static_snapshot.KERNEL_WORKERS.values()) <= set(
-        static_snapshot.WORKER_PATCHES
-    )
+    static_snapshot.add_early_worker(page, tmp_path, renamed)
+    text = page.read_text()
+    assert text.index("<meta charset") < 1024 and text.index("<meta charset") < text.index("spottingEarlyWorker")
+    assert text.index("spottingEarlyWorker") < text.index("jupyter-config-data")
+    workers = json.loads(text.split("var workers = ", 1)[1].split(";", 1)[0])
+    assert set(workers) == {"plain", "isolated"}
     for kind, name in static_snapshot.KERNEL_WORKERS.items():
         address, query = workers[kind].split("?")
-        assert (page.parent / address).resolve() == (tmp_path / static_snapshot.WORKER_DIR / name).resolve()
-        assert query == "v=" + name.split(".")[1]  # as the extension's own chunk names carry it
+        assert (page.parent / address).resolve() == (folder / renamed[name]).resolve()
+        assert (folder / renamed[name]).is_file()
+        assert query == "v=" + renamed[name].split(".")[1]  # as the extension's chunk map makes it
+    with pytest.raises(SnapshotError, match="already"):
+        static_snapshot.add_early_worker(page, tmp_path, renamed)

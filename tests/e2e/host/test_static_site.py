@@ -8,6 +8,7 @@ from .static-cache/ after the first run) and served from 127.0.0.1 by the same f
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import threading
@@ -22,7 +23,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, e
 from spotting import Knowledge, explain
 from spotting_host.serve import STATIC_PAGES, static_server
 from spotting_host.static_site import SERVICE_WORKER
-from spotting_host.static_snapshot import KERNEL_WORKERS
+from spotting_host.static_snapshot import KERNEL_WORKERS, WORKER_DIR, WORKER_PATCHES
 
 from ..drive import choose
 
@@ -165,6 +166,8 @@ def test_the_kernels_worker_starts_with_the_page_and_its_python_is_the_one_the_k
     requests: list[str] = []
     context.on("request", lambda request: request.service_worker or requests.append(request.url))
     page = context.new_page()
+    said: list[str] = []  # the worker's console reaches the page's
+    page.on("console", lambda message: said.append(message.text))
     page.goto(static_url + STATIC_PAGES[name])
     ready = (
         page.locator(".sp-results > [data-section=start]")
@@ -173,13 +176,33 @@ def test_the_kernels_worker_starts_with_the_page_and_its_python_is_the_one_the_k
     )
     expect(ready).to_be_visible(timeout=FIRST_LOAD_MS)
     assert page.evaluate("window.spottingEarlyWorker") == {"made": True, "handedOver": True}
+    assert not [text for text in said if "early start" in text], said  # no second start, no failure
     files = [url.split("?")[0].rsplit("/", 1)[-1] for url in requests]
     assert sum(file.startswith("spotting-snapshot-") for file in files) == 1, files
     assert files.count("pyodide.asm.wasm") == 1
-    worker = files.index(KERNEL_WORKERS["plain"])
+    plain = f"pyodide-kernel-extension/static/{KERNEL_WORKERS['plain'].split('.')[0]}."
+    worker = next(i for i, url in enumerate(requests) if plain in url)
     kernel = next(i for i, url in enumerate(requests) if "pyodide-kernel-extension/static/remoteEntry." in url)
     assert worker < kernel, "the kernel's worker was made only when JupyterLab loaded the kernel"
     context.close()
+
+
+def test_the_files_the_build_changes_are_named_by_their_content(static_dist: Path) -> None:
+    """A host may keep a file whose name carries a content hash for a year (deploy/nginx-static.conf):
+    the kernel's worker bundles, which the build patches, and the remoteEntry naming them must get
+    names from their new content, and no page or configuration may ask for the old names."""
+    folder = static_dist / WORKER_DIR
+    patched = [path for path in folder.glob("*.js") if "self.spottingLoader" in path.read_text(encoding="utf-8")]
+    assert len(patched) == len(WORKER_PATCHES)
+    [entry] = folder.glob("remoteEntry.*.js")
+    for path in [*patched, entry]:
+        digest = path.name.split(".")[1]
+        assert digest == hashlib.sha256(path.read_bytes()).hexdigest()[: len(digest)], path.name
+    chunks = entry.read_text(encoding="utf-8")
+    assert not [name for name in WORKER_PATCHES if f':"{name.split(".")[1]}"' in chunks], "the chunk map is old"
+    before = re.compile("|".join(re.escape(name) + r"(?!\.LICENSE)" for name in WORKER_PATCHES))  # licences keep theirs
+    for path in [*static_dist.rglob("*.html"), *static_dist.rglob("*.json"), static_dist / "offline-worker.js"]:
+        assert not before.search(path.read_text(encoding="utf-8")), f"{path} names a bundle before its patch"
 
 
 ENGINE = """
