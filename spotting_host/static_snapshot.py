@@ -58,18 +58,18 @@ into the snapshot (the tables are the ones in the archive, checked against their
 languages on offer, which checks every catalog, the rules' index, the start page): about 0.7 s
 of a visit's Python before it (bench/static.py)."""
 
+KERNEL_WORKERS = {"plain": "352.ff006a8ce85afde3c485.js", "isolated": "620.9c1c106a2837357b6ea1.js"}
+"""The kernel's two worker bundles, by when it starts each: ``isolated`` on a cross-origin-isolated
+page (jupyterlite-pyodide-kernel 0.7.0's ``initWorker``), ``plain`` everywhere else, this site included."""
+
 WORKER_PATCHES = {
-    "352.ff006a8ce85afde3c485.js": "this._pyodide=await t({indexURL:s,",
-    "620.9c1c106a2837357b6ea1.js": "this._pyodide=await t({indexURL:n,",
+    KERNEL_WORKERS["plain"]: "this._pyodide=await t({indexURL:s,",
+    KERNEL_WORKERS["isolated"]: "this._pyodide=await t({indexURL:n,",
 }
 """jupyterlite-pyodide-kernel 0.7.0's two worker bundles (one for cross-origin-isolated pages) and
 the start of their ``loadPyodide`` call. Pinned by hash in static/build-requirements.txt."""
 
 WORKER_DIR = "extensions/@jupyterlite/pyodide-kernel-extension/static"
-
-KERNEL_WORKERS = {"plain": "352.ff006a8ce85afde3c485.js", "isolated": "620.9c1c106a2837357b6ea1.js"}
-"""Which of WORKER_PATCHES' bundles the kernel starts: ``isolated`` on a cross-origin-isolated page
-(jupyterlite-pyodide-kernel 0.7.0's ``initWorker``), ``plain`` everywhere else, this site included."""
 
 KERNEL_SETTINGS = "@jupyterlite/pyodide-kernel-extension:kernel"
 """The kernel's settings in the site's jupyter-lite.json: where Pyodide is, and its options."""

@@ -127,7 +127,7 @@
   const optionsKey = (config) => JSON.stringify(
     Object.keys(config).filter((key) => typeof config[key] !== "function").sort().map((key) => [key, config[key]]),
   );
-  const start = (plan, load = () => self.loadPyodide) => {
+  const start = (plan) => {
     try {
       // The kernel's plugin resolves every "...URL" option against the site's root, and takes
       // Pyodide's folder from pyodideUrl (jupyterlite-pyodide-kernel 0.7.0): the same here.
@@ -140,7 +140,7 @@
       importScripts(pyodideURL); // the kernel loads the same file again when it asks; cached
       const sink = { target: null, held: [] }; // Python's output until the kernel takes it
       const forward = (name) => (text) => (sink.target ? sink.target[name]?.(text) : sink.held.push([name, text]));
-      const loading = withSnapshot(load())({ ...options, stdout: forward("stdout"), stderr: forward("stderr") });
+      const loading = withSnapshot(self.loadPyodide)({ ...options, stdout: forward("stdout"), stderr: forward("stderr") });
       loading.catch(() => {}); // a failure shows, and is tried again, when the kernel asks
       early = { key: optionsKey(options), loading, sink };
     } catch (error) {
