@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Response, expect
+from playwright.sync_api import Browser, ConsoleMessage, Page, Response
 
 from spotting_host.workers import NGINX_INSTALL, NGINX_PATHS, free_loopback_port
 
 from ..conftest import stop_process
-from .test_static_site import FIRST_LOAD_MS, assert_accessible, guard
+from .test_static_site import Startup, assert_accessible, guard
 
 pytestmark = pytest.mark.browser
 
@@ -320,12 +320,12 @@ def test_from_the_site_root_both_pages_open_and_work_under_nginx(
         root = context.new_page()
         root.on("console", watch.console)
         root.goto(nginx.https)
-        explorer = _open(root, "explorer.ipynb", "voici/render/explorer.html", watch)
-        expect(explorer.locator(".sp-results > [data-section=start]")).to_be_visible(timeout=FIRST_LOAD_MS)
+        explorer, startup = _open(root, "explorer.ipynb", "voici/render/explorer.html", watch)
+        startup.expect_ready(explorer, explorer.locator(".sp-results > [data-section=start]"))
         explorer.screenshot(path=str(artifacts / "static-nginx-explorer.png"))
         assert_accessible(explorer, "explorer under nginx")
-        teaching = _open(root, "teaching.ipynb", "voici/render/teaching.html", watch)
-        expect(teaching.get_by_role("combobox", name="What would you advise?")).to_be_visible(timeout=FIRST_LOAD_MS)
+        teaching, startup = _open(root, "teaching.ipynb", "voici/render/teaching.html", watch)
+        startup.expect_ready(teaching, teaching.get_by_role("combobox", name="What would you advise?"))
         for page in (root, explorer, teaching):
             page.wait_for_timeout(500)  # let late loads (fonts, widgets) finish before counting
             violations = page.evaluate("window.__cspViolations")
@@ -340,7 +340,7 @@ def test_from_the_site_root_both_pages_open_and_work_under_nginx(
     assert nginx.logs() == {"access.log": "", "error.log": ""}, "nginx recorded the visit"
 
 
-def _open(root: Page, item: str, path: str, watch: Watch) -> Page:
+def _open(root: Page, item: str, path: str, watch: Watch) -> tuple[Page, Startup]:
     """Open one notebook from the list at the site root: JupyterLite's list opens it in a new tab."""
     root.bring_to_front()
     with root.context.expect_page() as opened:
@@ -348,6 +348,10 @@ def _open(root: Page, item: str, path: str, watch: Watch) -> Page:
         root.locator(".jp-DirListing-itemText", has_text=item).click()
     page = opened.value
     page.on("console", watch.console)
+    startup = Startup.watch(page)
+    # A person looks at the tab they opened. A tab left behind the list would not draw: JupyterLab
+    # lays out its widgets in animation frames, which a hidden tab does not get.
+    page.bring_to_front()
     page.wait_for_load_state()
     assert page.url.split("?")[0] == root.url.split("voici/")[0] + path, page.url
-    return page
+    return page, startup

@@ -13,12 +13,13 @@ import json
 import re
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Request, Route, expect
 
 from spotting import Knowledge, explain
 from spotting_host.serve import STATIC_PAGES, static_server
@@ -47,6 +48,40 @@ def static_url(static_dist: Path) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
+
+
+@dataclass
+class Startup:
+    """What a page (and its workers) said and which of its requests were still open while it
+    started. When the first advice never comes, the failure prints them, so a start that hangs in
+    CI, where no one can watch the browser, can be read from the log alone."""
+
+    said: list[str] = field(default_factory=list)
+    waiting: dict[Request, str] = field(default_factory=dict)
+
+    @classmethod
+    def watch(cls, page: Page) -> Startup:
+        startup = cls()
+        page.on("console", lambda message: startup.said.append(f"{message.type}: {message.text}"))
+        page.on("pageerror", lambda error: startup.said.append(f"page error: {error}"))
+        page.on("request", lambda request: startup.waiting.__setitem__(request, request.url))
+        for done in ("requestfinished", "requestfailed"):
+            page.on(done, lambda request: startup.waiting.pop(request, None))
+        return startup
+
+    def expect_ready(self, page: Page, ready: Locator) -> None:
+        """Wait for ``ready`` (the first advice, or the learner's first question) as a person would."""
+        try:
+            expect(ready).to_be_visible(timeout=FIRST_LOAD_MS)
+        except AssertionError as error:
+            state = page.evaluate(
+                "({early: window.spottingEarlyWorker ?? null, visibility: document.visibilityState,"
+                " ready: document.readyState, focus: document.hasFocus()})"
+            )
+            raise AssertionError(
+                f"{error}\npage: {state}\nstill waiting for: {sorted(self.waiting.values())}\n"
+                "console:\n" + "\n".join(self.said[-60:])
+            ) from None
 
 
 def assert_seen(locator: Locator) -> None:
@@ -166,16 +201,16 @@ def test_the_kernels_worker_starts_with_the_page_and_its_python_is_the_one_the_k
     requests: list[str] = []
     context.on("request", lambda request: request.service_worker or requests.append(request.url))
     page = context.new_page()
-    said: list[str] = []  # the worker's console reaches the page's
-    page.on("console", lambda message: said.append(message.text))
+    startup = Startup.watch(page)  # the worker's console reaches the page's
     page.goto(static_url + STATIC_PAGES[name])
     ready = (
         page.locator(".sp-results > [data-section=start]")
         if name == "explorer"
         else page.get_by_role("combobox", name="What would you advise?")
     )
-    expect(ready).to_be_visible(timeout=FIRST_LOAD_MS)
+    startup.expect_ready(page, ready)
     assert page.evaluate("window.spottingEarlyWorker") == {"made": True, "handedOver": True}
+    said = startup.said
     assert not [text for text in said if "early start" in text], said  # no second start, no failure
     files = [url.split("?")[0].rsplit("/", 1)[-1] for url in requests]
     assert sum(file.startswith("spotting-snapshot-") for file in files) == 1, files
