@@ -349,9 +349,6 @@ def _open(root: Page, item: str, path: str, watch: Watch) -> tuple[Page, Startup
     page = opened.value
     page.on("console", watch.console)
     startup = Startup.watch(page)
-    # A person looks at the tab they opened. A tab left behind the list would not draw: JupyterLab
-    # lays out its widgets in animation frames, which a hidden tab does not get.
-    page.bring_to_front()
     page.wait_for_load_state()
     assert page.url.split("?")[0] == root.url.split("voici/")[0] + path, page.url
     return page, startup
