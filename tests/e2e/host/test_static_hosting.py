@@ -321,11 +321,11 @@ def test_from_the_site_root_both_pages_open_and_work_under_nginx(
         root.on("console", watch.console)
         root.goto(nginx.https)
         explorer, startup = _open(root, "explorer.ipynb", "voici/render/explorer.html", watch)
-        startup.expect_ready(explorer, explorer.locator(".sp-results > [data-section=start]"))
+        startup.expect_ready(explorer.locator(".sp-results > [data-section=start]"))
         explorer.screenshot(path=str(artifacts / "static-nginx-explorer.png"))
         assert_accessible(explorer, "explorer under nginx")
         teaching, startup = _open(root, "teaching.ipynb", "voici/render/teaching.html", watch)
-        startup.expect_ready(teaching, teaching.get_by_role("combobox", name="What would you advise?"))
+        startup.expect_ready(teaching.get_by_role("combobox", name="What would you advise?"))
         for page in (root, explorer, teaching):
             page.wait_for_timeout(500)  # let late loads (fonts, widgets) finish before counting
             violations = page.evaluate("window.__cspViolations")

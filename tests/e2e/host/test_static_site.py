@@ -57,29 +57,29 @@ class Startup:
     CI, where no one can watch the browser, can be read from the log alone."""
 
     said: list[str] = field(default_factory=list)
-    waiting: dict[Request, str] = field(default_factory=dict)
+    waiting: set[Request] = field(default_factory=set)
 
     @classmethod
     def watch(cls, page: Page) -> Startup:
         startup = cls()
         page.on("console", lambda message: startup.said.append(f"{message.type}: {message.text}"))
         page.on("pageerror", lambda error: startup.said.append(f"page error: {error}"))
-        page.on("request", lambda request: startup.waiting.__setitem__(request, request.url))
+        page.on("request", lambda request: startup.waiting.add(request))
         for done in ("requestfinished", "requestfailed"):
-            page.on(done, lambda request: startup.waiting.pop(request, None))
+            page.on(done, lambda request: startup.waiting.discard(request))
         return startup
 
-    def expect_ready(self, page: Page, ready: Locator) -> None:
+    def expect_ready(self, ready: Locator) -> None:
         """Wait for ``ready`` (the first advice, or the learner's first question) as a person would."""
         try:
             expect(ready).to_be_visible(timeout=FIRST_LOAD_MS)
         except AssertionError as error:
-            state = page.evaluate(
+            state = ready.page.evaluate(
                 "({early: window.spottingEarlyWorker ?? null, visibility: document.visibilityState,"
                 " ready: document.readyState, focus: document.hasFocus()})"
             )
             raise AssertionError(
-                f"{error}\npage: {state}\nstill waiting for: {sorted(self.waiting.values())}\n"
+                f"{error}\npage: {state}\nstill waiting for: {sorted(request.url for request in self.waiting)}\n"
                 "console:\n" + "\n".join(self.said[-60:])
             ) from None
 
@@ -208,7 +208,7 @@ def test_the_kernels_worker_starts_with_the_page_and_its_python_is_the_one_the_k
         if name == "explorer"
         else page.get_by_role("combobox", name="What would you advise?")
     )
-    startup.expect_ready(page, ready)
+    startup.expect_ready(ready)
     assert page.evaluate("window.spottingEarlyWorker") == {"made": True, "handedOver": True}
     said = startup.said
     assert not [text for text in said if "early start" in text], said  # no second start, no failure
